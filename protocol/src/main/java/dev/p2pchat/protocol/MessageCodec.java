@@ -1,0 +1,400 @@
+package dev.p2pchat.protocol;
+
+import dev.p2pchat.protocol.Message.CookieChallenge;
+import dev.p2pchat.protocol.Message.CookieRequest;
+import dev.p2pchat.protocol.Message.ErrorReply;
+import dev.p2pchat.protocol.Message.Introduction;
+import dev.p2pchat.protocol.Message.Keepalive;
+import dev.p2pchat.protocol.Message.KeepaliveAck;
+import dev.p2pchat.protocol.Message.ListPage;
+import dev.p2pchat.protocol.Message.ListRequest;
+import dev.p2pchat.protocol.Message.Lookup;
+import dev.p2pchat.protocol.Message.LookupResult;
+import dev.p2pchat.protocol.Message.Ok;
+import dev.p2pchat.protocol.Message.Register;
+import dev.p2pchat.protocol.Message.Registered;
+import dev.p2pchat.protocol.Message.Rename;
+import dev.p2pchat.protocol.Message.Signed;
+import dev.p2pchat.protocol.Message.Unregister;
+import dev.p2pchat.protocol.ProtocolException.Reason;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Encodes messages to datagrams and decodes them back; each type's encoder sits beside its decoder, on the
+ * constants of {@link Wire}. Decoding treats every length as hostile: it checks before each read, caps every
+ * string and list, rejects trailing bytes, and throws nothing but {@link ProtocolException}.
+ */
+public final class MessageCodec {
+    private MessageCodec() {}
+
+    /** Encodes {@code message} at the position of {@code out}, which needs {@link Wire#MAX_DATAGRAM_SIZE} bytes. */
+    public static void encode(Message message, ByteBuffer out) {
+        out.putShort((short) Wire.MAGIC);
+        out.put((byte) Wire.VERSION);
+        out.put((byte) message.type().code());
+        switch (message.type()) {
+            case COOKIE_REQUEST -> encodeCookieRequest((CookieRequest) message, out);
+            case COOKIE_CHALLENGE -> encodeCookieChallenge((CookieChallenge) message, out);
+            case REGISTER -> encodeRegister((Register) message, out);
+            case REGISTERED -> encodeRegistered((Registered) message, out);
+            case KEEPALIVE -> encodeKeepalive((Keepalive) message, out);
+            case KEEPALIVE_ACK -> encodeKeepaliveAck((KeepaliveAck) message, out);
+            case LOOKUP -> encodeLookup((Lookup) message, out);
+            case LOOKUP_RESULT -> encodeLookupResult((LookupResult) message, out);
+            case INTRODUCTION -> putPeerInfo(out, ((Introduction) message).peer());
+            case LIST -> encodeListRequest((ListRequest) message, out);
+            case LIST_PAGE -> encodeListPage((ListPage) message, out);
+            case RENAME -> encodeRename((Rename) message, out);
+            case UNREGISTER -> encodeUnregister((Unregister) message, out);
+            case OK -> out.putInt(((Ok) message).txid());
+            case ERROR -> encodeError((ErrorReply) message, out);
+        }
+    }
+
+    /** Encodes {@code message} into a new array of exactly its encoded length. */
+    public static byte[] encode(Message message) {
+        ByteBuffer out = ByteBuffer.allocate(Wire.MAX_DATAGRAM_SIZE);
+        encode(message, out);
+        return Arrays.copyOf(out.array(), out.position());
+    }
+
+    /** The bytes a {@link Signed} message's signature covers: its whole encoding except the signature. */
+    public static byte[] signedBytes(Signed message) {
+        byte[] encoded = encode(message);
+        return Arrays.copyOf(encoded, encoded.length - Wire.SIGNATURE_SIZE);
+    }
+
+    /** Decodes the remaining bytes of {@code in} as exactly one message. */
+    public static Message decode(ByteBuffer in) throws ProtocolException {
+        if (in.remaining() > Wire.MAX_DATAGRAM_SIZE) {
+            throw new ProtocolException(Reason.TOO_LONG, in.remaining() + " bytes");
+        }
+        if (in.remaining() < Wire.HEADER_SIZE) {
+            throw new ProtocolException(Reason.TOO_SHORT, in.remaining() + " bytes");
+        }
+        WireReader reader = new WireReader(in);
+        int magic = reader.u16("magic");
+        if (magic != Wire.MAGIC) {
+            throw new ProtocolException(Reason.BAD_MAGIC, Integer.toHexString(magic));
+        }
+        int version = reader.u8("version");
+        if (version != Wire.VERSION) {
+            throw new ProtocolException(Reason.BAD_VERSION, Integer.toString(version));
+        }
+        int code = reader.u8("type");
+        MessageType type = MessageType.ofCode(code);
+        if (type == null) {
+            throw new ProtocolException(Reason.UNKNOWN_TYPE, "0x" + Integer.toHexString(code));
+        }
+        Message message = switch (type) {
+            case COOKIE_REQUEST -> decodeCookieRequest(reader);
+            case COOKIE_CHALLENGE -> decodeCookieChallenge(reader);
+            case REGISTER -> decodeRegister(reader);
+            case REGISTERED -> decodeRegistered(reader);
+            case KEEPALIVE -> decodeKeepalive(reader);
+            case KEEPALIVE_ACK -> decodeKeepaliveAck(reader);
+            case LOOKUP -> decodeLookup(reader);
+            case LOOKUP_RESULT -> new LookupResult(reader.u32("txid"), peerInfo(reader));
+            case INTRODUCTION -> new Introduction(peerInfo(reader));
+            case LIST -> decodeListRequest(reader);
+            case LIST_PAGE -> decodeListPage(reader);
+            case RENAME -> decodeRename(reader);
+            case UNREGISTER -> decodeUnregister(reader);
+            case OK -> new Ok(reader.u32("txid"));
+            case ERROR -> decodeError(reader);
+        };
+        reader.finish();
+        return message;
+    }
+
+    /** Decodes all of {@code datagram}. */
+    public static Message decode(byte[] datagram) throws ProtocolException {
+        return decode(ByteBuffer.wrap(datagram));
+    }
+
+    // COOKIE_REQUEST: txid:u32 | zero padding:16
+
+    private static void encodeCookieRequest(CookieRequest m, ByteBuffer out) {
+        out.putInt(m.txid());
+        out.put(new byte[Wire.COOKIE_REQUEST_PADDING]);
+    }
+
+    private static CookieRequest decodeCookieRequest(WireReader in) throws ProtocolException {
+        int txid = in.u32("txid");
+        in.zeros(Wire.COOKIE_REQUEST_PADDING, "padding");
+        return new CookieRequest(txid);
+    }
+
+    // COOKIE_CHALLENGE: txid:u32 | cookie:16
+
+    private static void encodeCookieChallenge(CookieChallenge m, ByteBuffer out) {
+        out.putInt(m.txid());
+        putOctets(out, m.cookie());
+    }
+
+    private static CookieChallenge decodeCookieChallenge(WireReader in) throws ProtocolException {
+        return new CookieChallenge(in.u32("txid"), in.octets(Wire.COOKIE_SIZE, "cookie"));
+    }
+
+    // REGISTER: txid:u32 | cookie:16 | name | identity-key:32 | agreement-key:32 | capabilities:u32
+    //           | count:u8 | private:address * count | signature:64
+
+    private static void encodeRegister(Register m, ByteBuffer out) {
+        out.putInt(m.txid());
+        putOctets(out, m.cookie());
+        putName(out, m.name());
+        putOctets(out, m.identityKey());
+        putOctets(out, m.agreementKey());
+        out.putInt(m.capabilities());
+        putAddresses(out, m.privateAddresses());
+        putOctets(out, m.signature());
+    }
+
+    private static Register decodeRegister(WireReader in) throws ProtocolException {
+        return new Register(
+                in.u32("txid"),
+                in.octets(Wire.COOKIE_SIZE, "cookie"),
+                in.name(false, "name"),
+                in.octets(Wire.KEY_SIZE, "identity key"),
+                in.octets(Wire.KEY_SIZE, "agreement key"),
+                in.u32("capabilities"),
+                addresses(in),
+                in.octets(Wire.SIGNATURE_SIZE, "signature"));
+    }
+
+    // REGISTERED: txid:u32 | token:8 | lease seconds:u32 | keepalive millis:u32 | observed:address | cookie:16
+
+    private static void encodeRegistered(Registered m, ByteBuffer out) {
+        out.putInt(m.txid());
+        out.putLong(m.token());
+        out.putInt(m.leaseSeconds());
+        out.putInt(m.keepaliveMillis());
+        putAddress(out, m.observed());
+        putOctets(out, m.cookie());
+    }
+
+    private static Registered decodeRegistered(WireReader in) throws ProtocolException {
+        return new Registered(
+                in.u32("txid"),
+                in.u64("token"),
+                in.u32("lease seconds"),
+                in.u32("keepalive millis"),
+                in.address("observed"),
+                in.octets(Wire.COOKIE_SIZE, "cookie"));
+    }
+
+    // KEEPALIVE: txid:u32 | cookie:16 | token:8 | name
+
+    private static void encodeKeepalive(Keepalive m, ByteBuffer out) {
+        out.putInt(m.txid());
+        putOctets(out, m.cookie());
+        out.putLong(m.token());
+        putName(out, m.name());
+    }
+
+    private static Keepalive decodeKeepalive(WireReader in) throws ProtocolException {
+        return new Keepalive(
+                in.u32("txid"), in.octets(Wire.COOKIE_SIZE, "cookie"), in.u64("token"), in.name(false, "name"));
+    }
+
+    // KEEPALIVE_ACK: txid:u32 | keepalive millis:u32 | observed:address | cookie:16
+
+    private static void encodeKeepaliveAck(KeepaliveAck m, ByteBuffer out) {
+        out.putInt(m.txid());
+        out.putInt(m.keepaliveMillis());
+        putAddress(out, m.observed());
+        putOctets(out, m.cookie());
+    }
+
+    private static KeepaliveAck decodeKeepaliveAck(WireReader in) throws ProtocolException {
+        return new KeepaliveAck(
+                in.u32("txid"),
+                in.u32("keepalive millis"),
+                in.address("observed"),
+                in.octets(Wire.COOKIE_SIZE, "cookie"));
+    }
+
+    // LOOKUP: txid:u32 | cookie:16 | token:8 | requester name (may be empty) | target name
+
+    private static void encodeLookup(Lookup m, ByteBuffer out) {
+        out.putInt(m.txid());
+        putOctets(out, m.cookie());
+        out.putLong(m.token());
+        putName(out, m.requester());
+        putName(out, m.target());
+    }
+
+    private static Lookup decodeLookup(WireReader in) throws ProtocolException {
+        return new Lookup(
+                in.u32("txid"),
+                in.octets(Wire.COOKIE_SIZE, "cookie"),
+                in.u64("token"),
+                in.name(true, "requester"),
+                in.name(false, "target"));
+    }
+
+    // LOOKUP_RESULT: txid:u32 | peer-info       INTRODUCTION: peer-info
+
+    private static void encodeLookupResult(LookupResult m, ByteBuffer out) {
+        out.putInt(m.txid());
+        putPeerInfo(out, m.peer());
+    }
+
+    private static void putPeerInfo(ByteBuffer out, PeerInfo peer) {
+        putName(out, peer.name());
+        putOctets(out, peer.identityKey());
+        putOctets(out, peer.agreementKey());
+        out.putInt(peer.capabilities());
+        putAddress(out, peer.observed());
+        putAddresses(out, peer.privateAddresses());
+    }
+
+    private static PeerInfo peerInfo(WireReader in) throws ProtocolException {
+        return new PeerInfo(
+                in.name(false, "name"),
+                in.octets(Wire.KEY_SIZE, "identity key"),
+                in.octets(Wire.KEY_SIZE, "agreement key"),
+                in.u32("capabilities"),
+                in.address("observed"),
+                addresses(in));
+    }
+
+    // LIST: txid:u32 | cookie:16 | cursor:u32
+
+    private static void encodeListRequest(ListRequest m, ByteBuffer out) {
+        out.putInt(m.txid());
+        putOctets(out, m.cookie());
+        out.putInt(m.cursor());
+    }
+
+    private static ListRequest decodeListRequest(WireReader in) throws ProtocolException {
+        return new ListRequest(in.u32("txid"), in.octets(Wire.COOKIE_SIZE, "cookie"), in.u32("cursor"));
+    }
+
+    // LIST_PAGE: txid:u32 | next cursor:u32 | total:u32 | count:u8 | (name | identity-key:32) * count
+
+    private static void encodeListPage(ListPage m, ByteBuffer out) {
+        out.putInt(m.txid());
+        out.putInt(m.nextCursor());
+        out.putInt(m.total());
+        out.put((byte) m.entries().size());
+        for (ListPage.Entry entry : m.entries()) {
+            putName(out, entry.name());
+            putOctets(out, entry.identityKey());
+        }
+    }
+
+    private static ListPage decodeListPage(WireReader in) throws ProtocolException {
+        int txid = in.u32("txid");
+        int nextCursor = in.u32("next cursor");
+        int total = in.u32("total");
+        int count = in.u8("count");
+        if (count > Wire.MAX_LIST_ENTRIES) {
+            throw new ProtocolException(Reason.BAD_FIELD, "list count " + count);
+        }
+        List<ListPage.Entry> entries = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            entries.add(new ListPage.Entry(in.name(false, "name"), in.octets(Wire.KEY_SIZE, "identity key")));
+        }
+        return new ListPage(txid, nextCursor, total, entries);
+    }
+
+    // RENAME: txid:u32 | cookie:16 | token:8 | name | new name | signature:64
+
+    private static void encodeRename(Rename m, ByteBuffer out) {
+        out.putInt(m.txid());
+        putOctets(out, m.cookie());
+        out.putLong(m.token());
+        putName(out, m.name());
+        putName(out, m.newName());
+        putOctets(out, m.signature());
+    }
+
+    private static Rename decodeRename(WireReader in) throws ProtocolException {
+        return new Rename(
+                in.u32("txid"),
+                in.octets(Wire.COOKIE_SIZE, "cookie"),
+                in.u64("token"),
+                in.name(false, "name"),
+                in.name(false, "new name"),
+                in.octets(Wire.SIGNATURE_SIZE, "signature"));
+    }
+
+    // UNREGISTER: txid:u32 | cookie:16 | token:8 | name | signature:64
+
+    private static void encodeUnregister(Unregister m, ByteBuffer out) {
+        out.putInt(m.txid());
+        putOctets(out, m.cookie());
+        out.putLong(m.token());
+        putName(out, m.name());
+        putOctets(out, m.signature());
+    }
+
+    private static Unregister decodeUnregister(WireReader in) throws ProtocolException {
+        return new Unregister(
+                in.u32("txid"),
+                in.octets(Wire.COOKIE_SIZE, "cookie"),
+                in.u64("token"),
+                in.name(false, "name"),
+                in.octets(Wire.SIGNATURE_SIZE, "signature"));
+    }
+
+    // ERROR: txid:u32 | code:u8          OK: txid:u32
+
+    private static void encodeError(ErrorReply m, ByteBuffer out) {
+        out.putInt(m.txid());
+        out.put((byte) m.code().code());
+    }
+
+    private static ErrorReply decodeError(WireReader in) throws ProtocolException {
+        int txid = in.u32("txid");
+        int code = in.u8("error code");
+        ErrorCode error = ErrorCode.ofCode(code);
+        if (error == null) {
+            throw new ProtocolException(Reason.BAD_FIELD, "error code " + code);
+        }
+        return new ErrorReply(txid, error);
+    }
+
+    // Composite fields.
+
+    private static void putOctets(ByteBuffer out, Octets value) {
+        out.put(value.unsafeArray());
+    }
+
+    private static void putName(ByteBuffer out, String name) {
+        out.put((byte) name.length());
+        out.put(name.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static void putAddress(ByteBuffer out, InetSocketAddress address) {
+        out.put((byte) (address.getAddress() instanceof Inet4Address ? Wire.FAMILY_IPV4 : Wire.FAMILY_IPV6));
+        out.put(address.getAddress().getAddress());
+        out.putShort((short) address.getPort());
+    }
+
+    private static void putAddresses(ByteBuffer out, List<InetSocketAddress> addresses) {
+        out.put((byte) addresses.size());
+        for (InetSocketAddress address : addresses) {
+            putAddress(out, address);
+        }
+    }
+
+    private static List<InetSocketAddress> addresses(WireReader in) throws ProtocolException {
+        int count = in.u8("address count");
+        if (count > Wire.MAX_PRIVATE_ADDRESSES) {
+            throw new ProtocolException(Reason.BAD_FIELD, "address count " + count);
+        }
+        List<InetSocketAddress> addresses = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            addresses.add(in.address("private address"));
+        }
+        return addresses;
+    }
+}

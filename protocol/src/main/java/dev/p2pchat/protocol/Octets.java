@@ -1,0 +1,94 @@
+package dev.p2pchat.protocol;
+
+import java.util.Arrays;
+import java.util.HexFormat;
+
+/** An immutable byte string with value equality: keys, cookies and signatures in message records. */
+public final class Octets {
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final byte[] bytes;
+
+    private Octets(byte[] bytes) {
+        this.bytes = bytes;
+    }
+
+    /** Copies {@code bytes}. */
+    public static Octets of(byte[] bytes) {
+        return new Octets(bytes.clone());
+    }
+
+    /** Copies {@code length} bytes of {@code bytes} from {@code offset}. */
+    public static Octets of(byte[] bytes, int offset, int length) {
+        return new Octets(Arrays.copyOfRange(bytes, offset, offset + length));
+    }
+
+    public static Octets zeros(int length) {
+        return new Octets(new byte[length]);
+    }
+
+    public static Octets fromHex(String hex) {
+        return new Octets(HEX.parseHex(hex));
+    }
+
+    public int length() {
+        return bytes.length;
+    }
+
+    /** A copy of the bytes. */
+    public byte[] toByteArray() {
+        return bytes.clone();
+    }
+
+    public void copyTo(byte[] target, int offset) {
+        System.arraycopy(bytes, 0, target, offset, bytes.length);
+    }
+
+    public boolean isAllZeros() {
+        for (byte b : bytes) {
+            if (b != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Compares with {@code length} bytes of {@code other} from {@code offset}, without copying. */
+    public boolean contentEquals(byte[] other, int offset, int length) {
+        return Arrays.equals(bytes, 0, bytes.length, other, offset, offset + length);
+    }
+
+    byte[] unsafeArray() {
+        return bytes;
+    }
+
+    public String toHex() {
+        return HEX.formatHex(bytes);
+    }
+
+    /** Checks a fixed-size field in a record constructor. */
+    static Octets requireLength(Octets value, int length, String field) {
+        if (value == null) {
+            throw new NullPointerException(field);
+        }
+        if (value.length() != length) {
+            throw new IllegalArgumentException(field + " must be " + length + " bytes, not " + value.length());
+        }
+        return value;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Octets other && Arrays.equals(bytes, other.bytes);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(bytes);
+    }
+
+    @Override
+    public String toString() {
+        return toHex();
+    }
+}

@@ -1,0 +1,88 @@
+package dev.p2pchat.protocol;
+
+/**
+ * Every constant of the p2pchat wire format: header layout, type codes, field sizes and limits.
+ *
+ * <p>Every datagram starts with the same four-byte header, in network byte order:
+ *
+ * <pre>
+ *  0                   1                   2                   3
+ *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ * +-------------------------------+---------------+---------------+
+ * |        magic 0x50 0x32        |  version = 1  |     type      |
+ * +-------------------------------+---------------+---------------+
+ * |                         body (per type) ...                   |
+ * </pre>
+ *
+ * <p>Composite fields used by several bodies:
+ *
+ * <pre>
+ * name      = length:u8 | ASCII bytes 0x21..0x7E (length 1..32; 0 only where a field says "optional")
+ * address   = family:u8 (4 or 6) | address (4 or 16 bytes) | port:u16 (1..65535)
+ * peer-info = name | identity-key:32 | agreement-key:32 | capabilities:u32 | observed:address
+ *             | count:u8 (0..4) | private:address * count
+ * </pre>
+ *
+ * <p>{@code PROTOCOL.md} in this module draws every message body; {@link MessageCodec} implements them.
+ */
+public final class Wire {
+    /** First two bytes of every datagram: ASCII "P2". */
+    public static final int MAGIC = 0x5032;
+    /** The only version this codec speaks; any other version is dropped. */
+    public static final int VERSION = 1;
+
+    public static final int MAGIC_OFFSET = 0;
+    public static final int VERSION_OFFSET = 2;
+    public static final int TYPE_OFFSET = 3;
+    public static final int HEADER_SIZE = 4;
+
+    /** Largest datagram sent or accepted: fits common path MTUs without IP fragmentation. */
+    public static final int MAX_DATAGRAM_SIZE = 1200;
+
+    public static final int TRANSACTION_ID_SIZE = 4;
+    public static final int COOKIE_SIZE = 16;
+    public static final int TOKEN_SIZE = 8;
+    public static final int KEY_SIZE = 32;
+    public static final int SIGNATURE_SIZE = 64;
+    public static final int CAPABILITIES_SIZE = 4;
+    /** A cookie request is padded with zeros so that it is exactly as long as the challenge it asks for. */
+    public static final int COOKIE_REQUEST_PADDING = COOKIE_SIZE;
+
+    public static final int MAX_NAME_LENGTH = 32;
+    public static final int MIN_NAME_BYTE = 0x21;
+    public static final int MAX_NAME_BYTE = 0x7E;
+
+    public static final int FAMILY_IPV4 = 4;
+    public static final int FAMILY_IPV6 = 6;
+    public static final int IPV4_SIZE = 4;
+    public static final int IPV6_SIZE = 16;
+    public static final int PORT_SIZE = 2;
+    /** A peer announces at most this many of its own (private) addresses. */
+    public static final int MAX_PRIVATE_ADDRESSES = 4;
+
+    /** Bytes of a LIST_PAGE before its entries: header, txid, next cursor, total, count. */
+    public static final int LIST_PAGE_FIXED_SIZE = HEADER_SIZE + TRANSACTION_ID_SIZE + 4 + 4 + 1;
+    /** Smallest list entry: a one-byte name (plus its length byte) and the identity key. */
+    public static final int MIN_LIST_ENTRY_SIZE = 1 + 1 + KEY_SIZE;
+    /** Most entries one LIST_PAGE can hold; a larger count is malformed. */
+    public static final int MAX_LIST_ENTRIES = (MAX_DATAGRAM_SIZE - LIST_PAGE_FIXED_SIZE) / MIN_LIST_ENTRY_SIZE;
+
+    /** Type codes 0x01-0x3F: tracker conversation. */
+    public static final int TRACKER_TYPES_FIRST = 0x01;
+    public static final int TRACKER_TYPES_LAST = 0x3F;
+    /** Type codes 0x40-0x7F: reserved for peer-to-peer messages. 0x80-0xFF: reserved for extensions. */
+    public static final int PEER_TYPES_FIRST = 0x40;
+    public static final int PEER_TYPES_LAST = 0x7F;
+
+    private Wire() {}
+
+    /** Encoded size of a name field holding {@code name}. */
+    public static int nameSize(String name) {
+        return 1 + name.length();
+    }
+
+    /** Encoded size of one LIST_PAGE entry. */
+    public static int listEntrySize(Message.ListPage.Entry entry) {
+        return nameSize(entry.name()) + KEY_SIZE;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.p2pchat.protocol;
+
+import dev.p2pchat.protocol.ProtocolException.Reason;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/** Reads wire fields from a datagram, checking the remaining length before every read. */
+final class WireReader {
+    private final ByteBuffer in;
+
+    WireReader(ByteBuffer in) {
+        this.in = in;
+    }
+
+    private void need(int bytes, String field) throws ProtocolException {
+        if (in.remaining() < bytes) {
+            throw new ProtocolException(Reason.TRUNCATED, field + " needs " + bytes + " bytes, " + in.remaining()
+                    + " left");
+        }
+    }
+
+    int u8(String field) throws ProtocolException {
+        need(1, field);
+        return in.get() & 0xFF;
+    }
+
+    int u16(String field) throws ProtocolException {
+        need(2, field);
+        return in.getShort() & 0xFFFF;
+    }
+
+    int u32(String field) throws ProtocolException {
+        need(4, field);
+        return in.getInt();
+    }
+
+    long u64(String field) throws ProtocolException {
+        need(8, field);
+        return in.getLong();
+    }
+
+    Octets octets(int length, String field) throws ProtocolException {
+        need(length, field);
+        byte[] bytes = new byte[length];
+        in.get(bytes);
+        return Octets.of(bytes);
+    }
+
+    /** Skips {@code length} bytes that must all be zero. */
+    void zeros(int length, String field) throws ProtocolException {
+        need(length, field);
+        for (int i = 0; i < length; i++) {
+            if (in.get() != 0) {
+                throw new ProtocolException(Reason.BAD_FIELD, field + " must be zero");
+            }
+        }
+    }
+
+    String name(boolean allowEmpty, String field) throws ProtocolException {
+        int length = u8(field + " length");
+        if (length > Wire.MAX_NAME_LENGTH || (length == 0 && !allowEmpty)) {
+            throw new ProtocolException(Reason.BAD_FIELD, field + " length " + length);
+        }
+        need(length, field);
+        byte[] bytes = new byte[length];
+        in.get(bytes);
+        for (byte b : bytes) {
+            if (b < Wire.MIN_NAME_BYTE || b > Wire.MAX_NAME_BYTE) {
+                throw new ProtocolException(Reason.BAD_FIELD, field + " has a byte outside printable ASCII");
+            }
+        }
+        return new String(bytes, StandardCharsets.US_ASCII);
+    }
+
+    InetSocketAddress address(String field) throws ProtocolException {
+        int family = u8(field + " family");
+        InetAddress address;
+        try {
+            if (family == Wire.FAMILY_IPV4) {
+                address = InetAddress.getByAddress(octets(Wire.IPV4_SIZE, field).unsafeArray());
+            } else if (family == Wire.FAMILY_IPV6) {
+                // Inet6Address keeps IPv4-mapped addresses as IPv6, so they re-encode with the same family.
+                address = Inet6Address.getByAddress(null, octets(Wire.IPV6_SIZE, field).unsafeArray(), -1);
+            } else {
+                throw new ProtocolException(Reason.BAD_FIELD, field + " family " + family);
+            }
+        } catch (UnknownHostException impossible) {
+            throw new AssertionError("address length is fixed", impossible);
+        }
+        int port = u16(field + " port");
+        if (port == 0) {
+            throw new ProtocolException(Reason.BAD_FIELD, field + " port 0");
+        }
+        return new InetSocketAddress(address, port);
+    }
+
+    /** Rejects what is left over after the last field. */
+    void finish() throws ProtocolException {
+        if (in.hasRemaining()) {
+            throw new ProtocolException(Reason.TRAILING_BYTES, in.remaining() + " bytes after the last field");
+        }
+    }
+}
