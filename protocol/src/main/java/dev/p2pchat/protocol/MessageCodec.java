@@ -17,7 +17,6 @@ import dev.p2pchat.protocol.Message.Rename;
 import dev.p2pchat.protocol.Message.Signed;
 import dev.p2pchat.protocol.Message.Unregister;
 import dev.p2pchat.protocol.ProtocolException.Reason;
-import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -374,9 +373,7 @@ public final class MessageCodec {
     }
 
     private static void putAddress(ByteBuffer out, InetSocketAddress address) {
-        out.put((byte) (address.getAddress() instanceof Inet4Address ? Wire.FAMILY_IPV4 : Wire.FAMILY_IPV6));
-        out.put(address.getAddress().getAddress());
-        out.putShort((short) address.getPort());
+        AddressCodec.put(out, address);
     }
 
     private static void putAddresses(ByteBuffer out, List<InetSocketAddress> addresses) {

@@ -1,10 +1,7 @@
 package dev.p2pchat.protocol;
 
 import dev.p2pchat.protocol.ProtocolException.Reason;
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -77,25 +74,7 @@ final class WireReader {
     }
 
     InetSocketAddress address(String field) throws ProtocolException {
-        int family = u8(field + " family");
-        InetAddress address;
-        try {
-            if (family == Wire.FAMILY_IPV4) {
-                address = InetAddress.getByAddress(octets(Wire.IPV4_SIZE, field).unsafeArray());
-            } else if (family == Wire.FAMILY_IPV6) {
-                // Inet6Address keeps IPv4-mapped addresses as IPv6, so they re-encode with the same family.
-                address = Inet6Address.getByAddress(null, octets(Wire.IPV6_SIZE, field).unsafeArray(), -1);
-            } else {
-                throw new ProtocolException(Reason.BAD_FIELD, field + " family " + family);
-            }
-        } catch (UnknownHostException impossible) {
-            throw new AssertionError("address length is fixed", impossible);
-        }
-        int port = u16(field + " port");
-        if (port == 0) {
-            throw new ProtocolException(Reason.BAD_FIELD, field + " port 0");
-        }
-        return new InetSocketAddress(address, port);
+        return AddressCodec.get(in, field);
     }
 
     /** Rejects what is left over after the last field. */

@@ -1,0 +1,277 @@
+package dev.p2pchat.protocol;
+
+import dev.p2pchat.protocol.Message.CookieChallenge;
+import dev.p2pchat.protocol.Message.CookieRequest;
+import dev.p2pchat.protocol.Message.ErrorReply;
+import dev.p2pchat.protocol.Message.Introduction;
+import dev.p2pchat.protocol.Message.Keepalive;
+import dev.p2pchat.protocol.Message.KeepaliveAck;
+import dev.p2pchat.protocol.Message.ListPage;
+import dev.p2pchat.protocol.Message.ListRequest;
+import dev.p2pchat.protocol.Message.Lookup;
+import dev.p2pchat.protocol.Message.LookupResult;
+import dev.p2pchat.protocol.Message.Ok;
+import dev.p2pchat.protocol.Message.Register;
+import dev.p2pchat.protocol.Message.Registered;
+import dev.p2pchat.protocol.Message.Rename;
+import dev.p2pchat.protocol.Message.Unregister;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Byte vectors written by hand from {@code PROTOCOL.md}, one or more per message type, each beside the record it
+ * encodes. Never produced by calling the encoder: they are the independent definition the codec is checked
+ * against. Each hex string is laid out one field per line, in wire order.
+ */
+final class GoldenVectors {
+    /** One message and the exact datagram that carries it. */
+    record Vector(String name, Message message, byte[] bytes) {
+        @Override
+        public String toString() {
+            return name;
+        }
+
+        @Override
+        public byte[] bytes() {
+            return bytes.clone();
+        }
+    }
+
+    // Field values shared by several vectors, as hex exactly as they appear on the wire.
+    static final String COOKIE = "c0c1c2c3c4c5c6c7c8c9cacbcccdcecf";
+    static final String IDENTITY_KEY = "a0a1a2a3a4a5a6a7a8a9aaabacadaeaf" + "b0b1b2b3b4b5b6b7b8b9babbbcbdbebf";
+    static final String AGREEMENT_KEY = "d0d1d2d3d4d5d6d7d8d9dadbdcdddedf" + "e0e1e2e3e4e5e6e7e8e9eaebecedeeef";
+    static final String ZERO_KEY = "00000000000000000000000000000000" + "00000000000000000000000000000000";
+    static final String SIGNATURE = "000102030405060708090a0b0c0d0e0f" + "101112131415161718191a1b1c1d1e1f"
+            + "202122232425262728292a2b2c2d2e2f" + "303132333435363738393a3b3c3d3e3f";
+    static final String TOKEN = "0123456789abcdef";
+
+    /** 203.0.113.7:40000 */
+    static final String OBSERVED_V4_HEX = "04" + "cb007107" + "9c40";
+    /** [2001:db8::1]:5000 */
+    static final String OBSERVED_V6_HEX = "06" + "20010db8000000000000000000000001" + "1388";
+    /** 192.168.1.10:41000 */
+    static final String PRIVATE_V4_HEX = "04" + "c0a8010a" + "a028";
+    /** [fd00::2]:7000 */
+    static final String PRIVATE_V6_HEX = "06" + "fd000000000000000000000000000002" + "1b58";
+    /** [::ffff:10.0.0.1]:9 sent as family 6: it must stay family 6. */
+    static final String MAPPED_V6_HEX = "06" + "00000000000000000000ffff0a000001" + "0009";
+
+    static final InetSocketAddress OBSERVED_V4 = address("203.0.113.7", 40000);
+    static final InetSocketAddress OBSERVED_V6 = address("2001:db8::1", 5000);
+    static final InetSocketAddress PRIVATE_V4 = address("192.168.1.10", 41000);
+    static final InetSocketAddress PRIVATE_V6 = address("fd00::2", 7000);
+    static final InetSocketAddress MAPPED_V6 = mappedV6(new byte[] {10, 0, 0, 1}, 9);
+
+    static final List<Vector> ALL = List.of(
+            vector("COOKIE_REQUEST", new CookieRequest(0x01020304),
+                    "5032 01 01",
+                    "01020304", // txid
+                    "00000000000000000000000000000000"), // padding
+            vector("COOKIE_CHALLENGE", new CookieChallenge(0x01020304, octets(COOKIE)),
+                    "5032 01 02",
+                    "01020304", // txid
+                    COOKIE),
+            vector("REGISTER without private addresses",
+                    new Register(0x11223344, octets(COOKIE), "alice", octets(IDENTITY_KEY), octets(AGREEMENT_KEY),
+                            1, List.of(), octets(SIGNATURE)),
+                    "5032 01 03",
+                    "11223344", // txid
+                    COOKIE,
+                    "05 616c696365", // name "alice"
+                    IDENTITY_KEY,
+                    AGREEMENT_KEY,
+                    "00000001", // capabilities
+                    "00", // private address count
+                    SIGNATURE),
+            vector("REGISTER with an IPv4 and an IPv6 private address",
+                    new Register(0x80000001, octets(COOKIE), "bob", octets(IDENTITY_KEY), octets(ZERO_KEY),
+                            0xFFFFFFFF, List.of(PRIVATE_V4, PRIVATE_V6), octets(SIGNATURE)),
+                    "5032 01 03",
+                    "80000001", // txid, high bit set: unsigned on the wire
+                    COOKIE,
+                    "03 626f62", // name "bob"
+                    IDENTITY_KEY,
+                    ZERO_KEY, // no agreement key
+                    "ffffffff", // capabilities
+                    "02", // private address count
+                    PRIVATE_V4_HEX,
+                    PRIVATE_V6_HEX,
+                    SIGNATURE),
+            vector("REGISTERED with an IPv4 observed address",
+                    new Registered(0x11223344, 0x0123456789ABCDEFL, 90, 25_000, OBSERVED_V4, octets(COOKIE)),
+                    "5032 01 04",
+                    "11223344", // txid
+                    TOKEN,
+                    "0000005a", // lease seconds 90
+                    "000061a8", // keepalive millis 25000
+                    OBSERVED_V4_HEX,
+                    COOKIE),
+            vector("REGISTERED with an IPv6 observed address",
+                    new Registered(1, 0xFEDCBA9876543210L, 300, 15_000, OBSERVED_V6, octets(COOKIE)),
+                    "5032 01 04",
+                    "00000001", // txid
+                    "fedcba9876543210", // token, high bit set
+                    "0000012c", // lease seconds 300
+                    "00003a98", // keepalive millis 15000
+                    OBSERVED_V6_HEX,
+                    COOKIE),
+            vector("KEEPALIVE",
+                    new Keepalive(5, octets(COOKIE), 0x0123456789ABCDEFL, "alice"),
+                    "5032 01 05",
+                    "00000005", // txid
+                    COOKIE,
+                    TOKEN,
+                    "05 616c696365"), // name "alice"
+            vector("KEEPALIVE_ACK with an IPv4 observed address",
+                    new KeepaliveAck(5, 25_000, OBSERVED_V4, octets(COOKIE)),
+                    "5032 01 06",
+                    "00000005", // txid
+                    "000061a8", // keepalive millis 25000
+                    OBSERVED_V4_HEX,
+                    COOKIE),
+            vector("KEEPALIVE_ACK with an IPv6 observed address",
+                    new KeepaliveAck(6, 24_000, OBSERVED_V6, octets(COOKIE)),
+                    "5032 01 06",
+                    "00000006", // txid
+                    "00005dc0", // keepalive millis 24000
+                    OBSERVED_V6_HEX,
+                    COOKIE),
+            vector("LOOKUP with an empty requester",
+                    new Lookup(7, octets(COOKIE), 0, "", "bob"),
+                    "5032 01 07",
+                    "00000007", // txid
+                    COOKIE,
+                    "0000000000000000", // token 0: anonymous
+                    "00", // requester "" (optional name)
+                    "03 626f62"), // target "bob"
+            vector("LOOKUP with a requester",
+                    new Lookup(8, octets(COOKIE), 0x0123456789ABCDEFL, "alice", "bob"),
+                    "5032 01 07",
+                    "00000008", // txid
+                    COOKIE,
+                    TOKEN,
+                    "05 616c696365", // requester "alice"
+                    "03 626f62"), // target "bob"
+            vector("LOOKUP_RESULT with IPv4 observed and three private addresses",
+                    new LookupResult(8, new PeerInfo("bob", octets(IDENTITY_KEY), octets(AGREEMENT_KEY), 0,
+                            OBSERVED_V4, List.of(PRIVATE_V4, PRIVATE_V6, MAPPED_V6))),
+                    "5032 01 08",
+                    "00000008", // txid
+                    "03 626f62", // name "bob"
+                    IDENTITY_KEY,
+                    AGREEMENT_KEY,
+                    "00000000", // capabilities
+                    OBSERVED_V4_HEX,
+                    "03", // private address count
+                    PRIVATE_V4_HEX,
+                    PRIVATE_V6_HEX,
+                    MAPPED_V6_HEX),
+            vector("INTRODUCTION with IPv6 observed and no private address",
+                    new Introduction(new PeerInfo("alice", octets(IDENTITY_KEY), octets(ZERO_KEY), 1, OBSERVED_V6,
+                            List.of())),
+                    "5032 01 09",
+                    "05 616c696365", // name "alice"
+                    IDENTITY_KEY,
+                    ZERO_KEY, // no agreement key
+                    "00000001", // capabilities
+                    OBSERVED_V6_HEX,
+                    "00"), // private address count
+            vector("LIST",
+                    new ListRequest(10, octets(COOKIE), 0),
+                    "5032 01 0a",
+                    "0000000a", // txid
+                    COOKIE,
+                    "00000000"), // cursor: first page
+            vector("LIST_PAGE with three entries",
+                    new ListPage(10, 3, 5, List.of(
+                            new ListPage.Entry("alice", octets(IDENTITY_KEY)),
+                            new ListPage.Entry("bob", octets(AGREEMENT_KEY)),
+                            new ListPage.Entry("Z~!", octets(ZERO_KEY)))),
+                    "5032 01 0b",
+                    "0000000a", // txid
+                    "00000003", // next cursor
+                    "00000005", // total
+                    "03", // count
+                    "05 616c696365", IDENTITY_KEY, // "alice"
+                    "03 626f62", AGREEMENT_KEY, // "bob"
+                    "03 5a7e21", ZERO_KEY), // "Z~!": valid on the wire, though not a name the tracker accepts
+            vector("LIST_PAGE without entries",
+                    new ListPage(11, 0, 0, List.of()),
+                    "5032 01 0b",
+                    "0000000b", // txid
+                    "00000000", // next cursor: last page
+                    "00000000", // total
+                    "00"), // count
+            vector("RENAME",
+                    new Rename(12, octets(COOKIE), 0x0123456789ABCDEFL, "alice", "alice2", octets(SIGNATURE)),
+                    "5032 01 0c",
+                    "0000000c", // txid
+                    COOKIE,
+                    TOKEN,
+                    "05 616c696365", // name "alice"
+                    "06 616c69636532", // new name "alice2"
+                    SIGNATURE),
+            vector("UNREGISTER",
+                    new Unregister(13, octets(COOKIE), 0x0123456789ABCDEFL, "alice", octets(SIGNATURE)),
+                    "5032 01 0d",
+                    "0000000d", // txid
+                    COOKIE,
+                    TOKEN,
+                    "05 616c696365", // name "alice"
+                    SIGNATURE),
+            vector("OK",
+                    new Ok(14),
+                    "5032 01 0e",
+                    "0000000e"), // txid
+            vector("ERROR",
+                    new ErrorReply(0x0A0B0C0D, ErrorCode.NAME_TAKEN),
+                    "5032 01 0f",
+                    "0a0b0c0d", // txid
+                    "02")); // NAME_TAKEN
+
+    private GoldenVectors() {}
+
+    static Vector named(String name) {
+        return ALL.stream().filter(v -> v.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    /** Joins hex fragments, ignoring spaces. */
+    static byte[] hex(String... fragments) {
+        return HexFormat.of().parseHex(String.join("", fragments).replace(" ", ""));
+    }
+
+    static Octets octets(String hex) {
+        return Octets.fromHex(hex);
+    }
+
+    static InetSocketAddress address(String literal, int port) {
+        try {
+            // A literal address: no name lookup happens.
+            return new InetSocketAddress(InetAddress.getByName(literal), port);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(literal, e);
+        }
+    }
+
+    /** An IPv4-mapped IPv6 address kept as IPv6 ({@code InetAddress.getByName} would turn it into IPv4). */
+    static InetSocketAddress mappedV6(byte[] ipv4, int port) {
+        byte[] bytes = new byte[16];
+        bytes[10] = (byte) 0xFF;
+        bytes[11] = (byte) 0xFF;
+        System.arraycopy(ipv4, 0, bytes, 12, 4);
+        try {
+            return new InetSocketAddress(Inet6Address.getByAddress(null, bytes, -1), port);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private static Vector vector(String name, Message message, String... hexFields) {
+        return new Vector(name, message, hex(hexFields));
+    }
+}

@@ -1,0 +1,183 @@
+package dev.p2pchat.protocol;
+
+import static dev.p2pchat.protocol.GoldenVectors.hex;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.p2pchat.protocol.GoldenVectors.Vector;
+import dev.p2pchat.protocol.Message.ErrorReply;
+import dev.p2pchat.protocol.Message.ListPage;
+import dev.p2pchat.protocol.Message.Lookup;
+import dev.p2pchat.protocol.Message.LookupResult;
+import dev.p2pchat.protocol.ProtocolException.Reason;
+import java.net.Inet6Address;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The codec against byte vectors written by hand from PROTOCOL.md, in both directions. */
+@Timeout(10)
+class MessageCodecGoldenTest {
+
+    static Stream<Vector> vectors() {
+        return GoldenVectors.ALL.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("vectors")
+    void shouldEncodeEachMessageToItsGoldenBytes(Vector vector) {
+        assertThat(MessageCodec.encode(vector.message())).isEqualTo(vector.bytes());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("vectors")
+    void shouldDecodeEachGoldenVectorToItsMessage(Vector vector) throws ProtocolException {
+        assertThat(MessageCodec.decode(vector.bytes())).isEqualTo(vector.message());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("vectors")
+    void shouldEncodeAtTheBufferPositionAndDecodeOnlyTheRemainingBytes(Vector vector) throws ProtocolException {
+        ByteBuffer out = ByteBuffer.allocate(3 + Wire.MAX_DATAGRAM_SIZE);
+        out.put(new byte[] {9, 9, 9});
+        MessageCodec.encode(vector.message(), out);
+        assertThat(out.position()).isEqualTo(3 + vector.bytes().length);
+
+        out.flip().position(3);
+        assertThat(MessageCodec.decode(out)).isEqualTo(vector.message());
+        assertThat(out.hasRemaining()).isFalse();
+    }
+
+    @Test
+    void shouldHaveAGoldenVectorForEveryMessageType() {
+        Set<MessageType> covered = GoldenVectors.ALL.stream()
+                .map(v -> v.message().type())
+                .collect(Collectors.toCollection(() -> EnumSet.noneOf(MessageType.class)));
+        assertThat(covered).containsExactlyInAnyOrder(MessageType.values());
+    }
+
+    @Test
+    void shouldPutTheTypeCodeOfEachMessageInByteThree() {
+        for (Vector vector : GoldenVectors.ALL) {
+            assertThat(vector.bytes()[Wire.TYPE_OFFSET] & 0xFF)
+                    .as(vector.name())
+                    .isEqualTo(vector.message().type().code());
+        }
+    }
+
+    @Test
+    void shouldNumberTheTypesFromOneToFifteen() {
+        for (MessageType type : MessageType.values()) {
+            assertThat(type.code()).isEqualTo(type.ordinal() + 1);
+            assertThat(MessageType.ofCode(type.code())).isSameAs(type);
+        }
+        assertThat(MessageType.ofCode(0x00)).isNull();
+        for (int code = 0x10; code <= 0xFF; code++) {
+            assertThat(MessageType.ofCode(code)).isNull();
+        }
+    }
+
+    @Test
+    void shouldKeepTheExamplesOfProtocolMdByteForByte() throws ProtocolException {
+        // The three example dumps at the end of PROTOCOL.md.
+        assertThat(MessageCodec.decode(hex("50 32 01 01  01 02 03 04  00000000000000000000000000000000")))
+                .isEqualTo(GoldenVectors.named("COOKIE_REQUEST").message());
+        assertThat(MessageCodec.decode(hex("50 32 01 0F  0A 0B 0C 0D  02")))
+                .isEqualTo(GoldenVectors.named("ERROR").message());
+        assertThat(MessageCodec.decode(hex(
+                        "50 32 01 07  00 00 00 07  C0 C1 C2 C3 C4 C5 C6 C7 C8 C9 CA CB CC CD CE CF",
+                        "00 00 00 00 00 00 00 00  00  03 62 6F 62")))
+                .isEqualTo(GoldenVectors.named("LOOKUP with an empty requester").message());
+    }
+
+    @Test
+    void shouldPadTheCookieRequestToTheSizeOfTheChallenge() {
+        assertThat(GoldenVectors.named("COOKIE_REQUEST").bytes())
+                .hasSize(24)
+                .hasSameSizeAs(GoldenVectors.named("COOKIE_CHALLENGE").bytes());
+    }
+
+    @Test
+    void shouldDecodeAnEmptyRequesterAsAnAnonymousLookup() throws ProtocolException {
+        Lookup lookup = (Lookup) MessageCodec.decode(GoldenVectors.named("LOOKUP with an empty requester").bytes());
+        assertThat(lookup.requester()).isEmpty();
+        assertThat(lookup.token()).isZero();
+    }
+
+    @Test
+    void shouldKeepAnIpv4MappedAddressSentAsFamilySixAsIpv6() throws ProtocolException {
+        LookupResult result = (LookupResult) MessageCodec.decode(
+                GoldenVectors.named("LOOKUP_RESULT with IPv4 observed and three private addresses").bytes());
+        assertThat(result.peer().privateAddresses().get(2).getAddress()).isInstanceOf(Inet6Address.class);
+    }
+
+    @Test
+    void shouldDecodeEveryErrorCodeOfTheTable() throws ProtocolException {
+        for (ErrorCode code : ErrorCode.values()) {
+            byte[] datagram = hex("5032 01 0f", "00000001", String.format("%02x", code.code()));
+            assertThat(MessageCodec.decode(datagram)).isEqualTo(new ErrorReply(1, code));
+            assertThat(MessageCodec.encode(new ErrorReply(1, code))).isEqualTo(datagram);
+        }
+        assertThat(ErrorCode.values()).extracting(ErrorCode::code).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+    }
+
+    @Test
+    void shouldRejectAnErrorCodeOutsideTheTable() {
+        for (int code : new int[] {0x00, 0x09, 0x7F, 0xFF}) {
+            assertThatThrownBy(() -> MessageCodec.decode(hex("5032 01 0f", "00000001", String.format("%02x", code))))
+                    .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.reason())
+                            .isEqualTo(Reason.BAD_FIELD));
+        }
+    }
+
+    @Test
+    void shouldEncodeAListPageOfExactlyOneDatagram() throws ProtocolException {
+        // 33 entries with one-byte names and one with a 28-byte name: 17 + 33 * 34 + 61 = 1200 bytes.
+        StringBuilder wire = new StringBuilder("5032 01 0b" + "00000001" + "00000022" + "00000022" + "22");
+        List<ListPage.Entry> entries = new ArrayList<>();
+        for (int i = 0; i < 33; i++) {
+            char c = (char) ('a' + i % 26);
+            wire.append(String.format("01%02x", (int) c)).append(GoldenVectors.IDENTITY_KEY);
+            entries.add(new ListPage.Entry(String.valueOf(c), GoldenVectors.octets(GoldenVectors.IDENTITY_KEY)));
+        }
+        wire.append("1c").append("78".repeat(28)).append(GoldenVectors.ZERO_KEY);
+        entries.add(new ListPage.Entry("x".repeat(28), GoldenVectors.octets(GoldenVectors.ZERO_KEY)));
+        ListPage page = new ListPage(1, 34, 34, entries);
+        byte[] bytes = hex(wire.toString());
+
+        assertThat(bytes).hasSize(Wire.MAX_DATAGRAM_SIZE);
+        assertThat(MessageCodec.encode(page)).isEqualTo(bytes);
+        assertThat(MessageCodec.decode(bytes)).isEqualTo(page);
+    }
+
+    @Test
+    void shouldNotBuildAListPageLargerThanOneDatagram() {
+        List<ListPage.Entry> entries = new ArrayList<>();
+        for (int i = 0; i < 33; i++) {
+            entries.add(new ListPage.Entry("a", GoldenVectors.octets(GoldenVectors.IDENTITY_KEY)));
+        }
+        entries.add(new ListPage.Entry("x".repeat(29), GoldenVectors.octets(GoldenVectors.ZERO_KEY)));
+        assertThatThrownBy(() -> new ListPage(1, 0, 34, entries)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldCoverExactlyTheSignatureWithSignedBytes() {
+        for (Vector vector : GoldenVectors.ALL) {
+            if (vector.message() instanceof Message.Signed signed) {
+                byte[] bytes = vector.bytes();
+                byte[] covered = MessageCodec.signedBytes(signed);
+                assertThat(covered).as(vector.name()).hasSize(bytes.length - Wire.SIGNATURE_SIZE);
+                assertThat(bytes).as(vector.name()).startsWith(covered);
+                assertThat(covered).as("header included").startsWith(0x50, 0x32, 0x01);
+            }
+        }
+    }
+}

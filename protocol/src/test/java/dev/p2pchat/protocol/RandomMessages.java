@@ -1,0 +1,156 @@
+package dev.p2pchat.protocol;
+
+import dev.p2pchat.protocol.Message.CookieChallenge;
+import dev.p2pchat.protocol.Message.CookieRequest;
+import dev.p2pchat.protocol.Message.ErrorReply;
+import dev.p2pchat.protocol.Message.Introduction;
+import dev.p2pchat.protocol.Message.Keepalive;
+import dev.p2pchat.protocol.Message.KeepaliveAck;
+import dev.p2pchat.protocol.Message.ListPage;
+import dev.p2pchat.protocol.Message.ListRequest;
+import dev.p2pchat.protocol.Message.Lookup;
+import dev.p2pchat.protocol.Message.LookupResult;
+import dev.p2pchat.protocol.Message.Ok;
+import dev.p2pchat.protocol.Message.Register;
+import dev.p2pchat.protocol.Message.Registered;
+import dev.p2pchat.protocol.Message.Rename;
+import dev.p2pchat.protocol.Message.Unregister;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Valid random messages of every type from a seeded {@link Random}, reaching the edges of every field: names of
+ * 1 and 32 bytes, empty and full address lists, IPv4, IPv6 and IPv4-mapped IPv6 addresses, ports 1 and 65535,
+ * integers with the high bit set, and list pages that fill a datagram to the last byte.
+ */
+final class RandomMessages {
+    private final Random random;
+
+    RandomMessages(long seed) {
+        this.random = new Random(seed);
+    }
+
+    Message next() {
+        MessageType[] types = MessageType.values();
+        return next(types[random.nextInt(types.length)]);
+    }
+
+    Message next(MessageType type) {
+        return switch (type) {
+            case COOKIE_REQUEST -> new CookieRequest(random.nextInt());
+            case COOKIE_CHALLENGE -> new CookieChallenge(random.nextInt(), octets(Wire.COOKIE_SIZE));
+            case REGISTER -> new Register(random.nextInt(), octets(Wire.COOKIE_SIZE), name(), octets(Wire.KEY_SIZE),
+                    octets(Wire.KEY_SIZE), random.nextInt(), addresses(), octets(Wire.SIGNATURE_SIZE));
+            case REGISTERED -> new Registered(random.nextInt(), random.nextLong(), random.nextInt(),
+                    random.nextInt(), address(), octets(Wire.COOKIE_SIZE));
+            case KEEPALIVE -> new Keepalive(random.nextInt(), octets(Wire.COOKIE_SIZE), random.nextLong(), name());
+            case KEEPALIVE_ACK -> new KeepaliveAck(random.nextInt(), random.nextInt(), address(),
+                    octets(Wire.COOKIE_SIZE));
+            case LOOKUP -> random.nextBoolean()
+                    ? new Lookup(random.nextInt(), octets(Wire.COOKIE_SIZE), 0, "", name())
+                    : new Lookup(random.nextInt(), octets(Wire.COOKIE_SIZE), random.nextLong(), name(), name());
+            case LOOKUP_RESULT -> new LookupResult(random.nextInt(), peerInfo());
+            case INTRODUCTION -> new Introduction(peerInfo());
+            case LIST -> new ListRequest(random.nextInt(), octets(Wire.COOKIE_SIZE), random.nextInt());
+            case LIST_PAGE -> listPage();
+            case RENAME -> new Rename(random.nextInt(), octets(Wire.COOKIE_SIZE), random.nextLong(), name(), name(),
+                    octets(Wire.SIGNATURE_SIZE));
+            case UNREGISTER -> new Unregister(random.nextInt(), octets(Wire.COOKIE_SIZE), random.nextLong(), name(),
+                    octets(Wire.SIGNATURE_SIZE));
+            case OK -> new Ok(random.nextInt());
+            case ERROR -> new ErrorReply(random.nextInt(), errorCode());
+        };
+    }
+
+    private ErrorCode errorCode() {
+        ErrorCode[] codes = ErrorCode.values();
+        return codes[random.nextInt(codes.length)];
+    }
+
+    private ListPage listPage() {
+        int budget = Wire.MAX_DATAGRAM_SIZE - Wire.LIST_PAGE_FIXED_SIZE;
+        // A third of the pages fill the datagram as far as entries go; the rest stop at a random count.
+        int wanted = random.nextInt(3) == 0 ? Integer.MAX_VALUE : random.nextInt(Wire.MAX_LIST_ENTRIES + 1);
+        List<ListPage.Entry> entries = new ArrayList<>();
+        while (entries.size() < wanted && budget >= Wire.MIN_LIST_ENTRY_SIZE) {
+            int longest = Math.min(Wire.MAX_NAME_LENGTH, budget - 1 - Wire.KEY_SIZE);
+            // Mostly short names, so that pages of many entries occur; exactly filling the rest when it fits.
+            int length = random.nextInt(4) == 0 ? longest : 1 + random.nextInt(Math.min(longest, 8));
+            ListPage.Entry entry = new ListPage.Entry(name(length), octets(Wire.KEY_SIZE));
+            entries.add(entry);
+            budget -= Wire.listEntrySize(entry);
+        }
+        return new ListPage(random.nextInt(), random.nextInt(), random.nextInt(), entries);
+    }
+
+    private PeerInfo peerInfo() {
+        Octets agreementKey = random.nextInt(4) == 0 ? Octets.zeros(Wire.KEY_SIZE) : octets(Wire.KEY_SIZE);
+        return new PeerInfo(name(), octets(Wire.KEY_SIZE), agreementKey, random.nextInt(), address(), addresses());
+    }
+
+    /** A wire-valid name: 1..32 bytes of 0x21..0x7E, often at the length limits. */
+    String name() {
+        int length = switch (random.nextInt(4)) {
+            case 0 -> 1;
+            case 1 -> Wire.MAX_NAME_LENGTH;
+            default -> 1 + random.nextInt(Wire.MAX_NAME_LENGTH);
+        };
+        return name(length);
+    }
+
+    private String name(int length) {
+        char[] chars = new char[length];
+        for (int i = 0; i < length; i++) {
+            chars[i] = (char) (Wire.MIN_NAME_BYTE + random.nextInt(Wire.MAX_NAME_BYTE - Wire.MIN_NAME_BYTE + 1));
+        }
+        return new String(chars);
+    }
+
+    private List<InetSocketAddress> addresses() {
+        int count = random.nextInt(Wire.MAX_PRIVATE_ADDRESSES + 1);
+        List<InetSocketAddress> addresses = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            addresses.add(address());
+        }
+        return addresses;
+    }
+
+    InetSocketAddress address() {
+        int port = switch (random.nextInt(5)) {
+            case 0 -> 1;
+            case 1 -> 65535;
+            default -> 1 + random.nextInt(65535);
+        };
+        try {
+            InetAddress address = switch (random.nextInt(3)) {
+                case 0 -> InetAddress.getByAddress(bytes(Wire.IPV4_SIZE));
+                case 1 -> Inet6Address.getByAddress(null, bytes(Wire.IPV6_SIZE), -1);
+                default -> {
+                    byte[] mapped = new byte[Wire.IPV6_SIZE];
+                    mapped[10] = (byte) 0xFF;
+                    mapped[11] = (byte) 0xFF;
+                    System.arraycopy(bytes(Wire.IPV4_SIZE), 0, mapped, 12, 4);
+                    yield Inet6Address.getByAddress(null, mapped, -1);
+                }
+            };
+            return new InetSocketAddress(address, port);
+        } catch (UnknownHostException impossible) {
+            throw new AssertionError(impossible);
+        }
+    }
+
+    private Octets octets(int length) {
+        return Octets.of(bytes(length));
+    }
+
+    private byte[] bytes(int length) {
+        byte[] bytes = new byte[length];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+}

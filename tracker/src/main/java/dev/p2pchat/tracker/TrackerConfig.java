@@ -1,0 +1,145 @@
+package dev.p2pchat.tracker;
+
+import java.time.Duration;
+
+/**
+ * Every tracker setting, with its default, unit and bounds, validated once on construction. The command line
+ * and tests build one of these; nothing else reads settings.
+ *
+ * @param bindAddress interface to listen on (default 0.0.0.0: every interface)
+ * @param port UDP port (default 7070; 0 picks a free one, for tests)
+ * @param lease how long a registration lives without a keepalive (default 90 s, 10 s to 1 h): NAT mappings
+ *     commonly expire after 30 s, so peers keep alive well within that and the lease outlasts a few lost ones
+ * @param keepalive base interval the tracker asks peers to keep alive at (default 25 s, jittered by 10%, at
+ *     most a third of the lease so that two lost keepalives do not end it)
+ * @param maxPeers most live registrations (default 1,000,000); beyond it REGISTER gets REGISTRY_FULL
+ * @param ratePerSecond datagrams per second accepted from one source IP (default 100; 0 disables the limit)
+ * @param rateBurst datagrams one idle source IP may send at once (default 200)
+ * @param maxRateSources most source IPs tracked by the rate limiter (default 100,000)
+ * @param cookieEpoch how often the cookie key rotates (default 60 s); a cookie lives one to two epochs
+ * @param statsInterval how often the counters are logged (default 60 s; zero disables)
+ * @param metricsPort TCP port of the HTTP metrics endpoint on the bind address (default -1: off; 0 picks one)
+ */
+public record TrackerConfig(
+        String bindAddress,
+        int port,
+        Duration lease,
+        Duration keepalive,
+        int maxPeers,
+        int ratePerSecond,
+        int rateBurst,
+        int maxRateSources,
+        Duration cookieEpoch,
+        Duration statsInterval,
+        int metricsPort) {
+    public static final int DEFAULT_PORT = 7070;
+    public static final Duration MIN_LEASE = Duration.ofSeconds(10);
+    public static final Duration MAX_LEASE = Duration.ofHours(1);
+    public static final int MAX_PEERS_LIMIT = 10_000_000;
+
+    public TrackerConfig {
+        require(bindAddress != null && !bindAddress.isBlank(), "bind address is required");
+        require(port >= 0 && port <= 65535, "port must be 0 to 65535, not " + port);
+        require(lease.compareTo(MIN_LEASE) >= 0 && lease.compareTo(MAX_LEASE) <= 0,
+                "lease must be 10 s to 1 h, not " + lease.toSeconds() + " s");
+        require(!keepalive.isNegative() && keepalive.toMillis() >= 1000, "keepalive must be at least 1 s");
+        require(keepalive.multipliedBy(3).compareTo(lease) <= 0,
+                "keepalive (" + keepalive.toSeconds() + " s) must be at most a third of the lease ("
+                        + lease.toSeconds() + " s)");
+        require(maxPeers >= 1 && maxPeers <= MAX_PEERS_LIMIT, "max peers must be 1 to " + MAX_PEERS_LIMIT);
+        require(ratePerSecond >= 0, "rate must be 0 (off) or positive");
+        require(rateBurst >= 1, "burst must be positive");
+        require(maxRateSources >= 1, "rate limiter sources must be positive");
+        require(cookieEpoch.toMillis() >= 1000, "cookie epoch must be at least 1 s");
+        require(!statsInterval.isNegative(), "stats interval must not be negative");
+        require(metricsPort >= -1 && metricsPort <= 65535, "metrics port must be -1 (off) or 0 to 65535");
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts from the defaults; {@link #build()} validates. */
+    public static final class Builder {
+        private String bindAddress = "0.0.0.0";
+        private int port = DEFAULT_PORT;
+        private Duration lease = Duration.ofSeconds(90);
+        private Duration keepalive = Duration.ofSeconds(25);
+        private int maxPeers = 1_000_000;
+        private int ratePerSecond = 100;
+        private int rateBurst = 200;
+        private int maxRateSources = 100_000;
+        private Duration cookieEpoch = Duration.ofSeconds(60);
+        private Duration statsInterval = Duration.ofSeconds(60);
+        private int metricsPort = -1;
+
+        private Builder() {}
+
+        public Builder bindAddress(String bindAddress) {
+            this.bindAddress = bindAddress;
+            return this;
+        }
+
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** Loopback with a free port, for tests and tools. */
+        public Builder loopback() {
+            return bindAddress("127.0.0.1").port(0);
+        }
+
+        public Builder lease(Duration lease) {
+            this.lease = lease;
+            return this;
+        }
+
+        public Builder keepalive(Duration keepalive) {
+            this.keepalive = keepalive;
+            return this;
+        }
+
+        public Builder maxPeers(int maxPeers) {
+            this.maxPeers = maxPeers;
+            return this;
+        }
+
+        public Builder rateLimit(int ratePerSecond, int rateBurst) {
+            this.ratePerSecond = ratePerSecond;
+            this.rateBurst = rateBurst;
+            return this;
+        }
+
+        public Builder maxRateSources(int maxRateSources) {
+            this.maxRateSources = maxRateSources;
+            return this;
+        }
+
+        public Builder cookieEpoch(Duration cookieEpoch) {
+            this.cookieEpoch = cookieEpoch;
+            return this;
+        }
+
+        public Builder statsInterval(Duration statsInterval) {
+            this.statsInterval = statsInterval;
+            return this;
+        }
+
+        public Builder metricsPort(int metricsPort) {
+            this.metricsPort = metricsPort;
+            return this;
+        }
+
+        public TrackerConfig build() {
+            return new TrackerConfig(bindAddress, port, lease, keepalive, maxPeers, ratePerSecond, rateBurst,
+                    maxRateSources, cookieEpoch, statsInterval, metricsPort);
+        }
+    }
+
+    private static void require(boolean condition, String problem) {
+        if (!condition) {
+            throw new IllegalArgumentException(problem);
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package dev.p2pchat.tracker.cli;
+
+import ch.qos.logback.classic.Level;
+import dev.p2pchat.tracker.TrackerConfig;
+import dev.p2pchat.tracker.server.TrackerServer;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code tracker}: runs a p2pchat tracker until SIGTERM or SIGINT. */
+@Command(
+        name = "tracker",
+        mixinStandardHelpOptions = true,
+        version = "p2pchat tracker 0.1.0",
+        sortOptions = false,
+        usageHelpWidth = 100,
+        description = {
+            "Runs a p2pchat tracker: peers register their name and key with it over UDP, look each other up,",
+            "and are introduced so that they can talk directly. Every option has an environment-variable",
+            "default (shown in brackets), so containers can be configured without arguments.",
+            ""
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:stopped cleanly (SIGTERM or SIGINT), or help/version shown",
+            "1:could not start (for example the port is in use)",
+            "2:invalid option"
+        })
+public final class TrackerCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(TrackerCommand.class);
+
+    /** Log levels an operator may pick. */
+    enum LogLevel { ERROR, WARN, INFO, DEBUG, TRACE }
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "${env:P2PCHAT_TRACKER_BIND:-0.0.0.0}",
+            description = "Address to listen on; 0.0.0.0 for every interface [P2PCHAT_TRACKER_BIND]. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String bind;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "${env:P2PCHAT_TRACKER_PORT:-7070}",
+            description = "UDP port; 0 picks a free one, printed at start [P2PCHAT_TRACKER_PORT]. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int port;
+
+    @Option(names = "--lease", paramLabel = "SECONDS", defaultValue = "${env:P2PCHAT_TRACKER_LEASE:-90}",
+            description = "How long a registration lives without a keepalive, 10 to 3600 "
+                    + "[P2PCHAT_TRACKER_LEASE]. Default: ${DEFAULT-VALUE}.")
+    long leaseSeconds;
+
+    @Option(names = "--keepalive", paramLabel = "SECONDS",
+            defaultValue = "${env:P2PCHAT_TRACKER_KEEPALIVE:-25}",
+            description = "Keepalive interval peers are told to use (jittered by 10%), at most a third of the "
+                    + "lease; keep it under 30 s so NAT mappings stay open [P2PCHAT_TRACKER_KEEPALIVE]. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    long keepaliveSeconds;
+
+    @Option(names = "--max-peers", paramLabel = "COUNT",
+            defaultValue = "${env:P2PCHAT_TRACKER_MAX_PEERS:-1000000}",
+            description = "Most live registrations; further REGISTERs get REGISTRY_FULL "
+                    + "[P2PCHAT_TRACKER_MAX_PEERS]. Default: ${DEFAULT-VALUE}.")
+    int maxPeers;
+
+    @Option(names = "--rate", paramLabel = "PER_SECOND", defaultValue = "${env:P2PCHAT_TRACKER_RATE:-100}",
+            description = "Datagrams per second accepted from one source IP; 0 turns the limit off "
+                    + "[P2PCHAT_TRACKER_RATE]. Default: ${DEFAULT-VALUE}.")
+    int rate;
+
+    @Option(names = "--burst", paramLabel = "COUNT", defaultValue = "${env:P2PCHAT_TRACKER_BURST:-200}",
+            description = "Datagrams one idle source IP may send at once [P2PCHAT_TRACKER_BURST]. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int burst;
+
+    @Option(names = "--stats-interval", paramLabel = "SECONDS",
+            defaultValue = "${env:P2PCHAT_TRACKER_STATS_INTERVAL:-60}",
+            description = "How often to log a line of counters; 0 for never "
+                    + "[P2PCHAT_TRACKER_STATS_INTERVAL]. Default: ${DEFAULT-VALUE}.")
+    long statsSeconds;
+
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            defaultValue = "${env:P2PCHAT_TRACKER_METRICS_PORT:--1}",
+            description = "TCP port for GET /metrics (Prometheus text) on the bind address; -1 for none "
+                    + "[P2PCHAT_TRACKER_METRICS_PORT]. Default: ${DEFAULT-VALUE}.")
+    int metricsPort;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "${env:P2PCHAT_LOG_LEVEL:-INFO}",
+            description = "One of ${COMPLETION-CANDIDATES} [P2PCHAT_LOG_LEVEL]. Default: ${DEFAULT-VALUE}.")
+    LogLevel logLevel;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        return new CommandLine(new TrackerCommand()).setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        TrackerConfig config = config();
+        setLogLevel(logLevel);
+        TrackerServer server = new TrackerServer(config);
+        PrintWriter out = spec.commandLine().getOut();
+        InetSocketAddress address;
+        try {
+            address = server.start();
+        } catch (RuntimeException e) {
+            spec.commandLine().getErr().println("tracker: cannot listen on " + config.bindAddress() + ":"
+                    + config.port() + ": " + e.getMessage());
+            return 1;
+        }
+        out.println("tracker listening on udp " + address.getAddress().getHostAddress() + ":" + address.getPort());
+        if (server.metricsAddress() != null) {
+            InetSocketAddress metrics = server.metricsAddress();
+            out.println("metrics on http://" + metrics.getAddress().getHostAddress() + ":" + metrics.getPort()
+                    + "/metrics");
+        }
+        out.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("stopping: final stats {}", server.metrics().statsLine());
+            server.close();
+            stopped.countDown();
+            // A JVM stopped by a signal exits 143 even after a clean shutdown; supervisors and operators read
+            // that as a failure, so a clean stop reports 0.
+            Runtime.getRuntime().halt(0);
+        }, "tracker-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    private TrackerConfig config() {
+        try {
+            return TrackerConfig.builder()
+                    .bindAddress(bind)
+                    .port(port)
+                    .lease(Duration.ofSeconds(leaseSeconds))
+                    .keepalive(Duration.ofSeconds(keepaliveSeconds))
+                    .maxPeers(maxPeers)
+                    .rateLimit(rate, burst)
+                    .statsInterval(Duration.ofSeconds(statsSeconds))
+                    .metricsPort(metricsPort)
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    private static void setLogLevel(LogLevel level) {
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME))
+                .setLevel(Level.toLevel(level.name()));
+    }
+}

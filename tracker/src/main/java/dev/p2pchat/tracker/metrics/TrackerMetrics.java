@@ -1,0 +1,216 @@
+package dev.p2pchat.tracker.metrics;
+
+import dev.p2pchat.protocol.ErrorCode;
+import dev.p2pchat.protocol.MessageType;
+import java.util.Locale;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
+
+/**
+ * The tracker's counters. Updated from the event loop, read from anywhere (the stats log line, the metrics
+ * endpoint, tests).
+ */
+public final class TrackerMetrics {
+    private final LongAdder[] received = adders(MessageType.values().length);
+    private final LongAdder[] sent = adders(MessageType.values().length);
+    private final LongAdder[] dropped = adders(DropReason.values().length);
+    private final LongAdder[] errors = adders(ErrorCode.values().length);
+    private final LongAdder datagramsIn = new LongAdder();
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder datagramsOut = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
+    private final LongAdder unvalidatedBytesIn = new LongAdder();
+    private final LongAdder unvalidatedBytesOut = new LongAdder();
+    private final LongAdder introductions = new LongAdder();
+    private final LongAdder expired = new LongAdder();
+    private volatile IntSupplier registeredPeers = () -> 0;
+
+    public void registeredPeers(IntSupplier gauge) {
+        this.registeredPeers = gauge;
+    }
+
+    public void datagramIn(int bytes) {
+        datagramsIn.increment();
+        bytesIn.add(bytes);
+    }
+
+    /** A datagram written to the socket; {@code typeCode} is its header's type byte. */
+    public void datagramOut(int typeCode, int bytes) {
+        datagramsOut.increment();
+        bytesOut.add(bytes);
+        MessageType type = MessageType.ofCode(typeCode);
+        if (type != null) {
+            sent[type.ordinal()].increment();
+            if (type == MessageType.COOKIE_CHALLENGE) {
+                // The only reply a sender gets before proving its address.
+                unvalidatedBytesOut.add(bytes);
+            }
+        }
+    }
+
+    public void countReceived(MessageType type) {
+        received[type.ordinal()].increment();
+    }
+
+    /** A datagram from a sender that has not (in this datagram) proven its address. */
+    public void unvalidated(int bytes) {
+        unvalidatedBytesIn.add(bytes);
+    }
+
+    public void countDrop(DropReason reason) {
+        dropped[reason.ordinal()].increment();
+    }
+
+    public void error(ErrorCode code) {
+        errors[code.ordinal()].increment();
+    }
+
+    public void introduced() {
+        introductions.increment();
+    }
+
+    public void expired(int count) {
+        expired.add(count);
+    }
+
+    public long received(MessageType type) {
+        return received[type.ordinal()].sum();
+    }
+
+    public long sent(MessageType type) {
+        return sent[type.ordinal()].sum();
+    }
+
+    public long dropped(DropReason reason) {
+        return dropped[reason.ordinal()].sum();
+    }
+
+    public long droppedTotal() {
+        long total = 0;
+        for (LongAdder adder : dropped) {
+            total += adder.sum();
+        }
+        return total;
+    }
+
+    public long errors(ErrorCode code) {
+        return errors[code.ordinal()].sum();
+    }
+
+    public long datagramsIn() {
+        return datagramsIn.sum();
+    }
+
+    public long bytesIn() {
+        return bytesIn.sum();
+    }
+
+    public long datagramsOut() {
+        return datagramsOut.sum();
+    }
+
+    public long unvalidatedBytesIn() {
+        return unvalidatedBytesIn.sum();
+    }
+
+    public long unvalidatedBytesOut() {
+        return unvalidatedBytesOut.sum();
+    }
+
+    public long introductions() {
+        return introductions.sum();
+    }
+
+    public long expired() {
+        return expired.sum();
+    }
+
+    public int registered() {
+        return registeredPeers.getAsInt();
+    }
+
+    /** One line for the periodic log: totals, then only the counters that are not zero. */
+    public String statsLine() {
+        StringBuilder line = new StringBuilder()
+                .append("peers=").append(registered())
+                .append(" in=").append(datagramsIn()).append('/').append(bytesIn()).append('B')
+                .append(" out=").append(datagramsOut()).append('/').append(bytesOut.sum()).append('B')
+                .append(" unvalidated_in=").append(unvalidatedBytesIn()).append('B')
+                .append(" unvalidated_out=").append(unvalidatedBytesOut()).append('B')
+                .append(" introductions=").append(introductions())
+                .append(" expired=").append(expired());
+        appendNonZero(line, " recv", received, MessageType.values());
+        appendNonZero(line, " sent", sent, MessageType.values());
+        appendNonZero(line, " drop", dropped, DropReason.values());
+        appendNonZero(line, " error", errors, ErrorCode.values());
+        return line.toString();
+    }
+
+    /** Every counter in the Prometheus text exposition format. */
+    public String prometheusText() {
+        StringBuilder text = new StringBuilder();
+        gauge(text, "p2pchat_tracker_registered_peers", "Peers with a live registration.", registered());
+        counter(text, "p2pchat_tracker_datagrams_in_total", "Datagrams received.", datagramsIn());
+        counter(text, "p2pchat_tracker_bytes_in_total", "Bytes received.", bytesIn());
+        counter(text, "p2pchat_tracker_datagrams_out_total", "Datagrams written.", datagramsOut());
+        counter(text, "p2pchat_tracker_bytes_out_total", "Bytes written.", bytesOut.sum());
+        counter(text, "p2pchat_tracker_unvalidated_bytes_in_total",
+                "Bytes received in datagrams without a valid cookie.", unvalidatedBytesIn());
+        counter(text, "p2pchat_tracker_unvalidated_bytes_out_total",
+                "Bytes written to senders that had not proven their address.", unvalidatedBytesOut());
+        counter(text, "p2pchat_tracker_introductions_total", "Introductions sent.", introductions());
+        counter(text, "p2pchat_tracker_expired_total", "Registrations whose lease ended.", expired());
+        labelled(text, "p2pchat_tracker_received_total", "Messages received, by type.", "type", received,
+                MessageType.values());
+        labelled(text, "p2pchat_tracker_sent_total", "Messages written, by type.", "type", sent,
+                MessageType.values());
+        labelled(text, "p2pchat_tracker_dropped_total", "Datagrams dropped, by reason.", "reason", dropped,
+                DropReason.values());
+        labelled(text, "p2pchat_tracker_errors_total", "Error replies, by code.", "code", errors,
+                ErrorCode.values());
+        return text.toString();
+    }
+
+    private static void gauge(StringBuilder text, String name, String help, long value) {
+        describe(text, name, help, "gauge").append(name).append(' ').append(value).append('\n');
+    }
+
+    private static void counter(StringBuilder text, String name, String help, long value) {
+        describe(text, name, help, "counter").append(name).append(' ').append(value).append('\n');
+    }
+
+    private static StringBuilder describe(StringBuilder text, String name, String help, String type) {
+        text.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        return text.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    }
+
+    private static void labelled(
+            StringBuilder text, String name, String help, String label, LongAdder[] adders, Enum<?>[] keys) {
+        describe(text, name, help, "counter");
+        for (Enum<?> key : keys) {
+            text.append(name).append('{').append(label).append("=\"").append(lower(key)).append("\"} ")
+                    .append(adders[key.ordinal()].sum()).append('\n');
+        }
+    }
+
+    private static void appendNonZero(StringBuilder line, String prefix, LongAdder[] adders, Enum<?>[] keys) {
+        for (Enum<?> key : keys) {
+            long value = adders[key.ordinal()].sum();
+            if (value != 0) {
+                line.append(prefix).append('.').append(lower(key)).append('=').append(value);
+            }
+        }
+    }
+
+    private static String lower(Enum<?> key) {
+        return key.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static LongAdder[] adders(int count) {
+        LongAdder[] adders = new LongAdder[count];
+        for (int i = 0; i < count; i++) {
+            adders[i] = new LongAdder();
+        }
+        return adders;
+    }
+}

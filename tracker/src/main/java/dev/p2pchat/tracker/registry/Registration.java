@@ -1,0 +1,115 @@
+package dev.p2pchat.tracker.registry;
+
+import dev.p2pchat.protocol.AddressCodec;
+import dev.p2pchat.protocol.Octets;
+import dev.p2pchat.protocol.PeerInfo;
+import dev.p2pchat.protocol.ProtocolException;
+import dev.p2pchat.protocol.Wire;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One registered peer, stored compactly: a tracker holds up to millions of these, so fields are raw byte arrays
+ * and the addresses are kept in their wire encoding (observed address, count, private addresses) rather than as
+ * {@link InetSocketAddress} objects. Mutated only by {@link Registry}.
+ */
+public final class Registration {
+    private static final byte[] NO_AGREEMENT_KEY = new byte[Wire.KEY_SIZE];
+
+    byte[] name;
+    final byte[] identityKey;
+    byte[] agreementKey;
+    byte[] addresses;
+    int capabilities;
+    long token;
+    long expiresAtMillis;
+
+    Registration(byte[] name, byte[] identityKey) {
+        this.name = name;
+        this.identityKey = identityKey;
+    }
+
+    public String name() {
+        return new String(name, StandardCharsets.US_ASCII);
+    }
+
+    public Octets identityKey() {
+        return Octets.of(identityKey);
+    }
+
+    public long token() {
+        return token;
+    }
+
+    public long expiresAtMillis() {
+        return expiresAtMillis;
+    }
+
+    /** Whether {@code token} is this registration's session token, in time independent of where they differ. */
+    public boolean hasToken(long candidate) {
+        return (token ^ candidate) == 0;
+    }
+
+    public InetSocketAddress observed() {
+        try {
+            return AddressCodec.get(ByteBuffer.wrap(addresses), "observed");
+        } catch (ProtocolException e) {
+            throw new IllegalStateException("stored address does not decode", e);
+        }
+    }
+
+    public PeerInfo toPeerInfo() {
+        ByteBuffer in = ByteBuffer.wrap(addresses);
+        try {
+            InetSocketAddress observed = AddressCodec.get(in, "observed");
+            int count = in.get();
+            List<InetSocketAddress> privateAddresses = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                privateAddresses.add(AddressCodec.get(in, "private"));
+            }
+            return new PeerInfo(name(), Octets.of(identityKey),
+                    agreementKey == null ? Octets.of(NO_AGREEMENT_KEY) : Octets.of(agreementKey),
+                    capabilities, observed, privateAddresses);
+        } catch (ProtocolException e) {
+            throw new IllegalStateException("stored address does not decode", e);
+        }
+    }
+
+    void setAgreementKey(Octets key) {
+        // Most peers share the all-zero "none" key; not storing it saves an array per peer.
+        agreementKey = key.isAllZeros() ? null : key.toByteArray();
+    }
+
+    static byte[] encodeAddresses(InetSocketAddress observed, List<InetSocketAddress> privateAddresses) {
+        int size = AddressCodec.encodedSize(observed) + 1;
+        for (InetSocketAddress address : privateAddresses) {
+            size += AddressCodec.encodedSize(address);
+        }
+        ByteBuffer out = ByteBuffer.allocate(size);
+        AddressCodec.put(out, observed);
+        out.put((byte) privateAddresses.size());
+        for (InetSocketAddress address : privateAddresses) {
+            AddressCodec.put(out, address);
+        }
+        return out.array();
+    }
+
+    /** Replaces the observed address, keeping the private ones and, when it is unchanged, the stored array. */
+    void observe(InetSocketAddress observed) {
+        int size = AddressCodec.encodedSize(observed);
+        ByteBuffer current = ByteBuffer.allocate(size);
+        AddressCodec.put(current, observed);
+        int oldSize = 1 + (addresses[0] == Wire.FAMILY_IPV4 ? Wire.IPV4_SIZE : Wire.IPV6_SIZE) + Wire.PORT_SIZE;
+        if (oldSize == size && Arrays.equals(current.array(), 0, size, addresses, 0, size)) {
+            return;
+        }
+        byte[] updated = new byte[size + addresses.length - oldSize];
+        System.arraycopy(current.array(), 0, updated, 0, size);
+        System.arraycopy(addresses, oldSize, updated, size, addresses.length - oldSize);
+        addresses = updated;
+    }
+}

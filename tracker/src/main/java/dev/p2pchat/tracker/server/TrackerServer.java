@@ -1,0 +1,131 @@
+package dev.p2pchat.tracker.server;
+
+import dev.p2pchat.tracker.TrackerConfig;
+import dev.p2pchat.tracker.cookie.CookieJar;
+import dev.p2pchat.tracker.metrics.TrackerMetrics;
+import dev.p2pchat.tracker.ratelimit.SourceRateLimiter;
+import dev.p2pchat.tracker.registry.Registry;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running tracker: one UDP channel on one event loop thread, which owns the registry, plus the optional HTTP
+ * metrics endpoint on the same loop. {@link #start()} binds and returns the bound address; {@link #close()}
+ * releases the sockets and the thread.
+ */
+public final class TrackerServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TrackerServer.class);
+    /** Larger than any datagram we accept, so an oversized one is seen (and dropped) rather than truncated. */
+    private static final int RECEIVE_BUFFER_BYTES = 2048;
+    private static final int SOCKET_BUFFER_BYTES = 4 << 20;
+    private static final Duration EXPIRY_SWEEP = Duration.ofSeconds(1);
+
+    private final TrackerConfig config;
+    private final Clock clock;
+    private final RandomGenerator random;
+    private final TrackerMetrics metrics = new TrackerMetrics();
+    private EventLoopGroup group;
+    private Channel channel;
+    private MetricsEndpoint metricsEndpoint;
+
+    public TrackerServer(TrackerConfig config) {
+        this(config, Clock.systemUTC(), new SecureRandom());
+    }
+
+    public TrackerServer(TrackerConfig config, Clock clock, RandomGenerator random) {
+        this.config = config;
+        this.clock = clock;
+        this.random = random;
+    }
+
+    /** Binds the UDP socket (and the metrics endpoint, if configured); returns the bound UDP address. */
+    public synchronized InetSocketAddress start() throws InterruptedException {
+        if (group != null) {
+            throw new IllegalStateException("already started");
+        }
+        Registry registry = new Registry(clock, random, config.maxPeers(), config.lease());
+        metrics.registeredPeers(registry::size);
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        CookieJar cookies = new CookieJar(clock, secret, config.cookieEpoch());
+        SourceRateLimiter limiter = new SourceRateLimiter(
+                clock, config.ratePerSecond(), config.rateBurst(), config.maxRateSources());
+        TrackerHandler handler = new TrackerHandler(registry, cookies, metrics, random, config);
+
+        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            channel = new Bootstrap()
+                    .group(group)
+                    .channel(NioDatagramChannel.class)
+                    .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER_BYTES))
+                    .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
+                    .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
+                    .handler(new TrackerChannelInitializer(metrics, limiter, handler))
+                    .bind(config.bindAddress(), config.port())
+                    .sync()
+                    .channel();
+            if (config.metricsPort() >= 0) {
+                metricsEndpoint = MetricsEndpoint.start(group, config.bindAddress(), config.metricsPort(), metrics);
+            }
+        } catch (InterruptedException | RuntimeException e) {
+            close();
+            throw e;
+        }
+        channel.eventLoop().scheduleAtFixedRate(() -> metrics.expired(registry.expire()),
+                EXPIRY_SWEEP.toMillis(), EXPIRY_SWEEP.toMillis(), TimeUnit.MILLISECONDS);
+        long statsMillis = config.statsInterval().toMillis();
+        if (statsMillis > 0) {
+            channel.eventLoop().scheduleAtFixedRate(() -> log.info("stats {}", metrics.statsLine()),
+                    statsMillis, statsMillis, TimeUnit.MILLISECONDS);
+        }
+        return localAddress();
+    }
+
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    /** The bound address of the HTTP metrics endpoint, or null when it is off. */
+    public InetSocketAddress metricsAddress() {
+        return metricsEndpoint == null ? null : metricsEndpoint.localAddress();
+    }
+
+    public TrackerMetrics metrics() {
+        return metrics;
+    }
+
+    /** The UDP channel, so that a test can insert a handler (a fault injector) into its pipeline by name. */
+    public Channel channel() {
+        return channel;
+    }
+
+    /** Closes the sockets and stops the event loop; waits at most about a second. */
+    @Override
+    public synchronized void close() {
+        if (group == null) {
+            return;
+        }
+        if (metricsEndpoint != null) {
+            metricsEndpoint.close();
+        }
+        if (channel != null) {
+            channel.close().awaitUninterruptibly();
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+        group = null;
+    }
+}
