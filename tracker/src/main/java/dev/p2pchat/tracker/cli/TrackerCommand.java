@@ -62,7 +62,7 @@ public final class TrackerCommand implements Callable<Integer> {
 
     @Option(names = "--keepalive", paramLabel = "SECONDS",
             defaultValue = "${env:P2PCHAT_TRACKER_KEEPALIVE:-25}",
-            description = "Keepalive interval peers are told to use (jittered by 10%), at most a third of the "
+            description = "Keepalive interval peers are told to use (jittered by 10%%), at most a third of the "
                     + "lease; keep it under 30 s so NAT mappings stay open [P2PCHAT_TRACKER_KEEPALIVE]. "
                     + "Default: ${DEFAULT-VALUE}.")
     long keepaliveSeconds;
@@ -116,7 +116,7 @@ public final class TrackerCommand implements Callable<Integer> {
         InetSocketAddress address;
         try {
             address = server.start();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Netty's bind throws a BindException it does not declare
             spec.commandLine().getErr().println("tracker: cannot listen on " + config.bindAddress() + ":"
                     + config.port() + ": " + e.getMessage());
             return 1;

@@ -81,7 +81,7 @@ public final class TrackerServer implements AutoCloseable {
             if (config.metricsPort() >= 0) {
                 metricsEndpoint = MetricsEndpoint.start(group, config.bindAddress(), config.metricsPort(), metrics);
             }
-        } catch (InterruptedException | RuntimeException e) {
+        } catch (Exception e) { // including the BindException that Netty throws undeclared
             close();
             throw e;
         }

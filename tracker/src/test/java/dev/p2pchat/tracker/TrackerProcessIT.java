@@ -1,0 +1,75 @@
+package dev.p2pchat.tracker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.p2pchat.protocol.Identity;
+import dev.p2pchat.protocol.Message.LookupResult;
+import dev.p2pchat.protocol.Message.Registered;
+import dev.p2pchat.testsupport.TrackerTestClient;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The packaged tracker jar, started as an operator would, registered with, and stopped with SIGTERM. */
+@Timeout(60)
+class TrackerProcessIT {
+    private static final Pattern LISTENING = Pattern.compile("tracker listening on udp ([0-9.]+):(\\d+)");
+    private static final Pattern METRICS = Pattern.compile("metrics on (http://\\S+)");
+
+    @Test
+    void shouldServeARegistrationAndExitZeroPromptlyOnSigterm() throws Exception {
+        Path jar = Path.of(System.getProperty("tracker.jar", "target/p2pchat-tracker.jar"));
+        assertThat(jar).exists();
+        Path stderr = Files.createTempFile("tracker", ".err");
+        Process tracker = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString(), "--bind", "127.0.0.1", "--port", "0", "--metrics-port", "0")
+                .redirectError(stderr.toFile())
+                .start();
+        try (BufferedReader out = new BufferedReader(
+                new InputStreamReader(tracker.getInputStream(), StandardCharsets.UTF_8))) {
+            Matcher listening = LISTENING.matcher(String.valueOf(out.readLine()));
+            assertThat(listening.find()).as("first line of standard output").isTrue();
+            Matcher metrics = METRICS.matcher(String.valueOf(out.readLine()));
+            assertThat(metrics.find()).isTrue();
+            InetSocketAddress address =
+                    new InetSocketAddress(listening.group(1), Integer.parseInt(listening.group(2)));
+
+            try (TrackerTestClient client = new TrackerTestClient(address)) {
+                client.fetchCookie();
+                assertThat(client.register(Identity.generate(new SecureRandom()), "alice"))
+                        .isInstanceOf(Registered.class);
+                assertThat(client.anonymousLookup("alice")).isInstanceOf(LookupResult.class);
+            }
+            HttpResponse<String> scrape = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(metrics.group(1))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(scrape.statusCode()).isEqualTo(200);
+            assertThat(scrape.body()).contains("p2pchat_tracker_registered_peers 1",
+                    "p2pchat_tracker_received_total{type=\"register\"} 1");
+
+            long stopAsked = System.nanoTime();
+            tracker.destroy(); // SIGTERM
+            assertThat(tracker.waitFor(5, TimeUnit.SECONDS)).as("exited").isTrue();
+            long stopMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopAsked);
+            assertThat(tracker.exitValue()).isZero();
+            assertThat(stopMillis).as("milliseconds from SIGTERM to exit").isLessThan(2000);
+            assertThat(Files.readString(stderr)).contains("stopping: final stats peers=1");
+        } finally {
+            tracker.destroyForcibly();
+            Files.deleteIfExists(stderr);
+        }
+    }
+}

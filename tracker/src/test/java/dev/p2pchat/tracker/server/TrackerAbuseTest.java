@@ -1,0 +1,161 @@
+package dev.p2pchat.tracker.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.p2pchat.protocol.Identity;
+import dev.p2pchat.protocol.Message;
+import dev.p2pchat.protocol.Message.CookieRequest;
+import dev.p2pchat.protocol.Message.Keepalive;
+import dev.p2pchat.protocol.Message.LookupResult;
+import dev.p2pchat.protocol.Message.Registered;
+import dev.p2pchat.protocol.MessageCodec;
+import dev.p2pchat.protocol.MessageType;
+import dev.p2pchat.protocol.Octets;
+import dev.p2pchat.protocol.Wire;
+import dev.p2pchat.testsupport.TrackerTestClient;
+import dev.p2pchat.tracker.TrackerConfig;
+import dev.p2pchat.tracker.metrics.DropReason;
+import dev.p2pchat.tracker.metrics.TrackerMetrics;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * 100,000 hostile datagrams from one source (random bytes, valid headers over random bodies, truncated and
+ * bit-flipped messages, oversized datagrams, forged cookies, cookie requests), then honest clients from another
+ * source address must still be served, and the counters must account for every datagram.
+ */
+@Timeout(120)
+class TrackerAbuseTest {
+    private static final int GARBAGE = 100_000;
+    /** Datagrams in flight before the sender waits for the tracker to catch up, so the socket buffer holds. */
+    private static final int WINDOW = 100;
+    private static final long CATCH_UP_NANOS = 2_000_000_000L;
+
+    private final Random random = new Random(20261121);
+
+    @Test
+    void shouldServeHonestPeersAfterAFloodOfGarbageAndAccountForEveryDatagram() throws Exception {
+        // The rate limit is off so that every datagram reaches the decoder; rate limiting has its own test.
+        TrackerConfig config = TrackerConfig.builder().loopback().rateLimit(0, 1).build();
+        try (TrackerServer server = new TrackerServer(config, Clock.systemUTC(), new SecureRandom());
+                TrackerTestClient honest = new TrackerTestClient(server.start());
+                TrackerTestClient attacker = new TrackerTestClient(
+                        new InetSocketAddress("127.0.0.2", 0), server.localAddress())) {
+            TrackerMetrics metrics = server.metrics();
+            Octets foreignCookie = honest.fetchCookie();
+            long before = metrics.datagramsIn();
+
+            for (int sent = 0; sent < GARBAGE; sent++) {
+                attacker.sendRaw(garbage(sent, foreignCookie));
+                if (sent % WINDOW == WINDOW - 1) {
+                    awaitCatchUp(metrics, before + sent + 1 - WINDOW);
+                    drain(attacker);
+                }
+            }
+            awaitCatchUp(metrics, before + GARBAGE);
+            drain(attacker);
+
+            long arrived = metrics.datagramsIn() - before;
+            assertThat(arrived).as("datagrams that reached the tracker").isGreaterThan(GARBAGE * 99L / 100);
+            long decoded = 0;
+            for (MessageType type : MessageType.values()) {
+                decoded += metrics.received(type);
+            }
+            long droppedUndecoded = metrics.droppedTotal() - metrics.dropped(DropReason.BAD_COOKIE)
+                    - metrics.dropped(DropReason.UNEXPECTED_TYPE);
+            assertThat(decoded + droppedUndecoded).as("every datagram decoded or dropped with a reason")
+                    .isEqualTo(metrics.datagramsIn());
+            for (DropReason reason : List.of(DropReason.TOO_SHORT, DropReason.TOO_LONG, DropReason.BAD_MAGIC,
+                    DropReason.BAD_VERSION, DropReason.UNKNOWN_TYPE, DropReason.TRUNCATED,
+                    DropReason.TRAILING_BYTES, DropReason.BAD_FIELD, DropReason.BAD_COOKIE,
+                    DropReason.UNEXPECTED_TYPE)) {
+                assertThat(metrics.dropped(reason)).as(reason.name()).isPositive();
+            }
+            assertThat(metrics.received(MessageType.COOKIE_REQUEST)).isGreaterThan(GARBAGE / 20);
+
+            // No amplification, measured at the attacker's socket and on what the tracker wrote.
+            assertThat(attacker.bytesReceived()).isPositive().isLessThanOrEqualTo(attacker.bytesSent());
+            assertThat(metrics.unvalidatedBytesOut()).isPositive()
+                    .isLessThanOrEqualTo(metrics.unvalidatedBytesIn());
+            assertThat(metrics.registered()).isZero();
+
+            Identity alice = Identity.generate(new SecureRandom());
+            honest.fetchCookie();
+            assertThat(honest.register(alice, "alice")).isInstanceOf(Registered.class);
+            assertThat(honest.lookup("alice")).isInstanceOfSatisfying(LookupResult.class,
+                    result -> assertThat(result.peer().identityKey()).isEqualTo(alice.publicKey()));
+            assertThat(server.channel().isActive()).isTrue();
+        }
+    }
+
+    private static void awaitCatchUp(TrackerMetrics metrics, long target) {
+        long deadline = System.nanoTime() + CATCH_UP_NANOS;
+        while (metrics.datagramsIn() < target && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(50_000);
+        }
+    }
+
+    /** Reads the challenges the tracker sent back, so they are counted and do not fill the socket. */
+    private static void drain(TrackerTestClient attacker) {
+        while (attacker.receiveRaw(java.time.Duration.ofMillis(1)) != null) {
+            // counted by the client
+        }
+    }
+
+    private byte[] garbage(int index, Octets foreignCookie) {
+        return switch (index % 8) {
+            case 0 -> randomBytes(random.nextInt(Wire.MAX_DATAGRAM_SIZE + 400));
+            case 1 -> withHeader(random.nextInt(256), randomBytes(random.nextInt(300)));
+            case 2 -> truncated(validMessage(foreignCookie));
+            case 3 -> flipped(validMessage(foreignCookie));
+            case 4 -> MessageCodec.encode(new CookieRequest(random.nextInt()));
+            case 5 -> MessageCodec.encode(validMessage(foreignCookie));
+            case 6 -> Arrays.copyOf(MessageCodec.encode(validMessage(foreignCookie)), 1 + random.nextInt(3));
+            default -> withTrailingByte(MessageCodec.encode(validMessage(foreignCookie)));
+        };
+    }
+
+    private Message validMessage(Octets cookie) {
+        return switch (random.nextInt(4)) {
+            case 0 -> new Keepalive(random.nextInt(), cookie, random.nextLong(), "victim");
+            case 1 -> new Message.Lookup(random.nextInt(), cookie, 0, "", "victim");
+            case 2 -> new Message.ListRequest(random.nextInt(), cookie, random.nextInt());
+            default -> new Message.Ok(random.nextInt());
+        };
+    }
+
+    private byte[] randomBytes(int length) {
+        byte[] bytes = new byte[length];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+
+    private byte[] withHeader(int type, byte[] body) {
+        int version = random.nextInt(10) == 0 ? 2 : Wire.VERSION;
+        return ByteBuffer.allocate(Wire.HEADER_SIZE + body.length)
+                .putShort((short) Wire.MAGIC).put((byte) version).put((byte) type).put(body).array();
+    }
+
+    private byte[] truncated(Message message) {
+        byte[] encoded = MessageCodec.encode(message);
+        return Arrays.copyOf(encoded, Wire.HEADER_SIZE + random.nextInt(encoded.length - Wire.HEADER_SIZE));
+    }
+
+    private byte[] flipped(Message message) {
+        byte[] encoded = MessageCodec.encode(message);
+        encoded[random.nextInt(encoded.length)] ^= (byte) (1 << random.nextInt(8));
+        return encoded;
+    }
+
+    private static byte[] withTrailingByte(byte[] encoded) {
+        return Arrays.copyOf(encoded, encoded.length + 1);
+    }
+}

@@ -1,0 +1,298 @@
+package dev.p2pchat.tracker.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.p2pchat.protocol.ErrorCode;
+import dev.p2pchat.protocol.Identity;
+import dev.p2pchat.protocol.Message;
+import dev.p2pchat.protocol.Message.CookieChallenge;
+import dev.p2pchat.protocol.Message.ErrorReply;
+import dev.p2pchat.protocol.Message.Introduction;
+import dev.p2pchat.protocol.Message.KeepaliveAck;
+import dev.p2pchat.protocol.Message.ListPage;
+import dev.p2pchat.protocol.Message.LookupResult;
+import dev.p2pchat.protocol.Message.Ok;
+import dev.p2pchat.protocol.Message.Register;
+import dev.p2pchat.protocol.Message.Registered;
+import dev.p2pchat.protocol.Message.Transaction;
+import dev.p2pchat.protocol.MessageType;
+import dev.p2pchat.protocol.Octets;
+import dev.p2pchat.protocol.Wire;
+import dev.p2pchat.testsupport.MutableClock;
+import dev.p2pchat.testsupport.TrackerTestClient;
+import dev.p2pchat.tracker.TrackerConfig;
+import dev.p2pchat.tracker.metrics.DropReason;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class TrackerServerTest {
+    private static final Duration NO_REPLY_WAIT = Duration.ofMillis(300);
+
+    private final Random seeded = new Random(1);
+    private final List<AutoCloseable> closeLater = new ArrayList<>();
+    private TrackerServer server;
+    private InetSocketAddress tracker;
+
+    private Identity identity() {
+        byte[] seed = new byte[Identity.PRIVATE_KEY_SIZE];
+        seeded.nextBytes(seed);
+        return Identity.fromPrivateKey(seed);
+    }
+
+    private void start(TrackerConfig config, java.time.Clock clock) throws Exception {
+        server = new TrackerServer(config, clock, new SecureRandom());
+        tracker = server.start();
+    }
+
+    private void start() throws Exception {
+        start(TrackerConfig.builder().loopback().build(), java.time.Clock.systemUTC());
+    }
+
+    private TrackerTestClient client() {
+        TrackerTestClient client = new TrackerTestClient(tracker);
+        closeLater.add(client);
+        return client;
+    }
+
+    private TrackerTestClient registered(Identity identity, String name) {
+        TrackerTestClient client = client();
+        client.fetchCookie();
+        assertThat(client.register(identity, name)).isInstanceOf(Registered.class);
+        return client;
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable closeable : closeLater) {
+            closeable.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void shouldRunTheWholeCookieRegisterLookupListUnregisterFlow() throws Exception {
+        start();
+        Identity aliceId = identity();
+        TrackerTestClient alice = client();
+        TrackerTestClient bob = registered(identity(), "bob");
+
+        Octets cookie = alice.fetchCookie();
+        assertThat(cookie.length()).isEqualTo(Wire.COOKIE_SIZE);
+        Transaction registered = alice.register(aliceId, "alice");
+        assertThat(registered).isInstanceOfSatisfying(Registered.class, reply -> {
+            assertThat(reply.observed()).isEqualTo(alice.localAddress());
+            assertThat(reply.leaseSeconds()).isEqualTo(90);
+            assertThat(reply.keepaliveMillis()).isBetween(22_500, 27_500);
+        });
+
+        assertThat(alice.keepalive()).isInstanceOfSatisfying(KeepaliveAck.class,
+                ack -> assertThat(ack.observed()).isEqualTo(alice.localAddress()));
+
+        assertThat(alice.lookup("bob")).isInstanceOfSatisfying(LookupResult.class, result -> {
+            assertThat(result.peer().name()).isEqualTo("bob");
+            assertThat(result.peer().observed()).isEqualTo(bob.localAddress());
+        });
+        Message introduction = bob.receive(Duration.ofSeconds(5));
+        assertThat(introduction).isInstanceOfSatisfying(Introduction.class, intro -> {
+            assertThat(intro.peer().name()).isEqualTo("alice");
+            assertThat(intro.peer().identityKey()).isEqualTo(aliceId.publicKey());
+            assertThat(intro.peer().observed()).isEqualTo(alice.localAddress());
+        });
+
+        assertThat(alice.list(0)).isInstanceOfSatisfying(ListPage.class, page -> {
+            assertThat(page.total()).isEqualTo(2);
+            assertThat(page.nextCursor()).isZero();
+            assertThat(page.entries()).extracting(ListPage.Entry::name).containsExactlyInAnyOrder("alice", "bob");
+        });
+
+        assertThat(alice.unregister(aliceId)).isInstanceOf(Ok.class);
+        assertThat(bob.lookup("alice")).isEqualTo(new ErrorReply(bob.nextTxid() - 1, ErrorCode.NOT_FOUND));
+        assertThat(server.metrics().introductions()).isEqualTo(1);
+        assertThat(server.metrics().registered()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRefuseAnImpostorsRegisterRenameAndUnregisterForAHeldName() throws Exception {
+        start();
+        Identity aliceId = identity();
+        TrackerTestClient alice = registered(aliceId, "alice");
+        Identity mallory = identity();
+        TrackerTestClient impostor = client();
+        impostor.fetchCookie();
+
+        assertThat(impostor.register(mallory, "alice")).isInstanceOfSatisfying(ErrorReply.class,
+                error -> assertThat(error.code()).isEqualTo(ErrorCode.NAME_TAKEN));
+
+        // Without the token, and then even with a stolen token: the signature must come from alice's key.
+        impostor.claim("alice", 12345);
+        assertThat(impostor.rename(mallory, "mallory")).isInstanceOfSatisfying(ErrorReply.class,
+                error -> assertThat(error.code()).isEqualTo(ErrorCode.BAD_TOKEN));
+        assertThat(impostor.unregister(mallory)).isInstanceOfSatisfying(ErrorReply.class,
+                error -> assertThat(error.code()).isEqualTo(ErrorCode.BAD_TOKEN));
+        impostor.claim("alice", alice.token());
+        assertThat(impostor.rename(mallory, "mallory")).isInstanceOfSatisfying(ErrorReply.class,
+                error -> assertThat(error.code()).isEqualTo(ErrorCode.BAD_SIGNATURE));
+        assertThat(impostor.unregister(mallory)).isInstanceOfSatisfying(ErrorReply.class,
+                error -> assertThat(error.code()).isEqualTo(ErrorCode.BAD_SIGNATURE));
+
+        // A REGISTER whose signature is not by the key it carries is refused before the registry sees it.
+        Register forged = impostor.registerRequest(mallory, "mallory", List.of());
+        Register tampered = new Register(forged.txid(), forged.cookie(), forged.name(), aliceId.publicKey(),
+                forged.agreementKey(), forged.capabilities(), forged.privateAddresses(), forged.signature());
+        assertThat(impostor.request(tampered)).isInstanceOfSatisfying(ErrorReply.class,
+                error -> assertThat(error.code()).isEqualTo(ErrorCode.BAD_SIGNATURE));
+
+        assertThat(alice.lookup("alice")).isInstanceOfSatisfying(LookupResult.class, result -> {
+            assertThat(result.peer().identityKey()).isEqualTo(aliceId.publicKey());
+            assertThat(result.peer().observed()).isEqualTo(alice.localAddress());
+        });
+        assertThat(alice.rename(aliceId, "alice2")).isInstanceOf(Ok.class);
+        assertThat(alice.lookup("alice2")).isInstanceOf(LookupResult.class);
+    }
+
+    @Test
+    void shouldNotAnswerRequestsWithABadOrStaleCookie() throws Exception {
+        MutableClock clock = new MutableClock();
+        start(TrackerConfig.builder().loopback().cookieEpoch(Duration.ofSeconds(60)).build(), clock);
+        TrackerTestClient alice = client();
+        Identity aliceId = identity();
+
+        alice.useCookie(Octets.zeros(Wire.COOKIE_SIZE));
+        alice.send(alice.registerRequest(aliceId, "alice", List.of()));
+        assertThat(alice.receive(NO_REPLY_WAIT)).isNull();
+
+        // A cookie minted for another source address is as bad as a forged one.
+        TrackerTestClient other = client();
+        alice.useCookie(other.fetchCookie());
+        alice.send(alice.registerRequest(aliceId, "alice", List.of()));
+        assertThat(alice.receive(NO_REPLY_WAIT)).isNull();
+
+        Octets stale = alice.fetchCookie();
+        clock.advance(Duration.ofSeconds(120));
+        alice.useCookie(stale);
+        alice.send(alice.registerRequest(aliceId, "alice", List.of()));
+        assertThat(alice.receive(NO_REPLY_WAIT)).isNull();
+
+        assertThat(server.metrics().dropped(DropReason.BAD_COOKIE)).isEqualTo(3);
+        assertThat(server.metrics().registered()).isZero();
+        alice.fetchCookie();
+        assertThat(alice.register(aliceId, "alice")).isInstanceOf(Registered.class);
+    }
+
+    @Test
+    void shouldForgetAPeerThatStopsKeepingAliveAfterItsLease() throws Exception {
+        MutableClock clock = new MutableClock();
+        start(TrackerConfig.builder().loopback().lease(Duration.ofSeconds(30)).keepalive(Duration.ofSeconds(10))
+                .build(), clock);
+        TrackerTestClient alice = registered(identity(), "alice");
+        TrackerTestClient bob = registered(identity(), "bob");
+
+        for (int i = 0; i < 6; i++) { // 60 s of keepalives every 10 s: alice stays, bob's lease runs out
+            clock.advance(Duration.ofSeconds(10));
+            assertThat(alice.keepalive()).isInstanceOfSatisfying(KeepaliveAck.class,
+                    ack -> alice.useCookie(ack.cookie()));
+        }
+
+        assertThat(alice.anonymousLookup("alice")).isInstanceOf(LookupResult.class);
+        assertThat(alice.anonymousLookup("bob")).isInstanceOfSatisfying(ErrorReply.class,
+                error -> assertThat(error.code()).isEqualTo(ErrorCode.NOT_FOUND));
+        bob.fetchCookie();
+        assertThat(bob.keepalive()).isInstanceOfSatisfying(ErrorReply.class,
+                error -> assertThat(error.code()).isEqualTo(ErrorCode.NOT_REGISTERED));
+    }
+
+    @Test
+    void shouldListManyPeersInPagesThatEachFitOneDatagram() throws Exception {
+        start(TrackerConfig.builder().loopback().rateLimit(0, 1).build(), java.time.Clock.systemUTC());
+        TrackerTestClient registrar = client();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < 120; i++) {
+            registrar.fetchCookie();
+            String name = "peer-" + i + "-with-a-long-name".substring(0, i % 17);
+            assertThat(registrar.register(identity(), name)).isInstanceOf(Registered.class);
+            names.add(name);
+        }
+
+        List<String> listed = new ArrayList<>();
+        int cursor = 0;
+        int pages = 0;
+        do {
+            Transaction reply = registrar.list(cursor);
+            assertThat(reply).isInstanceOf(ListPage.class);
+            ListPage page = (ListPage) reply;
+            assertThat(page.total()).isEqualTo(120);
+            page.entries().forEach(entry -> listed.add(entry.name()));
+            cursor = page.nextCursor();
+            pages++;
+        } while (cursor != 0);
+
+        assertThat(listed).doesNotHaveDuplicates();
+        assertThat(new HashSet<>(listed)).isEqualTo(names);
+        assertThat(pages).isGreaterThan(1);
+    }
+
+    @Test
+    void shouldRefuseRegistrationsWithRegistryFullAtTheLimit() throws Exception {
+        start(TrackerConfig.builder().loopback().maxPeers(2).build(), java.time.Clock.systemUTC());
+        registered(identity(), "a");
+        registered(identity(), "b");
+        TrackerTestClient third = client();
+        third.fetchCookie();
+
+        assertThat(third.register(identity(), "c")).isInstanceOfSatisfying(ErrorReply.class,
+                error -> assertThat(error.code()).isEqualTo(ErrorCode.REGISTRY_FULL));
+        assertThat(server.metrics().errors(ErrorCode.REGISTRY_FULL)).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRefuseAnInvalidNameWithNameInvalid() throws Exception {
+        start();
+        TrackerTestClient client = client();
+        client.fetchCookie();
+
+        assertThat(client.register(identity(), "Not-Lower")).isInstanceOfSatisfying(ErrorReply.class,
+                error -> assertThat(error.code()).isEqualTo(ErrorCode.NAME_INVALID));
+    }
+
+    @Test
+    void shouldDropRepliesSentToTheTrackerAndCountThem() throws Exception {
+        start();
+        TrackerTestClient client = client();
+
+        client.send(new CookieChallenge(1, Octets.zeros(Wire.COOKIE_SIZE)));
+        client.send(new Ok(2));
+
+        assertThat(client.receive(NO_REPLY_WAIT)).isNull();
+        assertThat(server.metrics().dropped(DropReason.UNEXPECTED_TYPE)).isEqualTo(2);
+    }
+
+    @Test
+    void shouldDropSourcesOverTheirRateWithoutReplying() throws Exception {
+        start(TrackerConfig.builder().loopback().rateLimit(1, 5).build(), new MutableClock());
+        TrackerTestClient client = client();
+
+        int challenges = 0;
+        for (int i = 0; i < 20; i++) {
+            client.send(new Message.CookieRequest(client.nextTxid()));
+        }
+        while (client.receive(NO_REPLY_WAIT) != null) {
+            challenges++;
+        }
+
+        assertThat(challenges).isEqualTo(5);
+        assertThat(server.metrics().dropped(DropReason.RATE_LIMITED)).isEqualTo(15);
+        assertThat(server.metrics().sent(MessageType.COOKIE_CHALLENGE)).isEqualTo(5);
+    }
+}
