@@ -58,6 +58,10 @@ public final class Identity {
 
     /** Whether {@code signature} over {@code data} verifies with {@code publicKey}; false for a malformed key. */
     public static boolean verify(Octets publicKey, byte[] data, Octets signature) {
+        // Bouncy Castle reads fixed lengths from the arrays: a short key or signature would throw instead.
+        if (publicKey.length() != Ed25519.PUBLIC_KEY_SIZE || signature.length() != Ed25519.SIGNATURE_SIZE) {
+            return false;
+        }
         return Ed25519.verify(signature.unsafeArray(), 0, publicKey.unsafeArray(), 0, data, 0, data.length);
     }
 

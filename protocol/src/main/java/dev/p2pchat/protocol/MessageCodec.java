@@ -19,6 +19,7 @@ import dev.p2pchat.protocol.Message.Unregister;
 import dev.p2pchat.protocol.ProtocolException.Reason;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,8 +33,12 @@ import java.util.List;
 public final class MessageCodec {
     private MessageCodec() {}
 
-    /** Encodes {@code message} at the position of {@code out}, which needs {@link Wire#MAX_DATAGRAM_SIZE} bytes. */
+    /**
+     * Encodes {@code message} at the position of {@code out}, which needs {@link Wire#MAX_DATAGRAM_SIZE} bytes;
+     * sets {@code out} to network byte order.
+     */
     public static void encode(Message message, ByteBuffer out) {
+        out.order(ByteOrder.BIG_ENDIAN);
         out.putShort((short) Wire.MAGIC);
         out.put((byte) Wire.VERSION);
         out.put((byte) message.type().code());
@@ -69,8 +74,9 @@ public final class MessageCodec {
         return Arrays.copyOf(encoded, encoded.length - Wire.SIGNATURE_SIZE);
     }
 
-    /** Decodes the remaining bytes of {@code in} as exactly one message. */
+    /** Decodes the remaining bytes of {@code in} as exactly one message; sets {@code in} to network byte order. */
     public static Message decode(ByteBuffer in) throws ProtocolException {
+        in.order(ByteOrder.BIG_ENDIAN);
         if (in.remaining() > Wire.MAX_DATAGRAM_SIZE) {
             throw new ProtocolException(Reason.TOO_LONG, in.remaining() + " bytes");
         }

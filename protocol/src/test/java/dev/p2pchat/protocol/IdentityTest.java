@@ -70,6 +70,17 @@ class IdentityTest {
     }
 
     @Test
+    void shouldReturnFalseForAKeyOrSignatureOfTheWrongLength() {
+        byte[] key = alice.publicKey().toByteArray();
+        byte[] signature = alice.sign(DATA).toByteArray();
+        assertThat(Identity.verify(Octets.of(key, 0, 31), DATA, Octets.of(signature))).isFalse();
+        assertThat(Identity.verify(Octets.of(Arrays.copyOf(key, 33)), DATA, Octets.of(signature))).isFalse();
+        assertThat(Identity.verify(alice.publicKey(), DATA, Octets.of(signature, 0, 63))).isFalse();
+        assertThat(Identity.verify(alice.publicKey(), DATA, Octets.of(Arrays.copyOf(signature, 65)))).isFalse();
+        assertThat(Identity.verify(Octets.zeros(0), DATA, Octets.zeros(0))).isFalse();
+    }
+
+    @Test
     void shouldMatchRfc8032TestOne() {
         // RFC 8032, section 7.1, TEST 1: the empty message.
         Identity identity = Identity.fromPrivateKey(

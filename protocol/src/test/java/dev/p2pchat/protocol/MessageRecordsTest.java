@@ -1,0 +1,99 @@
+package dev.p2pchat.protocol;
+
+import static dev.p2pchat.protocol.GoldenVectors.COOKIE;
+import static dev.p2pchat.protocol.GoldenVectors.IDENTITY_KEY;
+import static dev.p2pchat.protocol.GoldenVectors.PRIVATE_V4;
+import static dev.p2pchat.protocol.GoldenVectors.octets;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.p2pchat.protocol.Message.CookieChallenge;
+import dev.p2pchat.protocol.Message.ErrorReply;
+import dev.p2pchat.protocol.Message.Keepalive;
+import dev.p2pchat.protocol.Message.ListPage;
+import dev.p2pchat.protocol.Message.Lookup;
+import dev.p2pchat.protocol.Message.Register;
+import dev.p2pchat.protocol.Message.Registered;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Records refuse what the wire cannot carry, so that every record that exists can be encoded. */
+@Timeout(10)
+class MessageRecordsTest {
+    private static final Octets KEY = octets(IDENTITY_KEY);
+    private static final Octets SIGNATURE = Octets.zeros(Wire.SIGNATURE_SIZE);
+
+    private static Register register(String name, List<InetSocketAddress> privateAddresses) {
+        return new Register(1, octets(COOKIE), name, KEY, KEY, 0, privateAddresses, SIGNATURE);
+    }
+
+    @Test
+    void shouldAcceptNamesAtTheLimitsOfTheWire() {
+        assertThat(register("a", List.of()).name()).isEqualTo("a");
+        assertThat(register("!".repeat(32), List.of()).name()).hasSize(32);
+        assertThat(register("~", List.of()).name()).isEqualTo("~");
+    }
+
+    @Test
+    void shouldRefuseNamesTheWireCannotCarry() {
+        for (String name : new String[] {"", "a".repeat(33), "a b", "tab\t", "caf\u00e9", "del\u007f"}) {
+            assertThatThrownBy(() -> register(name, List.of())).as(name).isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThatThrownBy(() -> register(null, List.of())).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void shouldAllowAnEmptyNameOnlyForTheLookupRequester() {
+        assertThat(new Lookup(1, octets(COOKIE), 0, "", "bob").requester()).isEmpty();
+        assertThatThrownBy(() -> new Lookup(1, octets(COOKIE), 0, "alice", ""))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Keepalive(1, octets(COOKIE), 0, "")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldRefuseMoreThanFourPrivateAddresses() {
+        assertThat(register("a", List.of(PRIVATE_V4, PRIVATE_V4, PRIVATE_V4, PRIVATE_V4)).privateAddresses())
+                .hasSize(Wire.MAX_PRIVATE_ADDRESSES);
+        assertThatThrownBy(() -> register("a", List.of(PRIVATE_V4, PRIVATE_V4, PRIVATE_V4, PRIVATE_V4, PRIVATE_V4)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldRefuseAddressesWithoutAPortOrUnresolved() {
+        InetSocketAddress noPort = new InetSocketAddress(PRIVATE_V4.getAddress(), 0);
+        InetSocketAddress unresolved = InetSocketAddress.createUnresolved("example.org", 7000);
+        assertThatThrownBy(() -> register("a", List.of(noPort))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> register("a", List.of(unresolved))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Registered(1, 2, 3, 4, noPort, octets(COOKIE)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldCopyTheAddressListSoThatLaterChangesDoNotReachTheMessage() {
+        List<InetSocketAddress> addresses = new ArrayList<>(List.of(PRIVATE_V4));
+        Register register = register("a", addresses);
+        addresses.add(PRIVATE_V4);
+        assertThat(register.privateAddresses()).hasSize(1);
+    }
+
+    @Test
+    void shouldRefuseFixedSizeFieldsOfTheWrongLength() {
+        assertThatThrownBy(() -> new CookieChallenge(1, Octets.zeros(15))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new CookieChallenge(1, Octets.zeros(17))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ListPage.Entry("a", Octets.zeros(31)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Register(1, octets(COOKIE), "a", KEY, KEY, 0, List.of(), Octets.zeros(63)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ErrorReply(1, null)).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void shouldCarryANameThatBreaksTheTrackerRule() {
+        // The wire carries it, so the tracker can refuse it with NAME_INVALID instead of dropping it.
+        Register register = register("Alice!", List.of());
+        assertThat(Names.isValid(register.name())).isFalse();
+    }
+}
