@@ -40,10 +40,6 @@ public final class Octets {
         return bytes.clone();
     }
 
-    public void copyTo(byte[] target, int offset) {
-        System.arraycopy(bytes, 0, target, offset, bytes.length);
-    }
-
     public boolean isAllZeros() {
         for (byte b : bytes) {
             if (b != 0) {
@@ -51,11 +47,6 @@ public final class Octets {
             }
         }
         return true;
-    }
-
-    /** Compares with {@code length} bytes of {@code other} from {@code offset}, without copying. */
-    public boolean contentEquals(byte[] other, int offset, int length) {
-        return Arrays.equals(bytes, 0, bytes.length, other, offset, offset + length);
     }
 
     byte[] unsafeArray() {

@@ -47,6 +47,8 @@ public final class Wire {
     public static final int CAPABILITIES_SIZE = 4;
     /** A cookie request is padded with zeros so that it is exactly as long as the challenge it asks for. */
     public static final int COOKIE_REQUEST_PADDING = COOKIE_SIZE;
+    /** Size of a whole COOKIE_REQUEST, and so of the COOKIE_CHALLENGE that answers it. */
+    public static final int COOKIE_REQUEST_SIZE = HEADER_SIZE + TRANSACTION_ID_SIZE + COOKIE_REQUEST_PADDING;
 
     public static final int MAX_NAME_LENGTH = 32;
     public static final int MIN_NAME_BYTE = 0x21;

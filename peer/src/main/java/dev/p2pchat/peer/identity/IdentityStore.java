@@ -3,11 +3,9 @@ package dev.p2pchat.peer.identity;
 import dev.p2pchat.protocol.Identity;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -56,7 +54,10 @@ public final class IdentityStore {
         return Identity.fromPrivateKey(privateKey);
     }
 
-    /** Writes to a private temporary file and moves it into place, so a crash never leaves half a key. */
+    /**
+     * Writes to a private temporary file, then links it into place: the link fails if the file exists, so two
+     * first starts racing on one directory cannot end with different keys, and a crash never leaves half a key.
+     */
     private static void write(Path file, Identity identity) throws IOException {
         Path temporary = Files.createTempFile(file.getParent(), FILE_NAME, ".tmp");
         try {
@@ -64,12 +65,12 @@ public final class IdentityStore {
             Files.writeString(temporary, HEADER + "\n" + HEX.formatHex(identity.privateKey()) + "\n",
                     StandardCharsets.US_ASCII);
             try {
-                Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, file);
+                Files.createLink(file, temporary);
+            } catch (FileAlreadyExistsException e) {
+                throw new IOException("another process created " + file + " at the same time; start again", e);
+            } catch (UnsupportedOperationException | IOException noHardLinks) {
+                Files.move(temporary, file); // without REPLACE_EXISTING: never overwrites a key
             }
-        } catch (FileAlreadyExistsException e) {
-            throw new IOException("another process created " + file + " at the same time; start again", e);
         } finally {
             Files.deleteIfExists(temporary);
         }

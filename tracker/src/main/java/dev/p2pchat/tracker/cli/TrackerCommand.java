@@ -74,14 +74,21 @@ public final class TrackerCommand implements Callable<Integer> {
     int maxPeers;
 
     @Option(names = "--rate", paramLabel = "PER_SECOND", defaultValue = "${env:P2PCHAT_TRACKER_RATE:-100}",
-            description = "Datagrams per second accepted from one source IP; 0 turns the limit off "
-                    + "[P2PCHAT_TRACKER_RATE]. Default: ${DEFAULT-VALUE}.")
+            description = "Requests per second per source: cookie requests per IP (IPv6: per /64), others per "
+                    + "IP and port; 0 turns the limit off [P2PCHAT_TRACKER_RATE]. Default: ${DEFAULT-VALUE}.")
     int rate;
 
     @Option(names = "--burst", paramLabel = "COUNT", defaultValue = "${env:P2PCHAT_TRACKER_BURST:-200}",
-            description = "Datagrams one idle source IP may send at once [P2PCHAT_TRACKER_BURST]. "
+            description = "Requests one idle source may send at once [P2PCHAT_TRACKER_BURST]. "
                     + "Default: ${DEFAULT-VALUE}.")
     int burst;
+
+    @Option(names = "--signature-rate", paramLabel = "PER_SECOND",
+            defaultValue = "${env:P2PCHAT_TRACKER_SIGNATURE_RATE:-20}",
+            description = "Signed requests (register, rename, unregister) verified per second per IP, bursting "
+                    + "to twice that; 0 turns the limit off [P2PCHAT_TRACKER_SIGNATURE_RATE]. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int signatureRate;
 
     @Option(names = "--stats-interval", paramLabel = "SECONDS",
             defaultValue = "${env:P2PCHAT_TRACKER_STATS_INTERVAL:-60}",
@@ -91,9 +98,15 @@ public final class TrackerCommand implements Callable<Integer> {
 
     @Option(names = "--metrics-port", paramLabel = "PORT",
             defaultValue = "${env:P2PCHAT_TRACKER_METRICS_PORT:--1}",
-            description = "TCP port for GET /metrics (Prometheus text) on the bind address; -1 for none "
+            description = "TCP port for GET /metrics (Prometheus text); -1 for none "
                     + "[P2PCHAT_TRACKER_METRICS_PORT]. Default: ${DEFAULT-VALUE}.")
     int metricsPort;
+
+    @Option(names = "--metrics-bind", paramLabel = "ADDRESS",
+            defaultValue = "${env:P2PCHAT_TRACKER_METRICS_BIND:-127.0.0.1}",
+            description = "Address the metrics endpoint listens on [P2PCHAT_TRACKER_METRICS_BIND]. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String metricsBind;
 
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "${env:P2PCHAT_LOG_LEVEL:-INFO}",
             description = "One of ${COMPLETION-CANDIDATES} [P2PCHAT_LOG_LEVEL]. Default: ${DEFAULT-VALUE}.")
@@ -150,7 +163,9 @@ public final class TrackerCommand implements Callable<Integer> {
                     .keepalive(Duration.ofSeconds(keepaliveSeconds))
                     .maxPeers(maxPeers)
                     .rateLimit(rate, burst)
+                    .signatureRateLimit(signatureRate)
                     .statsInterval(Duration.ofSeconds(statsSeconds))
+                    .metricsBind(metricsBind)
                     .metricsPort(metricsPort)
                     .build();
         } catch (IllegalArgumentException e) {

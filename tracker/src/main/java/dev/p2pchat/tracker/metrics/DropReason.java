@@ -14,7 +14,7 @@ public enum DropReason {
     TRAILING_BYTES,
     BAD_FIELD,
     // The tracker's own.
-    /** The source sent faster than its token bucket allows. */
+    /** The source sent faster than its budget allows (see {@code RequestLimits}). */
     RATE_LIMITED,
     /** The cookie was not minted for this source, or has expired. */
     BAD_COOKIE,
@@ -22,6 +22,15 @@ public enum DropReason {
     UNEXPECTED_TYPE;
 
     public static DropReason of(ProtocolException.Reason reason) {
-        return valueOf(reason.name());
+        return switch (reason) {
+            case TOO_SHORT -> TOO_SHORT;
+            case TOO_LONG -> TOO_LONG;
+            case BAD_MAGIC -> BAD_MAGIC;
+            case BAD_VERSION -> BAD_VERSION;
+            case UNKNOWN_TYPE -> UNKNOWN_TYPE;
+            case TRUNCATED -> TRUNCATED;
+            case TRAILING_BYTES -> TRAILING_BYTES;
+            case BAD_FIELD -> BAD_FIELD;
+        };
     }
 }

@@ -1,22 +1,23 @@
 package dev.p2pchat.tracker.ratelimit;
 
-import java.net.InetAddress;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A token bucket per source IP address, checked before a datagram is even decoded.
+ * Token buckets keyed by a source key (see {@link SourceKeys}).
  *
  * <p>At most {@code maxSources} buckets are kept; the least recently seen source is forgotten first. A sender
- * that cycles through more addresses than that only resets buckets to full, so the limiter fails open for
- * honest senders rather than growing without bound. Not thread-safe: owned by the channel's event loop.
+ * that cycles through more keys than that only resets buckets to full, so the limiter fails open for honest
+ * senders rather than growing without bound. Keys are {@code Long}s, which a hash map keeps in a balanced tree
+ * when their hashes collide, so no choice of source addresses makes a lookup linear. Not thread-safe: owned by
+ * the channel's event loop.
  */
 public final class SourceRateLimiter {
     private final Clock clock;
     private final double perMillis;
     private final double burst;
-    private final Map<InetAddress, Bucket> buckets;
+    private final Map<Long, Bucket> buckets;
 
     private static final class Bucket {
         double tokens;
@@ -24,8 +25,8 @@ public final class SourceRateLimiter {
     }
 
     /**
-     * @param perSecond sustained datagrams per second per source; 0 disables limiting
-     * @param burst how many datagrams a source may send at once after being idle
+     * @param perSecond sustained requests per second per source; 0 disables limiting
+     * @param burst how many requests a source may send at once after being idle
      */
     public SourceRateLimiter(Clock clock, int perSecond, int burst, int maxSources) {
         if (perSecond < 0 || burst < 1 || maxSources < 1) {
@@ -38,14 +39,14 @@ public final class SourceRateLimiter {
             private static final long serialVersionUID = 1L;
 
             @Override
-            protected boolean removeEldestEntry(Map.Entry<InetAddress, Bucket> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<Long, Bucket> eldest) {
                 return size() > maxSources;
             }
         };
     }
 
     /** Takes one token for {@code source}; false when it has none left. */
-    public boolean tryAcquire(InetAddress source) {
+    public boolean tryAcquire(long source) {
         if (perMillis == 0) {
             return true;
         }
@@ -57,7 +58,8 @@ public final class SourceRateLimiter {
             bucket.lastMillis = now;
             buckets.put(source, bucket);
         } else {
-            bucket.tokens = Math.min(burst, bucket.tokens + (now - bucket.lastMillis) * perMillis);
+            // A clock stepped backwards refills nothing rather than draining every bucket.
+            bucket.tokens = Math.min(burst, bucket.tokens + Math.max(0, now - bucket.lastMillis) * perMillis);
             bucket.lastMillis = now;
         }
         if (bucket.tokens < 1) {

@@ -7,8 +7,9 @@ import java.util.function.Function;
  * A hash index of registrations by one byte-array field, with open addressing and linear probing.
  *
  * <p>Written instead of a {@code HashMap} because a map entry plus a key object would cost more heap per peer
- * than the registration itself; here a peer costs one array slot. The hash is keyed with a per-tracker secret
- * seed, so remote senders who choose names cannot aim them at one probe chain.
+ * than the registration itself; here a peer costs one array slot. The hash starts from a random per-tracker
+ * seed: not a keyed cryptographic hash, but senders who choose names cannot predict their slots. The table
+ * grows at half full and shrinks at an eighth full, so walking it costs what the live peers cost.
  */
 final class OpenHashIndex {
     private static final int MIN_CAPACITY = 16;
@@ -62,6 +63,13 @@ final class OpenHashIndex {
         }
         slots[i] = null;
         size--;
+        shiftBackFrom(i, mask);
+        if (slots.length > MIN_CAPACITY && size * 8 < slots.length) {
+            resize(slots.length / 2);
+        }
+    }
+
+    private void shiftBackFrom(int i, int mask) {
         // Backward-shift deletion: move later members of the probe run into the hole, so lookups need no
         // tombstones and the table never fills with dead slots.
         int hole = i;

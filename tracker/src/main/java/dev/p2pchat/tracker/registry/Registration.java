@@ -41,17 +41,13 @@ public final class Registration {
         return Octets.of(identityKey);
     }
 
+    /** The session token: it authenticates keepalives and lookups from the registered address. */
     public long token() {
         return token;
     }
 
     public long expiresAtMillis() {
         return expiresAtMillis;
-    }
-
-    /** Whether {@code token} is this registration's session token, in time independent of where they differ. */
-    public boolean hasToken(long candidate) {
-        return (token ^ candidate) == 0;
     }
 
     public InetSocketAddress observed() {
@@ -98,18 +94,14 @@ public final class Registration {
         return out.array();
     }
 
-    /** Replaces the observed address, keeping the private ones and, when it is unchanged, the stored array. */
-    void observe(InetSocketAddress observed) {
-        int size = AddressCodec.encodedSize(observed);
-        ByteBuffer current = ByteBuffer.allocate(size);
-        AddressCodec.put(current, observed);
-        int oldSize = 1 + (addresses[0] == Wire.FAMILY_IPV4 ? Wire.IPV4_SIZE : Wire.IPV6_SIZE) + Wire.PORT_SIZE;
-        if (oldSize == size && Arrays.equals(current.array(), 0, size, addresses, 0, size)) {
-            return;
+    /** Whether {@code address} is the observed address this registration was made from. */
+    boolean isObservedAt(InetSocketAddress address) {
+        int size = AddressCodec.encodedSize(address);
+        if (addresses.length < size) {
+            return false;
         }
-        byte[] updated = new byte[size + addresses.length - oldSize];
-        System.arraycopy(current.array(), 0, updated, 0, size);
-        System.arraycopy(addresses, oldSize, updated, size, addresses.length - oldSize);
-        addresses = updated;
+        ByteBuffer encoded = ByteBuffer.allocate(size);
+        AddressCodec.put(encoded, address);
+        return Arrays.equals(encoded.array(), 0, size, addresses, 0, size);
     }
 }

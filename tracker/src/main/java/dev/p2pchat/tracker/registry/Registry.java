@@ -5,6 +5,7 @@ import dev.p2pchat.protocol.Message.ListPage;
 import dev.p2pchat.protocol.Names;
 import dev.p2pchat.protocol.Octets;
 import dev.p2pchat.protocol.Wire;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -17,19 +18,25 @@ import java.util.random.RandomGenerator;
 
 /**
  * Who is registered: names bound to identity keys, with leases. Pure logic on an injected {@link Clock}; no
- * networking, no signatures (the caller has verified them) and no threads: one thread owns a registry.
+ * networking, no signatures (the caller has verified them) and no threads: one thread owns a registry, though
+ * {@link #size()} may be read from any.
  *
  * <p>A name belongs to the key that registered it until its lease ends or the key gives it up; one key holds at
- * most one name, so registering a new name with a known key moves that key's registration.
+ * most one name, so registering a new name with a known key moves that key's registration. The session token
+ * is valid only from the address that registered: a token seen on the wire cannot move a registration
+ * elsewhere, and a peer whose address changed registers again (signed).
  */
 public final class Registry {
+    /** Most table slots one LIST request walks, so a listing costs the same however sparse the table is. */
+    public static final int MAX_LIST_SCAN = 4096;
+
     /** Result of a registry operation: the registration, or why it was refused. */
     public record Result(Registration registration, ErrorCode error) {
-        static Result ok(Registration registration) {
+        public static Result ok(Registration registration) {
             return new Result(registration, null);
         }
 
-        static Result refused(ErrorCode error) {
+        public static Result refused(ErrorCode error) {
             return new Result(null, error);
         }
 
@@ -41,15 +48,13 @@ public final class Registry {
     /** One page of the name listing and the cursor of the next page (0 when there is none). */
     public record Page(List<ListPage.Entry> entries, int nextCursor) {}
 
-    private static final long FULL_SWEEP_INTERVAL_MILLIS = 1000;
-
     private final Clock clock;
     private final RandomGenerator random;
     private final int maxPeers;
     private final long leaseMillis;
     private final OpenHashIndex byName;
     private final OpenHashIndex byKey;
-    private long lastSweepMillis = Long.MIN_VALUE / 2;
+    private volatile int size;
 
     public Registry(Clock clock, RandomGenerator random, int maxPeers, Duration lease) {
         if (maxPeers < 1) {
@@ -63,8 +68,9 @@ public final class Registry {
         this.byKey = new OpenHashIndex(r -> r.identityKey, random.nextLong());
     }
 
+    /** Live and not yet swept registrations; safe to read from any thread. */
     public int size() {
-        return byName.size();
+        return size;
     }
 
     public Duration lease() {
@@ -72,8 +78,33 @@ public final class Registry {
     }
 
     /**
-     * Registers {@code name} for {@code identityKey}, or refreshes the key's registration. The session token is
-     * new each time, so a token from an earlier registration stops working.
+     * Why {@link #register} would refuse, or null if it would accept. Cheap: the caller checks this before it
+     * spends a signature verification on the request.
+     */
+    public ErrorCode precheck(String name, Octets identityKey, List<InetSocketAddress> privateAddresses) {
+        if (!Names.isValid(name)) {
+            return ErrorCode.NAME_INVALID;
+        }
+        for (InetSocketAddress address : privateAddresses) {
+            if (!isPrivate(address.getAddress())) {
+                return ErrorCode.ADDRESS_INVALID;
+            }
+        }
+        byte[] key = identityKey.toByteArray();
+        Registration holder = live(byName.get(ascii(name)));
+        if (holder != null && !Arrays.equals(holder.identityKey, key)) {
+            return ErrorCode.NAME_TAKEN;
+        }
+        if (live(byKey.get(key)) == null && size >= maxPeers) {
+            return ErrorCode.REGISTRY_FULL;
+        }
+        return null;
+    }
+
+    /**
+     * Registers {@code name} for {@code identityKey}, or refreshes the key's registration. The session token
+     * stays the same while the peer registers again from the same address (so a replayed REGISTER cannot
+     * invalidate it) and is new when the address changes.
      */
     public Result register(
             String name,
@@ -82,35 +113,28 @@ public final class Registry {
             int capabilities,
             InetSocketAddress observed,
             List<InetSocketAddress> privateAddresses) {
-        if (!Names.isValid(name)) {
-            return Result.refused(ErrorCode.NAME_INVALID);
-        }
-        for (InetSocketAddress address : privateAddresses) {
-            if (!isUsable(address.getAddress())) {
-                return Result.refused(ErrorCode.ADDRESS_INVALID);
-            }
+        ErrorCode refusal = precheck(name, identityKey, privateAddresses);
+        if (refusal != null) {
+            return Result.refused(refusal);
         }
         byte[] nameBytes = ascii(name);
         byte[] key = identityKey.toByteArray();
-        Registration holder = live(byName.get(nameBytes));
-        if (holder != null && !Arrays.equals(holder.identityKey, key)) {
-            return Result.refused(ErrorCode.NAME_TAKEN);
-        }
         Registration registration = live(byKey.get(key));
         if (registration == null) {
-            if (size() >= maxPeers && (!sweepAllowed() || expire() == 0)) {
-                return Result.refused(ErrorCode.REGISTRY_FULL);
-            }
             registration = new Registration(nameBytes, key);
             byName.add(registration);
             byKey.add(registration);
+            size = byName.size();
         } else if (!Arrays.equals(registration.name, nameBytes)) {
             moveName(registration, nameBytes);
         }
+        boolean moved = registration.addresses == null || !registration.isObservedAt(observed);
         registration.setAgreementKey(agreementKey);
         registration.capabilities = capabilities;
         registration.addresses = Registration.encodeAddresses(observed, privateAddresses);
-        registration.token = newToken();
+        if (moved) {
+            registration.token = newToken();
+        }
         renew(registration);
         return Result.ok(registration);
     }
@@ -123,26 +147,25 @@ public final class Registry {
         return live(byName.get(ascii(name)));
     }
 
-    /**
-     * Renews the lease of {@code name} if {@code token} proves the sender holds it, and records the address the
-     * keepalive came from (the peer's NAT mapping may have moved).
-     */
-    public Result keepalive(String name, long token, InetSocketAddress observed) {
-        Result authenticated = authenticate(name, token);
+    /** Renews the lease of {@code name} if the sender proves it holds it (see {@link #authenticate}). */
+    public Result keepalive(String name, long token, InetSocketAddress from) {
+        Result authenticated = authenticate(name, token, from);
         if (authenticated.isOk()) {
-            authenticated.registration().observe(observed);
             renew(authenticated.registration());
         }
         return authenticated;
     }
 
-    /** The live registration under {@code name} if {@code token} is its session token. */
-    public Result authenticate(String name, long token) {
+    /**
+     * The live registration under {@code name} if {@code token} is its session token and {@code from} the address
+     * it registered from. From another address the answer is NOT_REGISTERED: the peer must register again.
+     */
+    public Result authenticate(String name, long token, InetSocketAddress from) {
         Registration registration = find(name);
-        if (registration == null) {
+        if (registration == null || !registration.isObservedAt(from)) {
             return Result.refused(ErrorCode.NOT_REGISTERED);
         }
-        if (!registration.hasToken(token)) {
+        if (registration.token != token) {
             return Result.refused(ErrorCode.BAD_TOKEN);
         }
         return Result.ok(registration);
@@ -168,12 +191,12 @@ public final class Registry {
     public void remove(Registration registration) {
         byName.remove(registration.name);
         byKey.remove(registration.identityKey);
+        size = byName.size();
     }
 
     /** Removes every registration whose lease has ended; returns how many. */
     public int expire() {
         long now = clock.millis();
-        lastSweepMillis = now;
         List<Registration> expired = new ArrayList<>();
         for (int i = 0; i < byName.capacity(); i++) {
             Registration registration = byName.at(i);
@@ -187,33 +210,35 @@ public final class Registry {
 
     /**
      * One page of live registrations, from {@code cursor} (0 for the first), holding as many entries as fit in
-     * {@code maxBytes} of encoded entries. The cursor is a position in the table: a page taken while peers come
-     * and go may miss or repeat a peer, as any listing of soft state may.
+     * {@code maxBytes} of encoded entries and walking at most {@link #MAX_LIST_SCAN} table slots; a page may so
+     * be short, or even empty, with a next cursor. The cursor is a position in the table: a listing taken while
+     * peers come and go may miss or repeat a peer, as any listing of soft state may.
      */
     public Page list(int cursor, int maxBytes) {
         long now = clock.millis();
         List<ListPage.Entry> entries = new ArrayList<>();
         int used = 0;
         int capacity = byName.capacity();
-        for (int i = Math.max(cursor, 0); i < capacity; i++) {
+        // A cursor is a u32 on the wire: one at or past the end of the table (2^31 and up read as negative) ends
+        // the listing.
+        if (cursor < 0 || cursor >= capacity) {
+            return new Page(entries, 0);
+        }
+        int end = (int) Math.min(capacity, cursor + (long) MAX_LIST_SCAN);
+        for (int i = cursor; i < end; i++) {
             Registration registration = byName.at(i);
             if (registration == null || registration.expiresAtMillis <= now) {
                 continue;
             }
             ListPage.Entry entry = new ListPage.Entry(registration.name(), registration.identityKey());
-            int size = Wire.listEntrySize(entry);
-            if (used + size > maxBytes || entries.size() == Wire.MAX_LIST_ENTRIES) {
+            int entrySize = Wire.listEntrySize(entry);
+            if (used + entrySize > maxBytes || entries.size() == Wire.MAX_LIST_ENTRIES) {
                 return new Page(entries, i);
             }
             entries.add(entry);
-            used += size;
+            used += entrySize;
         }
-        return new Page(entries, 0);
-    }
-
-    /** A full registry sweeps before refusing, but at most once a second: a sweep walks the whole table. */
-    private boolean sweepAllowed() {
-        return clock.millis() - lastSweepMillis >= FULL_SWEEP_INTERVAL_MILLIS;
+        return new Page(entries, end < capacity ? end : 0);
     }
 
     private void moveName(Registration registration, byte[] newName) {
@@ -243,9 +268,19 @@ public final class Registry {
         return token;
     }
 
-    private static boolean isUsable(InetAddress address) {
-        return !address.isAnyLocalAddress() && !address.isMulticastAddress()
-                && !Arrays.equals(address.getAddress(), new byte[] {-1, -1, -1, -1});
+    /**
+     * Whether a peer may announce {@code address} as its own: only addresses that are private by definition (LAN,
+     * carrier-grade NAT, link-local, unique local). Anything else would let a peer have the tracker's
+     * introductions point other peers at a third party, or at their own loopback services.
+     */
+    static boolean isPrivate(InetAddress address) {
+        byte[] bytes = address.getAddress();
+        if (address instanceof Inet4Address) {
+            return address.isSiteLocalAddress()
+                    || address.isLinkLocalAddress()
+                    || ((bytes[0] & 0xFF) == 100 && (bytes[1] & 0xC0) == 64); // 100.64.0.0/10
+        }
+        return address.isLinkLocalAddress() || (bytes[0] & 0xFE) == 0xFC; // fe80::/10, fc00::/7
     }
 
     private static byte[] ascii(String name) {

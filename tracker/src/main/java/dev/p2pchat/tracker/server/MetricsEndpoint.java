@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
@@ -27,6 +28,8 @@ import java.nio.charset.StandardCharsets;
 final class MetricsEndpoint implements AutoCloseable {
     static final String PATH = "/metrics";
     private static final int MAX_REQUEST_BYTES = 8192;
+    /** A scraper that connects and says nothing does not hold a socket for long. */
+    private static final int IDLE_TIMEOUT_SECONDS = 10;
 
     private final Channel channel;
 
@@ -43,6 +46,7 @@ final class MetricsEndpoint implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline()
+                                .addLast("idle-timeout", new ReadTimeoutHandler(IDLE_TIMEOUT_SECONDS))
                                 .addLast("http-codec", new HttpServerCodec())
                                 .addLast("http-aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES))
                                 .addLast("metrics", new Handler(metrics));

@@ -4,22 +4,19 @@ import dev.p2pchat.protocol.netty.DatagramMessageDecoder;
 import dev.p2pchat.protocol.netty.DatagramMessageEncoder;
 import dev.p2pchat.tracker.metrics.DropReason;
 import dev.p2pchat.tracker.metrics.TrackerMetrics;
-import dev.p2pchat.tracker.ratelimit.SourceRateLimiter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.DatagramChannel;
 
 /**
- * The tracker's pipeline, every handler added by name. Inbound: traffic counter, rate limit, decoder, tracker
- * handler. Outbound: encoder, traffic counter. A test may insert a fault injector after the traffic counter.
+ * The tracker's pipeline, every handler added by name. Inbound: traffic counter, decoder, tracker handler.
+ * Outbound: encoder, traffic counter. A test may insert a fault injector after the traffic counter.
  */
 final class TrackerChannelInitializer extends ChannelInitializer<DatagramChannel> {
     private final TrackerMetrics metrics;
-    private final SourceRateLimiter limiter;
     private final TrackerHandler handler;
 
-    TrackerChannelInitializer(TrackerMetrics metrics, SourceRateLimiter limiter, TrackerHandler handler) {
+    TrackerChannelInitializer(TrackerMetrics metrics, TrackerHandler handler) {
         this.metrics = metrics;
-        this.limiter = limiter;
         this.handler = handler;
     }
 
@@ -28,7 +25,6 @@ final class TrackerChannelInitializer extends ChannelInitializer<DatagramChannel
         channel.pipeline()
                 .addLast(TrafficCounter.NAME, new TrafficCounter(metrics))
                 .addLast(DatagramMessageEncoder.NAME, new DatagramMessageEncoder())
-                .addLast(RateLimitHandler.NAME, new RateLimitHandler(limiter, metrics))
                 .addLast(DatagramMessageDecoder.NAME, new DatagramMessageDecoder((sender, bytes, failure) -> {
                     metrics.countDrop(DropReason.of(failure.reason()));
                     metrics.unvalidated(bytes);

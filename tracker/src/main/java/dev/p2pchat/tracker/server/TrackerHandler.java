@@ -20,11 +20,13 @@ import dev.p2pchat.protocol.Message.Rename;
 import dev.p2pchat.protocol.Message.Transaction;
 import dev.p2pchat.protocol.Message.Unregister;
 import dev.p2pchat.protocol.MessageCodec;
+import dev.p2pchat.protocol.Octets;
 import dev.p2pchat.protocol.Wire;
 import dev.p2pchat.tracker.TrackerConfig;
 import dev.p2pchat.tracker.cookie.CookieJar;
 import dev.p2pchat.tracker.metrics.DropReason;
 import dev.p2pchat.tracker.metrics.TrackerMetrics;
+import dev.p2pchat.tracker.ratelimit.RequestLimits;
 import dev.p2pchat.tracker.registry.Registration;
 import dev.p2pchat.tracker.registry.Registry;
 import dev.p2pchat.tracker.registry.Registry.Result;
@@ -45,12 +47,11 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
     static final String NAME = "tracker";
 
     private static final Logger log = LoggerFactory.getLogger(TrackerHandler.class);
-    private static final int COOKIE_REQUEST_SIZE =
-            Wire.HEADER_SIZE + Wire.TRANSACTION_ID_SIZE + Wire.COOKIE_REQUEST_PADDING;
     private static final long WARN_INTERVAL_NANOS = 10_000_000_000L;
 
     private final Registry registry;
     private final CookieJar cookies;
+    private final RequestLimits limits;
     private final TrackerMetrics metrics;
     private final RandomGenerator random;
     private final int leaseSeconds;
@@ -58,11 +59,12 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
     private long lastWarnNanos = System.nanoTime() - WARN_INTERVAL_NANOS;
 
     TrackerHandler(
-            Registry registry, CookieJar cookies, TrackerMetrics metrics, RandomGenerator random,
-            TrackerConfig config) {
+            Registry registry, CookieJar cookies, RequestLimits limits, TrackerMetrics metrics,
+            RandomGenerator random, TrackerConfig config) {
         super(false);
         this.registry = registry;
         this.cookies = cookies;
+        this.limits = limits;
         this.metrics = metrics;
         this.random = random;
         this.leaseSeconds = (int) config.lease().toSeconds();
@@ -75,16 +77,24 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
         InetSocketAddress from = envelope.sender();
         metrics.countReceived(message.type());
         if (message instanceof Message.CookieRequest request) {
-            metrics.unvalidated(COOKIE_REQUEST_SIZE);
-            send(ctx, new CookieChallenge(request.txid(), cookies.mint(from)), from);
+            metrics.unvalidated(Wire.COOKIE_REQUEST_SIZE);
+            if (limits.allowCookieRequest(from)) {
+                send(ctx, new CookieChallenge(request.txid(), cookies.mint(from)), from);
+            } else {
+                metrics.countDrop(DropReason.RATE_LIMITED);
+            }
             return;
         }
         if (!(message instanceof CookieBearing request)) {
-            drop(DropReason.UNEXPECTED_TYPE, message);
+            dropUnvalidated(DropReason.UNEXPECTED_TYPE, message);
             return;
         }
         if (!cookies.check(from, request.cookie())) {
-            drop(DropReason.BAD_COOKIE, message);
+            dropUnvalidated(DropReason.BAD_COOKIE, message);
+            return;
+        }
+        if (!limits.allowRequest(from)) {
+            metrics.countDrop(DropReason.RATE_LIMITED);
             return;
         }
         Transaction reply = switch (request.type()) {
@@ -92,16 +102,26 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
             case KEEPALIVE -> keepalive((Keepalive) request, from);
             case LOOKUP -> lookup(ctx, (Lookup) request, from);
             case LIST -> list((ListRequest) request);
-            case RENAME -> rename((Rename) request);
-            case UNREGISTER -> unregister((Unregister) request);
+            case RENAME -> rename((Rename) request, from);
+            case UNREGISTER -> unregister((Unregister) request, from);
             default -> throw new IllegalStateException("not a cookie-bearing type: " + request.type());
         };
-        send(ctx, reply, from);
+        if (reply != null) {
+            send(ctx, reply, from);
+        }
     }
 
+    /** Why a signed request is not acted on: its signature is bad, or the sender's signature budget is spent. */
+    private enum SignatureCheck { VALID, INVALID, OVER_BUDGET }
+
     private Transaction register(Register request, InetSocketAddress from) {
-        if (!Identity.verify(request.identityKey(), request)) {
-            return error(request, ErrorCode.BAD_SIGNATURE);
+        ErrorCode refusal = registry.precheck(request.name(), request.identityKey(), request.privateAddresses());
+        if (refusal != null) {
+            return error(request, refusal);
+        }
+        SignatureCheck signature = checkSignature(request.identityKey(), request, from);
+        if (signature != SignatureCheck.VALID) {
+            return refuseSignature(request, signature);
         }
         Result result = registry.register(request.name(), request.identityKey(), request.agreementKey(),
                 request.capabilities(), from, request.privateAddresses());
@@ -123,8 +143,7 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
     private Transaction lookup(ChannelHandlerContext ctx, Lookup request, InetSocketAddress from) {
         Registration requester = null;
         if (!request.requester().isEmpty()) {
-            // An authenticated lookup also keeps the requester alive at the address it asks from, so the
-            // introduction below carries the mapping the target must send to.
+            // An authenticated lookup also keeps the requester alive: it is evidently there.
             Result authenticated = registry.keepalive(request.requester(), request.token(), from);
             if (!authenticated.isOk()) {
                 return error(request, authenticated.error());
@@ -147,31 +166,47 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
         return new ListPage(request.txid(), page.nextCursor(), registry.size(), page.entries());
     }
 
-    private Transaction rename(Rename request) {
-        Result holder = authenticateSigned(request, request.name(), request.token());
+    private Transaction rename(Rename request, InetSocketAddress from) {
+        Result holder = registry.authenticate(request.name(), request.token(), from);
         if (!holder.isOk()) {
             return error(request, holder.error());
+        }
+        SignatureCheck signature = checkSignature(holder.registration().identityKey(), request, from);
+        if (signature != SignatureCheck.VALID) {
+            return refuseSignature(request, signature);
         }
         Result renamed = registry.rename(holder.registration(), request.newName());
         return renamed.isOk() ? new Ok(request.txid()) : error(request, renamed.error());
     }
 
-    private Transaction unregister(Unregister request) {
-        Result holder = authenticateSigned(request, request.name(), request.token());
+    private Transaction unregister(Unregister request, InetSocketAddress from) {
+        Result holder = registry.authenticate(request.name(), request.token(), from);
         if (!holder.isOk()) {
             return error(request, holder.error());
+        }
+        SignatureCheck signature = checkSignature(holder.registration().identityKey(), request, from);
+        if (signature != SignatureCheck.VALID) {
+            return refuseSignature(request, signature);
         }
         registry.remove(holder.registration());
         return new Ok(request.txid());
     }
 
-    /** The registration under {@code name} if both its token and its key's signature check out. */
-    private Result authenticateSigned(Message.Signed request, String name, long token) {
-        Result holder = registry.authenticate(name, token);
-        if (holder.isOk() && !Identity.verify(holder.registration().identityKey(), request)) {
-            return new Result(null, ErrorCode.BAD_SIGNATURE);
+    /** Verifies last, after every cheaper refusal, and only within the sender's signature budget. */
+    private SignatureCheck checkSignature(Octets key, Message.Signed request, InetSocketAddress from) {
+        if (!limits.allowSignatureCheck(from)) {
+            return SignatureCheck.OVER_BUDGET;
         }
-        return holder;
+        return Identity.verify(key, request) ? SignatureCheck.VALID : SignatureCheck.INVALID;
+    }
+
+    /** BAD_SIGNATURE for a bad signature; no reply at all (null) when the budget is spent. */
+    private Transaction refuseSignature(Transaction request, SignatureCheck signature) {
+        if (signature == SignatureCheck.OVER_BUDGET) {
+            metrics.countDrop(DropReason.RATE_LIMITED);
+            return null;
+        }
+        return error(request, ErrorCode.BAD_SIGNATURE);
     }
 
     private ErrorReply error(Transaction request, ErrorCode code) {
@@ -184,7 +219,7 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
         return (int) (keepaliveMillis * (0.9 + 0.2 * random.nextDouble()));
     }
 
-    private void drop(DropReason reason, Message message) {
+    private void dropUnvalidated(DropReason reason, Message message) {
         metrics.countDrop(reason);
         metrics.unvalidated(MessageCodec.encode(message).length);
     }

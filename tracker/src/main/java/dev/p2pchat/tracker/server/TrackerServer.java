@@ -3,7 +3,7 @@ package dev.p2pchat.tracker.server;
 import dev.p2pchat.tracker.TrackerConfig;
 import dev.p2pchat.tracker.cookie.CookieJar;
 import dev.p2pchat.tracker.metrics.TrackerMetrics;
-import dev.p2pchat.tracker.ratelimit.SourceRateLimiter;
+import dev.p2pchat.tracker.ratelimit.RequestLimits;
 import dev.p2pchat.tracker.registry.Registry;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -62,9 +62,9 @@ public final class TrackerServer implements AutoCloseable {
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         CookieJar cookies = new CookieJar(clock, secret, config.cookieEpoch());
-        SourceRateLimiter limiter = new SourceRateLimiter(
-                clock, config.ratePerSecond(), config.rateBurst(), config.maxRateSources());
-        TrackerHandler handler = new TrackerHandler(registry, cookies, metrics, random, config);
+        RequestLimits limits = new RequestLimits(clock, random.nextLong(), config.ratePerSecond(),
+                config.rateBurst(), config.signaturesPerSecond(), config.maxRateSources());
+        TrackerHandler handler = new TrackerHandler(registry, cookies, limits, metrics, random, config);
 
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
@@ -74,12 +74,12 @@ public final class TrackerServer implements AutoCloseable {
                     .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER_BYTES))
                     .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
                     .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
-                    .handler(new TrackerChannelInitializer(metrics, limiter, handler))
+                    .handler(new TrackerChannelInitializer(metrics, handler))
                     .bind(config.bindAddress(), config.port())
                     .sync()
                     .channel();
             if (config.metricsPort() >= 0) {
-                metricsEndpoint = MetricsEndpoint.start(group, config.bindAddress(), config.metricsPort(), metrics);
+                metricsEndpoint = MetricsEndpoint.start(group, config.metricsBind(), config.metricsPort(), metrics);
             }
         } catch (Exception e) { // including the BindException that Netty throws undeclared
             close();
@@ -121,6 +121,7 @@ public final class TrackerServer implements AutoCloseable {
         }
         if (metricsEndpoint != null) {
             metricsEndpoint.close();
+            metricsEndpoint = null;
         }
         if (channel != null) {
             channel.close().awaitUninterruptibly();

@@ -61,15 +61,25 @@ class RegistryTest {
     }
 
     @Test
-    void shouldRefreshTheHoldersRegistrationWithANewToken() {
+    void shouldKeepTheTokenWhenTheHolderRegistersAgainFromTheSameAddress() {
         long first = register("alice", key(1)).registration().token();
         clock.advance(Duration.ofSeconds(60));
 
-        Registry.Result again = registry.register("alice", key(1), NO_KEY, 0, CAFE, List.of());
+        Registry.Result again = register("alice", key(1));
 
-        assertThat(again.registration().token()).isNotEqualTo(first);
-        assertThat(registry.find("alice").observed()).isEqualTo(CAFE);
+        assertThat(again.registration().token()).isEqualTo(first);
         assertThat(registry.find("alice").expiresAtMillis()).isEqualTo(clock.millis() + LEASE.toMillis());
+    }
+
+    @Test
+    void shouldMoveTheRegistrationWithANewTokenWhenTheHolderRegistersFromANewAddress() {
+        long first = register("alice", key(1)).registration().token();
+
+        Registry.Result moved = registry.register("alice", key(1), NO_KEY, 0, CAFE, List.of());
+
+        assertThat(moved.registration().token()).isNotEqualTo(first);
+        assertThat(registry.find("alice").observed()).isEqualTo(CAFE);
+        assertThat(registry.keepalive("alice", first, HOME).error()).isEqualTo(ErrorCode.NOT_REGISTERED);
         assertThat(registry.size()).isEqualTo(1);
     }
 
@@ -93,8 +103,13 @@ class RegistryTest {
     }
 
     @Test
-    void shouldRejectUnusablePrivateAddresses() {
-        for (String bad : List.of("0.0.0.0", "224.0.0.1", "255.255.255.255", "::")) {
+    void shouldAcceptOnlyPrivateRangesAsAnnouncedAddresses() {
+        for (String good : List.of("10.1.2.3", "172.16.0.9", "192.168.1.1", "100.64.0.1", "169.254.3.4",
+                "fd00::1", "fe80::1")) {
+            assertThat(Registry.isPrivate(new InetSocketAddress(good, 1).getAddress())).as(good).isTrue();
+        }
+        for (String bad : List.of("0.0.0.0", "127.0.0.1", "8.8.8.8", "100.128.0.1", "224.0.0.1",
+                "255.255.255.255", "::", "::1", "2001:db8::1")) {
             Registry.Result result = registry.register("alice", key(1), NO_KEY, 0, HOME,
                     List.of(new InetSocketAddress(bad, 4000)));
             assertThat(result.error()).as(bad).isEqualTo(ErrorCode.ADDRESS_INVALID);
@@ -113,23 +128,25 @@ class RegistryTest {
     }
 
     @Test
-    void shouldKeepARegistrationAliveAndFollowItsAddressOnKeepalive() {
+    void shouldKeepARegistrationAliveWithKeepalivesFromItsAddress() {
         long token = register("alice", key(1)).registration().token();
 
         for (int i = 0; i < 5; i++) {
             clock.advance(Duration.ofSeconds(60));
-            assertThat(registry.keepalive("alice", token, CAFE).isOk()).isTrue();
+            assertThat(registry.keepalive("alice", token, HOME).isOk()).isTrue();
         }
 
-        assertThat(registry.find("alice").observed()).isEqualTo(CAFE);
+        assertThat(registry.find("alice")).isNotNull();
     }
 
     @Test
-    void shouldRefuseKeepalivesWithTheWrongTokenOrForUnknownNames() {
+    void shouldRefuseKeepalivesWithTheWrongTokenFromAnotherAddressOrForUnknownNames() {
         long token = register("alice", key(1)).registration().token();
 
-        assertThat(registry.keepalive("alice", token + 1, CAFE).error()).isEqualTo(ErrorCode.BAD_TOKEN);
-        assertThat(registry.keepalive("bob", token, CAFE).error()).isEqualTo(ErrorCode.NOT_REGISTERED);
+        assertThat(registry.keepalive("alice", token + 1, HOME).error()).isEqualTo(ErrorCode.BAD_TOKEN);
+        // A token seen on the wire does not move the registration to the sender's address.
+        assertThat(registry.keepalive("alice", token, CAFE).error()).isEqualTo(ErrorCode.NOT_REGISTERED);
+        assertThat(registry.keepalive("bob", token, HOME).error()).isEqualTo(ErrorCode.NOT_REGISTERED);
         assertThat(registry.find("alice").observed()).isEqualTo(HOME);
     }
 
@@ -166,6 +183,7 @@ class RegistryTest {
                 .isEqualTo(ErrorCode.REGISTRY_FULL);
         assertThat(small.register("a", key(1), NO_KEY, 0, CAFE, List.of()).isOk()).isTrue();
         clock.advance(LEASE);
+        small.expire(); // the server sweeps every second
         assertThat(small.register("c", key(3), NO_KEY, 0, HOME, List.of()).isOk()).isTrue();
     }
 
@@ -206,6 +224,27 @@ class RegistryTest {
         assertThat(listed).hasSize(500).doesNotHaveDuplicates();
         assertThat(new HashSet<>(listed)).isEqualTo(expected);
         assertThat(pages).isGreaterThan(500 / Wire.MAX_LIST_ENTRIES);
+    }
+
+    @Test
+    void shouldBoundTheSlotsOneListingWalksAndShrinkAfterMassExpiry() {
+        Registry big = new Registry(clock, random, 100_000, LEASE);
+        for (int i = 0; i < 50_000; i++) {
+            big.register("peer-" + i, key(i), NO_KEY, 0, HOME, List.of());
+        }
+        clock.advance(LEASE);
+        big.register("last", key(-1), NO_KEY, 0, HOME, List.of());
+
+        Registry.Page stale = big.list(0, Wire.MAX_DATAGRAM_SIZE);
+        assertThat(stale.entries().size()).isLessThanOrEqualTo(1);
+        assertThat(stale.nextCursor()).isEqualTo(Registry.MAX_LIST_SCAN);
+
+        assertThat(big.expire()).isEqualTo(50_000);
+        Registry.Page shrunk = big.list(0, Wire.MAX_DATAGRAM_SIZE);
+        assertThat(shrunk.entries()).extracting(ListPage.Entry::name).containsExactly("last");
+        assertThat(shrunk.nextCursor()).isZero();
+        assertThat(big.list(-5, Wire.MAX_DATAGRAM_SIZE)).isEqualTo(new Registry.Page(List.of(), 0));
+        assertThat(big.list(1 << 30, Wire.MAX_DATAGRAM_SIZE)).isEqualTo(new Registry.Page(List.of(), 0));
     }
 
     @Test

@@ -30,6 +30,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -69,6 +70,15 @@ class TrackerServerTest {
         client.fetchCookie();
         assertThat(client.register(identity, name)).isInstanceOf(Registered.class);
         return client;
+    }
+
+    /** Polls {@code counter} until it reaches {@code expected}, failing after five seconds. */
+    private static void awaitCounter(LongSupplier counter, long expected) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (counter.getAsLong() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(counter.getAsLong()).isEqualTo(expected);
     }
 
     @AfterEach
@@ -135,16 +145,19 @@ class TrackerServerTest {
         assertThat(impostor.register(mallory, "alice")).isInstanceOfSatisfying(ErrorReply.class,
                 error -> assertThat(error.code()).isEqualTo(ErrorCode.NAME_TAKEN));
 
-        // Without the token, and then even with a stolen token: the signature must come from alice's key.
+        // Without alice's token; and with her token but from another address.
         impostor.claim("alice", 12345);
         assertThat(impostor.rename(mallory, "mallory")).isInstanceOfSatisfying(ErrorReply.class,
-                error -> assertThat(error.code()).isEqualTo(ErrorCode.BAD_TOKEN));
+                error -> assertThat(error.code()).isEqualTo(ErrorCode.NOT_REGISTERED));
         assertThat(impostor.unregister(mallory)).isInstanceOfSatisfying(ErrorReply.class,
-                error -> assertThat(error.code()).isEqualTo(ErrorCode.BAD_TOKEN));
+                error -> assertThat(error.code()).isEqualTo(ErrorCode.NOT_REGISTERED));
         impostor.claim("alice", alice.token());
-        assertThat(impostor.rename(mallory, "mallory")).isInstanceOfSatisfying(ErrorReply.class,
+        assertThat(impostor.keepalive()).isInstanceOfSatisfying(ErrorReply.class,
+                error -> assertThat(error.code()).isEqualTo(ErrorCode.NOT_REGISTERED));
+        // Even from alice's own address with her token (an on-path attacker), the signature must be alice's.
+        assertThat(alice.rename(mallory, "mallory")).isInstanceOfSatisfying(ErrorReply.class,
                 error -> assertThat(error.code()).isEqualTo(ErrorCode.BAD_SIGNATURE));
-        assertThat(impostor.unregister(mallory)).isInstanceOfSatisfying(ErrorReply.class,
+        assertThat(alice.unregister(mallory)).isInstanceOfSatisfying(ErrorReply.class,
                 error -> assertThat(error.code()).isEqualTo(ErrorCode.BAD_SIGNATURE));
 
         // A REGISTER whose signature is not by the key it carries is refused before the registry sees it.
@@ -185,7 +198,7 @@ class TrackerServerTest {
         alice.send(alice.registerRequest(aliceId, "alice", List.of()));
         assertThat(alice.receive(NO_REPLY_WAIT)).isNull();
 
-        assertThat(server.metrics().dropped(DropReason.BAD_COOKIE)).isEqualTo(3);
+        awaitCounter(() -> server.metrics().dropped(DropReason.BAD_COOKIE), 3);
         assertThat(server.metrics().registered()).isZero();
         alice.fetchCookie();
         assertThat(alice.register(aliceId, "alice")).isInstanceOf(Registered.class);
@@ -215,7 +228,8 @@ class TrackerServerTest {
 
     @Test
     void shouldListManyPeersInPagesThatEachFitOneDatagram() throws Exception {
-        start(TrackerConfig.builder().loopback().rateLimit(0, 1).build(), java.time.Clock.systemUTC());
+        start(TrackerConfig.builder().loopback().rateLimit(0, 1).signatureRateLimit(0).build(),
+                java.time.Clock.systemUTC());
         TrackerTestClient registrar = client();
         Set<String> names = new HashSet<>();
         for (int i = 0; i < 120; i++) {
@@ -274,8 +288,70 @@ class TrackerServerTest {
         client.send(new CookieChallenge(1, Octets.zeros(Wire.COOKIE_SIZE)));
         client.send(new Ok(2));
 
+        awaitCounter(() -> server.metrics().dropped(DropReason.UNEXPECTED_TYPE), 2);
         assertThat(client.receive(NO_REPLY_WAIT)).isNull();
-        assertThat(server.metrics().dropped(DropReason.UNEXPECTED_TYPE)).isEqualTo(2);
+    }
+
+    @Test
+    void shouldNeverAnswerAnUnvalidatedSenderWithMoreBytesThanItSent() throws Exception {
+        start();
+        TrackerTestClient registered = registered(identity(), "alice");
+        TrackerTestClient stranger = client();
+        Octets notMine = registered.cookie();
+
+        for (Message request : List.of(
+                registered.registerRequest(identity(), "bob", List.of()),
+                new Message.Keepalive(1, notMine, registered.token(), "alice"),
+                new Message.Lookup(2, notMine, 0, "", "alice"),
+                new Message.ListRequest(3, notMine, 0),
+                new Message.Rename(4, notMine, 0, "alice", "bob", Octets.zeros(Wire.SIGNATURE_SIZE)),
+                new Message.Unregister(5, notMine, 0, "alice", Octets.zeros(Wire.SIGNATURE_SIZE)))) {
+            stranger.send(request);
+            assertThat(stranger.receive(NO_REPLY_WAIT)).as(request.type().name()).isNull();
+        }
+        assertThat(stranger.bytesReceived()).isZero();
+
+        for (int i = 0; i < 10; i++) {
+            stranger.fetchCookie();
+        }
+        assertThat(stranger.bytesReceived()).isEqualTo(10L * Wire.COOKIE_REQUEST_SIZE)
+                .isLessThanOrEqualTo(stranger.bytesSent());
+    }
+
+    @Test
+    void shouldNotLetANeighboursFloodFromTheSameAddressCutOffARegisteredPeer() throws Exception {
+        start(TrackerConfig.builder().loopback().build(), new MutableClock()); // a frozen clock: no refills
+        TrackerTestClient victim = registered(identity(), "victim");
+        TrackerTestClient neighbour = client(); // same IP, other port: a peer behind the same NAT
+        Octets neighbourCookie = neighbour.fetchCookie();
+
+        for (int i = 0; i < 300; i++) {
+            neighbour.send(new Message.CookieRequest(i));
+            neighbour.send(new Message.Keepalive(i, victim.cookie(), victim.token(), "victim"));
+            neighbour.send(new Message.Keepalive(i, neighbourCookie, 1, "victim"));
+        }
+        awaitCounter(() -> server.metrics().received(MessageType.KEEPALIVE), 600);
+
+        assertThat(server.metrics().dropped(DropReason.RATE_LIMITED)).isPositive();
+        assertThat(victim.keepalive()).isInstanceOf(KeepaliveAck.class);
+    }
+
+    @Test
+    void shouldStopVerifyingSignaturesBeyondASourcesBudget() throws Exception {
+        start(TrackerConfig.builder().loopback().signatureRateLimit(1).build(), new MutableClock());
+        TrackerTestClient client = client();
+        client.fetchCookie();
+
+        int answered = 0;
+        for (int i = 0; i < 5; i++) {
+            if (client.request(client.registerRequest(identity(), "peer" + i, List.of()), NO_REPLY_WAIT) != null) {
+                answered++;
+            }
+        }
+
+        assertThat(answered).isEqualTo(2); // a burst of twice the rate, then nothing until it refills
+        assertThat(server.metrics().dropped(DropReason.RATE_LIMITED)).isEqualTo(3);
+        assertThat(server.metrics().registered()).isEqualTo(2);
     }
 
     @Test

@@ -1,0 +1,43 @@
+package dev.p2pchat.tracker.ratelimit;
+
+import java.net.InetSocketAddress;
+import java.time.Clock;
+
+/**
+ * The tracker's three budgets, each spent where its cost arises, so nobody can spend another sender's budget:
+ *
+ * <ul>
+ *   <li>cookie requests, per host (IPv4 address or IPv6 /64): the only requests answered before a sender proves
+ *       its address, so the only ones a spoofer can make the tracker answer;
+ *   <li>requests with a valid cookie, per endpoint (IP and port): a cookie proves the endpoint, so junk spoofed
+ *       from a victim's address cannot drain the victim's budget, and neighbours behind one NAT keep their own;
+ *   <li>signature verifications, per host: the most expensive work a request can cause.
+ * </ul>
+ */
+public final class RequestLimits {
+    private final SourceKeys keys;
+    private final SourceRateLimiter cookies;
+    private final SourceRateLimiter requests;
+    private final SourceRateLimiter signatures;
+
+    public RequestLimits(
+            Clock clock, long seed, int ratePerSecond, int burst, int signaturesPerSecond, int maxSources) {
+        this.keys = new SourceKeys(seed);
+        this.cookies = new SourceRateLimiter(clock, ratePerSecond, burst, maxSources);
+        this.requests = new SourceRateLimiter(clock, ratePerSecond, burst, maxSources);
+        this.signatures = new SourceRateLimiter(clock, signaturesPerSecond, Math.max(1, 2 * signaturesPerSecond),
+                maxSources);
+    }
+
+    public boolean allowCookieRequest(InetSocketAddress from) {
+        return cookies.tryAcquire(SourceKeys.host(from.getAddress()));
+    }
+
+    public boolean allowRequest(InetSocketAddress from) {
+        return requests.tryAcquire(keys.endpoint(from));
+    }
+
+    public boolean allowSignatureCheck(InetSocketAddress from) {
+        return signatures.tryAcquire(SourceKeys.host(from.getAddress()));
+    }
+}
