@@ -35,6 +35,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultAddressedEnvelope;
 import io.netty.channel.SimpleChannelInboundHandler;
 import java.net.InetSocketAddress;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -167,20 +168,23 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
     }
 
     private Transaction rename(Rename request, InetSocketAddress from) {
-        Result holder = registry.authenticate(request.name(), request.token(), from);
-        if (!holder.isOk()) {
-            return error(request, holder.error());
-        }
-        SignatureCheck signature = checkSignature(holder.registration().identityKey(), request, from);
-        if (signature != SignatureCheck.VALID) {
-            return refuseSignature(request, signature);
-        }
-        Result renamed = registry.rename(holder.registration(), request.newName());
-        return renamed.isOk() ? new Ok(request.txid()) : error(request, renamed.error());
+        return asHolder(request, request.name(), request.token(), from, holder -> {
+            Result renamed = registry.rename(holder, request.newName());
+            return renamed.isOk() ? new Ok(request.txid()) : error(request, renamed.error());
+        });
     }
 
     private Transaction unregister(Unregister request, InetSocketAddress from) {
-        Result holder = registry.authenticate(request.name(), request.token(), from);
+        return asHolder(request, request.name(), request.token(), from, holder -> {
+            registry.remove(holder);
+            return new Ok(request.txid());
+        });
+    }
+
+    /** Runs {@code action} on the registration of {@code name} once token, address and signature prove the holder. */
+    private Transaction asHolder(Message.Signed request, String name, long token, InetSocketAddress from,
+            Function<Registration, Transaction> action) {
+        Result holder = registry.authenticate(name, token, from);
         if (!holder.isOk()) {
             return error(request, holder.error());
         }
@@ -188,8 +192,7 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
         if (signature != SignatureCheck.VALID) {
             return refuseSignature(request, signature);
         }
-        registry.remove(holder.registration());
-        return new Ok(request.txid());
+        return action.apply(holder.registration());
     }
 
     /** Verifies last, after every cheaper refusal, and only within the sender's signature budget. */
