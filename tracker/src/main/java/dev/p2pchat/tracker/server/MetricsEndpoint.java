@@ -8,9 +8,9 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -37,11 +37,11 @@ final class MetricsEndpoint implements AutoCloseable {
         this.channel = channel;
     }
 
-    static MetricsEndpoint start(EventLoopGroup group, String host, int port, TrackerMetrics metrics)
-            throws InterruptedException {
+    static MetricsEndpoint start(EventLoopGroup group, Class<? extends ServerChannel> channelType, String host,
+            int port, TrackerMetrics metrics) throws InterruptedException {
         Channel channel = new ServerBootstrap()
                 .group(group)
-                .channel(NioServerSocketChannel.class)
+                .channel(channelType)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

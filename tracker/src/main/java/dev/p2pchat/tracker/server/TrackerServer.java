@@ -11,8 +11,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -29,7 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TrackerServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TrackerServer.class);
-    /** Larger than any datagram we accept, so an oversized one is seen (and dropped) rather than truncated. */
+    /** Larger than any datagram we accept, so an oversized one is seen (and dropped) rather than passing cut short. */
     private static final int RECEIVE_BUFFER_BYTES = 2048;
     private static final int SOCKET_BUFFER_BYTES = 4 << 20;
     private static final Duration EXPIRY_SWEEP = Duration.ofSeconds(1);
@@ -66,12 +64,13 @@ public final class TrackerServer implements AutoCloseable {
                 config.rateBurst(), config.signaturesPerSecond(), config.maxRateSources());
         TrackerHandler handler = new TrackerHandler(registry, cookies, limits, metrics, random, config);
 
-        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        Transport transport = Transport.best();
+        group = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         try {
-            channel = new Bootstrap()
-                    .group(group)
-                    .channel(NioDatagramChannel.class)
-                    .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER_BYTES))
+            Bootstrap bootstrap = new Bootstrap().group(group).channel(transport.datagramChannel());
+            int receiveBytes = transport.configureReceive(bootstrap, RECEIVE_BUFFER_BYTES);
+            channel = bootstrap
+                    .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(receiveBytes))
                     .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
                     .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
                     .handler(new TrackerChannelInitializer(metrics, handler))
@@ -79,7 +78,8 @@ public final class TrackerServer implements AutoCloseable {
                     .sync()
                     .channel();
             if (config.metricsPort() >= 0) {
-                metricsEndpoint = MetricsEndpoint.start(group, config.metricsBind(), config.metricsPort(), metrics);
+                metricsEndpoint = MetricsEndpoint.start(group, transport.serverChannel(), config.metricsBind(),
+                        config.metricsPort(), metrics);
             }
         } catch (Exception e) { // including the BindException that Netty throws undeclared
             close();
@@ -92,6 +92,7 @@ public final class TrackerServer implements AutoCloseable {
             channel.eventLoop().scheduleAtFixedRate(() -> log.info("stats {}", metrics.statsLine()),
                     statsMillis, statsMillis, TimeUnit.MILLISECONDS);
         }
+        log.debug("tracker on {} with the {} transport", localAddress(), transport);
         return localAddress();
     }
 
