@@ -54,20 +54,20 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
     private final CookieJar cookies;
     private final RequestLimits limits;
     private final TrackerMetrics metrics;
-    private final RandomGenerator random;
+    private final RandomGenerator jitter;
     private final int leaseSeconds;
     private final long keepaliveMillis;
     private long lastWarnNanos = System.nanoTime() - WARN_INTERVAL_NANOS;
 
     TrackerHandler(
             Registry registry, CookieJar cookies, RequestLimits limits, TrackerMetrics metrics,
-            RandomGenerator random, TrackerConfig config) {
+            RandomGenerator jitter, TrackerConfig config) {
         super(false);
         this.registry = registry;
         this.cookies = cookies;
         this.limits = limits;
         this.metrics = metrics;
-        this.random = random;
+        this.jitter = jitter;
         this.leaseSeconds = (int) config.lease().toSeconds();
         this.keepaliveMillis = config.keepalive().toMillis();
     }
@@ -219,7 +219,7 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
 
     private int jitteredKeepalive() {
         // +-10%, so that peers which registered together do not keep alive in lockstep.
-        return (int) (keepaliveMillis * (0.9 + 0.2 * random.nextDouble()));
+        return (int) (keepaliveMillis * (0.9 + 0.2 * jitter.nextDouble()));
     }
 
     private void dropUnvalidated(DropReason reason, Message message) {

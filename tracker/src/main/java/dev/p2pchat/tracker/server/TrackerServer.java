@@ -16,6 +16,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +63,9 @@ public final class TrackerServer implements AutoCloseable {
         CookieJar cookies = new CookieJar(clock, secret, config.cookieEpoch());
         RequestLimits limits = new RequestLimits(clock, random.nextLong(), config.ratePerSecond(),
                 config.rateBurst(), config.signaturesPerSecond(), config.maxRateSources());
-        TrackerHandler handler = new TrackerHandler(registry, cookies, limits, metrics, random, config);
+        // Jitter needs no secrecy: a fast generator seeded from the secure one spares every reply a SecureRandom call.
+        RandomGenerator jitter = new SplittableRandom(random.nextLong());
+        TrackerHandler handler = new TrackerHandler(registry, cookies, limits, metrics, jitter, config);
 
         Transport transport = Transport.best();
         group = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
