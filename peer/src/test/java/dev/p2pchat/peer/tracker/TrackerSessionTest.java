@@ -1,0 +1,242 @@
+package dev.p2pchat.peer.tracker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.p2pchat.protocol.ErrorCode;
+import dev.p2pchat.protocol.Identity;
+import dev.p2pchat.protocol.Message;
+import dev.p2pchat.protocol.Message.CookieChallenge;
+import dev.p2pchat.protocol.Message.CookieRequest;
+import dev.p2pchat.protocol.Message.ErrorReply;
+import dev.p2pchat.protocol.Message.Introduction;
+import dev.p2pchat.protocol.Message.Keepalive;
+import dev.p2pchat.protocol.Message.KeepaliveAck;
+import dev.p2pchat.protocol.Message.Lookup;
+import dev.p2pchat.protocol.Message.LookupResult;
+import dev.p2pchat.protocol.Message.Register;
+import dev.p2pchat.protocol.Message.Registered;
+import dev.p2pchat.protocol.Octets;
+import dev.p2pchat.protocol.PeerInfo;
+import dev.p2pchat.protocol.Wire;
+import dev.p2pchat.testsupport.MutableClock;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The tracker conversation scripted message by message, on a clock the test moves. */
+@Timeout(10)
+class TrackerSessionTest {
+    private static final InetSocketAddress HOME = new InetSocketAddress("198.51.100.7", 40000);
+    private static final InetSocketAddress CAFE = new InetSocketAddress("203.0.113.9", 51000);
+    private static final Octets COOKIE = Octets.fromHex("00112233445566778899aabbccddeeff");
+
+    private final MutableClock clock = new MutableClock();
+    private final Identity identity = Identity.fromPrivateKey(new byte[32]);
+    private final List<Message> sent = new ArrayList<>();
+    private final List<String> events = new ArrayList<>();
+    private final TrackerSession session = new TrackerSession(clock, new Random(3), identity, "alice",
+            Octets.zeros(Wire.KEY_SIZE), 0, List.of(), sent::add, new TrackerSession.Listener() {
+                @Override
+                public void registered(InetSocketAddress observed) {
+                    events.add("registered " + observed.getPort());
+                }
+
+                @Override
+                public void refused(ErrorCode code) {
+                    events.add("refused " + code);
+                }
+
+                @Override
+                public void introduced(PeerInfo peer) {
+                    events.add("introduced " + peer.name());
+                }
+
+                @Override
+                public void trackerSilent() {
+                    events.add("silent");
+                }
+            });
+
+    private <T extends Message> T lastSent(Class<T> type) {
+        assertThat(sent).isNotEmpty();
+        assertThat(sent.get(sent.size() - 1)).isInstanceOf(type);
+        return type.cast(sent.get(sent.size() - 1));
+    }
+
+    private void advance(long millis) {
+        clock.advance(Duration.ofMillis(millis));
+        session.tick();
+    }
+
+    private Registered register() {
+        session.start();
+        session.onMessage(new CookieChallenge(lastSent(CookieRequest.class).txid(), COOKIE));
+        Register register = lastSent(Register.class);
+        assertThat(Identity.verify(identity.publicKey(), register)).isTrue();
+        Registered registered = new Registered(register.txid(), 77, 90, 25_000, HOME, COOKIE);
+        session.onMessage(registered);
+        return registered;
+    }
+
+    @Test
+    void shouldFetchACookieThenRegisterWithASignedRequest() {
+        register();
+
+        assertThat(session.state()).isEqualTo(TrackerSession.State.REGISTERED);
+        assertThat(session.observed()).isEqualTo(HOME);
+        assertThat(events).containsExactly("registered 40000");
+        assertThat(lastSent(Register.class).name()).isEqualTo("alice");
+    }
+
+    @Test
+    void shouldRetransmitWithBackoffUntilTheTrackerAnswers() {
+        session.start();
+        advance(999);
+        assertThat(sent).hasSize(1);
+        advance(1);
+        assertThat(sent).hasSize(2);
+        advance(1999);
+        assertThat(sent).hasSize(2);
+        advance(1);
+        assertThat(sent).hasSize(3).allMatch(CookieRequest.class::isInstance);
+    }
+
+    @Test
+    void shouldKeepAliveAtTheIntervalTheTrackerGives() {
+        register();
+        sent.clear();
+
+        advance(24_999);
+        assertThat(sent).isEmpty();
+        advance(1);
+        Keepalive keepalive = lastSent(Keepalive.class);
+        assertThat(keepalive.token()).isEqualTo(77);
+        assertThat(keepalive.name()).isEqualTo("alice");
+
+        session.onMessage(new KeepaliveAck(keepalive.txid(), 20_000, HOME, COOKIE));
+        advance(19_999);
+        assertThat(sent).hasSize(1);
+        advance(1);
+        assertThat(sent).hasSize(2);
+    }
+
+    @Test
+    void shouldRegisterAgainWhenTheTrackerHasForgottenIt() {
+        register();
+        advance(25_000);
+
+        session.onMessage(new ErrorReply(lastSent(Keepalive.class).txid(), ErrorCode.NOT_REGISTERED));
+
+        assertThat(lastSent(Register.class).cookie()).isEqualTo(COOKIE);
+        assertThat(session.state()).isEqualTo(TrackerSession.State.REGISTERING);
+    }
+
+    @Test
+    void shouldStartOverWithANewCookieWhenKeepalivesGoUnanswered() {
+        register();
+        advance(25_000);
+        for (int i = 0; i < 3; i++) {
+            advance(TrackerSession.MAX_RETRY_MILLIS);
+        }
+        assertThat(sent.stream().filter(Keepalive.class::isInstance)).hasSize(TrackerSession.MAX_ATTEMPTS);
+
+        advance(TrackerSession.MAX_RETRY_MILLIS);
+
+        assertThat(events).containsExactly("registered 40000", "silent");
+        assertThat(lastSent(CookieRequest.class)).isNotNull();
+        assertThat(session.state()).isEqualTo(TrackerSession.State.FETCHING_COOKIE);
+    }
+
+    @Test
+    void shouldRegisterAgainWhenItsObservedAddressMoves() {
+        register();
+        advance(25_000);
+
+        session.onMessage(new KeepaliveAck(lastSent(Keepalive.class).txid(), 25_000, CAFE, COOKIE));
+
+        assertThat(lastSent(Register.class)).isNotNull();
+    }
+
+    @Test
+    void shouldAnswerALookupAndPassIntroductionsOn() throws Exception {
+        register();
+        PeerInfo bob = new PeerInfo("bob", Octets.zeros(32), Octets.zeros(32), 0, CAFE, List.of());
+
+        CompletableFuture<PeerInfo> found = session.lookup("bob");
+        Lookup lookup = lastSent(Lookup.class);
+        assertThat(lookup.requester()).isEqualTo("alice");
+        assertThat(lookup.token()).isEqualTo(77);
+        session.onMessage(new LookupResult(lookup.txid(), bob));
+        session.onMessage(new Introduction(bob));
+
+        assertThat(found.get()).isEqualTo(bob);
+        assertThat(events).contains("introduced bob");
+    }
+
+    @Test
+    void shouldFailALookupTheTrackerRefusesOrNeverAnswers() {
+        register();
+
+        CompletableFuture<PeerInfo> refused = session.lookup("nobody");
+        session.onMessage(new ErrorReply(lastSent(Lookup.class).txid(), ErrorCode.NOT_FOUND));
+        CompletableFuture<PeerInfo> unanswered = session.lookup("bob");
+        for (int i = 0; i < TrackerSession.MAX_ATTEMPTS; i++) {
+            advance(TrackerSession.MAX_RETRY_MILLIS);
+        }
+
+        assertThat(failure(refused).code()).isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(failure(unanswered).code()).isNull();
+        assertThat(failure(unanswered)).hasMessageContaining("did not answer");
+    }
+
+    @Test
+    void shouldStayRefusedWhenTheNameIsTaken() {
+        session.start();
+        session.onMessage(new CookieChallenge(lastSent(CookieRequest.class).txid(), COOKIE));
+        session.onMessage(new ErrorReply(lastSent(Register.class).txid(), ErrorCode.NAME_TAKEN));
+        sent.clear();
+
+        advance(60_000);
+
+        assertThat(session.state()).isEqualTo(TrackerSession.State.REFUSED);
+        assertThat(events).containsExactly("refused NAME_TAKEN");
+        assertThat(sent).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseQueriesBeforeRegistration() {
+        assertThat(session.lookup("bob")).isCompletedExceptionally();
+        assertThat(sent).isEmpty();
+    }
+
+    @Test
+    void shouldIgnoreRepliesToNothingItAsked() {
+        register();
+        sent.clear();
+
+        session.onMessage(new LookupResult(12345,
+                new PeerInfo("x", Octets.zeros(32), Octets.zeros(32), 0, CAFE, List.of())));
+        session.onMessage(new Message.Ok(999));
+
+        assertThat(sent).isEmpty();
+        assertThat(session.state()).isEqualTo(TrackerSession.State.REGISTERED);
+    }
+
+    private static TrackerSession.QueryFailedException failure(CompletableFuture<?> future) {
+        try {
+            future.get();
+            throw new AssertionError("expected a failure");
+        } catch (ExecutionException e) {
+            assertThat(e.getCause()).isInstanceOf(TrackerSession.QueryFailedException.class);
+            return (TrackerSession.QueryFailedException) e.getCause();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
