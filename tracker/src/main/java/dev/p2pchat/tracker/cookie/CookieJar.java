@@ -52,9 +52,21 @@ public final class CookieJar {
 
     /** Whether {@code cookie} was minted for {@code source} in this epoch or the previous one. */
     public boolean check(InetSocketAddress source, Octets cookie) {
+        return validate(source, cookie) != null;
+    }
+
+    /**
+     * The cookie to hand back to {@code source} with a reply, or null when {@code cookie} is not valid for it: the
+     * same cookie when it is of the current epoch (sparing a second HMAC on every keepalive), a new one when it
+     * is of the previous epoch and so about to expire.
+     */
+    public Octets validate(InetSocketAddress source, Octets cookie) {
         rotate();
         byte[] presented = cookie.toByteArray();
-        return matches(current, source, presented) || matches(previous, source, presented);
+        if (matches(current, source, presented)) {
+            return cookie;
+        }
+        return matches(previous, source, presented) ? mint(source) : null;
     }
 
     private boolean matches(Mac mac, InetSocketAddress source, byte[] presented) {

@@ -152,8 +152,8 @@ public final class TrackerMetrics {
         gauge(text, "p2pchat_tracker_registered_peers", "Peers with a live registration.", registered());
         counter(text, "p2pchat_tracker_datagrams_in_total", "Datagrams received.", datagramsIn());
         counter(text, "p2pchat_tracker_bytes_in_total", "Bytes received.", bytesIn());
-        counter(text, "p2pchat_tracker_datagrams_out_total", "Datagrams written.", datagramsOut());
-        counter(text, "p2pchat_tracker_bytes_out_total", "Bytes written.", bytesOut.sum());
+        counter(text, "p2pchat_tracker_datagrams_out_total", "Datagrams handed to the socket.", datagramsOut());
+        counter(text, "p2pchat_tracker_bytes_out_total", "Bytes handed to the socket.", bytesOut.sum());
         counter(text, "p2pchat_tracker_unvalidated_bytes_in_total",
                 "Bytes received in datagrams without a valid cookie.", unvalidatedBytesIn());
         counter(text, "p2pchat_tracker_unvalidated_bytes_out_total",

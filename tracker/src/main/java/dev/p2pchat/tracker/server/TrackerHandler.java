@@ -90,7 +90,8 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
             dropUnvalidated(DropReason.UNEXPECTED_TYPE, message);
             return;
         }
-        if (!cookies.check(from, request.cookie())) {
+        Octets freshCookie = cookies.validate(from, request.cookie());
+        if (freshCookie == null) {
             dropUnvalidated(DropReason.BAD_COOKIE, message);
             return;
         }
@@ -99,8 +100,8 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
             return;
         }
         Transaction reply = switch (request.type()) {
-            case REGISTER -> register((Register) request, from);
-            case KEEPALIVE -> keepalive((Keepalive) request, from);
+            case REGISTER -> register((Register) request, from, freshCookie);
+            case KEEPALIVE -> keepalive((Keepalive) request, from, freshCookie);
             case LOOKUP -> lookup(ctx, (Lookup) request, from);
             case LIST -> list((ListRequest) request);
             case RENAME -> rename((Rename) request, from);
@@ -115,7 +116,7 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
     /** Why a signed request is not acted on: its signature is bad, or the sender's signature budget is spent. */
     private enum SignatureCheck { VALID, INVALID, OVER_BUDGET }
 
-    private Transaction register(Register request, InetSocketAddress from) {
+    private Transaction register(Register request, InetSocketAddress from, Octets freshCookie) {
         ErrorCode refusal = registry.precheck(request.name(), request.identityKey(), request.privateAddresses());
         if (refusal != null) {
             return error(request, refusal);
@@ -130,15 +131,15 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
             return error(request, result.error());
         }
         return new Registered(request.txid(), result.registration().token(), leaseSeconds, jitteredKeepalive(),
-                from, cookies.mint(from));
+                from, freshCookie);
     }
 
-    private Transaction keepalive(Keepalive request, InetSocketAddress from) {
+    private Transaction keepalive(Keepalive request, InetSocketAddress from, Octets freshCookie) {
         Result result = registry.keepalive(request.name(), request.token(), from);
         if (!result.isOk()) {
             return error(request, result.error());
         }
-        return new KeepaliveAck(request.txid(), jitteredKeepalive(), from, cookies.mint(from));
+        return new KeepaliveAck(request.txid(), jitteredKeepalive(), from, freshCookie);
     }
 
     private Transaction lookup(ChannelHandlerContext ctx, Lookup request, InetSocketAddress from) {

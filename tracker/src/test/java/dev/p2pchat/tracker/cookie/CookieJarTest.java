@@ -42,6 +42,17 @@ class CookieJarTest {
     }
 
     @Test
+    void shouldHandBackACurrentCookieAndRenewOneFromThePreviousEpoch() {
+        Octets cookie = jar.mint(ALICE);
+
+        assertThat(jar.validate(ALICE, cookie)).isSameAs(cookie);
+        clock.advance(EPOCH);
+        Octets renewed = jar.validate(ALICE, cookie);
+        assertThat(renewed).isNotEqualTo(cookie).isEqualTo(jar.mint(ALICE));
+        assertThat(jar.validate(new InetSocketAddress("198.51.100.8", 40000), renewed)).isNull();
+    }
+
+    @Test
     void shouldRejectCookiesFromAnotherSecretAsAfterARestart() {
         CookieJar restarted = new CookieJar(clock, "another secret, also 32 bytes!!!".getBytes(), EPOCH);
 
