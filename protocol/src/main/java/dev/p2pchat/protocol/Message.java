@@ -21,8 +21,8 @@ public sealed interface Message {
         Octets cookie();
     }
 
-    /** A request signed with the sender's Ed25519 identity key over every byte before the signature. */
-    sealed interface Signed extends CookieBearing {
+    /** A message signed with the sender's Ed25519 identity key over every byte before the signature. */
+    sealed interface Signed extends Message {
         Octets signature();
 
         /** The same message with {@code signature} in place of the current one. */
@@ -59,7 +59,7 @@ public sealed interface Message {
             int capabilities,
             List<InetSocketAddress> privateAddresses,
             Octets signature)
-            implements Signed {
+            implements CookieBearing, Signed {
         public Register {
             Octets.requireLength(cookie, Wire.COOKIE_SIZE, "cookie");
             Names.requireWireName(name, false, "name");
@@ -223,7 +223,7 @@ public sealed interface Message {
 
     /** Moves the registration held as {@code name} to {@code newName}. */
     record Rename(int txid, Octets cookie, long token, String name, String newName, Octets signature)
-            implements Signed {
+            implements CookieBearing, Signed {
         public Rename {
             Octets.requireLength(cookie, Wire.COOKIE_SIZE, "cookie");
             Names.requireWireName(name, false, "name");
@@ -243,7 +243,8 @@ public sealed interface Message {
     }
 
     /** Ends the registration held as {@code name}. */
-    record Unregister(int txid, Octets cookie, long token, String name, Octets signature) implements Signed {
+    record Unregister(int txid, Octets cookie, long token, String name, Octets signature)
+            implements CookieBearing, Signed {
         public Unregister {
             Octets.requireLength(cookie, Wire.COOKIE_SIZE, "cookie");
             Names.requireWireName(name, false, "name");
@@ -280,6 +281,139 @@ public sealed interface Message {
         @Override
         public MessageType type() {
             return MessageType.ERROR;
+        }
+    }
+
+    // Peer-to-peer messages (type codes 0x40-0x7F).
+
+    /** A message between peers; {@code session} is the id the receiver chose for this conversation. */
+    sealed interface PeerMessage extends Message {
+        long session();
+    }
+
+    /**
+     * Opens (or re-opens) a conversation and punches the sender's NAT towards the receiver. {@code session} is the
+     * id the sender chose: the receiver puts it in everything it sends back, so an off-path sender who cannot see
+     * it cannot inject into the conversation. {@code nonce} is the challenge the HELLO_ACK must sign.
+     */
+    record Hello(
+            long session,
+            long nonce,
+            String name,
+            Octets identityKey,
+            Octets agreementKey,
+            int capabilities,
+            Octets signature)
+            implements Signed {
+        public Hello {
+            Names.requireWireName(name, false, "name");
+            Octets.requireLength(identityKey, Wire.KEY_SIZE, "identityKey");
+            Octets.requireLength(agreementKey, Wire.KEY_SIZE, "agreementKey");
+            Octets.requireLength(signature, Wire.SIGNATURE_SIZE, "signature");
+        }
+
+        @Override
+        public MessageType type() {
+            return MessageType.HELLO;
+        }
+
+        @Override
+        public Hello withSignature(Octets signature) {
+            return new Hello(session, nonce, name, identityKey, agreementKey, capabilities, signature);
+        }
+    }
+
+    /**
+     * Answers a HELLO: signs the HELLO's {@code nonce} with the responder's key (proving it holds the key) and
+     * gives the responder's own {@code session} id.
+     */
+    record HelloAck(
+            long session,
+            long nonce,
+            String name,
+            Octets identityKey,
+            Octets agreementKey,
+            int capabilities,
+            Octets signature)
+            implements Signed {
+        public HelloAck {
+            Names.requireWireName(name, false, "name");
+            Octets.requireLength(identityKey, Wire.KEY_SIZE, "identityKey");
+            Octets.requireLength(agreementKey, Wire.KEY_SIZE, "agreementKey");
+            Octets.requireLength(signature, Wire.SIGNATURE_SIZE, "signature");
+        }
+
+        @Override
+        public MessageType type() {
+            return MessageType.HELLO_ACK;
+        }
+
+        @Override
+        public HelloAck withSignature(Octets signature) {
+            return new HelloAck(session, nonce, name, identityKey, agreementKey, capabilities, signature);
+        }
+    }
+
+    /** Asks for a PONG: liveness of an idle path and a round-trip sample. */
+    record Ping(long session, int sequence) implements PeerMessage {
+        @Override
+        public MessageType type() {
+            return MessageType.PING;
+        }
+    }
+
+    /** Answers the PING with the same {@code sequence}. */
+    record Pong(long session, int sequence) implements PeerMessage {
+        @Override
+        public MessageType type() {
+            return MessageType.PONG;
+        }
+    }
+
+    /**
+     * One fragment of a chat message. Messages are numbered per conversation and direction from 1, so the
+     * receiver keeps the sender's order and recognises duplicates; a message of up to
+     * {@value Wire#MAX_MESSAGE_SIZE} bytes travels in at most {@value Wire#MAX_FRAGMENTS} fragments.
+     */
+    record Data(long session, long messageId, ContentKind kind, int fragment, int fragments, Octets payload)
+            implements PeerMessage {
+        public Data {
+            if (kind == null) {
+                throw new NullPointerException("kind");
+            }
+            if (fragments < 1 || fragments > Wire.MAX_FRAGMENTS || fragment < 0 || fragment >= fragments) {
+                throw new IllegalArgumentException("fragment " + fragment + " of " + fragments);
+            }
+            if (payload.length() > Wire.MAX_FRAGMENT_PAYLOAD) {
+                throw new IllegalArgumentException("fragment payload of " + payload.length() + " bytes");
+            }
+        }
+
+        @Override
+        public MessageType type() {
+            return MessageType.DATA;
+        }
+    }
+
+    /** Acknowledges one fragment of a message. */
+    record Ack(long session, long messageId, int fragment) implements PeerMessage {
+        public Ack {
+            if (fragment < 0 || fragment >= Wire.MAX_FRAGMENTS) {
+                throw new IllegalArgumentException("fragment " + fragment);
+            }
+        }
+
+        @Override
+        public MessageType type() {
+            return MessageType.ACK;
+        }
+    }
+
+    /** The sender closes the conversation (a clean exit or a disconnect). */
+    record Goodbye(long session) implements PeerMessage {
+        @Override
+        public MessageType type() {
+            return MessageType.GOODBYE;
         }
     }
 }

@@ -1,8 +1,13 @@
 package dev.p2pchat.protocol;
 
+import dev.p2pchat.protocol.Message.Ack;
 import dev.p2pchat.protocol.Message.CookieChallenge;
 import dev.p2pchat.protocol.Message.CookieRequest;
+import dev.p2pchat.protocol.Message.Data;
 import dev.p2pchat.protocol.Message.ErrorReply;
+import dev.p2pchat.protocol.Message.Goodbye;
+import dev.p2pchat.protocol.Message.Hello;
+import dev.p2pchat.protocol.Message.HelloAck;
 import dev.p2pchat.protocol.Message.Introduction;
 import dev.p2pchat.protocol.Message.Keepalive;
 import dev.p2pchat.protocol.Message.KeepaliveAck;
@@ -11,6 +16,8 @@ import dev.p2pchat.protocol.Message.ListRequest;
 import dev.p2pchat.protocol.Message.Lookup;
 import dev.p2pchat.protocol.Message.LookupResult;
 import dev.p2pchat.protocol.Message.Ok;
+import dev.p2pchat.protocol.Message.Ping;
+import dev.p2pchat.protocol.Message.Pong;
 import dev.p2pchat.protocol.Message.Register;
 import dev.p2pchat.protocol.Message.Registered;
 import dev.p2pchat.protocol.Message.Rename;
@@ -58,6 +65,13 @@ public final class MessageCodec {
             case UNREGISTER -> encodeUnregister((Unregister) message, out);
             case OK -> out.putInt(((Ok) message).txid());
             case ERROR -> encodeError((ErrorReply) message, out);
+            case HELLO -> encodeHello((Hello) message, out);
+            case HELLO_ACK -> encodeHelloAck((HelloAck) message, out);
+            case PING -> encodePing(((Ping) message).session(), ((Ping) message).sequence(), out);
+            case PONG -> encodePing(((Pong) message).session(), ((Pong) message).sequence(), out);
+            case DATA -> encodeData((Data) message, out);
+            case ACK -> encodeAck((Ack) message, out);
+            case GOODBYE -> out.putLong(((Goodbye) message).session());
         }
     }
 
@@ -113,6 +127,13 @@ public final class MessageCodec {
             case UNREGISTER -> decodeUnregister(reader);
             case OK -> new Ok(reader.u32("txid"));
             case ERROR -> decodeError(reader);
+            case HELLO -> decodeHello(reader);
+            case HELLO_ACK -> decodeHelloAck(reader);
+            case PING -> new Ping(reader.u64("session"), reader.u32("sequence"));
+            case PONG -> new Pong(reader.u64("session"), reader.u32("sequence"));
+            case DATA -> decodeData(reader);
+            case ACK -> decodeAck(reader);
+            case GOODBYE -> new Goodbye(reader.u64("session"));
         };
         reader.finish();
         return message;
@@ -365,6 +386,99 @@ public final class MessageCodec {
             throw new ProtocolException(Reason.BAD_FIELD, "error code " + code);
         }
         return new ErrorReply(txid, error);
+    }
+
+    // HELLO and HELLO_ACK: session:8 | nonce:8 | name | identity-key:32 | agreement-key:32 | capabilities:u32
+    //                     | signature:64      (HELLO_ACK's nonce is the one from the HELLO it answers)
+
+    private static void encodeHello(Hello m, ByteBuffer out) {
+        putHello(out, m.session(), m.nonce(), m.name(), m.identityKey(), m.agreementKey(), m.capabilities(),
+                m.signature());
+    }
+
+    private static void encodeHelloAck(HelloAck m, ByteBuffer out) {
+        putHello(out, m.session(), m.nonce(), m.name(), m.identityKey(), m.agreementKey(), m.capabilities(),
+                m.signature());
+    }
+
+    private static void putHello(ByteBuffer out, long session, long nonce, String name, Octets identityKey,
+            Octets agreementKey, int capabilities, Octets signature) {
+        out.putLong(session);
+        out.putLong(nonce);
+        putName(out, name);
+        putOctets(out, identityKey);
+        putOctets(out, agreementKey);
+        out.putInt(capabilities);
+        putOctets(out, signature);
+    }
+
+    private static Hello decodeHello(WireReader in) throws ProtocolException {
+        return new Hello(in.u64("session"), in.u64("nonce"), in.name(false, "name"),
+                in.octets(Wire.KEY_SIZE, "identity key"), in.octets(Wire.KEY_SIZE, "agreement key"),
+                in.u32("capabilities"), in.octets(Wire.SIGNATURE_SIZE, "signature"));
+    }
+
+    private static HelloAck decodeHelloAck(WireReader in) throws ProtocolException {
+        Hello fields = decodeHello(in);
+        return new HelloAck(fields.session(), fields.nonce(), fields.name(), fields.identityKey(),
+                fields.agreementKey(), fields.capabilities(), fields.signature());
+    }
+
+    // PING and PONG: session:8 | sequence:u32          GOODBYE: session:8
+
+    private static void encodePing(long session, int sequence, ByteBuffer out) {
+        out.putLong(session);
+        out.putInt(sequence);
+    }
+
+    // DATA: session:8 | message id:u64 | kind:u8 | fragment:u16 | fragments:u16 | length:u16 | payload
+
+    private static void encodeData(Data m, ByteBuffer out) {
+        out.putLong(m.session());
+        out.putLong(m.messageId());
+        out.put((byte) m.kind().code());
+        out.putShort((short) m.fragment());
+        out.putShort((short) m.fragments());
+        out.putShort((short) m.payload().length());
+        putOctets(out, m.payload());
+    }
+
+    private static Data decodeData(WireReader in) throws ProtocolException {
+        long session = in.u64("session");
+        long messageId = in.u64("message id");
+        int code = in.u8("kind");
+        ContentKind kind = ContentKind.ofCode(code);
+        if (kind == null) {
+            throw new ProtocolException(Reason.BAD_FIELD, "content kind " + code);
+        }
+        int fragment = in.u16("fragment");
+        int fragments = in.u16("fragments");
+        if (fragments < 1 || fragments > Wire.MAX_FRAGMENTS || fragment >= fragments) {
+            throw new ProtocolException(Reason.BAD_FIELD, "fragment " + fragment + " of " + fragments);
+        }
+        int length = in.u16("payload length");
+        if (length > Wire.MAX_FRAGMENT_PAYLOAD) {
+            throw new ProtocolException(Reason.BAD_FIELD, "payload length " + length);
+        }
+        return new Data(session, messageId, kind, fragment, fragments, in.octets(length, "payload"));
+    }
+
+    // ACK: session:8 | message id:u64 | fragment:u16
+
+    private static void encodeAck(Ack m, ByteBuffer out) {
+        out.putLong(m.session());
+        out.putLong(m.messageId());
+        out.putShort((short) m.fragment());
+    }
+
+    private static Ack decodeAck(WireReader in) throws ProtocolException {
+        long session = in.u64("session");
+        long messageId = in.u64("message id");
+        int fragment = in.u16("fragment");
+        if (fragment >= Wire.MAX_FRAGMENTS) {
+            throw new ProtocolException(Reason.BAD_FIELD, "fragment " + fragment);
+        }
+        return new Ack(session, messageId, fragment);
     }
 
     // Composite fields.

@@ -16,7 +16,14 @@ public enum MessageType {
     RENAME(0x0C),
     UNREGISTER(0x0D),
     OK(0x0E),
-    ERROR(0x0F);
+    ERROR(0x0F),
+    HELLO(0x40),
+    HELLO_ACK(0x41),
+    PING(0x42),
+    PONG(0x43),
+    DATA(0x44),
+    ACK(0x45),
+    GOODBYE(0x46);
 
     private static final MessageType[] BY_CODE = new MessageType[256];
 

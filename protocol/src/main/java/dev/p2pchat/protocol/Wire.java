@@ -69,10 +69,21 @@ public final class Wire {
     /** Most entries one LIST_PAGE can hold; a larger count is malformed. */
     public static final int MAX_LIST_ENTRIES = (MAX_DATAGRAM_SIZE - LIST_PAGE_FIXED_SIZE) / MIN_LIST_ENTRY_SIZE;
 
+    /** Largest chat message, before fragmentation. */
+    public static final int MAX_MESSAGE_SIZE = 64 * 1024;
+    public static final int SESSION_SIZE = 8;
+    public static final int MESSAGE_ID_SIZE = 8;
+    /** Bytes of a DATA datagram before its payload: header, session, message id, kind, fragment, count, length. */
+    public static final int DATA_FIXED_SIZE = HEADER_SIZE + SESSION_SIZE + MESSAGE_ID_SIZE + 1 + 2 + 2 + 2;
+    /** Most payload bytes one DATA datagram carries. */
+    public static final int MAX_FRAGMENT_PAYLOAD = MAX_DATAGRAM_SIZE - DATA_FIXED_SIZE;
+    /** Most fragments of one message: enough for {@link #MAX_MESSAGE_SIZE}, and a hard cap on a declared count. */
+    public static final int MAX_FRAGMENTS = (MAX_MESSAGE_SIZE + MAX_FRAGMENT_PAYLOAD - 1) / MAX_FRAGMENT_PAYLOAD;
+
     /** Type codes 0x01-0x3F: tracker conversation. */
     public static final int TRACKER_TYPES_FIRST = 0x01;
     public static final int TRACKER_TYPES_LAST = 0x3F;
-    /** Type codes 0x40-0x7F: reserved for peer-to-peer messages. 0x80-0xFF: reserved for extensions. */
+    /** Type codes 0x40-0x7F: peer-to-peer messages (0x40-0x46 defined). 0x80-0xFF: reserved for extensions. */
     public static final int PEER_TYPES_FIRST = 0x40;
     public static final int PEER_TYPES_LAST = 0x7F;
 

@@ -24,6 +24,7 @@ import dev.p2pchat.protocol.PeerInfo;
 import dev.p2pchat.protocol.Wire;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,8 +41,7 @@ import java.util.random.RandomGenerator;
  * <p>Not thread-safe: one thread (the peer's event loop) calls every method.
  */
 public final class TrackerSession {
-    /** First retransmission after this long; each further one waits twice as long, up to the cap. */
-    static final long FIRST_RETRY_MILLIS = 1000;
+    /** The longest wait between two retransmissions, however often the first one has doubled. */
     static final long MAX_RETRY_MILLIS = 30_000;
     /** Tries for a keepalive or a query before the tracker counts as silent or the query fails. */
     static final int MAX_ATTEMPTS = 4;
@@ -107,6 +107,7 @@ public final class TrackerSession {
     }
 
     private final Clock clock;
+    private final long firstRetryMillis;
     private final Identity identity;
     private final Octets agreementKey;
     private final int capabilities;
@@ -123,8 +124,10 @@ public final class TrackerSession {
     private long keepaliveDueMillis = Long.MAX_VALUE;
     private long registerAgainAtMillis = Long.MAX_VALUE;
 
+    /** @param firstRetry when the first retransmission goes out; each further one waits twice as long */
     public TrackerSession(
             Clock clock,
+            Duration firstRetry,
             RandomGenerator random,
             Identity identity,
             String name,
@@ -134,6 +137,7 @@ public final class TrackerSession {
             Sender sender,
             Listener listener) {
         this.clock = clock;
+        this.firstRetryMillis = firstRetry.toMillis();
         this.identity = identity;
         this.name = name;
         this.agreementKey = agreementKey;
@@ -377,7 +381,7 @@ public final class TrackerSession {
 
     private void send(Transaction request, Consumer<Transaction> onReply, Runnable onGiveUp, boolean retryForever) {
         pending.put(request.txid(), new Pending(request, onReply, onGiveUp, retryForever,
-                clock.millis() + FIRST_RETRY_MILLIS));
+                clock.millis() + firstRetryMillis));
         sender.send(request);
     }
 
@@ -387,7 +391,7 @@ public final class TrackerSession {
             request.onGiveUp.run();
             return;
         }
-        long wait = Math.min(MAX_RETRY_MILLIS, FIRST_RETRY_MILLIS << Math.min(request.attempts, 16));
+        long wait = Math.min(MAX_RETRY_MILLIS, firstRetryMillis << Math.min(request.attempts, 16));
         request.attempts++;
         request.retryAtMillis = now + wait;
         sender.send(request.request);

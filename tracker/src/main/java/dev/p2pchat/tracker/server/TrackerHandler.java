@@ -183,8 +183,8 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
     }
 
     /** Runs {@code action} on the registration of {@code name} once token, address and signature prove the holder. */
-    private Transaction asHolder(Message.Signed request, String name, long token, InetSocketAddress from,
-            Function<Registration, Transaction> action) {
+    private <R extends Transaction & Message.Signed> Transaction asHolder(R request, String name, long token,
+            InetSocketAddress from, Function<Registration, Transaction> action) {
         Result holder = registry.authenticate(name, token, from);
         if (!holder.isOk()) {
             return error(request, holder.error());

@@ -1,15 +1,13 @@
 package dev.p2pchat.tracker.server;
 
+import dev.p2pchat.protocol.netty.Transport;
 import dev.p2pchat.tracker.TrackerConfig;
 import dev.p2pchat.tracker.cookie.CookieJar;
 import dev.p2pchat.tracker.metrics.TrackerMetrics;
 import dev.p2pchat.tracker.ratelimit.RequestLimits;
 import dev.p2pchat.tracker.registry.Registry;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
@@ -28,9 +26,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class TrackerServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TrackerServer.class);
-    /** Larger than any datagram we accept, so an oversized one is seen (and dropped) rather than passing cut short. */
-    private static final int RECEIVE_BUFFER_BYTES = 2048;
-    private static final int SOCKET_BUFFER_BYTES = 4 << 20;
     private static final Duration EXPIRY_SWEEP = Duration.ofSeconds(1);
 
     private final TrackerConfig config;
@@ -70,12 +65,7 @@ public final class TrackerServer implements AutoCloseable {
         Transport transport = Transport.best();
         group = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         try {
-            Bootstrap bootstrap = new Bootstrap().group(group).channel(transport.datagramChannel());
-            int receiveBytes = transport.configureReceive(bootstrap, RECEIVE_BUFFER_BYTES);
-            channel = bootstrap
-                    .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(receiveBytes))
-                    .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
-                    .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
+            channel = transport.datagramBootstrap(group)
                     .handler(new TrackerChannelInitializer(metrics, handler))
                     .bind(config.bindAddress(), config.port())
                     .sync()
