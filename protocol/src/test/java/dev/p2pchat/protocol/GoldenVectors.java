@@ -1,8 +1,13 @@
 package dev.p2pchat.protocol;
 
+import dev.p2pchat.protocol.Message.Ack;
 import dev.p2pchat.protocol.Message.CookieChallenge;
 import dev.p2pchat.protocol.Message.CookieRequest;
+import dev.p2pchat.protocol.Message.Data;
 import dev.p2pchat.protocol.Message.ErrorReply;
+import dev.p2pchat.protocol.Message.Goodbye;
+import dev.p2pchat.protocol.Message.Hello;
+import dev.p2pchat.protocol.Message.HelloAck;
 import dev.p2pchat.protocol.Message.Introduction;
 import dev.p2pchat.protocol.Message.Keepalive;
 import dev.p2pchat.protocol.Message.KeepaliveAck;
@@ -11,6 +16,8 @@ import dev.p2pchat.protocol.Message.ListRequest;
 import dev.p2pchat.protocol.Message.Lookup;
 import dev.p2pchat.protocol.Message.LookupResult;
 import dev.p2pchat.protocol.Message.Ok;
+import dev.p2pchat.protocol.Message.Ping;
+import dev.p2pchat.protocol.Message.Pong;
 import dev.p2pchat.protocol.Message.Register;
 import dev.p2pchat.protocol.Message.Registered;
 import dev.p2pchat.protocol.Message.Rename;
@@ -49,6 +56,12 @@ final class GoldenVectors {
     static final String SIGNATURE = "000102030405060708090a0b0c0d0e0f" + "101112131415161718191a1b1c1d1e1f"
             + "202122232425262728292a2b2c2d2e2f" + "303132333435363738393a3b3c3d3e3f";
     static final String TOKEN = "0123456789abcdef";
+    /** The session id alice chose: bob puts it in everything he sends her. High bit set: unsigned on the wire. */
+    static final String ALICE_SESSION = "8877665544332211";
+    /** The session id bob chose: alice puts it in everything she sends him. */
+    static final String BOB_SESSION = "1020304050607080";
+    /** The challenge in alice's HELLO, echoed (and signed) by bob's HELLO_ACK. */
+    static final String NONCE = "0011223344556677";
 
     /** 203.0.113.7:40000 */
     static final String OBSERVED_V4_HEX = "04" + "cb007107" + "9c40";
@@ -232,7 +245,80 @@ final class GoldenVectors {
                     new ErrorReply(0x0A0B0C0D, ErrorCode.NAME_TAKEN),
                     "5032 01 0f",
                     "0a0b0c0d", // txid
-                    "02")); // NAME_TAKEN
+                    "02"), // NAME_TAKEN
+
+            // One conversation: alice says HELLO, bob answers, then they exchange peer messages.
+            vector("HELLO",
+                    new Hello(0x8877665544332211L, 0x0011223344556677L, "alice", octets(IDENTITY_KEY),
+                            octets(AGREEMENT_KEY), 1, octets(SIGNATURE)),
+                    "5032 01 40",
+                    ALICE_SESSION, // session: the id alice chose
+                    NONCE, // nonce: the challenge
+                    "05 616c696365", // name "alice"
+                    IDENTITY_KEY,
+                    AGREEMENT_KEY,
+                    "00000001", // capabilities
+                    SIGNATURE),
+            vector("HELLO_ACK",
+                    new HelloAck(0x1020304050607080L, 0x0011223344556677L, "bob", octets(IDENTITY_KEY),
+                            octets(ZERO_KEY), 0xFFFFFFFF, octets(SIGNATURE)),
+                    "5032 01 41",
+                    BOB_SESSION, // session: the id bob chose
+                    NONCE, // nonce: copied from the HELLO it answers
+                    "03 626f62", // name "bob"
+                    IDENTITY_KEY,
+                    ZERO_KEY, // no agreement key
+                    "ffffffff", // capabilities
+                    SIGNATURE),
+            vector("PING",
+                    new Ping(0x1020304050607080L, 0x80000001),
+                    "5032 01 42",
+                    BOB_SESSION, // alice to bob: bob's session id
+                    "80000001"), // sequence, high bit set
+            vector("PONG",
+                    new Pong(0x8877665544332211L, 0x80000001),
+                    "5032 01 43",
+                    ALICE_SESSION, // bob to alice: alice's session id
+                    "80000001"), // sequence copied from the PING
+            vector("DATA with an empty payload",
+                    new Data(0x8877665544332211L, 1, ContentKind.FRIEND_ACCEPT, 0, 1, Octets.zeros(0)),
+                    "5032 01 44",
+                    ALICE_SESSION, // bob to alice
+                    "0000000000000001", // message id 1: bob's first message to alice
+                    "05", // kind FRIEND_ACCEPT
+                    "0000", // fragment 0
+                    "0001", // of 1 fragment
+                    "0000"), // payload length 0, no payload
+            vector("DATA that is the last fragment of a message",
+                    new Data(0x1020304050607080L, 7, ContentKind.TEXT, 2, 3, octets("6f2c20776f726c6421")),
+                    "5032 01 44",
+                    BOB_SESSION, // alice to bob
+                    "0000000000000007", // message id 7
+                    "01", // kind TEXT
+                    "0002", // fragment 2
+                    "0003", // of 3 fragments: the last one
+                    "0009", // payload length
+                    "6f2c20776f726c6421"), // "o, world!", UTF-8
+            vector("DATA NAME_CHANGED in one fragment",
+                    new Data(0x1020304050607080L, 8, ContentKind.NAME_CHANGED, 0, 1, octets("616c69636532")),
+                    "5032 01 44",
+                    BOB_SESSION, // alice to bob
+                    "0000000000000008", // message id 8
+                    "03", // kind NAME_CHANGED
+                    "0000", // fragment 0
+                    "0001", // of 1 fragment
+                    "0006", // payload length
+                    "616c69636532"), // new name "alice2", ASCII
+            vector("ACK",
+                    new Ack(0x8877665544332211L, 7, 2),
+                    "5032 01 45",
+                    ALICE_SESSION, // bob to alice
+                    "0000000000000007", // message id 7
+                    "0002"), // fragment 2
+            vector("GOODBYE",
+                    new Goodbye(0x1020304050607080L),
+                    "5032 01 46",
+                    BOB_SESSION)); // alice to bob
 
     private GoldenVectors() {}
 

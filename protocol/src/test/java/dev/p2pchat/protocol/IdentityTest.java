@@ -3,6 +3,8 @@ package dev.p2pchat.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.p2pchat.protocol.Message.Hello;
+import dev.p2pchat.protocol.Message.HelloAck;
 import dev.p2pchat.protocol.Message.Register;
 import dev.p2pchat.protocol.Message.Rename;
 import dev.p2pchat.protocol.Message.Signed;
@@ -123,7 +125,10 @@ class IdentityTest {
                 new Register(1, cookie, "alice", key, Octets.zeros(Wire.KEY_SIZE), 0,
                         List.of(GoldenVectors.PRIVATE_V4, GoldenVectors.PRIVATE_V6), noSignature),
                 new Rename(2, cookie, 42L, "alice", "alice2", noSignature),
-                new Unregister(3, cookie, 42L, "alice", noSignature));
+                new Unregister(3, cookie, 42L, "alice", noSignature),
+                new Hello(0x8877665544332211L, 0x0011223344556677L, "alice", key, Octets.zeros(Wire.KEY_SIZE), 1,
+                        noSignature),
+                new HelloAck(0x1020304050607080L, 0x0011223344556677L, "bob", key, key, -1, noSignature));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -168,5 +173,80 @@ class IdentityTest {
         assertThat(Identity.verify(alice.publicKey(), otherName)).isFalse();
         assertThat(Identity.verify(alice.publicKey(), otherTxid)).isFalse();
         assertThat(Identity.verify(alice.publicKey(), otherToken)).isFalse();
+    }
+
+    /** Alice's HELLO to bob, signed by alice. */
+    private Hello hello(long nonce) {
+        Hello unsigned = new Hello(0x8877665544332211L, nonce, "alice", alice.publicKey(), Octets.zeros(Wire.KEY_SIZE),
+                0, Octets.zeros(Wire.SIGNATURE_SIZE));
+        return unsigned.withSignature(alice.signatureFor(unsigned));
+    }
+
+    /** Mallory's answer to a HELLO with {@code nonce}, signed by mallory. */
+    private HelloAck helloAck(long nonce) {
+        HelloAck unsigned = new HelloAck(0x1020304050607080L, nonce, "mallory", mallory.publicKey(),
+                Octets.zeros(Wire.KEY_SIZE), 0, Octets.zeros(Wire.SIGNATURE_SIZE));
+        return unsigned.withSignature(mallory.signatureFor(unsigned));
+    }
+
+    @Test
+    void shouldVerifyAHelloAndItsHelloAckEachWithTheSendersKey() throws ProtocolException {
+        Hello hello = hello(0x0011223344556677L);
+        HelloAck ack = helloAck(hello.nonce());
+
+        Hello receivedHello = (Hello) MessageCodec.decode(MessageCodec.encode(hello));
+        HelloAck receivedAck = (HelloAck) MessageCodec.decode(MessageCodec.encode(ack));
+        assertThat(Identity.verify(receivedHello.identityKey(), receivedHello)).isTrue();
+        assertThat(Identity.verify(receivedAck.identityKey(), receivedAck)).isTrue();
+        assertThat(Identity.verify(alice.publicKey(), receivedAck)).isFalse();
+        assertThat(Identity.verify(mallory.publicKey(), receivedHello)).isFalse();
+    }
+
+    static Stream<Integer> flips() {
+        return Stream.of(0x01, 0x80, 0xFF);
+    }
+
+    @ParameterizedTest(name = "mask {0}")
+    @MethodSource("flips")
+    void shouldNotVerifyAHelloOrHelloAckWithAnyByteFlipped(int mask) {
+        for (Signed signed : List.<Signed>of(hello(42), helloAck(42))) {
+            byte[] datagram = MessageCodec.encode(signed);
+            int decodedAndRefused = 0;
+            for (int i = 0; i < datagram.length; i++) {
+                byte[] changed = datagram.clone();
+                changed[i] ^= (byte) mask;
+                Message received;
+                try {
+                    received = MessageCodec.decode(changed);
+                } catch (ProtocolException dropped) {
+                    continue; // A name byte, magic or version that no longer decodes: dropped before verifying.
+                }
+                assertThat(Identity.verify(signed instanceof Hello ? alice.publicKey() : mallory.publicKey(),
+                        (Signed) received)).as("%s, byte %d", signed.type(), i).isFalse();
+                decodedAndRefused++;
+            }
+            // The session, nonce, keys, capabilities and signature bytes decode whatever their value.
+            assertThat(decodedAndRefused).isGreaterThan(datagram.length / 2);
+        }
+    }
+
+    @Test
+    void shouldNotVerifyAHelloAckThatEchoesAnotherNonce() {
+        // A HELLO_ACK recorded for one challenge does not answer another one.
+        HelloAck ack = helloAck(1);
+        HelloAck replayed = new HelloAck(ack.session(), 2, ack.name(), ack.identityKey(), ack.agreementKey(),
+                ack.capabilities(), ack.signature());
+        assertThat(Identity.verify(mallory.publicKey(), ack)).isTrue();
+        assertThat(Identity.verify(mallory.publicKey(), replayed)).isFalse();
+    }
+
+    @Test
+    void shouldNotVerifyAHelloSignatureAsAHelloAckWithTheSameFields() {
+        // The two layouts are the same; the signed type byte keeps a HELLO from passing as the answer to itself.
+        Hello hello = hello(7);
+        HelloAck sameFields = new HelloAck(hello.session(), hello.nonce(), hello.name(), hello.identityKey(),
+                hello.agreementKey(), hello.capabilities(), hello.signature());
+        assertThat(Identity.verify(alice.publicKey(), hello)).isTrue();
+        assertThat(Identity.verify(alice.publicKey(), sameFields)).isFalse();
     }
 }

@@ -5,16 +5,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.p2pchat.protocol.GoldenVectors.Vector;
+import dev.p2pchat.protocol.Message.Data;
 import dev.p2pchat.protocol.Message.ErrorReply;
+import dev.p2pchat.protocol.Message.Hello;
+import dev.p2pchat.protocol.Message.HelloAck;
 import dev.p2pchat.protocol.Message.ListPage;
 import dev.p2pchat.protocol.Message.Lookup;
 import dev.p2pchat.protocol.Message.LookupResult;
+import dev.p2pchat.protocol.Message.Ping;
+import dev.p2pchat.protocol.Message.Pong;
 import dev.p2pchat.protocol.ProtocolException.Reason;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.Inet6Address;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -26,6 +36,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The codec against byte vectors written by hand from PROTOCOL.md, in both directions. */
 @Timeout(10)
 class MessageCodecGoldenTest {
+    private static final String FUZZ_INPUTS =
+            "MessageCodecFuzzTestInputs/shouldDecodeCanonicallyOrRejectWithProtocolException/";
 
     static Stream<Vector> vectors() {
         return GoldenVectors.ALL.stream();
@@ -74,14 +86,22 @@ class MessageCodecGoldenTest {
     }
 
     @Test
-    void shouldNumberTheTypesFromOneToFifteen() {
+    void shouldNumberTrackerTypesFromOneAndPeerTypesFrom0x40() {
         for (MessageType type : MessageType.values()) {
-            assertThat(type.code()).isEqualTo(type.ordinal() + 1);
+            int expected = type.compareTo(MessageType.HELLO) < 0
+                    ? Wire.TRACKER_TYPES_FIRST + type.ordinal()
+                    : Wire.PEER_TYPES_FIRST + type.ordinal() - MessageType.HELLO.ordinal();
+            assertThat(type.code()).as(type.name()).isEqualTo(expected);
             assertThat(MessageType.ofCode(type.code())).isSameAs(type);
         }
+        assertThat(MessageType.ERROR.code()).isEqualTo(0x0F);
+        assertThat(MessageType.GOODBYE.code()).isEqualTo(0x46);
         assertThat(MessageType.ofCode(0x00)).isNull();
-        for (int code = 0x10; code <= 0xFF; code++) {
-            assertThat(MessageType.ofCode(code)).isNull();
+        for (int code = 0x10; code <= 0x3F; code++) {
+            assertThat(MessageType.ofCode(code)).as("tracker code 0x%02x is reserved", code).isNull();
+        }
+        for (int code = 0x47; code <= 0xFF; code++) {
+            assertThat(MessageType.ofCode(code)).as("code 0x%02x is reserved", code).isNull();
         }
     }
 
@@ -96,6 +116,14 @@ class MessageCodecGoldenTest {
                         "50 32 01 07  00 00 00 07  C0 C1 C2 C3 C4 C5 C6 C7 C8 C9 CA CB CC CD CE CF",
                         "00 00 00 00 00 00 00 00  00  03 62 6F 62")))
                 .isEqualTo(GoldenVectors.named("LOOKUP with an empty requester").message());
+        assertThat(MessageCodec.decode(hex("50 32 01 42  10 20 30 40 50 60 70 80  80 00 00 01")))
+                .isEqualTo(GoldenVectors.named("PING").message());
+        assertThat(MessageCodec.decode(hex(
+                        "50 32 01 44  10 20 30 40 50 60 70 80  00 00 00 00 00 00 00 07  01  00 02  00 03  00 09",
+                        "6F 2C 20 77 6F 72 6C 64 21")))
+                .isEqualTo(GoldenVectors.named("DATA that is the last fragment of a message").message());
+        assertThat(MessageCodec.decode(hex("50 32 01 45  88 77 66 55 44 33 22 11  00 00 00 00 00 00 00 07  00 02")))
+                .isEqualTo(GoldenVectors.named("ACK").message());
     }
 
     @Test
@@ -177,6 +205,70 @@ class MessageCodecGoldenTest {
                 assertThat(covered).as(vector.name()).hasSize(bytes.length - Wire.SIGNATURE_SIZE);
                 assertThat(bytes).as(vector.name()).startsWith(covered);
                 assertThat(covered).as("header included").startsWith(0x50, 0x32, 0x01);
+            }
+        }
+    }
+
+    @Test
+    void shouldEchoTheNonceOfTheHelloInTheHelloAckThatAnswersIt() {
+        Hello hello = (Hello) GoldenVectors.named("HELLO").message();
+        HelloAck ack = (HelloAck) GoldenVectors.named("HELLO_ACK").message();
+        assertThat(ack.nonce()).isEqualTo(hello.nonce());
+        // Same layout, only the type byte tells them apart: bytes 12..19 are the nonce in both.
+        assertThat(Arrays.copyOfRange(GoldenVectors.named("HELLO_ACK").bytes(), 12, 20))
+                .isEqualTo(Arrays.copyOfRange(GoldenVectors.named("HELLO").bytes(), 12, 20))
+                .isEqualTo(hex(GoldenVectors.NONCE));
+        // Each side addresses the other by the session id the other chose.
+        assertThat(((Ping) GoldenVectors.named("PING").message()).session()).isEqualTo(ack.session());
+        assertThat(((Pong) GoldenVectors.named("PONG").message()).session()).isEqualTo(hello.session());
+    }
+
+    @Test
+    void shouldDecodeEveryContentKindOfTheTable() throws ProtocolException {
+        for (ContentKind kind : ContentKind.values()) {
+            byte[] datagram = hex("5032 01 44", GoldenVectors.BOB_SESSION, "0000000000000001",
+                    String.format("%02x", kind.code()), "0000 0001 0000");
+            Data data = new Data(0x1020304050607080L, 1, kind, 0, 1, Octets.zeros(0));
+            assertThat(MessageCodec.decode(datagram)).isEqualTo(data);
+            assertThat(MessageCodec.encode(data)).isEqualTo(datagram);
+        }
+        assertThat(ContentKind.values()).extracting(ContentKind::code).containsExactly(1, 2, 3, 4, 5, 6, 7);
+        assertThat(ContentKind.ofCode(0)).isNull();
+        assertThat(ContentKind.ofCode(8)).isNull();
+    }
+
+    @Test
+    void shouldKeepTheLimitsOfProtocolMd() {
+        assertThat(Wire.MAX_MESSAGE_SIZE).isEqualTo(65_536);
+        assertThat(Wire.DATA_FIXED_SIZE).isEqualTo(27);
+        assertThat(Wire.MAX_FRAGMENT_PAYLOAD).isEqualTo(1173);
+        assertThat(Wire.MAX_FRAGMENTS).isEqualTo(56);
+        // 56 fragments carry 64 KiB; 55 would not.
+        assertThat(Wire.MAX_FRAGMENTS * Wire.MAX_FRAGMENT_PAYLOAD).isGreaterThanOrEqualTo(Wire.MAX_MESSAGE_SIZE);
+        assertThat((Wire.MAX_FRAGMENTS - 1) * Wire.MAX_FRAGMENT_PAYLOAD).isLessThan(Wire.MAX_MESSAGE_SIZE);
+    }
+
+    @Test
+    void shouldEncodeTheLargestDataFragmentAsExactlyOneDatagram() throws ProtocolException {
+        // The 56th and last fragment with a full payload: 27 + 1173 = 1200 bytes.
+        byte[] bytes = hex("5032 01 44", GoldenVectors.BOB_SESSION, "ffffffffffffffff", "02", "0037", "0038", "0495",
+                "78".repeat(1173));
+        Data data = new Data(0x1020304050607080L, -1L, ContentKind.BROADCAST, 55, 56,
+                Octets.of("x".repeat(1173).getBytes(StandardCharsets.US_ASCII)));
+
+        assertThat(bytes).hasSize(Wire.MAX_DATAGRAM_SIZE);
+        assertThat(MessageCodec.encode(data)).isEqualTo(bytes);
+        assertThat(MessageCodec.decode(bytes)).isEqualTo(data);
+    }
+
+    @Test
+    void shouldKeepEveryGoldenVectorAsAFuzzSeed() throws IOException {
+        // The Jazzer regression inputs start from the golden vectors, under "golden-" and the vector's name.
+        for (Vector vector : GoldenVectors.ALL) {
+            String file = "golden-" + vector.name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+            try (InputStream seed = getClass().getResourceAsStream(FUZZ_INPUTS + file)) {
+                assertThat(seed).as("seed %s", file).isNotNull();
+                assertThat(seed.readAllBytes()).as("seed %s", file).isEqualTo(vector.bytes());
             }
         }
     }

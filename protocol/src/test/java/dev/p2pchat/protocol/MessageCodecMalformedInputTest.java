@@ -1,7 +1,10 @@
 package dev.p2pchat.protocol;
 
+import static dev.p2pchat.protocol.GoldenVectors.ALICE_SESSION;
+import static dev.p2pchat.protocol.GoldenVectors.BOB_SESSION;
 import static dev.p2pchat.protocol.GoldenVectors.COOKIE;
 import static dev.p2pchat.protocol.GoldenVectors.IDENTITY_KEY;
+import static dev.p2pchat.protocol.GoldenVectors.NONCE;
 import static dev.p2pchat.protocol.GoldenVectors.SIGNATURE;
 import static dev.p2pchat.protocol.GoldenVectors.TOKEN;
 import static dev.p2pchat.protocol.GoldenVectors.hex;
@@ -13,9 +16,11 @@ import dev.p2pchat.protocol.GoldenVectors.Vector;
 import dev.p2pchat.protocol.ProtocolException.Reason;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -61,8 +66,9 @@ class MessageCodecMalformedInputTest {
     void shouldReturnAMessageOrThrowProtocolExceptionForEveryTypeAndBodyLength() {
         Random random = new Random(0x5EED);
         Map<Reason, Integer> reasons = new EnumMap<>(Reason.class);
-        int decoded = 0;
+        Set<MessageType> decodedTypes = EnumSet.noneOf(MessageType.class);
         for (int type = 0; type <= 0xFF; type++) {
+            boolean defined = MessageType.ofCode(type) != null;
             for (int bodyLength = 0; bodyLength <= SWEEP_MAX_BODY; bodyLength++) {
                 byte[] datagram = Arrays.copyOf(header(type), Wire.HEADER_SIZE + bodyLength);
                 for (int fill = 0; fill < 3; fill++) {
@@ -75,15 +81,21 @@ class MessageCodecMalformedInputTest {
                     }
                     Reason reason = outcome(datagram);
                     if (reason == null) {
-                        decoded++;
+                        decodedTypes.add(MessageType.ofCode(type));
                     } else {
                         reasons.merge(reason, 1, Integer::sum);
+                    }
+                    // Plain check: an assertion chain a million times would dominate the run time.
+                    if (datagram.length <= Wire.MAX_DATAGRAM_SIZE && defined == (reason == Reason.UNKNOWN_TYPE)) {
+                        fail("type 0x%02x with a body of %d bytes rejected as %s", type, bodyLength, reason);
                     }
                 }
             }
         }
-        // The sweep reached past the limits: every kind of rejection happened, and some bodies were valid.
-        assertThat(decoded).isPositive();
+        // The sweep reached past the limits: every kind of rejection happened, and some bodies were valid,
+        // among them the peer messages whose all-zero body is valid.
+        assertThat(decodedTypes).contains(MessageType.OK, MessageType.PING, MessageType.PONG, MessageType.ACK,
+                MessageType.GOODBYE);
         assertThat(reasons).containsKeys(Reason.TOO_LONG, Reason.UNKNOWN_TYPE, Reason.TRUNCATED,
                 Reason.TRAILING_BYTES, Reason.BAD_FIELD);
     }
@@ -199,7 +211,16 @@ class MessageCodecMalformedInputTest {
             }
         }
         assertThat(reasonOf(hex("5032 01 00"))).isEqualTo(Reason.UNKNOWN_TYPE);
-        assertThat(reasonOf(hex("5032 01 40"))).as("peer-to-peer types are reserved").isEqualTo(Reason.UNKNOWN_TYPE);
+        // A valid GOODBYE body after the first undefined peer-to-peer codes: still the type alone decides.
+        for (int type = 0x47; type <= Wire.PEER_TYPES_LAST; type++) {
+            assertThat(reasonOf(hex(String.format("5032 01 %02x", type), GoldenVectors.BOB_SESSION)))
+                    .as("peer-to-peer type 0x%02x is reserved", type).isEqualTo(Reason.UNKNOWN_TYPE);
+        }
+        for (int type = Wire.PEER_TYPES_FIRST; type <= 0x46; type++) {
+            assertThat(MessageType.ofCode(type)).as("type 0x%02x is defined", type).isNotNull();
+            assertThat(reasonOf(hex(String.format("5032 01 %02x", type)))).as("type 0x%02x without a body", type)
+                    .isEqualTo(Reason.TRUNCATED);
+        }
     }
 
     @Test
@@ -225,6 +246,9 @@ class MessageCodecMalformedInputTest {
                 + "00000000";
         String registeredHead = "5032 01 04 00000001" + TOKEN + "0000005a 000061a8";
         String listPageHead = "5032 01 0b 00000001 00000000 00000000";
+        String helloHead = "5032 01 40" + ALICE_SESSION + NONCE;
+        String dataHead = "5032 01 44" + BOB_SESSION + "0000000000000007";
+        String ackHead = "5032 01 45" + ALICE_SESSION + "0000000000000007";
         return Stream.of(
                 Arguments.of("non-zero cookie request padding", cookieRequest + "00000000000000000000000000000001"),
                 Arguments.of("name of length 0", keepalive + "00"),
@@ -247,13 +271,61 @@ class MessageCodecMalformedInputTest {
                 Arguments.of("IPv6 port 0", registeredHead + "06 20010db8000000000000000000000001 0000" + COOKIE),
                 Arguments.of("list count 35, entries missing", listPageHead + "23"),
                 Arguments.of("list count 255", listPageHead + "ff" + ("01 61" + IDENTITY_KEY).repeat(34)),
-                Arguments.of("list entry name of length 0", listPageHead + "01 00" + IDENTITY_KEY));
+                Arguments.of("list entry name of length 0", listPageHead + "01 00" + IDENTITY_KEY),
+                Arguments.of("HELLO name of length 0",
+                        helloHead + "00" + IDENTITY_KEY + IDENTITY_KEY + "00000000" + SIGNATURE),
+                Arguments.of("HELLO_ACK name of length 33",
+                        "5032 01 41" + BOB_SESSION + NONCE + "21" + "61".repeat(33) + IDENTITY_KEY + IDENTITY_KEY
+                                + "00000000" + SIGNATURE),
+                Arguments.of("DATA with fragments = 0", dataHead + "01 0000 0000 0000"),
+                Arguments.of("DATA with 57 fragments", dataHead + "01 0000 0039 0000"),
+                Arguments.of("DATA with 65535 fragments", dataHead + "01 0000 ffff 0000"),
+                Arguments.of("DATA fragment 3 of 3", dataHead + "01 0003 0003 0000"),
+                Arguments.of("DATA fragment 56 of 56", dataHead + "01 0038 0038 0000"),
+                Arguments.of("DATA fragment 65535 of 1", dataHead + "01 ffff 0001 0000"),
+                Arguments.of("DATA payload length 1174, nothing after", dataHead + "01 0000 0001 0496"),
+                Arguments.of("DATA payload length 1174 of 1173 bytes present",
+                        dataHead + "01 0000 0001 0496" + "78".repeat(1173)),
+                Arguments.of("DATA payload length 65535", dataHead + "01 0000 0001 ffff"),
+                Arguments.of("DATA content kind 0", dataHead + "00 0000 0001 0000"),
+                Arguments.of("DATA content kind 8", dataHead + "08 0000 0001 0000"),
+                Arguments.of("DATA content kind 255", dataHead + "ff 0000 0001 0000"),
+                Arguments.of("ACK fragment 56", ackHead + "0038"),
+                Arguments.of("ACK fragment 65535", ackHead + "ffff"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badFields")
     void shouldRejectAFieldOutOfItsRangeAsBadField(String description, String datagram) {
         assertThat(reasonOf(hex(datagram))).isEqualTo(Reason.BAD_FIELD);
+    }
+
+    @Test
+    void shouldRejectADataPayloadLongerThanTheBytesPresentAsTruncated() {
+        String head = "5032 01 44" + BOB_SESSION + "0000000000000007" + "01 0000 0001";
+        assertThat(reasonOf(hex(head, "0004", "616263"))).isEqualTo(Reason.TRUNCATED);
+        assertThat(reasonOf(hex(head, "0001"))).isEqualTo(Reason.TRUNCATED);
+        // The longest allowed payload, one byte short: 1199 bytes in all.
+        assertThat(reasonOf(hex(head, "0495", "78".repeat(1172)))).isEqualTo(Reason.TRUNCATED);
+        // A payload length shorter than the bytes present leaves trailing bytes.
+        assertThat(reasonOf(hex(head, "0002", "616263"))).isEqualTo(Reason.TRAILING_BYTES);
+    }
+
+    @Test
+    void shouldRejectBytesAfterAGoodbye() {
+        assertThat(reasonOf(hex("5032 01 46", BOB_SESSION, "00"))).isEqualTo(Reason.TRAILING_BYTES);
+        assertThat(reasonOf(hex("5032 01 46", BOB_SESSION, "00000000"))).as("a PING's sequence after a GOODBYE")
+                .isEqualTo(Reason.TRAILING_BYTES);
+        assertThat(reasonOf(hex("5032 01 46", BOB_SESSION, BOB_SESSION))).isEqualTo(Reason.TRAILING_BYTES);
+    }
+
+    @Test
+    void shouldAcceptTheEdgesOfTheFragmentRanges() {
+        String data = "5032 01 44" + BOB_SESSION + "0000000000000007" + "07";
+        assertThat(outcome(hex(data, "0000 0001 0000"))).as("fragment 0 of 1").isNull();
+        assertThat(outcome(hex(data, "0037 0038 0000"))).as("fragment 55 of 56").isNull();
+        assertThat(outcome(hex("5032 01 45", ALICE_SESSION, "0000000000000007", "0037"))).as("ACK fragment 55")
+                .isNull();
     }
 
     @Test

@@ -7,8 +7,12 @@ import static dev.p2pchat.protocol.GoldenVectors.octets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.p2pchat.protocol.Message.Ack;
 import dev.p2pchat.protocol.Message.CookieChallenge;
+import dev.p2pchat.protocol.Message.Data;
 import dev.p2pchat.protocol.Message.ErrorReply;
+import dev.p2pchat.protocol.Message.Hello;
+import dev.p2pchat.protocol.Message.HelloAck;
 import dev.p2pchat.protocol.Message.Keepalive;
 import dev.p2pchat.protocol.Message.ListPage;
 import dev.p2pchat.protocol.Message.Lookup;
@@ -95,5 +99,75 @@ class MessageRecordsTest {
         // The wire carries it, so the tracker can refuse it with NAME_INVALID instead of dropping it.
         Register register = register("Alice!", List.of());
         assertThat(Names.isValid(register.name())).isFalse();
+    }
+
+    private static Data data(int fragment, int fragments, int payloadLength) {
+        return new Data(1, 1, ContentKind.TEXT, fragment, fragments, Octets.zeros(payloadLength));
+    }
+
+    @Test
+    void shouldAcceptDataAtTheLimitsOfTheWire() {
+        assertThat(data(0, 1, 0).payload().length()).isZero();
+        assertThat(data(55, 56, 1173).payload().length()).isEqualTo(Wire.MAX_FRAGMENT_PAYLOAD);
+        assertThat(data(0, Wire.MAX_FRAGMENTS, 1).fragments()).isEqualTo(56);
+    }
+
+    @Test
+    void shouldRefuseDataTheWireCannotCarry() {
+        assertThatThrownBy(() -> data(0, 0, 0)).as("no fragments").isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> data(0, 57, 0)).as("57 fragments").isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> data(-1, 1, 0)).as("fragment -1").isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> data(3, 3, 0)).as("fragment 3 of 3").isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> data(0, 1, 1174)).as("1174-byte payload")
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Data(1, 1, null, 0, 1, Octets.zeros(0))).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> new Data(1, 1, ContentKind.TEXT, 0, 1, null))
+                .isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void shouldRefuseAnAckForAFragmentTheWireCannotCarry() {
+        assertThat(new Ack(1, 1, 0).fragment()).isZero();
+        assertThat(new Ack(1, 1, 55).fragment()).isEqualTo(Wire.MAX_FRAGMENTS - 1);
+        assertThatThrownBy(() -> new Ack(1, 1, 56)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Ack(1, 1, -1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldRefuseAHelloOrHelloAckWithFieldsOfTheWrongShape() {
+        Octets shortKey = Octets.zeros(31);
+        Octets shortSignature = Octets.zeros(63);
+        assertThat(new Hello(1, 2, "a", KEY, KEY, 0, SIGNATURE).name()).isEqualTo("a");
+        assertThat(new HelloAck(1, 2, "!".repeat(32), KEY, KEY, 0, SIGNATURE).name()).hasSize(32);
+        for (String name : new String[] {"", "a".repeat(33), "a b", "caf\u00e9"}) {
+            assertThatThrownBy(() -> new Hello(1, 2, name, KEY, KEY, 0, SIGNATURE)).as(name)
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> new HelloAck(1, 2, name, KEY, KEY, 0, SIGNATURE)).as(name)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThatThrownBy(() -> new Hello(1, 2, "a", shortKey, KEY, 0, SIGNATURE))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Hello(1, 2, "a", KEY, shortKey, 0, SIGNATURE))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Hello(1, 2, "a", KEY, KEY, 0, shortSignature))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new HelloAck(1, 2, "a", shortKey, KEY, 0, SIGNATURE))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new HelloAck(1, 2, "a", KEY, shortKey, 0, SIGNATURE))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new HelloAck(1, 2, "a", KEY, KEY, 0, shortSignature))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Hello(1, 2, null, KEY, KEY, 0, SIGNATURE))
+                .isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> new HelloAck(1, 2, "a", KEY, KEY, 0, null)).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void shouldReplaceOnlyTheSignatureWithWithSignature() {
+        Octets other = octets(GoldenVectors.SIGNATURE);
+        Hello hello = new Hello(1, 2, "a", KEY, KEY, 3, SIGNATURE);
+        HelloAck ack = new HelloAck(1, 2, "a", KEY, KEY, 3, SIGNATURE);
+        assertThat(hello.withSignature(other)).isEqualTo(new Hello(1, 2, "a", KEY, KEY, 3, other));
+        assertThat(ack.withSignature(other)).isEqualTo(new HelloAck(1, 2, "a", KEY, KEY, 3, other));
     }
 }

@@ -1,8 +1,13 @@
 package dev.p2pchat.protocol;
 
+import dev.p2pchat.protocol.Message.Ack;
 import dev.p2pchat.protocol.Message.CookieChallenge;
 import dev.p2pchat.protocol.Message.CookieRequest;
+import dev.p2pchat.protocol.Message.Data;
 import dev.p2pchat.protocol.Message.ErrorReply;
+import dev.p2pchat.protocol.Message.Goodbye;
+import dev.p2pchat.protocol.Message.Hello;
+import dev.p2pchat.protocol.Message.HelloAck;
 import dev.p2pchat.protocol.Message.Introduction;
 import dev.p2pchat.protocol.Message.Keepalive;
 import dev.p2pchat.protocol.Message.KeepaliveAck;
@@ -11,6 +16,8 @@ import dev.p2pchat.protocol.Message.ListRequest;
 import dev.p2pchat.protocol.Message.Lookup;
 import dev.p2pchat.protocol.Message.LookupResult;
 import dev.p2pchat.protocol.Message.Ok;
+import dev.p2pchat.protocol.Message.Ping;
+import dev.p2pchat.protocol.Message.Pong;
 import dev.p2pchat.protocol.Message.Register;
 import dev.p2pchat.protocol.Message.Registered;
 import dev.p2pchat.protocol.Message.Rename;
@@ -26,7 +33,8 @@ import java.util.Random;
 /**
  * Valid random messages of every type from a seeded {@link Random}, reaching the edges of every field: names of
  * 1 and 32 bytes, empty and full address lists, IPv4, IPv6 and IPv4-mapped IPv6 addresses, ports 1 and 65535,
- * integers with the high bit set, and list pages that fill a datagram to the last byte.
+ * integers with the high bit set, list pages that fill a datagram to the last byte, and DATA fragments with empty
+ * and full payloads, every content kind, and the first, last and 56th fragment.
  */
 final class RandomMessages {
     private final Random random;
@@ -64,7 +72,50 @@ final class RandomMessages {
                     octets(Wire.SIGNATURE_SIZE));
             case OK -> new Ok(random.nextInt());
             case ERROR -> new ErrorReply(random.nextInt(), errorCode());
+            case HELLO -> new Hello(random.nextLong(), random.nextLong(), name(), octets(Wire.KEY_SIZE),
+                    agreementKey(), random.nextInt(), octets(Wire.SIGNATURE_SIZE));
+            case HELLO_ACK -> new HelloAck(random.nextLong(), random.nextLong(), name(), octets(Wire.KEY_SIZE),
+                    agreementKey(), random.nextInt(), octets(Wire.SIGNATURE_SIZE));
+            case PING -> new Ping(random.nextLong(), random.nextInt());
+            case PONG -> new Pong(random.nextLong(), random.nextInt());
+            case DATA -> data();
+            case ACK -> new Ack(random.nextLong(), messageId(), fragment(Wire.MAX_FRAGMENTS));
+            case GOODBYE -> new Goodbye(random.nextLong());
         };
+    }
+
+    private Data data() {
+        int fragments = switch (random.nextInt(4)) {
+            case 0 -> 1;
+            case 1 -> Wire.MAX_FRAGMENTS;
+            default -> 1 + random.nextInt(Wire.MAX_FRAGMENTS);
+        };
+        int length = switch (random.nextInt(4)) {
+            case 0 -> 0;
+            case 1 -> Wire.MAX_FRAGMENT_PAYLOAD;
+            default -> random.nextInt(Wire.MAX_FRAGMENT_PAYLOAD + 1);
+        };
+        ContentKind[] kinds = ContentKind.values();
+        return new Data(random.nextLong(), messageId(), kinds[random.nextInt(kinds.length)], fragment(fragments),
+                fragments, octets(length));
+    }
+
+    /** A fragment number below {@code fragments}, often the first or the last. */
+    private int fragment(int fragments) {
+        return switch (random.nextInt(3)) {
+            case 0 -> 0;
+            case 1 -> fragments - 1;
+            default -> random.nextInt(fragments);
+        };
+    }
+
+    /** Message ids count from 1; a random u64 also reaches the high bit. */
+    private long messageId() {
+        return random.nextBoolean() ? 1 + random.nextInt(1000) : random.nextLong();
+    }
+
+    private Octets agreementKey() {
+        return random.nextInt(4) == 0 ? Octets.zeros(Wire.KEY_SIZE) : octets(Wire.KEY_SIZE);
     }
 
     private ErrorCode errorCode() {
@@ -89,8 +140,7 @@ final class RandomMessages {
     }
 
     private PeerInfo peerInfo() {
-        Octets agreementKey = random.nextInt(4) == 0 ? Octets.zeros(Wire.KEY_SIZE) : octets(Wire.KEY_SIZE);
-        return new PeerInfo(name(), octets(Wire.KEY_SIZE), agreementKey, random.nextInt(), address(), addresses());
+        return new PeerInfo(name(), octets(Wire.KEY_SIZE), agreementKey(), random.nextInt(), address(), addresses());
     }
 
     /** A wire-valid name: 1..32 bytes of 0x21..0x7E, often at the length limits. */
