@@ -378,8 +378,8 @@ public sealed interface Message {
     record Data(long session, long messageId, ContentKind kind, int fragment, int fragments, Octets payload)
             implements PeerMessage {
         public Data {
-            if (kind == null) {
-                throw new NullPointerException("kind");
+            if (kind == null || payload == null) {
+                throw new NullPointerException(kind == null ? "kind" : "payload");
             }
             if (fragments < 1 || fragments > Wire.MAX_FRAGMENTS || fragment < 0 || fragment >= fragments) {
                 throw new IllegalArgumentException("fragment " + fragment + " of " + fragments);

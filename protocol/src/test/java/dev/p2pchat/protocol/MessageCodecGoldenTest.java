@@ -107,7 +107,7 @@ class MessageCodecGoldenTest {
 
     @Test
     void shouldKeepTheExamplesOfProtocolMdByteForByte() throws ProtocolException {
-        // The three example dumps at the end of PROTOCOL.md.
+        // The example dumps at the end of PROTOCOL.md.
         assertThat(MessageCodec.decode(hex("50 32 01 01  01 02 03 04  00000000000000000000000000000000")))
                 .isEqualTo(GoldenVectors.named("COOKIE_REQUEST").message());
         assertThat(MessageCodec.decode(hex("50 32 01 0F  0A 0B 0C 0D  02")))
