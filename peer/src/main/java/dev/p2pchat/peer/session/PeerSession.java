@@ -1,0 +1,277 @@
+package dev.p2pchat.peer.session;
+
+import dev.p2pchat.protocol.ContentKind;
+import dev.p2pchat.protocol.Identity;
+import dev.p2pchat.protocol.Message;
+import dev.p2pchat.protocol.Message.Ack;
+import dev.p2pchat.protocol.Message.Data;
+import dev.p2pchat.protocol.Message.Goodbye;
+import dev.p2pchat.protocol.Message.Hello;
+import dev.p2pchat.protocol.Message.HelloAck;
+import dev.p2pchat.protocol.Message.PeerMessage;
+import dev.p2pchat.protocol.Message.Ping;
+import dev.p2pchat.protocol.Message.Pong;
+import dev.p2pchat.protocol.Octets;
+import dev.p2pchat.protocol.Wire;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One conversation with one remote peer, as pure logic: told the time and what arrived, it says what to send.
+ *
+ * <p>Connecting: HELLO goes to every candidate address at once and again every {@link #HELLO_INTERVAL_MILLIS}
+ * (so both NATs open when both sides do it), until a HELLO_ACK signed by the expected key echoes this side's
+ * nonce. Connected: reliable messages both ways ({@link Outbox}, {@link Inbox}), a PING when the path has been
+ * quiet for {@link #PING_IDLE_MILLIS}, and the conversation ends as unreachable when nothing has been heard for
+ * {@link #DEAD_AFTER_MILLIS}. Every message a peer sends carries the session id this side chose, so only
+ * someone who saw this side's HELLO or HELLO_ACK can speak in the conversation.
+ */
+public final class PeerSession {
+    static final long HELLO_INTERVAL_MILLIS = 500;
+    static final long CONNECT_TIMEOUT_MILLIS = 10_000;
+    static final long PING_IDLE_MILLIS = 5_000;
+    static final long DEAD_AFTER_MILLIS = 15_000;
+    static final long GIVE_UP_MILLIS = 30_000;
+    static final long REASSEMBLY_TIMEOUT_MILLIS = 60_000;
+
+    public enum State { CONNECTING, CONNECTED, CLOSED }
+
+    /** Where datagrams go. */
+    @FunctionalInterface
+    public interface Output {
+        void send(InetSocketAddress to, Message message);
+    }
+
+    /** What the conversation tells its owner. */
+    public interface Events {
+        void connected(PeerSession session);
+
+        void received(PeerSession session, long messageId, ContentKind kind, byte[] content);
+
+        void delivered(PeerSession session, long messageId);
+
+        void failed(PeerSession session, long messageId, String reason);
+
+        void closed(PeerSession session, String reason);
+    }
+
+    /** Who this side is, as it introduces itself in HELLO and HELLO_ACK. */
+    public record Self(Identity identity, String name, Octets agreementKey, int capabilities) {}
+
+    private final Self self;
+    private final long localSession;
+    private final Hello hello;
+    private final Octets expectedKey;
+    private final List<InetSocketAddress> candidates;
+    private final Output output;
+    private final Events events;
+    private final RttEstimator rtt = new RttEstimator();
+    private final Outbox outbox;
+    private Inbox inbox = new Inbox(REASSEMBLY_TIMEOUT_MILLIS);
+    private final long connectStarted;
+    private State state = State.CONNECTING;
+    private long remoteSession;
+    private Octets remoteKey;
+    private String remoteName;
+    private InetSocketAddress address;
+    private long lastHeard;
+    private long lastHelloSent = Long.MIN_VALUE / 2;
+    private long lastPingSent = Long.MIN_VALUE / 2;
+    private int pingSequence;
+
+    /**
+     * @param localSession the random id the remote peer must put in what it sends here
+     * @param nonce the random challenge the remote peer's HELLO_ACK must sign
+     * @param expectedKey the identity key the remote peer must prove, or null to accept whoever answers (an
+     *     inbound conversation, or a connection to a bare address)
+     */
+    public PeerSession(Self self, long localSession, long nonce, Octets expectedKey,
+            List<InetSocketAddress> candidates, Output output, Events events, long now) {
+        this.self = self;
+        this.localSession = localSession;
+        Hello unsigned = new Hello(localSession, nonce, self.name(), self.identity().publicKey(), self.agreementKey(),
+                self.capabilities(), Octets.zeros(Wire.SIGNATURE_SIZE));
+        this.hello = unsigned.withSignature(self.identity().signatureFor(unsigned));
+        this.expectedKey = expectedKey;
+        this.candidates = new ArrayList<>(candidates);
+        this.output = output;
+        this.events = events;
+        this.connectStarted = now;
+        this.lastHeard = now;
+        this.outbox = new Outbox(rtt, GIVE_UP_MILLIS, new Outbox.Outcome() {
+            @Override
+            public void delivered(long messageId) {
+                events.delivered(PeerSession.this, messageId);
+            }
+
+            @Override
+            public void failed(long messageId, String reason) {
+                events.failed(PeerSession.this, messageId, reason);
+            }
+        });
+    }
+
+    public long localSession() {
+        return localSession;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** The remote peer's identity key once it proved it (or announced it in a HELLO), else the expected one. */
+    public Octets remoteKey() {
+        return remoteKey != null ? remoteKey : expectedKey;
+    }
+
+    public String remoteName() {
+        return remoteName;
+    }
+
+    /** The address the conversation runs over, or null while connecting. */
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    /** The smoothed round trip in milliseconds, or -1 before the first sample. */
+    public long rttMillis() {
+        return rtt.smoothedMillis();
+    }
+
+    public long lastHeardMillis() {
+        return lastHeard;
+    }
+
+    /** Queues a message; returns its id, or -1 when it was not taken (closed, queue full, too large). */
+    public long send(ContentKind kind, byte[] content, long now) {
+        if (state == State.CLOSED) {
+            return -1;
+        }
+        long id = outbox.enqueue(kind, content);
+        if (id > 0 && state == State.CONNECTED) {
+            flush(now);
+        }
+        return id;
+    }
+
+    public void tick(long now) {
+        if (state == State.CONNECTING) {
+            if (now - connectStarted >= CONNECT_TIMEOUT_MILLIS) {
+                close("no answer to HELLO within " + CONNECT_TIMEOUT_MILLIS / 1000 + " s", false);
+                return;
+            }
+            if (now - lastHelloSent >= HELLO_INTERVAL_MILLIS) {
+                lastHelloSent = now;
+                candidates.forEach(candidate -> output.send(candidate, hello));
+            }
+            return;
+        }
+        if (state != State.CONNECTED) {
+            return;
+        }
+        if (now - lastHeard >= DEAD_AFTER_MILLIS) {
+            close("unreachable: nothing heard for " + DEAD_AFTER_MILLIS / 1000 + " s", false);
+            return;
+        }
+        if (now - lastHeard >= PING_IDLE_MILLIS && now - lastPingSent >= PING_IDLE_MILLIS / 2) {
+            lastPingSent = now;
+            output.send(address, new Ping(remoteSession, ++pingSequence));
+        }
+        inbox.expire(now);
+        flush(now);
+    }
+
+    /** A HELLO from {@code from}: answers it, and if this side is still connecting, greets back from here. */
+    public void onHello(InetSocketAddress from, Hello message, long now) {
+        if (state == State.CLOSED || !accepts(message.identityKey()) || !Identity.verify(message.identityKey(),
+                message)) {
+            return;
+        }
+        if (remoteSession != 0 && remoteSession != message.session()) {
+            inbox = new Inbox(REASSEMBLY_TIMEOUT_MILLIS); // the peer restarted: a new conversation from its side
+        }
+        remoteSession = message.session();
+        remoteKey = message.identityKey();
+        remoteName = message.name();
+        HelloAck unsigned = new HelloAck(localSession, message.nonce(), self.name(), self.identity().publicKey(),
+                self.agreementKey(), self.capabilities(), Octets.zeros(Wire.SIGNATURE_SIZE));
+        output.send(from, unsigned.withSignature(self.identity().signatureFor(unsigned)));
+        if (state == State.CONNECTING && !candidates.contains(from)) {
+            candidates.add(from);
+            lastHelloSent = now;
+            output.send(from, hello);
+        }
+    }
+
+    /** A HELLO_ACK: connected if it signs this side's nonce with the key this side expects. */
+    public void onHelloAck(InetSocketAddress from, HelloAck message, long now) {
+        if (state != State.CONNECTING || message.nonce() != hello.nonce() || !accepts(message.identityKey())
+                || !Identity.verify(message.identityKey(), message)) {
+            return;
+        }
+        remoteSession = message.session();
+        remoteKey = message.identityKey();
+        remoteName = message.name();
+        address = from;
+        lastHeard = now;
+        state = State.CONNECTED;
+        events.connected(this);
+        flush(now);
+    }
+
+    /** A message routed here by its session id (this side's {@link #localSession()}). */
+    public void onPeerMessage(InetSocketAddress from, PeerMessage message, long now) {
+        if (state == State.CLOSED || remoteSession == 0) {
+            return;
+        }
+        lastHeard = now;
+        if (state == State.CONNECTED && !from.equals(address)) {
+            address = from; // the peer's NAT mapping moved (roaming); the session id vouches for it
+        }
+        InetSocketAddress replyTo = address != null ? address : from;
+        if (message instanceof Data data) {
+            Inbox.Outcome outcome = inbox.receive(data, now);
+            if (outcome.acknowledge()) {
+                output.send(replyTo, new Ack(remoteSession, data.messageId(), data.fragment()));
+            }
+            for (Inbox.Received received : outcome.delivered()) {
+                events.received(this, received.messageId(), received.kind(), received.content());
+            }
+        } else if (message instanceof Ack ack) {
+            outbox.acknowledge(ack.messageId(), ack.fragment(), now);
+            flush(now);
+        } else if (message instanceof Ping ping) {
+            output.send(replyTo, new Pong(remoteSession, ping.sequence()));
+        } else if (message instanceof Goodbye) {
+            close("said goodbye", false);
+        }
+    }
+
+    /** Ends the conversation: queued messages fail with {@code reason}; a GOODBYE tells the peer if asked. */
+    public void close(String reason, boolean sayGoodbye) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (sayGoodbye && state == State.CONNECTED) {
+            output.send(address, new Goodbye(remoteSession));
+        }
+        state = State.CLOSED;
+        outbox.failAll(reason);
+        events.closed(this, reason);
+    }
+
+    long retransmissions() {
+        return outbox.retransmissions();
+    }
+
+    private boolean accepts(Octets key) {
+        return expectedKey == null || expectedKey.equals(key);
+    }
+
+    private void flush(long now) {
+        for (Data data : outbox.poll(remoteSession, now)) {
+            output.send(address, data);
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package dev.p2pchat.peer.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.p2pchat.protocol.ContentKind;
+import dev.p2pchat.protocol.Identity;
+import dev.p2pchat.protocol.Message;
+import dev.p2pchat.protocol.Message.Hello;
+import dev.p2pchat.protocol.Message.HelloAck;
+import dev.p2pchat.protocol.Message.PeerMessage;
+import dev.p2pchat.protocol.Octets;
+import dev.p2pchat.protocol.Wire;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Two conversations wired through a simulated network with seeded loss, on a simulated clock. */
+@Timeout(30)
+class PeerSessionTest {
+    private static final InetSocketAddress ALICE_ADDRESS = new InetSocketAddress("192.0.2.1", 4001);
+    private static final InetSocketAddress BOB_ADDRESS = new InetSocketAddress("192.0.2.2", 4002);
+
+    private record Datagram(InetSocketAddress from, InetSocketAddress to, Message message) {}
+
+    /** One side: its identity, its conversation (created on the first HELLO when it did not connect itself). */
+    private final class Side implements PeerSession.Events {
+        final Identity identity;
+        final String name;
+        final InetSocketAddress address;
+        final List<String> events = new ArrayList<>();
+        final List<String> received = new ArrayList<>();
+        PeerSession session;
+
+        Side(String name, InetSocketAddress address, int seed) {
+            byte[] key = new byte[32];
+            new Random(seed).nextBytes(key);
+            this.identity = Identity.fromPrivateKey(key);
+            this.name = name;
+            this.address = address;
+        }
+
+        PeerSession.Self self() {
+            return new PeerSession.Self(identity, name, Octets.zeros(Wire.KEY_SIZE), 0);
+        }
+
+        void connect(Octets expectedKey, InetSocketAddress to) {
+            session = new PeerSession(self(), random.nextLong(), random.nextLong(), expectedKey, List.of(to),
+                    (target, message) -> network.add(new Datagram(address, target, message)), this, now);
+        }
+
+        void deliver(Datagram datagram) {
+            Message message = datagram.message();
+            if (message instanceof Hello hello) {
+                if (session == null) {
+                    connect(hello.identityKey(), datagram.from());
+                }
+                session.onHello(datagram.from(), hello, now);
+            } else if (message instanceof HelloAck ack && session != null) {
+                session.onHelloAck(datagram.from(), ack, now);
+            } else if (message instanceof PeerMessage peer && session != null
+                    && peer.session() == session.localSession()) {
+                session.onPeerMessage(datagram.from(), peer, now);
+            }
+        }
+
+        @Override
+        public void connected(PeerSession s) {
+            events.add("connected " + s.remoteName());
+        }
+
+        @Override
+        public void received(PeerSession s, long messageId, ContentKind kind, byte[] content) {
+            received.add(new String(content, StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void delivered(PeerSession s, long messageId) {
+            events.add("delivered " + messageId);
+        }
+
+        @Override
+        public void failed(PeerSession s, long messageId, String reason) {
+            events.add("failed " + messageId + ": " + reason);
+        }
+
+        @Override
+        public void closed(PeerSession s, String reason) {
+            events.add("closed: " + reason);
+        }
+    }
+
+    private final Random random = new Random(11);
+    private final Random network0 = new Random(12);
+    private final Queue<Datagram> network = new ArrayDeque<>();
+    private final Side alice = new Side("alice", ALICE_ADDRESS, 1);
+    private final Side bob = new Side("bob", BOB_ADDRESS, 2);
+    private long now;
+    private double loss;
+    private boolean bobAlive = true;
+    private int dropped;
+
+    /** Runs the network and both sides' timers for {@code millis}, in 10 ms steps. */
+    private void run(long millis) {
+        for (long end = now + millis; now < end; now += 10) {
+            for (int pending = network.size(); pending > 0; pending--) {
+                Datagram datagram = network.poll();
+                boolean toBob = datagram.to().equals(BOB_ADDRESS);
+                if ((toBob || datagram.from().equals(BOB_ADDRESS)) && !bobAlive || network0.nextDouble() < loss) {
+                    dropped++;
+                    continue;
+                }
+                (toBob ? bob : alice).deliver(datagram);
+            }
+            if (alice.session != null) {
+                alice.session.tick(now);
+            }
+            if (bob.session != null && bobAlive) {
+                bob.session.tick(now);
+            }
+        }
+    }
+
+    private static byte[] text(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void shouldConnectByHelloAndProvenKeysThenChatBothWays() {
+        alice.connect(bob.identity.publicKey(), BOB_ADDRESS);
+        run(200);
+
+        assertThat(alice.events).containsExactly("connected bob");
+        assertThat(bob.events).containsExactly("connected alice");
+        assertThat(alice.session.remoteKey()).isEqualTo(bob.identity.publicKey());
+        assertThat(bob.session.remoteKey()).isEqualTo(alice.identity.publicKey());
+
+        alice.session.send(ContentKind.TEXT, text("hi bob"), now);
+        bob.session.send(ContentKind.TEXT, text("hi alice"), now);
+        run(200);
+
+        assertThat(bob.received).containsExactly("hi bob");
+        assertThat(alice.received).containsExactly("hi alice");
+        assertThat(alice.events).contains("delivered 1");
+        assertThat(alice.session.rttMillis()).isBetween(0L, 50L);
+    }
+
+    @Test
+    void shouldNotConnectToAPeerThatCannotProveTheExpectedKey() {
+        Octets someoneElse = new Side("carol", ALICE_ADDRESS, 3).identity.publicKey();
+        alice.connect(someoneElse, BOB_ADDRESS);
+
+        run(PeerSession.CONNECT_TIMEOUT_MILLIS + 100);
+
+        assertThat(alice.events).containsExactly("closed: no answer to HELLO within 10 s");
+    }
+
+    @Test
+    void shouldPingAnIdlePathAndCloseItWhenThePeerVanishes() {
+        alice.connect(bob.identity.publicKey(), BOB_ADDRESS);
+        run(200);
+        run(PeerSession.PING_IDLE_MILLIS * 2);
+        assertThat(alice.session.state()).as("pings keep an idle path alive").isEqualTo(PeerSession.State.CONNECTED);
+
+        bobAlive = false;
+        alice.session.send(ContentKind.TEXT, text("anyone there?"), now);
+        run(PeerSession.DEAD_AFTER_MILLIS + 100);
+
+        assertThat(alice.events).endsWith("failed 1: unreachable: nothing heard for 15 s",
+                "closed: unreachable: nothing heard for 15 s");
+    }
+
+    @Test
+    void shouldCloseBothSidesWithAGoodbye() {
+        alice.connect(bob.identity.publicKey(), BOB_ADDRESS);
+        run(200);
+
+        bob.session.close("bob quit", true);
+        run(50);
+
+        assertThat(alice.events).endsWith("closed: said goodbye");
+        assertThat(bob.events).endsWith("closed: bob quit");
+    }
+
+    @Test
+    void shouldDeliverA64KibMessageIntactUnderTenPercentLoss() {
+        alice.connect(bob.identity.publicKey(), BOB_ADDRESS);
+        run(200);
+        loss = 0.1;
+        StringBuilder big = new StringBuilder();
+        while (big.length() < Wire.MAX_MESSAGE_SIZE) {
+            big.append((char) ('a' + big.length() % 26));
+        }
+        String message = big.substring(0, Wire.MAX_MESSAGE_SIZE);
+
+        alice.session.send(ContentKind.TEXT, text(message), now);
+        run(20_000);
+
+        assertThat(dropped).as("datagrams the network dropped").isPositive();
+        assertThat(alice.session.retransmissions()).isPositive();
+        assertThat(bob.received).containsExactly(message);
+        assertThat(alice.events).contains("delivered 1");
+    }
+}
