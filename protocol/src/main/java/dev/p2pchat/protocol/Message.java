@@ -306,10 +306,7 @@ public sealed interface Message {
             Octets signature)
             implements Signed {
         public Hello {
-            Names.requireWireName(name, false, "name");
-            Octets.requireLength(identityKey, Wire.KEY_SIZE, "identityKey");
-            Octets.requireLength(agreementKey, Wire.KEY_SIZE, "agreementKey");
-            Octets.requireLength(signature, Wire.SIGNATURE_SIZE, "signature");
+            requireGreeting(name, identityKey, agreementKey, signature);
         }
 
         @Override
@@ -337,10 +334,7 @@ public sealed interface Message {
             Octets signature)
             implements Signed {
         public HelloAck {
-            Names.requireWireName(name, false, "name");
-            Octets.requireLength(identityKey, Wire.KEY_SIZE, "identityKey");
-            Octets.requireLength(agreementKey, Wire.KEY_SIZE, "agreementKey");
-            Octets.requireLength(signature, Wire.SIGNATURE_SIZE, "signature");
+            requireGreeting(name, identityKey, agreementKey, signature);
         }
 
         @Override
@@ -352,6 +346,14 @@ public sealed interface Message {
         public HelloAck withSignature(Octets signature) {
             return new HelloAck(session, nonce, name, identityKey, agreementKey, capabilities, signature);
         }
+    }
+
+    /** The fields HELLO and HELLO_ACK share: who the sender is, and its signature. */
+    private static void requireGreeting(String name, Octets identityKey, Octets agreementKey, Octets signature) {
+        Names.requireWireName(name, false, "name");
+        Octets.requireLength(identityKey, Wire.KEY_SIZE, "identityKey");
+        Octets.requireLength(agreementKey, Wire.KEY_SIZE, "agreementKey");
+        Octets.requireLength(signature, Wire.SIGNATURE_SIZE, "signature");
     }
 
     /** Asks for a PONG: liveness of an idle path and a round-trip sample. */

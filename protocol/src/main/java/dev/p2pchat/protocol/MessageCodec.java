@@ -201,7 +201,7 @@ public final class MessageCodec {
         out.putLong(m.token());
         out.putInt(m.leaseSeconds());
         out.putInt(m.keepaliveMillis());
-        putAddress(out, m.observed());
+        AddressCodec.put(out, m.observed());
         putOctets(out, m.cookie());
     }
 
@@ -234,7 +234,7 @@ public final class MessageCodec {
     private static void encodeKeepaliveAck(KeepaliveAck m, ByteBuffer out) {
         out.putInt(m.txid());
         out.putInt(m.keepaliveMillis());
-        putAddress(out, m.observed());
+        AddressCodec.put(out, m.observed());
         putOctets(out, m.cookie());
     }
 
@@ -277,7 +277,7 @@ public final class MessageCodec {
         putOctets(out, peer.identityKey());
         putOctets(out, peer.agreementKey());
         out.putInt(peer.capabilities());
-        putAddress(out, peer.observed());
+        AddressCodec.put(out, peer.observed());
         putAddresses(out, peer.privateAddresses());
     }
 
@@ -492,14 +492,10 @@ public final class MessageCodec {
         out.put(name.getBytes(StandardCharsets.US_ASCII));
     }
 
-    private static void putAddress(ByteBuffer out, InetSocketAddress address) {
-        AddressCodec.put(out, address);
-    }
-
     private static void putAddresses(ByteBuffer out, List<InetSocketAddress> addresses) {
         out.put((byte) addresses.size());
         for (InetSocketAddress address : addresses) {
-            putAddress(out, address);
+            AddressCodec.put(out, address);
         }
     }
 

@@ -29,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -103,11 +104,6 @@ public final class PeerNode implements AutoCloseable {
         return identity.publicKey();
     }
 
-    /** Where the tracker conversation stands. */
-    public CompletableFuture<TrackerSession.State> trackerState() {
-        return onLoop(() -> CompletableFuture.completedFuture(tracker.state()));
-    }
-
     /** Looks a peer up by name; the tracker also introduces this peer to it. */
     public CompletableFuture<PeerInfo> lookup(String name) {
         return onLoop(() -> tracker.lookup(name));
@@ -136,7 +132,7 @@ public final class PeerNode implements AutoCloseable {
         }
         try {
             onLoop(tracker::unregister).get(UNREGISTER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+        } catch (TimeoutException | ExecutionException e) {
             // Not registered, or the tracker is away: the lease ends by itself.
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

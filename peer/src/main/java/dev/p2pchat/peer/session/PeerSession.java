@@ -139,10 +139,6 @@ public final class PeerSession {
         return rtt.smoothedMillis();
     }
 
-    public long lastHeardMillis() {
-        return lastHeard;
-    }
-
     /** Queues a message; returns its id, or -1 when it was not taken (closed, queue full, too large). */
     public long send(ContentKind kind, byte[] content, long now) {
         if (state == State.CLOSED) {

@@ -9,6 +9,8 @@ import dev.p2pchat.protocol.Message.ListPage;
 import dev.p2pchat.protocol.PeerInfo;
 import dev.p2pchat.tracker.TrackerConfig;
 import dev.p2pchat.tracker.server.TrackerServer;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -151,6 +153,24 @@ class PeerNodeTrackerTest {
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted);
         assertThat(millis).as("milliseconds to re-register").isLessThan(2 * KEEPALIVE.toMillis());
         assertThat(tracker.metrics().registered()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldDropAndCountGarbageWithoutLosingItsRegistration() throws Exception {
+        startTracker(0);
+        Events events = new Events();
+        PeerNode alice = peer("alice", events);
+        await("alice registered", () -> events.count("registered") == 1);
+
+        try (DatagramSocket attacker = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            for (byte[] garbage : List.of(new byte[0], new byte[] {0x50, 0x32, 1}, new byte[] {1, 2, 3, 4, 5},
+                    new byte[1500])) {
+                attacker.send(new DatagramPacket(garbage, garbage.length, alice.localAddress()));
+            }
+        }
+
+        await("four drops counted", () -> alice.malformedDatagrams() == 4);
+        assertThat(alice.lookup("alice").get(5, TimeUnit.SECONDS).identityKey()).isEqualTo(alice.identityKey());
     }
 
     @Test
