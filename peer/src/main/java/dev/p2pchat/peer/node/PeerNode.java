@@ -1,11 +1,21 @@
 package dev.p2pchat.peer.node;
 
+import dev.p2pchat.peer.chat.ChatEngine;
+import dev.p2pchat.peer.chat.ChatException;
+import dev.p2pchat.peer.chat.Contacts;
+import dev.p2pchat.peer.chat.HistoryEntry;
+import dev.p2pchat.peer.chat.HostPort;
+import dev.p2pchat.peer.chat.PeerEvent;
+import dev.p2pchat.peer.chat.PeerView;
 import dev.p2pchat.peer.identity.IdentityStore;
+import dev.p2pchat.peer.session.PeerSession;
 import dev.p2pchat.peer.tracker.TrackerSession;
+import dev.p2pchat.peer.tracker.TrackerSession.QueryFailedException;
 import dev.p2pchat.protocol.ErrorCode;
 import dev.p2pchat.protocol.Identity;
 import dev.p2pchat.protocol.Message;
 import dev.p2pchat.protocol.Message.ListPage;
+import dev.p2pchat.protocol.MessageType;
 import dev.p2pchat.protocol.Octets;
 import dev.p2pchat.protocol.PeerInfo;
 import dev.p2pchat.protocol.Wire;
@@ -27,19 +37,30 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * A running peer: one UDP socket for the tracker and for other peers, one event loop thread that owns all state,
- * and a small API that the command line, the shell and tests all use. Every method may be called from any
- * thread; work hops onto the event loop, and results come back as futures.
+ * and the API that the command line, the shell, the demo and tests all use. Every method may be called from any
+ * thread; work hops onto the event loop, and results come back as futures. A request that cannot be carried out
+ * fails its future with a {@link ChatException} whose message is meant for the user, and changes nothing.
+ *
+ * <p>Peers are named as users name them: by the name they go by. A peer that is not connected is reached at the
+ * address it was last seen at (so a peer that wrote here can be answered without a tracker) and, when a tracker is
+ * configured, at the addresses a lookup returns; the lookup also makes the tracker introduce this peer to the
+ * other, so both send at once and their NATs open.
  */
 public final class PeerNode implements AutoCloseable {
     static final String HANDLER_NAME = "peer";
@@ -51,15 +72,19 @@ public final class PeerNode implements AutoCloseable {
     private final Identity identity;
     private final EventLoopGroup group;
     private final Channel channel;
+    private final ChatEngine chat;
     private final TrackerSession tracker;
     private final ScheduledFuture<?> ticker;
     private final LongAdder malformed = new LongAdder();
     private volatile InetSocketAddress trackerAddress;
+    private volatile String name;
 
-    private PeerNode(PeerConfig config, PeerListener listener, Identity identity) throws InterruptedException {
+    private PeerNode(PeerConfig config, PeerListener listener, Identity identity, Contacts contacts)
+            throws InterruptedException {
         this.config = config;
         this.listener = listener;
         this.identity = identity;
+        this.name = config.name();
         this.trackerAddress = resolveTracker();
         Transport transport = Transport.best();
         this.group = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
@@ -82,18 +107,33 @@ public final class PeerNode implements AutoCloseable {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
             throw e;
         }
-        this.tracker = new TrackerSession(Clock.systemUTC(), config.trackerRetry(), new SecureRandom(), identity,
-                config.name(), Octets.zeros(Wire.KEY_SIZE), 0, List.of(), this::sendToTracker, new TrackerEvents());
+        SecureRandom random = new SecureRandom();
+        PeerSession.Self self = new PeerSession.Self(identity, config.name(), Octets.zeros(Wire.KEY_SIZE), 0);
+        this.chat = new ChatEngine(Clock.systemUTC(), random, config.sessionTimers(), self, config.friendsOnly(),
+                contacts, this::send, listener::onEvent);
+        this.tracker = config.hasTracker()
+                ? new TrackerSession(Clock.systemUTC(), config.trackerRetry(), random, identity, config.name(),
+                        Octets.zeros(Wire.KEY_SIZE), 0, List.of(), message -> send(trackerAddress, message),
+                        new TrackerEvents())
+                : null;
         EventLoop loop = channel.eventLoop();
-        loop.execute(tracker::start);
+        loop.execute(() -> {
+            if (tracker != null) {
+                tracker.start();
+            }
+            config.bootstrap().forEach(chat::connect);
+        });
         long tickMillis = config.tick().toMillis();
-        this.ticker = loop.scheduleAtFixedRate(tracker::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
+        this.ticker = loop.scheduleAtFixedRate(this::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
     }
 
-    /** Loads or creates the identity in the data directory, binds the socket and starts registering. */
+    /**
+     * Loads or creates the identity and the contacts in the data directory, binds the socket, starts registering
+     * and connects the bootstrap peers.
+     */
     public static PeerNode start(PeerConfig config, PeerListener listener) throws IOException, InterruptedException {
         Identity identity = IdentityStore.loadOrCreate(config.dataDirectory(), new SecureRandom());
-        return new PeerNode(config, listener, identity);
+        return new PeerNode(config, listener, identity, Contacts.load(config.dataDirectory()));
     }
 
     public InetSocketAddress localAddress() {
@@ -104,19 +144,131 @@ public final class PeerNode implements AutoCloseable {
         return identity.publicKey();
     }
 
+    /** The name this peer goes by now. */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * The socket's channel, so that a test can put a handler (a fault injector) in front of the decoder by name.
+     * Sending or closing through it bypasses the peer.
+     */
+    public Channel channel() {
+        return channel;
+    }
+
+    // ---- the tracker ----
+
     /** Looks a peer up by name; the tracker also introduces this peer to it. */
-    public CompletableFuture<PeerInfo> lookup(String name) {
-        return onLoop(() -> tracker.lookup(name));
+    public CompletableFuture<PeerInfo> lookup(String peerName) {
+        return onLoop(() -> requireTracker().lookup(peerName).exceptionallyCompose(
+                failure -> CompletableFuture.failedFuture(lookupProblem(peerName, failure))));
     }
 
     /** One page of the peers registered with the tracker, from {@code cursor} (0 for the first page). */
     public CompletableFuture<ListPage> who(int cursor) {
-        return onLoop(() -> tracker.list(cursor));
+        return onLoop(() -> requireTracker().list(cursor));
     }
 
-    /** Registers under {@code newName} from now on; the tracker refuses a name another key holds. */
+    /**
+     * Goes by {@code newName} from now on: the tracker moves the registration (it refuses a name another key
+     * holds), then every connected peer is told.
+     */
     public CompletableFuture<Void> rename(String newName) {
-        return onLoop(() -> tracker.rename(newName));
+        return onLoop(() -> {
+            chat.checkName(newName);
+            CompletableFuture<Void> moved = tracker != null ? tracker.rename(newName)
+                    : CompletableFuture.completedFuture(null);
+            return moved.thenRun(() -> {
+                chat.rename(newName);
+                name = newName;
+            });
+        });
+    }
+
+    // ---- peers ----
+
+    /** Opens a conversation with a peer named {@code target}, or with whoever answers at a {@code host:port}. */
+    public CompletableFuture<Void> connect(String target) {
+        if (target.indexOf(':') >= 0) {
+            InetSocketAddress address;
+            try {
+                address = HostPort.parse(target);
+            } catch (IllegalArgumentException e) {
+                return CompletableFuture.failedFuture(new ChatException(e.getMessage()));
+            }
+            return onLoop(() -> {
+                chat.connect(address);
+                return CompletableFuture.completedFuture(null);
+            });
+        }
+        return withConversation(target, key -> null);
+    }
+
+    /** Says goodbye to a connected peer. */
+    public CompletableFuture<Void> disconnect(String peerName) {
+        return onLoop(() -> {
+            chat.disconnect(known(peerName));
+            return CompletableFuture.completedFuture(null);
+        });
+    }
+
+    /**
+     * Sends a chat message, connecting first if needed. The future completes with the message's id once it is
+     * queued; a {@link PeerEvent.Delivered} or {@link PeerEvent.Failed} with that id follows.
+     */
+    public CompletableFuture<Long> send(String peerName, String text) {
+        return withConversation(peerName, key -> {
+            long id = chat.newMessageId();
+            chat.sendText(key, id, text);
+            return id;
+        });
+    }
+
+    /** Sends a message to every connected peer; the ids of the copies (none when nobody is connected). */
+    public CompletableFuture<List<Long>> broadcast(String text) {
+        return onLoop(() -> CompletableFuture.completedFuture(chat.broadcast(text)));
+    }
+
+    public CompletableFuture<Long> requestFriend(String peerName, String note) {
+        return withConversation(peerName, key -> chat.requestFriend(key, note));
+    }
+
+    public CompletableFuture<Long> acceptFriend(String peerName) {
+        return withConversation(peerName, chat::acceptFriend);
+    }
+
+    public CompletableFuture<Long> declineFriend(String peerName) {
+        return withConversation(peerName, chat::declineFriend);
+    }
+
+    public CompletableFuture<Long> removeFriend(String peerName) {
+        return withConversation(peerName, chat::removeFriend);
+    }
+
+    /** Blocks a known peer: the conversation ends, and nothing from its key is accepted. */
+    public CompletableFuture<Void> block(String peerName) {
+        return onLoop(() -> {
+            chat.block(known(peerName));
+            return CompletableFuture.completedFuture(null);
+        });
+    }
+
+    public CompletableFuture<Void> unblock(String peerName) {
+        return onLoop(() -> {
+            chat.unblock(known(peerName));
+            return CompletableFuture.completedFuture(null);
+        });
+    }
+
+    /** Every known peer: name, fingerprint, address, path, round trip, last seen, friend state, connected. */
+    public CompletableFuture<List<PeerView>> peers() {
+        return onLoop(() -> CompletableFuture.completedFuture(chat.peers()));
+    }
+
+    /** The conversation with a known peer, oldest first. */
+    public CompletableFuture<List<HistoryEntry>> history(String peerName) {
+        return onLoop(() -> CompletableFuture.completedFuture(chat.history(known(peerName))));
     }
 
     /** Datagrams that did not decode and were dropped. */
@@ -124,14 +276,25 @@ public final class PeerNode implements AutoCloseable {
         return malformed.sum();
     }
 
-    /** Gives the name up (waiting up to a second for the tracker), then closes the socket and the thread. */
+    /** Datagrams that decoded but were dropped, for {@code reason}. Read on the caller's thread: a snapshot. */
+    public long droppedDatagrams(ChatEngine.Drop reason) {
+        return chat.dropped(reason);
+    }
+
+    /**
+     * Says goodbye to every connected peer, gives the name up (waiting up to a second for the tracker), then
+     * closes the socket and the thread.
+     */
     @Override
     public void close() {
         if (group.isShuttingDown()) {
             return;
         }
         try {
-            onLoop(tracker::unregister).get(UNREGISTER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            onLoop(() -> {
+                chat.close();
+                return tracker != null ? tracker.unregister() : CompletableFuture.<Void>completedFuture(null);
+            }).get(UNREGISTER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
             // Not registered, or the tracker is away: the lease ends by itself.
         } catch (InterruptedException e) {
@@ -142,33 +305,125 @@ public final class PeerNode implements AutoCloseable {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
     }
 
+    // ---- internals ----
+
+    private void tick() {
+        if (tracker != null) {
+            tracker.tick();
+        }
+        chat.tick();
+    }
+
+    /**
+     * Runs {@code action} on the peer's key once a conversation with {@code peerName} is open or opening: at once
+     * when one is; else towards the address the peer was last seen at, and (with a tracker) the addresses a
+     * lookup finds.
+     */
+    private <T> CompletableFuture<T> withConversation(String peerName, Function<Octets, T> action) {
+        return onLoop(() -> {
+            Octets known = chat.resolve(peerName);
+            if (known != null && chat.hasConversation(known)) {
+                return CompletableFuture.completedFuture(action.apply(known));
+            }
+            InetSocketAddress last = known == null ? null : chat.lastAddress(known);
+            if (last != null) {
+                chat.connect(known, null, List.of(last));
+                if (tracker != null) {
+                    // More candidates, and an introduction that opens the other side's NAT; the last address may do.
+                    tracker.lookup(peerName).thenAccept(info -> {
+                        if (info.identityKey().equals(known)) {
+                            chat.connect(known, info.name(), candidates(info));
+                        }
+                    });
+                }
+                return CompletableFuture.completedFuture(action.apply(known));
+            }
+            if (tracker == null) {
+                throw new ChatException("no peer named " + peerName + " is known here; without a tracker, "
+                        + "connect to its address first");
+            }
+            return tracker.lookup(peerName).handle((info, failure) -> {
+                if (failure != null) {
+                    throw new CompletionException(lookupProblem(peerName, failure));
+                }
+                chat.connect(info.identityKey(), info.name(), candidates(info));
+                return action.apply(info.identityKey());
+            });
+        });
+    }
+
+    private Octets known(String peerName) {
+        Octets key = chat.resolve(peerName);
+        if (key == null) {
+            throw new ChatException("no peer named " + peerName + " is known here");
+        }
+        return key;
+    }
+
+    private TrackerSession requireTracker() {
+        if (tracker == null) {
+            throw new ChatException("no tracker is configured");
+        }
+        return tracker;
+    }
+
+    private static ChatException lookupProblem(String peerName, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof QueryFailedException query && query.code() == ErrorCode.NOT_FOUND) {
+            return new ChatException("no peer named " + peerName + " is registered with the tracker");
+        }
+        return new ChatException("could not look " + peerName + " up: " + cause.getMessage());
+    }
+
+    /** Where a peer the tracker knows may be reached: its NAT mapping first, then its own LAN addresses. */
+    private static List<InetSocketAddress> candidates(PeerInfo info) {
+        Set<InetSocketAddress> all = new LinkedHashSet<>();
+        all.add(info.observed());
+        all.addAll(info.privateAddresses());
+        return new ArrayList<>(all);
+    }
+
     private <T> CompletableFuture<T> onLoop(Supplier<CompletableFuture<T>> action) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        channel.eventLoop().execute(() -> action.get().whenComplete((value, failure) -> {
-            if (failure != null) {
-                result.completeExceptionally(failure);
-            } else {
-                result.complete(value);
+        channel.eventLoop().execute(() -> {
+            CompletableFuture<T> started;
+            try {
+                started = action.get();
+            } catch (RuntimeException e) {
+                started = CompletableFuture.failedFuture(e);
             }
-        }));
+            started.whenComplete((value, failure) -> {
+                if (failure != null) {
+                    result.completeExceptionally(failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure);
+                } else {
+                    result.complete(value);
+                }
+            });
+        });
         return result;
     }
 
-    private void sendToTracker(Message message) {
-        channel.writeAndFlush(new DefaultAddressedEnvelope<>(message, trackerAddress), channel.voidPromise());
+    private void send(InetSocketAddress to, Message message) {
+        channel.writeAndFlush(new DefaultAddressedEnvelope<>(message, to), channel.voidPromise());
     }
 
     private InetSocketAddress resolveTracker() {
         // A fresh InetSocketAddress resolves the name again: a tracker that moved is found at its new address.
-        return new InetSocketAddress(config.trackerHost(), config.trackerPort());
+        return config.hasTracker() ? new InetSocketAddress(config.trackerHost(), config.trackerPort()) : null;
     }
 
-    /** Routes datagrams: from the tracker's address to the tracker session; peer traffic comes with issue 3. */
+    /** Routes datagrams: peer-to-peer types to the chat, tracker types from the tracker's address to its session. */
     private final class Handler extends SimpleChannelInboundHandler<AddressedEnvelope<Message, InetSocketAddress>> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, AddressedEnvelope<Message, InetSocketAddress> in) {
-            if (in.sender().equals(trackerAddress)) {
-                tracker.onMessage(in.content());
+            Message message = in.content();
+            if (tracker != null && message.type().code() < MessageType.HELLO.code()
+                    && in.sender().equals(trackerAddress)) {
+                tracker.onMessage(message);
+            } else {
+                chat.onDatagram(in.sender(), message);
             }
         }
 
@@ -181,17 +436,22 @@ public final class PeerNode implements AutoCloseable {
     private final class TrackerEvents implements TrackerSession.Listener {
         @Override
         public void registered(InetSocketAddress observed) {
-            listener.registered(observed);
+            listener.onEvent(new PeerEvent.Registered(tracker.name(), observed));
         }
 
         @Override
         public void refused(ErrorCode code) {
-            listener.registrationRefused(code);
+            listener.onEvent(new PeerEvent.RegistrationRefused(tracker.name(), code));
         }
 
         @Override
         public void introduced(PeerInfo peer) {
-            listener.introduced(peer);
+            try {
+                chat.connect(peer.identityKey(), peer.name(), candidates(peer));
+            } catch (ChatException e) {
+                return; // blocked, or this peer itself: no conversation, and nothing to tell
+            }
+            listener.onEvent(new PeerEvent.Introduced(chat.describeRef(peer.identityKey()), peer.observed()));
         }
 
         @Override

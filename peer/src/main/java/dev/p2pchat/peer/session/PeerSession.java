@@ -37,6 +37,23 @@ public final class PeerSession {
 
     public enum State { CONNECTING, CONNECTED, CLOSED }
 
+    /**
+     * The conversation's clocks, in milliseconds: how often HELLO is repeated, how long connecting may take, how
+     * long a quiet path waits before a PING, how long silence means the peer is gone, and how long a message may
+     * stay unacknowledged before it fails.
+     */
+    public record Timers(long helloInterval, long connectTimeout, long pingIdle, long deadAfter, long giveUp) {
+        public static final Timers DEFAULT = new Timers(HELLO_INTERVAL_MILLIS, CONNECT_TIMEOUT_MILLIS,
+                PING_IDLE_MILLIS, DEAD_AFTER_MILLIS, GIVE_UP_MILLIS);
+
+        public Timers {
+            if (helloInterval < 1 || connectTimeout < helloInterval || pingIdle < 1 || deadAfter <= pingIdle
+                    || giveUp < 1) {
+                throw new IllegalArgumentException("timers out of order: " + this);
+            }
+        }
+    }
+
     /** Where datagrams go. */
     @FunctionalInterface
     public interface Output {
@@ -60,6 +77,7 @@ public final class PeerSession {
     public record Self(Identity identity, String name, Octets agreementKey, int capabilities) {}
 
     private final Self self;
+    private final Timers timers;
     private final long localSession;
     private final Hello hello;
     private final Octets expectedKey;
@@ -83,12 +101,13 @@ public final class PeerSession {
     /**
      * @param localSession the random id the remote peer must put in what it sends here
      * @param nonce the random challenge the remote peer's HELLO_ACK must sign
-     * @param expectedKey the identity key the remote peer must prove, or null to accept whoever answers (an
-     *     inbound conversation, or a connection to a bare address)
+     * @param expectedKey the identity key the remote peer must prove, or null to accept whoever answers (a
+     *     connection to a bare address)
      */
-    public PeerSession(Self self, long localSession, long nonce, Octets expectedKey,
+    public PeerSession(Self self, Timers timers, long localSession, long nonce, Octets expectedKey,
             List<InetSocketAddress> candidates, Output output, Events events, long now) {
         this.self = self;
+        this.timers = timers;
         this.localSession = localSession;
         Hello unsigned = new Hello(localSession, nonce, self.name(), self.identity().publicKey(), self.agreementKey(),
                 self.capabilities(), Octets.zeros(Wire.SIGNATURE_SIZE));
@@ -99,7 +118,7 @@ public final class PeerSession {
         this.events = events;
         this.connectStarted = now;
         this.lastHeard = now;
-        this.outbox = new Outbox(rtt, GIVE_UP_MILLIS, new Outbox.Outcome() {
+        this.outbox = new Outbox(rtt, timers.giveUp(), new Outbox.Outcome() {
             @Override
             public void delivered(long messageId) {
                 events.delivered(PeerSession.this, messageId);
@@ -114,6 +133,16 @@ public final class PeerSession {
 
     public long localSession() {
         return localSession;
+    }
+
+    /** The id the remote peer chose for its side of the conversation, 0 until it said. */
+    public long remoteSession() {
+        return remoteSession;
+    }
+
+    /** The challenge in this side's HELLO, which the remote peer's HELLO_ACK echoes. */
+    public long nonce() {
+        return hello.nonce();
     }
 
     public State state() {
@@ -153,11 +182,11 @@ public final class PeerSession {
 
     public void tick(long now) {
         if (state == State.CONNECTING) {
-            if (now - connectStarted >= CONNECT_TIMEOUT_MILLIS) {
-                close("no answer to HELLO within " + CONNECT_TIMEOUT_MILLIS / 1000 + " s", false);
+            if (now - connectStarted >= timers.connectTimeout()) {
+                close("no answer to HELLO within " + seconds(timers.connectTimeout()), false);
                 return;
             }
-            if (now - lastHelloSent >= HELLO_INTERVAL_MILLIS) {
+            if (now - lastHelloSent >= timers.helloInterval()) {
                 lastHelloSent = now;
                 candidates.forEach(candidate -> output.send(candidate, hello));
             }
@@ -166,11 +195,11 @@ public final class PeerSession {
         if (state != State.CONNECTED) {
             return;
         }
-        if (now - lastHeard >= DEAD_AFTER_MILLIS) {
-            close("unreachable: nothing heard for " + DEAD_AFTER_MILLIS / 1000 + " s", false);
+        if (now - lastHeard >= timers.deadAfter()) {
+            close("unreachable: nothing heard for " + seconds(timers.deadAfter()), false);
             return;
         }
-        if (now - lastHeard >= PING_IDLE_MILLIS && now - lastPingSent >= PING_IDLE_MILLIS / 2) {
+        if (now - lastHeard >= timers.pingIdle() && now - lastPingSent >= timers.pingIdle() / 2) {
             lastPingSent = now;
             output.send(address, new Ping(remoteSession, ++pingSequence));
         }
@@ -178,10 +207,12 @@ public final class PeerSession {
         flush(now);
     }
 
-    /** A HELLO from {@code from}: answers it, and if this side is still connecting, greets back from here. */
+    /**
+     * A HELLO from {@code from}, its signature already verified by the caller (who needed the key to route it):
+     * answers it, and if this side is still connecting, greets back from here.
+     */
     public void onHello(InetSocketAddress from, Hello message, long now) {
-        if (state == State.CLOSED || !accepts(message.identityKey()) || !Identity.verify(message.identityKey(),
-                message)) {
+        if (state == State.CLOSED || !accepts(message.identityKey())) {
             return;
         }
         if (remoteSession != 0 && remoteSession != message.session()) {
@@ -200,10 +231,12 @@ public final class PeerSession {
         }
     }
 
-    /** A HELLO_ACK: connected if it signs this side's nonce with the key this side expects. */
+    /**
+     * A HELLO_ACK, its signature already verified by the caller: connected if it echoes this side's nonce and
+     * comes from the key this side expects.
+     */
     public void onHelloAck(InetSocketAddress from, HelloAck message, long now) {
-        if (state != State.CONNECTING || message.nonce() != hello.nonce() || !accepts(message.identityKey())
-                || !Identity.verify(message.identityKey(), message)) {
+        if (state != State.CONNECTING || message.nonce() != hello.nonce() || !accepts(message.identityKey())) {
             return;
         }
         remoteSession = message.session();
@@ -259,6 +292,10 @@ public final class PeerSession {
 
     long retransmissions() {
         return outbox.retransmissions();
+    }
+
+    private static String seconds(long millis) {
+        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
     }
 
     private boolean accepts(Octets key) {

@@ -3,7 +3,10 @@ package dev.p2pchat.peer.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.p2pchat.peer.tracker.TrackerSession;
+import dev.p2pchat.peer.chat.ChatException;
+import dev.p2pchat.peer.chat.PeerEvent.Introduced;
+import dev.p2pchat.peer.chat.PeerEvent.Registered;
+import dev.p2pchat.peer.chat.PeerEvent.RegistrationRefused;
 import dev.p2pchat.protocol.ErrorCode;
 import dev.p2pchat.protocol.Message.ListPage;
 import dev.p2pchat.protocol.PeerInfo;
@@ -16,10 +19,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,51 +38,21 @@ class PeerNodeTrackerTest {
     private TrackerServer tracker;
     private InetSocketAddress trackerAddress;
 
-    /** Events one peer saw, in order. */
-    private static final class Events implements PeerListener {
-        final List<String> seen = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void registered(InetSocketAddress observed) {
-            seen.add("registered");
-        }
-
-        @Override
-        public void registrationRefused(ErrorCode code) {
-            seen.add("refused " + code);
-        }
-
-        @Override
-        public void introduced(PeerInfo peer) {
-            seen.add("introduced " + peer.name());
-        }
-
-        long count(String event) {
-            return seen.stream().filter(event::equals).count();
-        }
-    }
-
     private void startTracker(int port) throws Exception {
         tracker = new TrackerServer(TrackerConfig.builder().bindAddress("127.0.0.1").port(port)
                 .lease(Duration.ofSeconds(10)).keepalive(KEEPALIVE).build());
         trackerAddress = tracker.start();
     }
 
-    private PeerNode peer(String name, Events events) throws Exception {
-        PeerConfig config = PeerConfig.of(name, "127.0.0.1", trackerAddress.getPort(), dataRoot.resolve(name))
-                .withBind("127.0.0.1", 0)
-                .withTimers(Duration.ofMillis(20), Duration.ofMillis(100));
+    private PeerNode peer(String name, EventLog events) throws Exception {
+        PeerConfig config = PeerConfig.builder(name, dataRoot.resolve(name))
+                .tracker("127.0.0.1", trackerAddress.getPort())
+                .bind("127.0.0.1", 0)
+                .timers(Duration.ofMillis(20), Duration.ofMillis(100))
+                .build();
         PeerNode node = PeerNode.start(config, events);
         running.add(0, node);
         return node;
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-            Thread.sleep(10);
-        }
     }
 
     @AfterEach
@@ -97,16 +68,16 @@ class PeerNodeTrackerTest {
     @Test
     void shouldRegisterLookUpIntroduceListAndRename() throws Exception {
         startTracker(0);
-        Events aliceEvents = new Events();
-        Events bobEvents = new Events();
+        EventLog aliceEvents = new EventLog();
+        EventLog bobEvents = new EventLog();
         PeerNode alice = peer("alice", aliceEvents);
         PeerNode bob = peer("bob", bobEvents);
-        await("both registered", () -> aliceEvents.count("registered") == 1 && bobEvents.count("registered") == 1);
+        EventLog.until("both registered", () -> aliceEvents.count(Registered.class) == 1 && bobEvents.count(Registered.class) == 1);
 
         PeerInfo found = alice.lookup("bob").get(5, TimeUnit.SECONDS);
         assertThat(found.identityKey()).isEqualTo(bob.identityKey());
         assertThat(found.observed()).isEqualTo(bob.localAddress());
-        await("bob introduced to alice", () -> bobEvents.seen.contains("introduced alice"));
+        bobEvents.await(Introduced.class, event -> event.peer().name().equals("alice"));
 
         ListPage page = bob.who(0).get(5, TimeUnit.SECONDS);
         assertThat(page.entries()).extracting(ListPage.Entry::name).containsExactlyInAnyOrder("alice", "bob");
@@ -115,41 +86,41 @@ class PeerNodeTrackerTest {
         assertThat(bob.lookup("alicia").get(5, TimeUnit.SECONDS).identityKey()).isEqualTo(alice.identityKey());
         assertThatThrownBy(() -> bob.lookup("alice").get(5, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
-                .hasCauseInstanceOf(TrackerSession.QueryFailedException.class)
-                .hasMessageContaining("NOT_FOUND");
+                .hasCauseInstanceOf(ChatException.class)
+                .hasMessageContaining("no peer named alice is registered");
     }
 
     @Test
     void shouldUnregisterOnCloseSoOthersStopFindingIt() throws Exception {
         startTracker(0);
-        Events events = new Events();
+        EventLog events = new EventLog();
         PeerNode alice = peer("alice", events);
-        PeerNode bob = peer("bob", new Events());
-        await("alice registered", () -> events.count("registered") == 1);
-        await("bob registered", () -> tracker.metrics().registered() == 2);
+        PeerNode bob = peer("bob", new EventLog());
+        EventLog.until("alice registered", () -> events.count(Registered.class) == 1);
+        EventLog.until("bob registered", () -> tracker.metrics().registered() == 2);
 
         alice.close();
 
-        await("alice gone", () -> tracker.metrics().registered() == 1);
-        assertThatThrownBy(() -> bob.lookup("alice").get(5, TimeUnit.SECONDS)).hasMessageContaining("NOT_FOUND");
+        EventLog.until("alice gone", () -> tracker.metrics().registered() == 1);
+        assertThatThrownBy(() -> bob.lookup("alice").get(5, TimeUnit.SECONDS)).hasMessageContaining("no peer named alice is registered");
     }
 
     @Test
     void shouldRegisterAgainWithinTwoKeepaliveIntervalsAfterTheTrackerRestarts() throws Exception {
         startTracker(0);
         int port = trackerAddress.getPort();
-        Events aliceEvents = new Events();
-        Events bobEvents = new Events();
+        EventLog aliceEvents = new EventLog();
+        EventLog bobEvents = new EventLog();
         peer("alice", aliceEvents);
         peer("bob", bobEvents);
-        await("both registered", () -> tracker.metrics().registered() == 2);
+        EventLog.until("both registered", () -> tracker.metrics().registered() == 2);
 
         tracker.close();
         startTracker(port); // a new tracker with empty state and a new cookie secret
         long restarted = System.nanoTime();
 
-        await("both registered again",
-                () -> aliceEvents.count("registered") == 2 && bobEvents.count("registered") == 2);
+        EventLog.until("both registered again",
+                () -> aliceEvents.count(Registered.class) == 2 && bobEvents.count(Registered.class) == 2);
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted);
         assertThat(millis).as("milliseconds to re-register").isLessThan(2 * KEEPALIVE.toMillis());
         assertThat(tracker.metrics().registered()).isEqualTo(2);
@@ -158,9 +129,9 @@ class PeerNodeTrackerTest {
     @Test
     void shouldDropAndCountGarbageWithoutLosingItsRegistration() throws Exception {
         startTracker(0);
-        Events events = new Events();
+        EventLog events = new EventLog();
         PeerNode alice = peer("alice", events);
-        await("alice registered", () -> events.count("registered") == 1);
+        EventLog.until("alice registered", () -> events.count(Registered.class) == 1);
 
         try (DatagramSocket attacker = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             for (byte[] garbage : List.of(new byte[0], new byte[] {0x50, 0x32, 1}, new byte[] {1, 2, 3, 4, 5},
@@ -169,22 +140,22 @@ class PeerNodeTrackerTest {
             }
         }
 
-        await("four drops counted", () -> alice.malformedDatagrams() == 4);
+        EventLog.until("four drops counted", () -> alice.malformedDatagrams() == 4);
         assertThat(alice.lookup("alice").get(5, TimeUnit.SECONDS).identityKey()).isEqualTo(alice.identityKey());
     }
 
     @Test
     void shouldReportANameHeldByAnotherKeyAsRefused() throws Exception {
         startTracker(0);
-        Events first = new Events();
+        EventLog first = new EventLog();
         peer("alice", first);
-        await("alice registered", () -> first.count("registered") == 1);
+        EventLog.until("alice registered", () -> first.count(Registered.class) == 1);
 
-        Events second = new Events();
-        PeerConfig impostor = PeerConfig.of("alice", "127.0.0.1", trackerAddress.getPort(),
-                dataRoot.resolve("another-alice")).withBind("127.0.0.1", 0);
+        EventLog second = new EventLog();
+        PeerConfig impostor = PeerConfig.builder("alice", dataRoot.resolve("another-alice"))
+                .tracker("127.0.0.1", trackerAddress.getPort()).bind("127.0.0.1", 0).build();
         running.add(0, PeerNode.start(impostor, second));
 
-        await("refused", () -> second.seen.contains("refused NAME_TAKEN"));
+        second.await(RegistrationRefused.class, event -> event.code() == ErrorCode.NAME_TAKEN);
     }
 }

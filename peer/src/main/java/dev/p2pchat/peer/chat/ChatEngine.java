@@ -1,0 +1,653 @@
+package dev.p2pchat.peer.chat;
+
+import dev.p2pchat.peer.session.PeerSession;
+import dev.p2pchat.protocol.ContentKind;
+import dev.p2pchat.protocol.Identity;
+import dev.p2pchat.protocol.Message;
+import dev.p2pchat.protocol.Message.Hello;
+import dev.p2pchat.protocol.Message.HelloAck;
+import dev.p2pchat.protocol.Message.PeerMessage;
+import dev.p2pchat.protocol.Names;
+import dev.p2pchat.protocol.Octets;
+import dev.p2pchat.protocol.Wire;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+
+/**
+ * The chat between this peer and every other, as pure logic on one thread: the table of conversations (one
+ * {@link PeerSession} per remote peer, found by the session id in each datagram, by the key in a HELLO, or by the
+ * nonce a HELLO_ACK echoes), the contacts with their friend states, names, held messages and history, and the
+ * chat features on top. Told the time and what arrived, it says what to send and what happened.
+ *
+ * <p>Signatures of HELLO and HELLO_ACK are checked here, once, before anything is created for them; the table
+ * holds at most {@link #MAX_SESSIONS} conversations, so a flood of HELLOs costs a bounded amount of memory.
+ */
+public final class ChatEngine {
+    static final int MAX_SESSIONS = 1024;
+    /** The id of a message the user did not write (a rename notice, an automatic answer): nothing is reported. */
+    private static final long NO_RECEIPT = 0;
+
+    /** Datagrams the engine dropped, by why. */
+    public enum Drop { UNKNOWN_SESSION, BAD_SIGNATURE, BLOCKED, TOO_MANY_SESSIONS, NOT_FOR_PEERS }
+
+    private final Clock clock;
+    private final RandomGenerator random;
+    private final PeerSession.Timers timers;
+    private final Identity identity;
+    private final boolean friendsOnly;
+    private final Contacts contacts;
+    private final PeerSession.Output output;
+    private final Consumer<PeerEvent> events;
+    private final Map<Long, Link> byLocalSession = new HashMap<>();
+    /** Conversations still connecting, by the nonce their HELLO carries. */
+    private final Map<Long, Link> byNonce = new HashMap<>();
+    private final Map<Octets, Link> byKey = new HashMap<>();
+    /** Conversations opened to a bare address, until the peer there proves who it is. */
+    private final Map<InetSocketAddress, Link> byPendingAddress = new HashMap<>();
+    private final long[] drops = new long[Drop.values().length];
+    private PeerSession.Self self;
+    private long nextMessageId = 1;
+
+    public ChatEngine(Clock clock, RandomGenerator random, PeerSession.Timers timers, PeerSession.Self self,
+            boolean friendsOnly, Contacts contacts, PeerSession.Output output, Consumer<PeerEvent> events) {
+        this.clock = clock;
+        this.random = random;
+        this.timers = timers;
+        this.self = self;
+        this.identity = self.identity();
+        this.friendsOnly = friendsOnly;
+        this.contacts = contacts;
+        this.output = output;
+        this.events = events;
+        contacts.keepWhile(contact -> byKey.containsKey(contact.key));
+    }
+
+    public String name() {
+        return self.name();
+    }
+
+    /** How many datagrams were dropped for {@code reason}. */
+    public long dropped(Drop reason) {
+        return drops[reason.ordinal()];
+    }
+
+    // ---- datagrams and time ----
+
+    /** A datagram from {@code from} that is not the tracker's. */
+    public void onDatagram(InetSocketAddress from, Message message) {
+        long now = clock.millis();
+        if (message instanceof Hello hello) {
+            onHello(from, hello, now);
+        } else if (message instanceof HelloAck ack) {
+            onHelloAck(from, ack, now);
+        } else if (message instanceof PeerMessage peerMessage) {
+            Link link = byLocalSession.get(peerMessage.session());
+            if (link == null) {
+                drop(Drop.UNKNOWN_SESSION);
+                return;
+            }
+            link.seen(now);
+            link.session.onPeerMessage(from, peerMessage, now);
+        } else {
+            drop(Drop.NOT_FOR_PEERS);
+        }
+    }
+
+    public void tick() {
+        long now = clock.millis();
+        for (Link link : List.copyOf(byLocalSession.values())) {
+            link.session.tick(now);
+        }
+    }
+
+    // ---- connecting ----
+
+    /**
+     * Opens a conversation with the peer holding {@code key}, trying every candidate address at once (an
+     * existing conversation is kept). Messages may be sent at once; they wait until it connects.
+     *
+     * @param name the name the peer goes by, as the tracker vouches for it; null when this side only knows the key
+     */
+    public void connect(Octets key, String name, List<InetSocketAddress> candidates) {
+        if (key.equals(identity.publicKey())) {
+            throw new ChatException("that is this peer's own key");
+        }
+        Contact contact = contacts.learn(key, name);
+        rename(contact, name);
+        if (contact.friend == FriendState.BLOCKED) {
+            throw new ChatException(contact.ref() + " is blocked; unblock it first");
+        }
+        Link existing = byKey.get(key);
+        if (existing != null) {
+            return;
+        }
+        open(key, contact.name, candidates);
+    }
+
+    /** Opens a conversation with whoever answers at {@code address} (no tracker needed). */
+    public void connect(InetSocketAddress address) {
+        if (byPendingAddress.containsKey(address)) {
+            return;
+        }
+        for (Link link : byKey.values()) {
+            if (address.equals(link.session.address())) {
+                return;
+            }
+        }
+        Link link = open(null, HostPort.format(address), List.of(address));
+        byPendingAddress.put(address, link);
+    }
+
+    /** Whether a conversation with {@code key} is open or opening. */
+    public boolean hasConversation(Octets key) {
+        return byKey.containsKey(key);
+    }
+
+    /** Says goodbye to the peer and ends the conversation. */
+    public void disconnect(Octets key) {
+        Link link = byKey.get(key);
+        if (link == null) {
+            throw new ChatException(describe(key) + " is not connected");
+        }
+        link.session.close("disconnected here", true);
+    }
+
+    // ---- messages ----
+
+    /**
+     * The one peer called {@code name}: connected ones first, then any known one. Null when none is known.
+     *
+     * @throws ChatException when several peers with different keys go by that name
+     */
+    public Octets resolve(String name) {
+        List<Contact> named = contacts.named(name);
+        if (named.size() > 1) {
+            List<Contact> connected = named.stream().filter(c -> byKey.containsKey(c.key)).toList();
+            if (connected.size() == 1) {
+                return connected.get(0).key;
+            }
+            throw new ChatException("several peers are called " + name + ": "
+                    + named.stream().map(c -> c.fingerprint).toList());
+        }
+        return named.isEmpty() ? null : named.get(0).key;
+    }
+
+    /** Where the peer was last reached, to connect back without asking the tracker; null if never. */
+    public InetSocketAddress lastAddress(Octets key) {
+        Contact contact = contacts.get(key);
+        return contact == null ? null : contact.address;
+    }
+
+    /** A fresh message id, for a message that may still need a lookup before it can be queued. */
+    public long newMessageId() {
+        return nextMessageId++;
+    }
+
+    /** Reports that message {@code id} to {@code target} could not even be queued. */
+    public void failUnsent(String target, long id, String reason) {
+        events.accept(new PeerEvent.Failed(target, id, reason));
+    }
+
+    /** Queues a chat message to a peer with an open or opening conversation. */
+    public void sendText(Octets key, long id, String text) {
+        Link link = requireConversation(key);
+        byte[] content = text.getBytes(StandardCharsets.UTF_8);
+        link.send(ContentKind.TEXT, content, id);
+        contacts.get(key).remember(new HistoryEntry(clock.instant(), true, id, text, false, HistoryEntry.State.SENT));
+    }
+
+    /** Sends {@code text} to every connected peer; returns the message ids (none when nobody is connected). */
+    public List<Long> broadcast(String text) {
+        byte[] content = text.getBytes(StandardCharsets.UTF_8);
+        checkSize(content);
+        List<Long> ids = new ArrayList<>();
+        Instant now = clock.instant();
+        for (Link link : List.copyOf(byKey.values())) {
+            if (link.session.state() == PeerSession.State.CONNECTED) {
+                long id = newMessageId();
+                link.send(ContentKind.BROADCAST, content, id);
+                ids.add(id);
+                contacts.get(link.key()).remember(new HistoryEntry(now, true, id, text, true,
+                        HistoryEntry.State.SENT));
+            }
+        }
+        return ids;
+    }
+
+    /** Refuses a name that breaks the naming rule, before anyone is asked to take it. */
+    public void checkName(String newName) {
+        String problem = Names.problem(newName);
+        if (problem != null) {
+            throw new ChatException("name '" + newName + "': " + problem);
+        }
+    }
+
+    /** From now on this peer goes by {@code newName}; every connected peer is told. */
+    public void rename(String newName) {
+        checkName(newName);
+        self = new PeerSession.Self(identity, newName, self.agreementKey(), self.capabilities());
+        byte[] content = newName.getBytes(StandardCharsets.US_ASCII);
+        for (Link link : List.copyOf(byKey.values())) {
+            if (link.session.state() == PeerSession.State.CONNECTED) {
+                link.send(ContentKind.NAME_CHANGED, content, NO_RECEIPT);
+            }
+        }
+    }
+
+    // ---- friends ----
+
+    /** Asks the peer to become friends (or accepts, if it asked first); returns the message id. */
+    public long requestFriend(Octets key, String note) {
+        Contact contact = known(key);
+        switch (contact.friend) {
+            case FRIEND -> throw new ChatException(contact.ref() + " is already a friend");
+            case BLOCKED -> throw new ChatException(contact.ref() + " is blocked; unblock it first");
+            case REQUEST_RECEIVED -> {
+                return acceptFriend(key);
+            }
+            default -> {
+                Link link = requireConversation(key);
+                setFriend(contact, FriendState.REQUEST_SENT);
+                return link.send(ContentKind.FRIEND_REQUEST, note.getBytes(StandardCharsets.UTF_8), newMessageId());
+            }
+        }
+    }
+
+    /** Accepts the peer's friend request; messages it sent while a stranger are shown now. */
+    public long acceptFriend(Octets key) {
+        Contact contact = known(key);
+        if (contact.friend != FriendState.REQUEST_RECEIVED) {
+            throw new ChatException(contact.ref() + " has not asked to be friends");
+        }
+        Link link = requireConversation(key);
+        setFriend(contact, FriendState.FRIEND);
+        long id = link.send(ContentKind.FRIEND_ACCEPT, new byte[0], newMessageId());
+        releaseHeld(contact);
+        return id;
+    }
+
+    /** Declines the peer's friend request; messages it sent while a stranger are dropped. */
+    public long declineFriend(Octets key) {
+        Contact contact = known(key);
+        if (contact.friend != FriendState.REQUEST_RECEIVED) {
+            throw new ChatException(contact.ref() + " has not asked to be friends");
+        }
+        Link link = requireConversation(key);
+        setFriend(contact, FriendState.NONE);
+        contact.held.clear();
+        return link.send(ContentKind.FRIEND_DECLINE, new byte[0], newMessageId());
+    }
+
+    /** Ends a friendship; the peer is told. */
+    public long removeFriend(Octets key) {
+        Contact contact = known(key);
+        if (contact.friend != FriendState.FRIEND) {
+            throw new ChatException(contact.ref() + " is not a friend");
+        }
+        Link link = requireConversation(key);
+        setFriend(contact, FriendState.NONE);
+        return link.send(ContentKind.FRIEND_REMOVE, new byte[0], newMessageId());
+    }
+
+    /** Blocks the peer: its conversation ends and nothing from it is accepted until it is unblocked. */
+    public void block(Octets key) {
+        Contact contact = known(key);
+        setFriend(contact, FriendState.BLOCKED);
+        contact.held.clear();
+        Link link = byKey.get(key);
+        if (link != null) {
+            link.session.close("blocked", true);
+        }
+    }
+
+    public void unblock(Octets key) {
+        Contact contact = known(key);
+        if (contact.friend != FriendState.BLOCKED) {
+            throw new ChatException(contact.ref() + " is not blocked");
+        }
+        setFriend(contact, FriendState.NONE);
+    }
+
+    // ---- views ----
+
+    /** Every known peer, by name. */
+    public List<PeerView> peers() {
+        List<PeerView> views = new ArrayList<>();
+        for (Contact contact : contacts.all()) {
+            Link link = byKey.get(contact.key);
+            boolean connected = link != null && link.session.state() == PeerSession.State.CONNECTED;
+            views.add(new PeerView(contact.ref(), connected ? link.session.address() : contact.address,
+                    connected ? "direct" : "none", connected ? link.session.rttMillis() : -1, contact.lastSeen,
+                    contact.friend, connected));
+        }
+        views.sort(Comparator.comparing((PeerView view) -> view.peer().name())
+                .thenComparing(view -> view.peer().fingerprint()));
+        return views;
+    }
+
+    /** The conversation with the peer, oldest first (the newest {@value Contact#HISTORY_LIMIT} messages). */
+    public List<HistoryEntry> history(Octets key) {
+        return List.copyOf(known(key).history);
+    }
+
+    public PeerRef describeRef(Octets key) {
+        return known(key).ref();
+    }
+
+    /** Says goodbye to every peer; queued messages fail. */
+    public void close() {
+        for (Link link : List.copyOf(byLocalSession.values())) {
+            link.session.close("this peer is shutting down", true);
+        }
+    }
+
+    // ---- internals ----
+
+    private void onHello(InetSocketAddress from, Hello hello, long now) {
+        Octets key = hello.identityKey();
+        Contact contact = contacts.get(key);
+        if (key.equals(identity.publicKey()) || (contact != null && contact.friend == FriendState.BLOCKED)) {
+            drop(Drop.BLOCKED);
+            return;
+        }
+        if (!Identity.verify(key, hello)) {
+            drop(Drop.BAD_SIGNATURE);
+            return;
+        }
+        Link link = byKey.get(key);
+        if (link != null && link.session.state() == PeerSession.State.CONNECTED
+                && link.session.remoteSession() != hello.session()) {
+            // A new session id from a connected peer: it restarted, so its side of the old conversation is gone.
+            link.session.close("the peer restarted", false);
+            link = null;
+        }
+        if (link == null) {
+            link = byPendingAddress.get(from);
+        }
+        if (link == null) {
+            if (byLocalSession.size() >= MAX_SESSIONS) {
+                drop(Drop.TOO_MANY_SESSIONS);
+                return;
+            }
+            link = open(key, null, List.of()); // nobody here asked for it, so nobody is told if it fails
+        }
+        link.seen(now);
+        link.session.onHello(from, hello, now);
+    }
+
+    private void onHelloAck(InetSocketAddress from, HelloAck ack, long now) {
+        Link link = byNonce.get(ack.nonce());
+        if (link == null) {
+            drop(Drop.UNKNOWN_SESSION);
+            return;
+        }
+        Contact contact = contacts.get(ack.identityKey());
+        if (contact != null && contact.friend == FriendState.BLOCKED) {
+            drop(Drop.BLOCKED);
+            return;
+        }
+        if (!Identity.verify(ack.identityKey(), ack)) {
+            drop(Drop.BAD_SIGNATURE);
+            return;
+        }
+        link.session.onHelloAck(from, ack, now);
+    }
+
+    private Link open(Octets expectedKey, String target, List<InetSocketAddress> candidates) {
+        long localSession;
+        do {
+            localSession = random.nextLong();
+        } while (localSession == 0 || byLocalSession.containsKey(localSession));
+        long nonce;
+        do {
+            nonce = random.nextLong();
+        } while (byNonce.containsKey(nonce));
+        Link link = new Link(target);
+        link.session = new PeerSession(self, timers, localSession, nonce, expectedKey, candidates, output, link,
+                clock.millis());
+        byLocalSession.put(localSession, link);
+        byNonce.put(nonce, link);
+        if (expectedKey != null) {
+            byKey.put(expectedKey, link);
+        }
+        return link;
+    }
+
+    private Link requireConversation(Octets key) {
+        Link link = byKey.get(key);
+        if (link == null) {
+            throw new ChatException(describe(key) + " is not connected");
+        }
+        return link;
+    }
+
+    private Contact known(Octets key) {
+        Contact contact = contacts.get(key);
+        if (contact == null) {
+            throw new ChatException("no known peer has key " + PeerRef.fingerprint(key));
+        }
+        return contact;
+    }
+
+    private String describe(Octets key) {
+        Contact contact = contacts.get(key);
+        return contact == null ? PeerRef.fingerprint(key) : contact.ref().toString();
+    }
+
+    private void setFriend(Contact contact, FriendState state) {
+        boolean wasDurable = contact.durable();
+        contact.friend = state;
+        if (wasDurable || contact.durable()) {
+            contacts.save();
+        }
+    }
+
+    /** Records that the peer now goes by {@code newName} (null: no news), and tells the user. */
+    private void rename(Contact contact, String newName) {
+        if (newName == null || newName.equals(contact.name)) {
+            return;
+        }
+        String oldName = contact.name;
+        contact.name = newName;
+        if (contact.durable()) {
+            contacts.save();
+        }
+        events.accept(new PeerEvent.Renamed(contact.ref(), oldName));
+    }
+
+    private void releaseHeld(Contact contact) {
+        for (PeerEvent.MessageHeld held : contact.held) {
+            contact.remember(new HistoryEntry(clock.instant(), false, 0, held.text(), held.broadcast(),
+                    HistoryEntry.State.RECEIVED));
+            events.accept(new PeerEvent.MessageReceived(contact.ref(), held.text(), held.broadcast()));
+        }
+        contact.held.clear();
+    }
+
+    private void drop(Drop reason) {
+        drops[reason.ordinal()]++;
+    }
+
+    static void checkSize(byte[] content) {
+        if (content.length > Wire.MAX_MESSAGE_SIZE) {
+            throw new ChatException("the message is " + content.length + " bytes; the limit is "
+                    + Wire.MAX_MESSAGE_SIZE);
+        }
+    }
+
+    /** One conversation's entry in the table, and the receiver of what its session reports. */
+    private final class Link implements PeerSession.Events {
+        /** What the user asked to connect to, or null for a conversation the other side opened. */
+        final String target;
+        PeerSession session;
+        /** The session's own message numbers to this peer's message ids, for messages not yet settled. */
+        final Map<Long, Long> messageIds = new HashMap<>();
+        boolean connected;
+
+        Link(String target) {
+            this.target = target;
+        }
+
+        Octets key() {
+            return session.remoteKey();
+        }
+
+        /** Queues a message; its delivery or failure is reported under {@code id} unless that is NO_RECEIPT. */
+        long send(ContentKind kind, byte[] content, long id) {
+            checkSize(content);
+            long sequence = session.send(kind, content, clock.millis());
+            if (sequence < 0) {
+                throw new ChatException("the queue to " + describe(key()) + " is full; try again later");
+            }
+            if (id != NO_RECEIPT) {
+                messageIds.put(sequence, id);
+            }
+            return id;
+        }
+
+        void seen(long now) {
+            Octets key = session.remoteKey();
+            Contact contact = key == null ? null : contacts.get(key);
+            if (contact != null) {
+                contact.lastSeen = Instant.ofEpochMilli(now);
+            }
+        }
+
+        @Override
+        public void connected(PeerSession connectedSession) {
+            Octets key = session.remoteKey();
+            byNonce.remove(session.nonce());
+            byPendingAddress.values().remove(this);
+            Contact contact = contacts.learn(key, session.remoteName());
+            if (contact.friend == FriendState.BLOCKED) {
+                session.close("blocked", false);
+                return;
+            }
+            Link other = byKey.get(key);
+            if (other != null && other != this) {
+                other.session.close("replaced by a newer conversation", false);
+            }
+            byKey.put(key, this);
+            connected = true;
+            contact.address = session.address();
+            contact.lastSeen = clock.instant();
+            events.accept(new PeerEvent.Connected(contact.ref(), session.address()));
+        }
+
+        @Override
+        public void received(PeerSession from, long messageId, ContentKind kind, byte[] content) {
+            Contact contact = contacts.learn(key(), session.remoteName());
+            if (contact.friend == FriendState.BLOCKED) {
+                return;
+            }
+            switch (kind) {
+                case TEXT, BROADCAST -> receiveText(contact, new String(content, StandardCharsets.UTF_8),
+                        kind == ContentKind.BROADCAST);
+                case NAME_CHANGED -> {
+                    String newName = new String(content, StandardCharsets.US_ASCII);
+                    if (Names.problem(newName) == null) {
+                        rename(contact, newName);
+                    }
+                }
+                case FRIEND_REQUEST -> onFriendRequest(contact, new String(content, StandardCharsets.UTF_8));
+                case FRIEND_ACCEPT -> {
+                    if (contact.friend == FriendState.REQUEST_SENT) {
+                        setFriend(contact, FriendState.FRIEND);
+                        releaseHeld(contact);
+                        events.accept(new PeerEvent.FriendAccepted(contact.ref()));
+                    }
+                }
+                case FRIEND_DECLINE -> {
+                    if (contact.friend == FriendState.REQUEST_SENT) {
+                        setFriend(contact, FriendState.NONE);
+                        events.accept(new PeerEvent.FriendDeclined(contact.ref()));
+                    }
+                }
+                case FRIEND_REMOVE -> {
+                    if (contact.friend == FriendState.FRIEND) {
+                        setFriend(contact, FriendState.NONE);
+                        events.accept(new PeerEvent.FriendRemoved(contact.ref()));
+                    }
+                }
+            }
+        }
+
+        private void receiveText(Contact contact, String text, boolean broadcast) {
+            if (friendsOnly && contact.friend != FriendState.FRIEND) {
+                PeerEvent.MessageHeld held = new PeerEvent.MessageHeld(contact.ref(), text, broadcast);
+                contact.hold(held);
+                events.accept(held);
+                return;
+            }
+            contact.remember(new HistoryEntry(clock.instant(), false, 0, text, broadcast,
+                    HistoryEntry.State.RECEIVED));
+            events.accept(new PeerEvent.MessageReceived(contact.ref(), text, broadcast));
+        }
+
+        private void onFriendRequest(Contact contact, String note) {
+            switch (contact.friend) {
+                case FRIEND -> send(ContentKind.FRIEND_ACCEPT, new byte[0], NO_RECEIPT); // it forgot us
+                case REQUEST_SENT -> { // both asked: that is a yes from each side
+                    setFriend(contact, FriendState.FRIEND);
+                    send(ContentKind.FRIEND_ACCEPT, new byte[0], NO_RECEIPT);
+                    releaseHeld(contact);
+                    events.accept(new PeerEvent.FriendAccepted(contact.ref()));
+                }
+                default -> {
+                    setFriend(contact, FriendState.REQUEST_RECEIVED);
+                    events.accept(new PeerEvent.FriendRequested(contact.ref(), note));
+                }
+            }
+        }
+
+        @Override
+        public void delivered(PeerSession from, long sequence) {
+            Long id = messageIds.remove(sequence);
+            Contact contact = contacts.get(key());
+            if (id == null || contact == null) {
+                return;
+            }
+            contact.settle(id, HistoryEntry.State.DELIVERED);
+            events.accept(new PeerEvent.Delivered(contact.ref(), id));
+        }
+
+        @Override
+        public void failed(PeerSession from, long sequence, String reason) {
+            Long id = messageIds.remove(sequence);
+            if (id == null) {
+                return;
+            }
+            Octets key = key();
+            Contact contact = key == null ? null : contacts.get(key);
+            if (contact != null) {
+                contact.settle(id, HistoryEntry.State.FAILED);
+            }
+            events.accept(new PeerEvent.Failed(key != null ? describe(key) : target, id, reason));
+        }
+
+        @Override
+        public void closed(PeerSession closedSession, String reason) {
+            byLocalSession.remove(session.localSession());
+            byNonce.remove(session.nonce());
+            byPendingAddress.values().remove(this);
+            Octets key = session.remoteKey();
+            if (key != null && byKey.get(key) == this) {
+                byKey.remove(key);
+            }
+            if (connected) {
+                events.accept(new PeerEvent.Disconnected(contacts.learn(key, session.remoteName()).ref(), reason));
+            } else if (target != null) {
+                events.accept(new PeerEvent.ConnectFailed(target, reason));
+            }
+        }
+    }
+}
