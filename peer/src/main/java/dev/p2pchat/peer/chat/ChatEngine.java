@@ -113,7 +113,7 @@ public final class ChatEngine {
 
     /**
      * Opens a conversation with the peer holding {@code key}, trying every candidate address at once (an
-     * existing conversation is kept). Messages may be sent at once; they wait until it connects.
+     * existing conversation is kept, and tries the new candidates too while it is still connecting). Messages may be sent at once; they wait until it connects.
      *
      * @param name the name the peer goes by, as the tracker vouches for it; null when this side only knows the key
      */
@@ -128,6 +128,7 @@ public final class ChatEngine {
         }
         Link existing = byKey.get(key);
         if (existing != null) {
+            existing.session.addCandidates(candidates);
             return;
         }
         open(key, contact.name, candidates);

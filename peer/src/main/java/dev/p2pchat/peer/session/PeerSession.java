@@ -34,6 +34,8 @@ public final class PeerSession {
     static final long DEAD_AFTER_MILLIS = 15_000;
     static final long GIVE_UP_MILLIS = 30_000;
     static final long REASSEMBLY_TIMEOUT_MILLIS = 60_000;
+    /** Addresses HELLO is repeated to: a NAT mapping, a few LAN addresses, and where HELLOs came from. */
+    static final int MAX_CANDIDATES = 8;
 
     public enum State { CONNECTING, CONNECTED, CLOSED }
 
@@ -168,6 +170,19 @@ public final class PeerSession {
         return rtt.smoothedMillis();
     }
 
+    /** Adds addresses to try while connecting (a lookup found more); HELLO goes to the new ones at once. */
+    public void addCandidates(List<InetSocketAddress> more) {
+        if (state != State.CONNECTING) {
+            return;
+        }
+        for (InetSocketAddress candidate : more) {
+            if (!candidates.contains(candidate) && candidates.size() < MAX_CANDIDATES) {
+                candidates.add(candidate);
+                output.send(candidate, hello);
+            }
+        }
+    }
+
     /** Queues a message; returns its id, or -1 when it was not taken (closed, queue full, too large). */
     public long send(ContentKind kind, byte[] content, long now) {
         if (state == State.CLOSED) {
@@ -224,7 +239,7 @@ public final class PeerSession {
         HelloAck unsigned = new HelloAck(localSession, message.nonce(), self.name(), self.identity().publicKey(),
                 self.agreementKey(), self.capabilities(), Octets.zeros(Wire.SIGNATURE_SIZE));
         output.send(from, unsigned.withSignature(self.identity().signatureFor(unsigned)));
-        if (state == State.CONNECTING && !candidates.contains(from)) {
+        if (state == State.CONNECTING && !candidates.contains(from) && candidates.size() < MAX_CANDIDATES) {
             candidates.add(from);
             lastHelloSent = now;
             output.send(from, hello);
