@@ -1,0 +1,159 @@
+package dev.p2pchat.peer.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.p2pchat.peer.session.PeerSession;
+import dev.p2pchat.protocol.ContentKind;
+import dev.p2pchat.protocol.Identity;
+import dev.p2pchat.protocol.Message;
+import dev.p2pchat.protocol.Message.Data;
+import dev.p2pchat.protocol.Message.Hello;
+import dev.p2pchat.protocol.Message.HelloAck;
+import dev.p2pchat.protocol.Octets;
+import dev.p2pchat.protocol.Wire;
+import dev.p2pchat.testsupport.MutableClock;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The conversation table on its own: two engines wired through an in-memory network, and hostile datagrams. */
+class ChatEngineTest {
+    private static final InetSocketAddress ALICE_AT = new InetSocketAddress("127.0.0.1", 1001);
+    private static final InetSocketAddress BOB_AT = new InetSocketAddress("127.0.0.1", 1002);
+
+    private record Datagram(InetSocketAddress from, InetSocketAddress to, Message message) {}
+
+    private final MutableClock clock = new MutableClock();
+    private final SplittableRandom random = new SplittableRandom(7);
+    private final Deque<Datagram> network = new ArrayDeque<>();
+    private final List<PeerEvent> aliceEvents = new ArrayList<>();
+    private final List<PeerEvent> bobEvents = new ArrayList<>();
+    private final Identity aliceId = identity(1);
+    private final Identity bobId = identity(2);
+    private final ChatEngine alice = engine(aliceId, "alice", ALICE_AT, aliceEvents);
+    private final ChatEngine bob = engine(bobId, "bob", BOB_AT, bobEvents);
+
+    private static Identity identity(int seed) {
+        byte[] key = new byte[Identity.PRIVATE_KEY_SIZE];
+        new SplittableRandom(seed).nextBytes(key);
+        return Identity.fromPrivateKey(key);
+    }
+
+    private ChatEngine engine(Identity identity, String name, InetSocketAddress at, List<PeerEvent> events) {
+        return new ChatEngine(clock, random, PeerSession.Timers.DEFAULT,
+                new PeerSession.Self(identity, name, Octets.zeros(Wire.KEY_SIZE), 0), false, Contacts.inMemory(),
+                (to, message) -> network.add(new Datagram(at, to, message)), events::add);
+    }
+
+    /** Delivers everything in flight (and what it causes), ticking both engines every 100 ms of fake time. */
+    private void run(Duration duration) {
+        long end = clock.millis() + duration.toMillis();
+        while (clock.millis() < end) {
+            alice.tick();
+            bob.tick();
+            while (!network.isEmpty()) {
+                Datagram datagram = network.poll();
+                if (datagram.to().equals(ALICE_AT)) {
+                    alice.onDatagram(datagram.from(), datagram.message());
+                } else if (datagram.to().equals(BOB_AT)) {
+                    bob.onDatagram(datagram.from(), datagram.message());
+                }
+            }
+            clock.advance(Duration.ofMillis(100));
+        }
+    }
+
+    @Test
+    void shouldOpenOneConversationWhenConnectingByAddress() {
+        alice.connect(BOB_AT);
+        run(Duration.ofSeconds(2));
+
+        assertThat(aliceEvents).filteredOn(PeerEvent.Connected.class::isInstance).hasSize(1);
+        assertThat(bobEvents).filteredOn(PeerEvent.Connected.class::isInstance).hasSize(1);
+        assertThat(alice.hasConversation(bobId.publicKey())).isTrue();
+        assertThat(bob.hasConversation(aliceId.publicKey())).isTrue();
+        assertThat(aliceEvents).noneMatch(PeerEvent.Disconnected.class::isInstance);
+    }
+
+    @Test
+    void shouldOpenOneConversationWhenBothSidesConnectAtOnce() {
+        alice.connect(bobId.publicKey(), "bob", List.of(BOB_AT));
+        bob.connect(aliceId.publicKey(), "alice", List.of(ALICE_AT));
+        run(Duration.ofSeconds(2));
+
+        long id = alice.newMessageId();
+        alice.sendText(bobId.publicKey(), id, "hi");
+        run(Duration.ofSeconds(1));
+
+        assertThat(aliceEvents).filteredOn(PeerEvent.Connected.class::isInstance).hasSize(1);
+        assertThat(bobEvents).filteredOn(PeerEvent.Connected.class::isInstance).hasSize(1);
+        assertThat(bobEvents).contains(new PeerEvent.MessageReceived(alice(), "hi", false));
+        assertThat(aliceEvents).contains(new PeerEvent.Delivered(new PeerRef("bob", fingerprint(bobId)), id));
+    }
+
+    @Test
+    void shouldDropAndCountAHelloWhoseSignatureDoesNotVerify() {
+        Hello unsigned = new Hello(42, 43, "mallory", aliceId.publicKey(), Octets.zeros(Wire.KEY_SIZE), 0,
+                Octets.zeros(Wire.SIGNATURE_SIZE));
+        Hello forged = unsigned.withSignature(bobId.signatureFor(unsigned)); // claims alice's key
+
+        bob.onDatagram(ALICE_AT, forged);
+
+        assertThat(bob.dropped(ChatEngine.Drop.BAD_SIGNATURE)).isEqualTo(1);
+        assertThat(bob.hasConversation(aliceId.publicKey())).isFalse();
+        assertThat(network).as("no answer").isEmpty();
+    }
+
+    @Test
+    void shouldDropAndCountDatagramsForNoConversation() {
+        bob.onDatagram(ALICE_AT, new Data(99, 1, ContentKind.TEXT, 0, 1, Octets.of(new byte[] {1})));
+        HelloAck unsigned = new HelloAck(5, 6, "alice", aliceId.publicKey(), Octets.zeros(Wire.KEY_SIZE), 0,
+                Octets.zeros(Wire.SIGNATURE_SIZE));
+        bob.onDatagram(ALICE_AT, unsigned.withSignature(aliceId.signatureFor(unsigned)));
+
+        assertThat(bob.dropped(ChatEngine.Drop.UNKNOWN_SESSION)).isEqualTo(2);
+        assertThat(network).isEmpty();
+    }
+
+    @Test
+    void shouldHoldAtMostTheLimitOfConversationsUnderAFloodOfHellos() {
+        for (int i = 0; i <= ChatEngine.MAX_SESSIONS; i++) {
+            Identity stranger = identity(1000 + i);
+            Hello unsigned = new Hello(i + 1, i, "s" + i, stranger.publicKey(), Octets.zeros(Wire.KEY_SIZE), 0,
+                    Octets.zeros(Wire.SIGNATURE_SIZE));
+            bob.onDatagram(new InetSocketAddress("127.0.0.1", 2000 + i), unsigned.withSignature(
+                    stranger.signatureFor(unsigned)));
+        }
+
+        assertThat(bob.dropped(ChatEngine.Drop.TOO_MANY_SESSIONS)).isEqualTo(1);
+        network.clear();
+        run(Duration.ofSeconds(11));
+        assertThat(bobEvents).as("nobody here asked for them: no events").isEmpty();
+        alice.connect(BOB_AT);
+        run(Duration.ofSeconds(1));
+        assertThat(bob.hasConversation(aliceId.publicKey())).as("unanswered ones time out and free room").isTrue();
+    }
+
+    @Test
+    void shouldIgnoreAHelloFromItself() {
+        Hello unsigned = new Hello(1, 2, "bob", bobId.publicKey(), Octets.zeros(Wire.KEY_SIZE), 0,
+                Octets.zeros(Wire.SIGNATURE_SIZE));
+        bob.onDatagram(BOB_AT, unsigned.withSignature(bobId.signatureFor(unsigned)));
+
+        assertThat(network).isEmpty();
+        assertThat(bob.peers()).isEmpty();
+    }
+
+    private PeerRef alice() {
+        return new PeerRef("alice", fingerprint(aliceId));
+    }
+
+    private static String fingerprint(Identity identity) {
+        return PeerRef.fingerprint(identity.publicKey());
+    }
+}
