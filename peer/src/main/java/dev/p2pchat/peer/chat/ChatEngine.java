@@ -404,6 +404,9 @@ public final class ChatEngine {
     }
 
     private Link open(Octets expectedKey, String target, List<InetSocketAddress> candidates) {
+        if (byLocalSession.size() >= MAX_SESSIONS) {
+            throw new ChatException(MAX_SESSIONS + " conversations are open already; disconnect some first");
+        }
         long localSession;
         do {
             localSession = random.nextLong();
