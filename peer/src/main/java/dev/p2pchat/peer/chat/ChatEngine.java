@@ -37,7 +37,11 @@ public final class ChatEngine {
     private static final long NO_RECEIPT = 0;
 
     /** Datagrams the engine dropped, by why. */
-    public enum Drop { UNKNOWN_SESSION, BAD_SIGNATURE, BLOCKED, TOO_MANY_SESSIONS, NOT_FOR_PEERS }
+    public enum Drop {
+        UNKNOWN_SESSION, BAD_SIGNATURE, BLOCKED, TOO_MANY_SESSIONS, NOT_FOR_PEERS,
+        /** A delivered message whose content breaks its kind's rule (a bad name, a body where none belongs). */
+        BAD_CONTENT
+    }
 
     private final Clock clock;
     private final RandomGenerator random;
@@ -477,6 +481,15 @@ public final class ChatEngine {
         contact.held.clear();
     }
 
+    /** Whether {@code content} is what PROTOCOL.md says a message of {@code kind} carries. */
+    private static boolean wellFormed(ContentKind kind, byte[] content) {
+        return switch (kind) {
+            case TEXT, BROADCAST, FRIEND_REQUEST -> true;
+            case NAME_CHANGED -> Names.problem(new String(content, StandardCharsets.US_ASCII)) == null;
+            case FRIEND_ACCEPT, FRIEND_DECLINE, FRIEND_REMOVE -> content.length == 0;
+        };
+    }
+
     private void drop(Drop reason) {
         drops[reason.ordinal()]++;
     }
@@ -553,15 +566,14 @@ public final class ChatEngine {
             if (contact.friend == FriendState.BLOCKED) {
                 return;
             }
+            if (!wellFormed(kind, content)) {
+                drop(Drop.BAD_CONTENT);
+                return;
+            }
             switch (kind) {
                 case TEXT, BROADCAST -> receiveText(contact, new String(content, StandardCharsets.UTF_8),
                         kind == ContentKind.BROADCAST);
-                case NAME_CHANGED -> {
-                    String newName = new String(content, StandardCharsets.US_ASCII);
-                    if (Names.problem(newName) == null) {
-                        rename(contact, newName);
-                    }
-                }
+                case NAME_CHANGED -> rename(contact, new String(content, StandardCharsets.US_ASCII));
                 case FRIEND_REQUEST -> onFriendRequest(contact, new String(content, StandardCharsets.UTF_8));
                 case FRIEND_ACCEPT -> {
                     if (contact.friend == FriendState.REQUEST_SENT) {

@@ -149,6 +149,30 @@ class ChatEngineTest {
         assertThat(bob.peers()).isEmpty();
     }
 
+    @Test
+    void shouldDropAndCountAMessageWhoseContentBreaksItsKindsRule() {
+        alice.connect(BOB_AT);
+        run(Duration.ofSeconds(1));
+        alice.sendText(bobId.publicKey(), alice.newMessageId(), "first");
+        Data first = (Data) network.stream().filter(d -> d.message() instanceof Data).findFirst().orElseThrow()
+                .message();
+        run(Duration.ofSeconds(1));
+        bob.requestFriend(aliceId.publicKey(), "");
+        run(Duration.ofSeconds(1));
+
+        bob.onDatagram(ALICE_AT, new Data(first.session(), 2, ContentKind.FRIEND_ACCEPT, 0, 1,
+                Octets.of(new byte[] {'x'})));
+        bob.onDatagram(ALICE_AT, new Data(first.session(), 3, ContentKind.NAME_CHANGED, 0, 1,
+                Octets.of("Not A Name".getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
+
+        assertThat(bob.dropped(ChatEngine.Drop.BAD_CONTENT)).isEqualTo(2);
+        assertThat(bob.peers()).singleElement().satisfies(view -> {
+            assertThat(view.friend()).as("a body where none belongs accepts nothing")
+                    .isEqualTo(FriendState.REQUEST_SENT);
+            assertThat(view.peer().name()).isEqualTo("alice");
+        });
+    }
+
     private PeerRef alice() {
         return new PeerRef("alice", fingerprint(aliceId));
     }
