@@ -34,7 +34,7 @@ import java.util.Random;
  * Valid random messages of every type from a seeded {@link Random}, reaching the edges of every field: names of
  * 1 and 32 bytes, empty and full address lists, IPv4, IPv6 and IPv4-mapped IPv6 addresses, ports 1 and 65535,
  * integers with the high bit set, list pages that fill a datagram to the last byte, and DATA fragments with empty
- * and full payloads, every content kind, and the first, last and 56th fragment.
+ * and full payloads, every content kind, and the first, last and 57th fragment.
  */
 final class RandomMessages {
     private final Random random;

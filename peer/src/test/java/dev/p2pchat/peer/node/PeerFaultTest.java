@@ -196,7 +196,7 @@ class PeerFaultTest {
 
         awaitDelivery(ids, texts);
         assertDeliveredExactlyOnceInOrder(ids, texts);
-        // 56 fragments each way (DATA there, ACKs back), plus retransmissions: some were lost on both sides.
+        // 57 fragments each way (DATA there, ACKs back), plus retransmissions: some were lost on both sides.
         assertThat(bobFaults.dropped()).as("fragments lost on the way to bob: " + bobFaults).isPositive();
         assertThat(aliceFaults.dropped()).as("ACKs lost on the way to alice: " + aliceFaults).isPositive();
     }
@@ -463,7 +463,7 @@ class PeerFaultTest {
             return false;
         }
         for (int i = 0; i < payload.length; i++) {
-            if (datagram.getByte(datagram.readerIndex() + Wire.DATA_FIXED_SIZE + i) != payload[i]) {
+            if (datagram.getByte(datagram.readerIndex() + Wire.DATA_PAYLOAD_OFFSET + i) != payload[i]) {
                 return false;
             }
         }
