@@ -488,6 +488,7 @@ public final class MessageCodec {
     }
 
     // DATA: session:8 | message id:u64 | kind:u8 | fragment:u16 | fragments:u16 | length:u16 | payload
+    //       (every fragment but the last carries exactly MAX_FRAGMENT_PAYLOAD bytes)
 
     private static void encodeData(Data m, ByteBuffer out) {
         out.putLong(m.session());
@@ -515,6 +516,12 @@ public final class MessageCodec {
         int length = in.u16("payload length");
         if (length > Wire.MAX_FRAGMENT_PAYLOAD) {
             throw new ProtocolException(Reason.BAD_FIELD, "payload length " + length);
+        }
+        // The sender cuts a message into full fragments and the rest, so only the last may be shorter. A fragment
+        // count that grew in transit would otherwise make the receiver wait for fragments that never come.
+        if (fragment < fragments - 1 && length != Wire.MAX_FRAGMENT_PAYLOAD) {
+            throw new ProtocolException(Reason.BAD_FIELD, "fragment " + fragment + " of " + fragments + " carries "
+                    + length + " bytes, not " + Wire.MAX_FRAGMENT_PAYLOAD);
         }
         return new Data(session, messageId, kind, fragment, fragments, in.octets(length, "payload"));
     }

@@ -379,6 +379,12 @@ class MessageCodecMalformedInputTest {
                 Arguments.of("DATA payload length 1170 of 1169 bytes present",
                         dataHead + "01 0000 0001 0492" + "78".repeat(1169)),
                 Arguments.of("DATA payload length 65535", dataHead + "01 0000 0001 ffff"),
+                Arguments.of("DATA fragment 0 of 2, empty", dataHead + "01 0000 0002 0000"),
+                Arguments.of("DATA fragment 0 of 2 with 9 bytes", dataHead + "01 0000 0002 0009" + "78".repeat(9)),
+                Arguments.of("DATA fragment 0 of 2 with 1168 bytes",
+                        dataHead + "01 0000 0002 0490" + "78".repeat(1168)),
+                Arguments.of("DATA fragment 55 of 57 with 1 byte", dataHead + "01 0037 0039 0001 78"),
+                Arguments.of("DATA fragment 0 of 9, nothing after the length", dataHead + "01 0000 0009 0001"),
                 Arguments.of("DATA content kind 0", dataHead + "00 0000 0001 0000"),
                 Arguments.of("DATA content kind 8", dataHead + "08 0000 0001 0000"),
                 Arguments.of("DATA content kind 255", dataHead + "ff 0000 0001 0000"),
@@ -408,6 +414,28 @@ class MessageCodecMalformedInputTest {
         assertThat(reasonOf(hexWithChecksum(head, "0002", "616263"))).isEqualTo(Reason.TRAILING_BYTES);
     }
 
+    /**
+     * A sender cuts a message into full fragments and the rest, so a fragment but the last that is not full can
+     * only be damaged, for instance a fragment count that grew: it is refused before its payload is read, where a
+     * receiver that accepted it would acknowledge fragment 0 of 9 and wait for eight that do not exist.
+     */
+    @Test
+    void shouldRejectAFragmentButTheLastThatIsNotFullAsBadField() {
+        String data = "5032 01 44" + BOB_SESSION + "0000000000000007" + "01";
+        assertThat(outcome(hexWithChecksum(data, "0000 0001 0005", "68656c6c6f"))).as("the only fragment").isNull();
+        assertThat(reasonOf(hexWithChecksum(data, "0000 0009 0005", "68656c6c6f"))).as("the same claiming nine")
+                .isEqualTo(Reason.BAD_FIELD);
+        assertThat(outcome(hexWithChecksum(data, "0008 0009 0005", "68656c6c6f"))).as("the last of nine").isNull();
+        for (int length : new int[] {0, 1, Wire.MAX_FRAGMENT_PAYLOAD - 1}) {
+            for (int fragment = 0; fragment < Wire.MAX_FRAGMENTS - 1; fragment++) {
+                byte[] bytes = hexWithChecksum(data, String.format("%04x %04x %04x", fragment, Wire.MAX_FRAGMENTS,
+                        length), "78".repeat(length));
+                assertThat(reasonOf(bytes)).as("fragment %d of %d with %d bytes", fragment, Wire.MAX_FRAGMENTS,
+                        length).isEqualTo(Reason.BAD_FIELD);
+            }
+        }
+    }
+
     @Test
     void shouldRejectBytesAfterAGoodbye() {
         assertThat(reasonOf(hexWithChecksum("5032 01 46", BOB_SESSION, "00"))).isEqualTo(Reason.TRAILING_BYTES);
@@ -424,6 +452,10 @@ class MessageCodecMalformedInputTest {
         String data = "5032 01 44" + BOB_SESSION + "0000000000000007" + "07";
         assertThat(outcome(hexWithChecksum(data, "0000 0001 0000"))).as("fragment 0 of 1").isNull();
         assertThat(outcome(hexWithChecksum(data, "0038 0039 0000"))).as("fragment 56 of 57").isNull();
+        assertThat(outcome(hexWithChecksum(data, "0000 0002 0491", "78".repeat(1169)))).as("a full fragment 0 of 2")
+                .isNull();
+        assertThat(outcome(hexWithChecksum(data, "0037 0039 0491", "78".repeat(1169)))).as("a full fragment 55 of 57")
+                .isNull();
         assertThat(outcome(hexWithChecksum("5032 01 45", ALICE_SESSION, "0000000000000007", "0038")))
                 .as("ACK fragment 56").isNull();
     }

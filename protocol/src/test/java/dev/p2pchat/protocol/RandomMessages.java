@@ -90,14 +90,16 @@ final class RandomMessages {
             case 1 -> Wire.MAX_FRAGMENTS;
             default -> 1 + random.nextInt(Wire.MAX_FRAGMENTS);
         };
-        int length = switch (random.nextInt(4)) {
+        int fragment = fragment(fragments);
+        // Every fragment but the last is full; the last carries the rest.
+        int length = fragment < fragments - 1 ? Wire.MAX_FRAGMENT_PAYLOAD : switch (random.nextInt(4)) {
             case 0 -> 0;
             case 1 -> Wire.MAX_FRAGMENT_PAYLOAD;
             default -> random.nextInt(Wire.MAX_FRAGMENT_PAYLOAD + 1);
         };
         ContentKind[] kinds = ContentKind.values();
-        return new Data(random.nextLong(), messageId(), kinds[random.nextInt(kinds.length)], fragment(fragments),
-                fragments, octets(length));
+        return new Data(random.nextLong(), messageId(), kinds[random.nextInt(kinds.length)], fragment, fragments,
+                octets(length));
     }
 
     /** A fragment number below {@code fragments}, often the first or the last. */
