@@ -376,6 +376,10 @@ public sealed interface Message {
      * One fragment of a chat message. Messages are numbered per conversation and direction from 1, so the
      * receiver keeps the sender's order and recognises duplicates; a message of up to
      * {@value Wire#MAX_MESSAGE_SIZE} bytes travels in at most {@value Wire#MAX_FRAGMENTS} fragments.
+     *
+     * <p>On the wire every fragment but the last carries exactly {@value Wire#MAX_FRAGMENT_PAYLOAD} bytes, and
+     * {@link MessageCodec#decode} refuses one that does not. The record itself does not insist, so that the
+     * reassembly logic can be exercised with small fragments; a sender must cut messages that way.
      */
     record Data(long session, long messageId, ContentKind kind, int fragment, int fragments, Octets payload)
             implements PeerMessage {

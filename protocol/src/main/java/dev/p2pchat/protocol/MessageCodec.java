@@ -31,11 +31,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.zip.CRC32C;
 
 /**
  * Encodes messages to datagrams and decodes them back; each type's encoder sits beside its decoder, on the
  * constants of {@link Wire}. Decoding treats every length as hostile: it checks before each read, caps every
  * string and list, rejects trailing bytes, and throws nothing but {@link ProtocolException}.
+ *
+ * <p>Peer-to-peer datagrams end with a CRC-32C trailer ({@link Wire#hasChecksum}): encoding appends it, and
+ * decoding checks it right after the type byte, before it reads any field of the body, so a corrupted datagram
+ * is rejected as {@link Reason#BAD_CHECKSUM} whatever the flipped bit would have turned its fields into.
  */
 public final class MessageCodec {
     private MessageCodec() {}
@@ -45,6 +50,15 @@ public final class MessageCodec {
      * sets {@code out} to network byte order.
      */
     public static void encode(Message message, ByteBuffer out) {
+        int start = out.position();
+        encodeFields(message, out);
+        if (Wire.hasChecksum(message.type().code())) {
+            out.putInt(checksum(out, start, out.position()));
+        }
+    }
+
+    /** The header and body of {@code message}: its whole encoding but the checksum trailer. */
+    private static void encodeFields(Message message, ByteBuffer out) {
         out.order(ByteOrder.BIG_ENDIAN);
         out.putShort((short) Wire.MAGIC);
         out.put((byte) Wire.VERSION);
@@ -82,15 +96,28 @@ public final class MessageCodec {
         return Arrays.copyOf(out.array(), out.position());
     }
 
-    /** The bytes a {@link Signed} message's signature covers: its whole encoding except the signature. */
+    /**
+     * The bytes a {@link Signed} message's signature covers: every byte of its encoding before the signature,
+     * header included. The signature is the last field of the body; a checksum trailer after it is not covered.
+     */
     public static byte[] signedBytes(Signed message) {
-        byte[] encoded = encode(message);
-        return Arrays.copyOf(encoded, encoded.length - Wire.SIGNATURE_SIZE);
+        ByteBuffer out = ByteBuffer.allocate(Wire.MAX_DATAGRAM_SIZE);
+        encodeFields(message, out);
+        return Arrays.copyOf(out.array(), out.position() - Wire.SIGNATURE_SIZE);
+    }
+
+    /** The CRC-32C of the bytes of {@code buffer} from {@code from} to {@code to}, as the u32 the wire carries. */
+    private static int checksum(ByteBuffer buffer, int from, int to) {
+        CRC32C crc = new CRC32C();
+        crc.update(buffer.duplicate().limit(to).position(from));
+        return (int) crc.getValue();
     }
 
     /** Decodes the remaining bytes of {@code in} as exactly one message; sets {@code in} to network byte order. */
     public static Message decode(ByteBuffer in) throws ProtocolException {
         in.order(ByteOrder.BIG_ENDIAN);
+        int start = in.position();
+        int end = in.limit();
         if (in.remaining() > Wire.MAX_DATAGRAM_SIZE) {
             throw new ProtocolException(Reason.TOO_LONG, in.remaining() + " bytes");
         }
@@ -110,6 +137,11 @@ public final class MessageCodec {
         MessageType type = MessageType.ofCode(code);
         if (type == null) {
             throw new ProtocolException(Reason.UNKNOWN_TYPE, "0x" + Integer.toHexString(code));
+        }
+        if (Wire.hasChecksum(code)) {
+            int bodyEnd = verifyChecksum(in, start, end);
+            // The body's fields end where the trailer starts: a field that runs into it is truncated.
+            reader = new WireReader(in.duplicate().limit(bodyEnd).order(ByteOrder.BIG_ENDIAN));
         }
         Message message = switch (type) {
             case COOKIE_REQUEST -> decodeCookieRequest(reader);
@@ -136,7 +168,29 @@ public final class MessageCodec {
             case GOODBYE -> new Goodbye(reader.u64("session"));
         };
         reader.finish();
+        in.position(end);
         return message;
+    }
+
+    /**
+     * Checks the trailer of the peer-to-peer datagram between {@code start} and {@code end} of {@code in}, whose
+     * header has been read; returns where the body ends and the trailer starts. Fewer bytes after the header than
+     * the trailer needs is {@link Reason#TRUNCATED}; otherwise the last {@value Wire#CHECKSUM_SIZE} bytes are the
+     * trailer, so a datagram cut short or lengthened almost surely fails as {@link Reason#BAD_CHECKSUM}.
+     */
+    private static int verifyChecksum(ByteBuffer in, int start, int end) throws ProtocolException {
+        if (end - in.position() < Wire.CHECKSUM_SIZE) {
+            throw new ProtocolException(Reason.TRUNCATED, "checksum needs " + Wire.CHECKSUM_SIZE + " bytes, "
+                    + (end - in.position()) + " left");
+        }
+        int bodyEnd = end - Wire.CHECKSUM_SIZE;
+        int carried = in.getInt(bodyEnd);
+        int computed = checksum(in, start, bodyEnd);
+        if (carried != computed) {
+            throw new ProtocolException(Reason.BAD_CHECKSUM, "carried " + Integer.toHexString(carried)
+                    + ", computed " + Integer.toHexString(computed));
+        }
+        return bodyEnd;
     }
 
     /** Decodes all of {@code datagram}. */
@@ -388,6 +442,8 @@ public final class MessageCodec {
         return new ErrorReply(txid, error);
     }
 
+    // Peer-to-peer bodies. Each is followed by checksum:u32, which encode appends and decode checks and cuts off.
+
     // HELLO and HELLO_ACK: session:8 | nonce:8 | name | identity-key:32 | agreement-key:32 | capabilities:u32
     //                     | signature:64      (HELLO_ACK's nonce is the one from the HELLO it answers)
 
@@ -432,6 +488,7 @@ public final class MessageCodec {
     }
 
     // DATA: session:8 | message id:u64 | kind:u8 | fragment:u16 | fragments:u16 | length:u16 | payload
+    //       (every fragment but the last carries exactly MAX_FRAGMENT_PAYLOAD bytes)
 
     private static void encodeData(Data m, ByteBuffer out) {
         out.putLong(m.session());
@@ -459,6 +516,12 @@ public final class MessageCodec {
         int length = in.u16("payload length");
         if (length > Wire.MAX_FRAGMENT_PAYLOAD) {
             throw new ProtocolException(Reason.BAD_FIELD, "payload length " + length);
+        }
+        // The sender cuts a message into full fragments and the rest, so only the last may be shorter. A fragment
+        // count that grew in transit would otherwise make the receiver wait for fragments that never come.
+        if (fragment < fragments - 1 && length != Wire.MAX_FRAGMENT_PAYLOAD) {
+            throw new ProtocolException(Reason.BAD_FIELD, "fragment " + fragment + " of " + fragments + " carries "
+                    + length + " bytes, not " + Wire.MAX_FRAGMENT_PAYLOAD);
         }
         return new Data(session, messageId, kind, fragment, fragments, in.octets(length, "payload"));
     }

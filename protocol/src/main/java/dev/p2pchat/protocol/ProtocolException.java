@@ -18,7 +18,12 @@ public final class ProtocolException extends Exception {
         BAD_MAGIC,
         BAD_VERSION,
         UNKNOWN_TYPE,
-        /** A field runs past the end of the datagram. */
+        /**
+         * A peer-to-peer datagram whose CRC-32C trailer does not match the bytes before it: corrupted on the way
+         * (or cut short or lengthened). Checked before any field of the body.
+         */
+        BAD_CHECKSUM,
+        /** A field runs past the end of the datagram (for a peer-to-peer datagram, into its checksum trailer). */
         TRUNCATED,
         /** Bytes left over after the last field. */
         TRAILING_BYTES,

@@ -12,7 +12,15 @@ package dev.p2pchat.protocol;
  * |        magic 0x50 0x32        |  version = 1  |     type      |
  * +-------------------------------+---------------+---------------+
  * |                         body (per type) ...                   |
+ * +---------------------------------------------------------------+
+ * |        checksum (u32): peer-to-peer types 0x40-0x7F only      |
+ * +---------------------------------------------------------------+
  * </pre>
+ *
+ * <p>A peer-to-peer datagram (type 0x40-0x7F, see {@link #hasChecksum}) ends with a {@value #CHECKSUM_SIZE}-byte
+ * CRC-32C (Castagnoli, as {@link java.util.zip.CRC32C} computes it) over every byte before it, header included.
+ * It catches accidental corruption that the UDP checksum missed or never checked (loopback, checksum offload);
+ * it authenticates nothing, anyone can compute it. Tracker datagrams carry no trailer.
  *
  * <p>Composite fields used by several bodies:
  *
@@ -35,6 +43,8 @@ public final class Wire {
     public static final int VERSION_OFFSET = 2;
     public static final int TYPE_OFFSET = 3;
     public static final int HEADER_SIZE = 4;
+    /** The CRC-32C trailer that ends every peer-to-peer datagram. */
+    public static final int CHECKSUM_SIZE = 4;
 
     /** Largest datagram sent or accepted: fits common path MTUs without IP fragmentation. */
     public static final int MAX_DATAGRAM_SIZE = 1200;
@@ -73,9 +83,11 @@ public final class Wire {
     public static final int MAX_MESSAGE_SIZE = 64 * 1024;
     public static final int SESSION_SIZE = 8;
     public static final int MESSAGE_ID_SIZE = 8;
-    /** Bytes of a DATA datagram before its payload: header, session, message id, kind, fragment, count, length. */
-    public static final int DATA_FIXED_SIZE = HEADER_SIZE + SESSION_SIZE + MESSAGE_ID_SIZE + 1 + 2 + 2 + 2;
-    /** Most payload bytes one DATA datagram carries. */
+    /** Where a DATA payload starts: after the header, session, message id, kind, fragment, count and length. */
+    public static final int DATA_PAYLOAD_OFFSET = HEADER_SIZE + SESSION_SIZE + MESSAGE_ID_SIZE + 1 + 2 + 2 + 2;
+    /** Bytes of a DATA datagram besides its payload: the fields before it and the checksum after it. */
+    public static final int DATA_FIXED_SIZE = DATA_PAYLOAD_OFFSET + CHECKSUM_SIZE;
+    /** Most payload bytes one DATA datagram carries; every fragment of a message but the last carries exactly this. */
     public static final int MAX_FRAGMENT_PAYLOAD = MAX_DATAGRAM_SIZE - DATA_FIXED_SIZE;
     /** Most fragments of one message: enough for {@link #MAX_MESSAGE_SIZE}, and a hard cap on a declared count. */
     public static final int MAX_FRAGMENTS = (MAX_MESSAGE_SIZE + MAX_FRAGMENT_PAYLOAD - 1) / MAX_FRAGMENT_PAYLOAD;
@@ -88,6 +100,11 @@ public final class Wire {
     public static final int PEER_TYPES_LAST = 0x7F;
 
     private Wire() {}
+
+    /** Whether a datagram of type {@code typeCode} ends with the {@value #CHECKSUM_SIZE}-byte CRC-32C trailer. */
+    public static boolean hasChecksum(int typeCode) {
+        return typeCode >= PEER_TYPES_FIRST && typeCode <= PEER_TYPES_LAST;
+    }
 
     /** Encoded size of a name field holding {@code name}. */
     public static int nameSize(String name) {

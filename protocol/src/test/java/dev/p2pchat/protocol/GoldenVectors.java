@@ -26,8 +26,11 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.zip.CRC32C;
 
 /**
  * Byte vectors written by hand from {@code PROTOCOL.md}, one or more per message type, each beside the record it
@@ -247,7 +250,8 @@ final class GoldenVectors {
                     "0a0b0c0d", // txid
                     "02"), // NAME_TAKEN
 
-            // One conversation: alice says HELLO, bob answers, then they exchange peer messages.
+            // One conversation: alice says HELLO, bob answers, then they exchange peer messages. Each ends with its
+            // checksum, the CRC-32C of every byte before it (computed once with java.util.zip.CRC32C, kept literal).
             vector("HELLO",
                     new Hello(0x8877665544332211L, 0x0011223344556677L, "alice", octets(IDENTITY_KEY),
                             octets(AGREEMENT_KEY), 1, octets(SIGNATURE)),
@@ -258,7 +262,8 @@ final class GoldenVectors {
                     IDENTITY_KEY,
                     AGREEMENT_KEY,
                     "00000001", // capabilities
-                    SIGNATURE),
+                    SIGNATURE,
+                    "dff443af"), // checksum: CRC-32C of the 158 bytes above
             vector("HELLO_ACK",
                     new HelloAck(0x1020304050607080L, 0x0011223344556677L, "bob", octets(IDENTITY_KEY),
                             octets(ZERO_KEY), 0xFFFFFFFF, octets(SIGNATURE)),
@@ -269,17 +274,20 @@ final class GoldenVectors {
                     IDENTITY_KEY,
                     ZERO_KEY, // no agreement key
                     "ffffffff", // capabilities
-                    SIGNATURE),
+                    SIGNATURE,
+                    "23cd7055"), // checksum
             vector("PING",
                     new Ping(0x1020304050607080L, 0x80000001),
                     "5032 01 42",
                     BOB_SESSION, // alice to bob: bob's session id
-                    "80000001"), // sequence, high bit set
+                    "80000001", // sequence, high bit set
+                    "eb50a391"), // checksum
             vector("PONG",
                     new Pong(0x8877665544332211L, 0x80000001),
                     "5032 01 43",
                     ALICE_SESSION, // bob to alice: alice's session id
-                    "80000001"), // sequence copied from the PING
+                    "80000001", // sequence copied from the PING
+                    "29223518"), // checksum
             vector("DATA with an empty payload",
                     new Data(0x8877665544332211L, 1, ContentKind.FRIEND_ACCEPT, 0, 1, Octets.zeros(0)),
                     "5032 01 44",
@@ -288,7 +296,8 @@ final class GoldenVectors {
                     "05", // kind FRIEND_ACCEPT
                     "0000", // fragment 0
                     "0001", // of 1 fragment
-                    "0000"), // payload length 0, no payload
+                    "0000", // payload length 0, no payload
+                    "32c0237b"), // checksum
             vector("DATA that is the last fragment of a message",
                     new Data(0x1020304050607080L, 7, ContentKind.TEXT, 2, 3, octets("6f2c20776f726c6421")),
                     "5032 01 44",
@@ -298,7 +307,8 @@ final class GoldenVectors {
                     "0002", // fragment 2
                     "0003", // of 3 fragments: the last one
                     "0009", // payload length
-                    "6f2c20776f726c6421"), // "o, world!", UTF-8
+                    "6f2c20776f726c6421", // "o, world!", UTF-8
+                    "f579fef4"), // checksum
             vector("DATA NAME_CHANGED in one fragment",
                     new Data(0x1020304050607080L, 8, ContentKind.NAME_CHANGED, 0, 1, octets("616c69636532")),
                     "5032 01 44",
@@ -308,17 +318,20 @@ final class GoldenVectors {
                     "0000", // fragment 0
                     "0001", // of 1 fragment
                     "0006", // payload length
-                    "616c69636532"), // new name "alice2", ASCII
+                    "616c69636532", // new name "alice2", ASCII
+                    "239202b4"), // checksum
             vector("ACK",
                     new Ack(0x8877665544332211L, 7, 2),
                     "5032 01 45",
                     ALICE_SESSION, // bob to alice
                     "0000000000000007", // message id 7
-                    "0002"), // fragment 2
+                    "0002", // fragment 2
+                    "b09053a5"), // checksum
             vector("GOODBYE",
                     new Goodbye(0x1020304050607080L),
                     "5032 01 46",
-                    BOB_SESSION)); // alice to bob
+                    BOB_SESSION, // alice to bob
+                    "2052b54c")); // checksum
 
     private GoldenVectors() {}
 
@@ -329,6 +342,28 @@ final class GoldenVectors {
     /** Joins hex fragments, ignoring spaces. */
     static byte[] hex(String... fragments) {
         return HexFormat.of().parseHex(String.join("", fragments).replace(" ", ""));
+    }
+
+    /**
+     * Joins hex fragments and appends the CRC-32C of the result: for the many peer-to-peer datagrams a test builds
+     * around one field. Computed with the JDK's {@link CRC32C}, not by the codec; the golden vectors above keep
+     * their checksums literal, and so pin down the algorithm and its byte order.
+     */
+    static byte[] hexWithChecksum(String... fragments) {
+        return withChecksum(hex(fragments));
+    }
+
+    /** {@code datagram} followed by the CRC-32C of all its bytes, as a big-endian u32. */
+    static byte[] withChecksum(byte[] datagram) {
+        CRC32C crc = new CRC32C();
+        crc.update(datagram);
+        return ByteBuffer.allocate(datagram.length + Wire.CHECKSUM_SIZE).put(datagram).putInt((int) crc.getValue())
+                .array();
+    }
+
+    /** A peer-to-peer datagram with its trailer replaced by the right checksum of what precedes it. */
+    static byte[] rechecksummed(byte[] datagram) {
+        return withChecksum(Arrays.copyOf(datagram, datagram.length - Wire.CHECKSUM_SIZE));
     }
 
     static Octets octets(String hex) {

@@ -151,8 +151,12 @@ class IdentityTest {
     void shouldNotVerifyAfterAnySignedByteOfTheDatagramChanges(Signed unsigned) {
         Signed signed = unsigned.withSignature(alice.signatureFor(unsigned));
         byte[] datagram = MessageCodec.encode(signed);
-        int covered = datagram.length - Wire.SIGNATURE_SIZE;
-        // Every byte before the signature is covered, the header included; flip each in turn.
+        // Every byte before the signature is covered, the header included; a checksum trailer after it is not.
+        int trailer = Wire.hasChecksum(signed.type().code()) ? Wire.CHECKSUM_SIZE : 0;
+        int covered = datagram.length - Wire.SIGNATURE_SIZE - trailer;
+        assertThat(Identity.verify(alice.publicKey(), Arrays.copyOf(datagram, covered), signed.signature()))
+                .as("the unchanged bytes").isTrue();
+        // Flip each covered byte in turn.
         for (int i = 0; i < covered; i++) {
             byte[] changed = datagram.clone();
             changed[i] ^= 0x01;
@@ -190,6 +194,25 @@ class IdentityTest {
     }
 
     @Test
+    void shouldVerifyAHelloAfterARoundTripOverTheBytesBeforeItsSignature() throws ProtocolException {
+        Hello hello = hello(0x0011223344556677L);
+        byte[] datagram = MessageCodec.encode(hello);
+        int signatureAt = datagram.length - Wire.CHECKSUM_SIZE - Wire.SIGNATURE_SIZE;
+
+        // On the wire: the signed bytes, the signature, then the checksum over both.
+        assertThat(Arrays.copyOfRange(datagram, signatureAt, signatureAt + Wire.SIGNATURE_SIZE))
+                .isEqualTo(hello.signature().toByteArray());
+        assertThat(GoldenVectors.rechecksummed(datagram)).isEqualTo(datagram);
+        assertThat(Identity.verify(alice.publicKey(), Arrays.copyOf(datagram, signatureAt), hello.signature()))
+                .as("the signature covers exactly the bytes before it").isTrue();
+
+        Hello received = (Hello) MessageCodec.decode(datagram);
+        assertThat(received).isEqualTo(hello);
+        assertThat(MessageCodec.signedBytes(received)).isEqualTo(Arrays.copyOf(datagram, signatureAt));
+        assertThat(Identity.verify(received.identityKey(), received)).isTrue();
+    }
+
+    @Test
     void shouldVerifyAHelloAndItsHelloAckEachWithTheSendersKey() throws ProtocolException {
         Hello hello = hello(0x0011223344556677L);
         HelloAck ack = helloAck(hello.nonce());
@@ -206,20 +229,30 @@ class IdentityTest {
         return Stream.of(0x01, 0x80, 0xFF);
     }
 
+    /**
+     * The checksum drops a flipped datagram before anyone looks at its signature, but it is no defence against a
+     * forger, who computes it like anyone else: so each flip is also tried with the checksum made right again, and
+     * the signature must refuse it.
+     */
     @ParameterizedTest(name = "mask {0}")
     @MethodSource("flips")
     void shouldNotVerifyAHelloOrHelloAckWithAnyByteFlipped(int mask) {
         for (Signed signed : List.<Signed>of(hello(42), helloAck(42))) {
             byte[] datagram = MessageCodec.encode(signed);
             int decodedAndRefused = 0;
-            for (int i = 0; i < datagram.length; i++) {
+            for (int i = 0; i < datagram.length - Wire.CHECKSUM_SIZE; i++) {
                 byte[] changed = datagram.clone();
                 changed[i] ^= (byte) mask;
+                if (i >= Wire.HEADER_SIZE) {
+                    assertThatThrownBy(() -> MessageCodec.decode(changed)).as("%s, byte %d", signed.type(), i)
+                            .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.reason())
+                                    .isEqualTo(ProtocolException.Reason.BAD_CHECKSUM));
+                }
                 Message received;
                 try {
-                    received = MessageCodec.decode(changed);
+                    received = MessageCodec.decode(GoldenVectors.rechecksummed(changed));
                 } catch (ProtocolException dropped) {
-                    continue; // A name byte, magic or version that no longer decodes: dropped before verifying.
+                    continue; // A name byte, magic, version or type that no longer decodes: dropped before verifying.
                 }
                 assertThat(Identity.verify(signed instanceof Hello ? alice.publicKey() : mallory.publicKey(),
                         (Signed) received)).as("%s, byte %d", signed.type(), i).isFalse();

@@ -116,13 +116,14 @@ class MessageCodecGoldenTest {
                         "50 32 01 07  00 00 00 07  C0 C1 C2 C3 C4 C5 C6 C7 C8 C9 CA CB CC CD CE CF",
                         "00 00 00 00 00 00 00 00  00  03 62 6F 62")))
                 .isEqualTo(GoldenVectors.named("LOOKUP with an empty requester").message());
-        assertThat(MessageCodec.decode(hex("50 32 01 42  10 20 30 40 50 60 70 80  80 00 00 01")))
+        assertThat(MessageCodec.decode(hex("50 32 01 42  10 20 30 40 50 60 70 80  80 00 00 01  EB 50 A3 91")))
                 .isEqualTo(GoldenVectors.named("PING").message());
         assertThat(MessageCodec.decode(hex(
                         "50 32 01 44  10 20 30 40 50 60 70 80  00 00 00 00 00 00 00 07  01  00 02  00 03  00 09",
-                        "6F 2C 20 77 6F 72 6C 64 21")))
+                        "6F 2C 20 77 6F 72 6C 64 21  F5 79 FE F4")))
                 .isEqualTo(GoldenVectors.named("DATA that is the last fragment of a message").message());
-        assertThat(MessageCodec.decode(hex("50 32 01 45  88 77 66 55 44 33 22 11  00 00 00 00 00 00 00 07  00 02")))
+        assertThat(MessageCodec.decode(hex(
+                        "50 32 01 45  88 77 66 55 44 33 22 11  00 00 00 00 00 00 00 07  00 02  B0 90 53 A5")))
                 .isEqualTo(GoldenVectors.named("ACK").message());
     }
 
@@ -197,14 +198,35 @@ class MessageCodecGoldenTest {
     }
 
     @Test
-    void shouldCoverExactlyTheSignatureWithSignedBytes() {
+    void shouldCoverEveryByteBeforeTheSignatureWithSignedBytes() {
+        int signedVectors = 0;
         for (Vector vector : GoldenVectors.ALL) {
             if (vector.message() instanceof Message.Signed signed) {
                 byte[] bytes = vector.bytes();
                 byte[] covered = MessageCodec.signedBytes(signed);
-                assertThat(covered).as(vector.name()).hasSize(bytes.length - Wire.SIGNATURE_SIZE);
+                // The tracker's signed requests end with the signature; HELLO and HELLO_ACK with the checksum after it.
+                int trailer = Wire.hasChecksum(signed.type().code()) ? Wire.CHECKSUM_SIZE : 0;
+                assertThat(covered).as(vector.name()).hasSize(bytes.length - Wire.SIGNATURE_SIZE - trailer);
                 assertThat(bytes).as(vector.name()).startsWith(covered);
+                assertThat(Arrays.copyOfRange(bytes, covered.length, covered.length + Wire.SIGNATURE_SIZE))
+                        .as("%s: the signature follows the covered bytes", vector.name())
+                        .isEqualTo(signed.signature().toByteArray());
                 assertThat(covered).as("header included").startsWith(0x50, 0x32, 0x01);
+                signedVectors++;
+            }
+        }
+        assertThat(signedVectors).as("REGISTER twice, RENAME, UNREGISTER, HELLO, HELLO_ACK").isEqualTo(6);
+    }
+
+    @Test
+    void shouldEndEveryPeerToPeerVectorAndNoTrackerVectorWithTheChecksumOfTheBytesBeforeIt() {
+        for (Vector vector : GoldenVectors.ALL) {
+            byte[] bytes = vector.bytes();
+            boolean peer = vector.message().type().code() >= MessageType.HELLO.code();
+            assertThat(Wire.hasChecksum(vector.message().type().code())).as(vector.name()).isEqualTo(peer);
+            if (peer) {
+                assertThat(GoldenVectors.withChecksum(Arrays.copyOf(bytes, bytes.length - Wire.CHECKSUM_SIZE)))
+                        .as(vector.name()).isEqualTo(bytes);
             }
         }
     }
@@ -226,8 +248,8 @@ class MessageCodecGoldenTest {
     @Test
     void shouldDecodeEveryContentKindOfTheTable() throws ProtocolException {
         for (ContentKind kind : ContentKind.values()) {
-            byte[] datagram = hex("5032 01 44", GoldenVectors.BOB_SESSION, "0000000000000001",
-                    String.format("%02x", kind.code()), "0000 0001 0000");
+            byte[] datagram = GoldenVectors.hexWithChecksum("5032 01 44", GoldenVectors.BOB_SESSION,
+                    "0000000000000001", String.format("%02x", kind.code()), "0000 0001 0000");
             Data data = new Data(0x1020304050607080L, 1, kind, 0, 1, Octets.zeros(0));
             assertThat(MessageCodec.decode(datagram)).isEqualTo(data);
             assertThat(MessageCodec.encode(data)).isEqualTo(datagram);
@@ -240,21 +262,23 @@ class MessageCodecGoldenTest {
     @Test
     void shouldKeepTheLimitsOfProtocolMd() {
         assertThat(Wire.MAX_MESSAGE_SIZE).isEqualTo(65_536);
-        assertThat(Wire.DATA_FIXED_SIZE).isEqualTo(27);
-        assertThat(Wire.MAX_FRAGMENT_PAYLOAD).isEqualTo(1173);
-        assertThat(Wire.MAX_FRAGMENTS).isEqualTo(56);
-        // 56 fragments carry 64 KiB; 55 would not.
+        assertThat(Wire.CHECKSUM_SIZE).isEqualTo(4);
+        assertThat(Wire.DATA_PAYLOAD_OFFSET).isEqualTo(27);
+        assertThat(Wire.DATA_FIXED_SIZE).isEqualTo(31);
+        assertThat(Wire.MAX_FRAGMENT_PAYLOAD).isEqualTo(1169);
+        assertThat(Wire.MAX_FRAGMENTS).isEqualTo(57);
+        // 57 fragments carry 64 KiB (57 x 1169 = 66,633); 56 would not (65,464).
         assertThat(Wire.MAX_FRAGMENTS * Wire.MAX_FRAGMENT_PAYLOAD).isGreaterThanOrEqualTo(Wire.MAX_MESSAGE_SIZE);
         assertThat((Wire.MAX_FRAGMENTS - 1) * Wire.MAX_FRAGMENT_PAYLOAD).isLessThan(Wire.MAX_MESSAGE_SIZE);
     }
 
     @Test
     void shouldEncodeTheLargestDataFragmentAsExactlyOneDatagram() throws ProtocolException {
-        // The 56th and last fragment with a full payload: 27 + 1173 = 1200 bytes.
-        byte[] bytes = hex("5032 01 44", GoldenVectors.BOB_SESSION, "ffffffffffffffff", "02", "0037", "0038", "0495",
-                "78".repeat(1173));
-        Data data = new Data(0x1020304050607080L, -1L, ContentKind.BROADCAST, 55, 56,
-                Octets.of("x".repeat(1173).getBytes(StandardCharsets.US_ASCII)));
+        // The 57th and last fragment with a full payload: 27 + 1169 + 4 (checksum) = 1200 bytes.
+        byte[] bytes = hex("5032 01 44", GoldenVectors.BOB_SESSION, "ffffffffffffffff", "02", "0038", "0039", "0491",
+                "78".repeat(1169), "2b654198");
+        Data data = new Data(0x1020304050607080L, -1L, ContentKind.BROADCAST, 56, 57,
+                Octets.of("x".repeat(1169).getBytes(StandardCharsets.US_ASCII)));
 
         assertThat(bytes).hasSize(Wire.MAX_DATAGRAM_SIZE);
         assertThat(MessageCodec.encode(data)).isEqualTo(bytes);

@@ -8,6 +8,7 @@ import static dev.p2pchat.protocol.GoldenVectors.NONCE;
 import static dev.p2pchat.protocol.GoldenVectors.SIGNATURE;
 import static dev.p2pchat.protocol.GoldenVectors.TOKEN;
 import static dev.p2pchat.protocol.GoldenVectors.hex;
+import static dev.p2pchat.protocol.GoldenVectors.hexWithChecksum;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
@@ -18,6 +19,7 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -79,24 +81,31 @@ class MessageCodecMalformedInputTest {
                     } else if (fill == 2) {
                         Arrays.fill(datagram, Wire.HEADER_SIZE, datagram.length, (byte) 0xFF);
                     }
-                    Reason reason = outcome(datagram);
-                    if (reason == null) {
-                        decodedTypes.add(MessageType.ofCode(type));
-                    } else {
-                        reasons.merge(reason, 1, Integer::sum);
-                    }
-                    // Plain check: an assertion chain a million times would dominate the run time.
-                    if (datagram.length <= Wire.MAX_DATAGRAM_SIZE && defined == (reason == Reason.UNKNOWN_TYPE)) {
-                        fail("type 0x%02x with a body of %d bytes rejected as %s", type, bodyLength, reason);
+                    // A peer-to-peer body is tried twice: as it is, where the checksum nearly always fails, and
+                    // followed by the right checksum, so that the body's own checks are swept too.
+                    boolean peer = defined && Wire.hasChecksum(type);
+                    for (byte[] candidate : peer ? List.of(datagram, GoldenVectors.withChecksum(datagram))
+                            : List.of(datagram)) {
+                        Reason reason = outcome(candidate);
+                        if (reason == null) {
+                            decodedTypes.add(MessageType.ofCode(type));
+                        } else {
+                            reasons.merge(reason, 1, Integer::sum);
+                        }
+                        // Plain check: an assertion chain a million times would dominate the run time.
+                        if (candidate.length <= Wire.MAX_DATAGRAM_SIZE
+                                && defined == (reason == Reason.UNKNOWN_TYPE)) {
+                            fail("type 0x%02x with a body of %d bytes rejected as %s", type, bodyLength, reason);
+                        }
                     }
                 }
             }
         }
         // The sweep reached past the limits: every kind of rejection happened, and some bodies were valid,
-        // among them the peer messages whose all-zero body is valid.
+        // among them the peer messages whose all-zero body (with its checksum) is valid.
         assertThat(decodedTypes).contains(MessageType.OK, MessageType.PING, MessageType.PONG, MessageType.ACK,
                 MessageType.GOODBYE);
-        assertThat(reasons).containsKeys(Reason.TOO_LONG, Reason.UNKNOWN_TYPE, Reason.TRUNCATED,
+        assertThat(reasons).containsKeys(Reason.TOO_LONG, Reason.UNKNOWN_TYPE, Reason.BAD_CHECKSUM, Reason.TRUNCATED,
                 Reason.TRAILING_BYTES, Reason.BAD_FIELD);
     }
 
@@ -157,23 +166,104 @@ class MessageCodecMalformedInputTest {
         return GoldenVectors.ALL.stream();
     }
 
+    static Stream<Vector> peerVectors() {
+        return GoldenVectors.ALL.stream().filter(v -> Wire.hasChecksum(v.message().type().code()));
+    }
+
+    /**
+     * A tracker datagram cut short is {@code TRUNCATED}. A peer-to-peer datagram's last four bytes are its
+     * checksum, so one cut short is {@code BAD_CHECKSUM}, unless fewer than four bytes follow the header: then
+     * the trailer itself is missing, and that is {@code TRUNCATED}.
+     */
     @ParameterizedTest(name = "{0}")
     @MethodSource("vectors")
-    void shouldRejectEveryTruncationAsTruncatedOrTooShort(Vector vector) {
+    void shouldRejectEveryTruncation(Vector vector) {
         byte[] bytes = vector.bytes();
+        boolean peer = Wire.hasChecksum(vector.message().type().code());
         for (int length = 0; length < bytes.length; length++) {
-            Reason expected = length < Wire.HEADER_SIZE ? Reason.TOO_SHORT : Reason.TRUNCATED;
+            Reason expected = length < Wire.HEADER_SIZE ? Reason.TOO_SHORT
+                    : peer && length >= Wire.HEADER_SIZE + Wire.CHECKSUM_SIZE ? Reason.BAD_CHECKSUM
+                    : Reason.TRUNCATED;
             assertThat(reasonOf(Arrays.copyOf(bytes, length))).as("first %d bytes", length).isEqualTo(expected);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("peerVectors")
+    void shouldRejectEveryTruncatedBodyBehindAValidChecksumAsTruncated(Vector vector) {
+        byte[] body = Arrays.copyOf(vector.bytes(), vector.bytes().length - Wire.CHECKSUM_SIZE);
+        for (int length = Wire.HEADER_SIZE; length < body.length; length++) {
+            byte[] cut = GoldenVectors.withChecksum(Arrays.copyOf(body, length));
+            assertThat(reasonOf(cut)).as("first %d bytes and a checksum", length).isEqualTo(Reason.TRUNCATED);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("peerVectors")
+    void shouldRejectAPeerToPeerDatagramWithoutItsChecksum(Vector vector) {
+        byte[] bytes = vector.bytes();
+        byte[] withoutTrailer = Arrays.copyOf(bytes, bytes.length - Wire.CHECKSUM_SIZE);
+        assertThat(reasonOf(withoutTrailer)).as("the body's last four bytes taken for the checksum")
+                .isEqualTo(Reason.BAD_CHECKSUM);
+        for (int missing = 1; missing < Wire.CHECKSUM_SIZE; missing++) {
+            assertThat(reasonOf(Arrays.copyOf(bytes, bytes.length - missing))).as("%d bytes of the checksum missing",
+                    missing).isEqualTo(Reason.BAD_CHECKSUM);
+        }
+    }
+
+    @Test
+    void shouldRejectAPeerToPeerHeaderWithoutRoomForTheChecksumAsTruncated() {
+        for (int type = Wire.PEER_TYPES_FIRST; type <= MessageType.GOODBYE.code(); type++) {
+            for (String after : new String[] {"", "00", "0000", "000000"}) {
+                assertThat(reasonOf(hex(String.format("5032 01 %02x", type), after)))
+                        .as("type 0x%02x and %d bytes", type, after.length() / 2).isEqualTo(Reason.TRUNCATED);
+            }
+        }
+    }
+
+    /**
+     * Every bit of a peer-to-peer datagram after the header, the checksum's own included, is covered: one flip is
+     * {@code BAD_CHECKSUM}. A flip in the header is caught before the checksum (magic, version, an undefined type)
+     * or by it (another peer-to-peer type); one that makes the type a tracker type leaves a datagram without a
+     * trailer, which fails to decode or decodes as a tracker message (a peer drops those unless they come from its
+     * tracker). No flip anywhere yields a peer-to-peer message.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("peerVectors")
+    void shouldRejectEveryFlippedBitOfAPeerToPeerDatagram(Vector vector) {
+        byte[] original = vector.bytes();
+        for (int bit = 0; bit < original.length * 8; bit++) {
+            byte[] bytes = original.clone();
+            bytes[bit / 8] ^= (byte) (1 << (bit % 8));
+            if (bit >= Wire.HEADER_SIZE * 8) {
+                assertThat(reasonOf(bytes)).as("bit %d", bit).isEqualTo(Reason.BAD_CHECKSUM);
+                continue;
+            }
+            Message decoded;
+            try {
+                decoded = MessageCodec.decode(bytes);
+            } catch (ProtocolException e) {
+                continue;
+            }
+            assertThat(Wire.hasChecksum(decoded.type().code())).as("bit %d decoded as %s", bit, decoded).isFalse();
         }
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("vectors")
     void shouldRejectATrailingByte(Vector vector) {
+        boolean peer = Wire.hasChecksum(vector.message().type().code());
         for (int trailing : new int[] {0x00, 0x01, 0xFF}) {
             byte[] bytes = Arrays.copyOf(vector.bytes(), vector.bytes().length + 1);
             bytes[bytes.length - 1] = (byte) trailing;
-            assertThat(reasonOf(bytes)).isEqualTo(Reason.TRAILING_BYTES);
+            // After a peer-to-peer datagram's checksum, the extra byte moves the trailer: the checksum fails.
+            assertThat(reasonOf(bytes)).isEqualTo(peer ? Reason.BAD_CHECKSUM : Reason.TRAILING_BYTES);
+            if (peer) {
+                // Before a valid checksum, the extra byte is left over after the body's last field.
+                byte[] body = Arrays.copyOf(vector.bytes(), vector.bytes().length - Wire.CHECKSUM_SIZE + 1);
+                body[body.length - 1] = (byte) trailing;
+                assertThat(reasonOf(GoldenVectors.withChecksum(body))).isEqualTo(Reason.TRAILING_BYTES);
+            }
         }
     }
 
@@ -220,6 +310,8 @@ class MessageCodecMalformedInputTest {
             assertThat(MessageType.ofCode(type)).as("type 0x%02x is defined", type).isNotNull();
             assertThat(reasonOf(hex(String.format("5032 01 %02x", type)))).as("type 0x%02x without a body", type)
                     .isEqualTo(Reason.TRUNCATED);
+            assertThat(reasonOf(GoldenVectors.hexWithChecksum(String.format("5032 01 %02x", type))))
+                    .as("type 0x%02x without a body but with its checksum", type).isEqualTo(Reason.TRUNCATED);
         }
     }
 
@@ -278,54 +370,94 @@ class MessageCodecMalformedInputTest {
                         "5032 01 41" + BOB_SESSION + NONCE + "21" + "61".repeat(33) + IDENTITY_KEY + IDENTITY_KEY
                                 + "00000000" + SIGNATURE),
                 Arguments.of("DATA with fragments = 0", dataHead + "01 0000 0000 0000"),
-                Arguments.of("DATA with 57 fragments", dataHead + "01 0000 0039 0000"),
+                Arguments.of("DATA with 58 fragments", dataHead + "01 0000 003a 0000"),
                 Arguments.of("DATA with 65535 fragments", dataHead + "01 0000 ffff 0000"),
                 Arguments.of("DATA fragment 3 of 3", dataHead + "01 0003 0003 0000"),
-                Arguments.of("DATA fragment 56 of 56", dataHead + "01 0038 0038 0000"),
+                Arguments.of("DATA fragment 57 of 57", dataHead + "01 0039 0039 0000"),
                 Arguments.of("DATA fragment 65535 of 1", dataHead + "01 ffff 0001 0000"),
-                Arguments.of("DATA payload length 1174, nothing after", dataHead + "01 0000 0001 0496"),
-                Arguments.of("DATA payload length 1174 of 1173 bytes present",
-                        dataHead + "01 0000 0001 0496" + "78".repeat(1173)),
+                Arguments.of("DATA payload length 1170, nothing after", dataHead + "01 0000 0001 0492"),
+                Arguments.of("DATA payload length 1170 of 1169 bytes present",
+                        dataHead + "01 0000 0001 0492" + "78".repeat(1169)),
                 Arguments.of("DATA payload length 65535", dataHead + "01 0000 0001 ffff"),
+                Arguments.of("DATA fragment 0 of 2, empty", dataHead + "01 0000 0002 0000"),
+                Arguments.of("DATA fragment 0 of 2 with 9 bytes", dataHead + "01 0000 0002 0009" + "78".repeat(9)),
+                Arguments.of("DATA fragment 0 of 2 with 1168 bytes",
+                        dataHead + "01 0000 0002 0490" + "78".repeat(1168)),
+                Arguments.of("DATA fragment 55 of 57 with 1 byte", dataHead + "01 0037 0039 0001 78"),
+                Arguments.of("DATA fragment 0 of 9, nothing after the length", dataHead + "01 0000 0009 0001"),
                 Arguments.of("DATA content kind 0", dataHead + "00 0000 0001 0000"),
                 Arguments.of("DATA content kind 8", dataHead + "08 0000 0001 0000"),
                 Arguments.of("DATA content kind 255", dataHead + "ff 0000 0001 0000"),
-                Arguments.of("ACK fragment 56", ackHead + "0038"),
+                Arguments.of("ACK fragment 57", ackHead + "0039"),
                 Arguments.of("ACK fragment 65535", ackHead + "ffff"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badFields")
     void shouldRejectAFieldOutOfItsRangeAsBadField(String description, String datagram) {
-        assertThat(reasonOf(hex(datagram))).isEqualTo(Reason.BAD_FIELD);
+        byte[] bytes = hex(datagram);
+        // A peer-to-peer datagram gets its right checksum, so that the field is what fails.
+        if (Wire.hasChecksum(bytes[Wire.TYPE_OFFSET] & 0xFF)) {
+            bytes = GoldenVectors.withChecksum(bytes);
+        }
+        assertThat(reasonOf(bytes)).isEqualTo(Reason.BAD_FIELD);
     }
 
     @Test
     void shouldRejectADataPayloadLongerThanTheBytesPresentAsTruncated() {
         String head = "5032 01 44" + BOB_SESSION + "0000000000000007" + "01 0000 0001";
-        assertThat(reasonOf(hex(head, "0004", "616263"))).isEqualTo(Reason.TRUNCATED);
-        assertThat(reasonOf(hex(head, "0001"))).isEqualTo(Reason.TRUNCATED);
-        // The longest allowed payload, one byte short: 1199 bytes in all.
-        assertThat(reasonOf(hex(head, "0495", "78".repeat(1172)))).isEqualTo(Reason.TRUNCATED);
+        assertThat(reasonOf(hexWithChecksum(head, "0004", "616263"))).isEqualTo(Reason.TRUNCATED);
+        assertThat(reasonOf(hexWithChecksum(head, "0001"))).isEqualTo(Reason.TRUNCATED);
+        // The longest allowed payload, one byte short: 1199 bytes in all. The payload never reaches into the trailer.
+        assertThat(reasonOf(hexWithChecksum(head, "0491", "78".repeat(1168)))).isEqualTo(Reason.TRUNCATED);
         // A payload length shorter than the bytes present leaves trailing bytes.
-        assertThat(reasonOf(hex(head, "0002", "616263"))).isEqualTo(Reason.TRAILING_BYTES);
+        assertThat(reasonOf(hexWithChecksum(head, "0002", "616263"))).isEqualTo(Reason.TRAILING_BYTES);
+    }
+
+    /**
+     * A sender cuts a message into full fragments and the rest, so a fragment but the last that is not full can
+     * only be damaged, for instance a fragment count that grew: it is refused before its payload is read, where a
+     * receiver that accepted it would acknowledge fragment 0 of 9 and wait for eight that do not exist.
+     */
+    @Test
+    void shouldRejectAFragmentButTheLastThatIsNotFullAsBadField() {
+        String data = "5032 01 44" + BOB_SESSION + "0000000000000007" + "01";
+        assertThat(outcome(hexWithChecksum(data, "0000 0001 0005", "68656c6c6f"))).as("the only fragment").isNull();
+        assertThat(reasonOf(hexWithChecksum(data, "0000 0009 0005", "68656c6c6f"))).as("the same claiming nine")
+                .isEqualTo(Reason.BAD_FIELD);
+        assertThat(outcome(hexWithChecksum(data, "0008 0009 0005", "68656c6c6f"))).as("the last of nine").isNull();
+        for (int length : new int[] {0, 1, Wire.MAX_FRAGMENT_PAYLOAD - 1}) {
+            for (int fragment = 0; fragment < Wire.MAX_FRAGMENTS - 1; fragment++) {
+                byte[] bytes = hexWithChecksum(data, String.format("%04x %04x %04x", fragment, Wire.MAX_FRAGMENTS,
+                        length), "78".repeat(length));
+                assertThat(reasonOf(bytes)).as("fragment %d of %d with %d bytes", fragment, Wire.MAX_FRAGMENTS,
+                        length).isEqualTo(Reason.BAD_FIELD);
+            }
+        }
     }
 
     @Test
     void shouldRejectBytesAfterAGoodbye() {
-        assertThat(reasonOf(hex("5032 01 46", BOB_SESSION, "00"))).isEqualTo(Reason.TRAILING_BYTES);
-        assertThat(reasonOf(hex("5032 01 46", BOB_SESSION, "00000000"))).as("a PING's sequence after a GOODBYE")
+        assertThat(reasonOf(hexWithChecksum("5032 01 46", BOB_SESSION, "00"))).isEqualTo(Reason.TRAILING_BYTES);
+        assertThat(reasonOf(hexWithChecksum("5032 01 46", BOB_SESSION, "00000000")))
+                .as("a PING's sequence after a GOODBYE").isEqualTo(Reason.TRAILING_BYTES);
+        assertThat(reasonOf(hexWithChecksum("5032 01 46", BOB_SESSION, BOB_SESSION)))
                 .isEqualTo(Reason.TRAILING_BYTES);
-        assertThat(reasonOf(hex("5032 01 46", BOB_SESSION, BOB_SESSION))).isEqualTo(Reason.TRAILING_BYTES);
+        assertThat(reasonOf(hex("5032 01 46", BOB_SESSION, "00000000"))).as("a body without its checksum")
+                .isEqualTo(Reason.BAD_CHECKSUM);
     }
 
     @Test
     void shouldAcceptTheEdgesOfTheFragmentRanges() {
         String data = "5032 01 44" + BOB_SESSION + "0000000000000007" + "07";
-        assertThat(outcome(hex(data, "0000 0001 0000"))).as("fragment 0 of 1").isNull();
-        assertThat(outcome(hex(data, "0037 0038 0000"))).as("fragment 55 of 56").isNull();
-        assertThat(outcome(hex("5032 01 45", ALICE_SESSION, "0000000000000007", "0037"))).as("ACK fragment 55")
+        assertThat(outcome(hexWithChecksum(data, "0000 0001 0000"))).as("fragment 0 of 1").isNull();
+        assertThat(outcome(hexWithChecksum(data, "0038 0039 0000"))).as("fragment 56 of 57").isNull();
+        assertThat(outcome(hexWithChecksum(data, "0000 0002 0491", "78".repeat(1169)))).as("a full fragment 0 of 2")
                 .isNull();
+        assertThat(outcome(hexWithChecksum(data, "0037 0039 0491", "78".repeat(1169)))).as("a full fragment 55 of 57")
+                .isNull();
+        assertThat(outcome(hexWithChecksum("5032 01 45", ALICE_SESSION, "0000000000000007", "0038")))
+                .as("ACK fragment 56").isNull();
     }
 
     @Test

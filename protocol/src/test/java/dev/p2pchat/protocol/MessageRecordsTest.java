@@ -108,17 +108,17 @@ class MessageRecordsTest {
     @Test
     void shouldAcceptDataAtTheLimitsOfTheWire() {
         assertThat(data(0, 1, 0).payload().length()).isZero();
-        assertThat(data(55, 56, 1173).payload().length()).isEqualTo(Wire.MAX_FRAGMENT_PAYLOAD);
-        assertThat(data(0, Wire.MAX_FRAGMENTS, 1).fragments()).isEqualTo(56);
+        assertThat(data(56, 57, 1169).payload().length()).isEqualTo(Wire.MAX_FRAGMENT_PAYLOAD);
+        assertThat(data(0, Wire.MAX_FRAGMENTS, 1).fragments()).isEqualTo(57);
     }
 
     @Test
     void shouldRefuseDataTheWireCannotCarry() {
         assertThatThrownBy(() -> data(0, 0, 0)).as("no fragments").isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> data(0, 57, 0)).as("57 fragments").isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> data(0, 58, 0)).as("58 fragments").isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> data(-1, 1, 0)).as("fragment -1").isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> data(3, 3, 0)).as("fragment 3 of 3").isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> data(0, 1, 1174)).as("1174-byte payload")
+        assertThatThrownBy(() -> data(0, 1, 1170)).as("1170-byte payload")
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Data(1, 1, null, 0, 1, Octets.zeros(0))).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> new Data(1, 1, ContentKind.TEXT, 0, 1, null))
@@ -128,8 +128,8 @@ class MessageRecordsTest {
     @Test
     void shouldRefuseAnAckForAFragmentTheWireCannotCarry() {
         assertThat(new Ack(1, 1, 0).fragment()).isZero();
-        assertThat(new Ack(1, 1, 55).fragment()).isEqualTo(Wire.MAX_FRAGMENTS - 1);
-        assertThatThrownBy(() -> new Ack(1, 1, 56)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(new Ack(1, 1, 56).fragment()).isEqualTo(Wire.MAX_FRAGMENTS - 1);
+        assertThatThrownBy(() -> new Ack(1, 1, 57)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Ack(1, 1, -1)).isInstanceOf(IllegalArgumentException.class);
     }
 

@@ -34,7 +34,7 @@ import java.util.Random;
  * Valid random messages of every type from a seeded {@link Random}, reaching the edges of every field: names of
  * 1 and 32 bytes, empty and full address lists, IPv4, IPv6 and IPv4-mapped IPv6 addresses, ports 1 and 65535,
  * integers with the high bit set, list pages that fill a datagram to the last byte, and DATA fragments with empty
- * and full payloads, every content kind, and the first, last and 56th fragment.
+ * and full payloads, every content kind, and the first, last and 57th fragment.
  */
 final class RandomMessages {
     private final Random random;
@@ -90,14 +90,16 @@ final class RandomMessages {
             case 1 -> Wire.MAX_FRAGMENTS;
             default -> 1 + random.nextInt(Wire.MAX_FRAGMENTS);
         };
-        int length = switch (random.nextInt(4)) {
+        int fragment = fragment(fragments);
+        // Every fragment but the last is full; the last carries the rest.
+        int length = fragment < fragments - 1 ? Wire.MAX_FRAGMENT_PAYLOAD : switch (random.nextInt(4)) {
             case 0 -> 0;
             case 1 -> Wire.MAX_FRAGMENT_PAYLOAD;
             default -> random.nextInt(Wire.MAX_FRAGMENT_PAYLOAD + 1);
         };
         ContentKind[] kinds = ContentKind.values();
-        return new Data(random.nextLong(), messageId(), kinds[random.nextInt(kinds.length)], fragment(fragments),
-                fragments, octets(length));
+        return new Data(random.nextLong(), messageId(), kinds[random.nextInt(kinds.length)], fragment, fragments,
+                octets(length));
     }
 
     /** A fragment number below {@code fragments}, often the first or the last. */

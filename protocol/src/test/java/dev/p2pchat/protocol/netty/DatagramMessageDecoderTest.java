@@ -129,7 +129,9 @@ class DatagramMessageDecoderTest {
                 Arguments.of("version 2", "5032020e0000000e", Reason.BAD_VERSION),
                 Arguments.of("undefined peer-to-peer type", "503201470000000e", Reason.UNKNOWN_TYPE),
                 Arguments.of("DATA of no fragments", "50320144" + "1020304050607080" + "0000000000000001"
-                        + "01" + "0000" + "0000" + "0000", Reason.BAD_FIELD),
+                        + "01" + "0000" + "0000" + "0000" + "0c8d9b6c", Reason.BAD_FIELD),
+                Arguments.of("PING with a flipped bit", "50320142" + "1020304050607080" + "80000001" + "eb50a390",
+                        Reason.BAD_CHECKSUM),
                 Arguments.of("truncated", "5032010e000000", Reason.TRUNCATED),
                 Arguments.of("trailing byte", "5032010e0000000e00", Reason.TRAILING_BYTES),
                 Arguments.of("unknown error code", "5032010f0000000e09", Reason.BAD_FIELD),
