@@ -269,10 +269,7 @@ public final class ChatEngine {
 
     /** Accepts the peer's friend request; messages it sent while a stranger are shown now. */
     public long acceptFriend(Octets key) {
-        Contact contact = known(key);
-        if (contact.friend != FriendState.REQUEST_RECEIVED) {
-            throw new ChatException(contact.ref() + " has not asked to be friends");
-        }
+        Contact contact = inState(key, FriendState.REQUEST_RECEIVED, "has not asked to be friends");
         Link link = requireConversation(key);
         setFriend(contact, FriendState.FRIEND);
         long id = link.send(ContentKind.FRIEND_ACCEPT, new byte[0], newMessageId());
@@ -282,10 +279,7 @@ public final class ChatEngine {
 
     /** Declines the peer's friend request; messages it sent while a stranger are dropped. */
     public long declineFriend(Octets key) {
-        Contact contact = known(key);
-        if (contact.friend != FriendState.REQUEST_RECEIVED) {
-            throw new ChatException(contact.ref() + " has not asked to be friends");
-        }
+        Contact contact = inState(key, FriendState.REQUEST_RECEIVED, "has not asked to be friends");
         Link link = requireConversation(key);
         setFriend(contact, FriendState.NONE);
         contact.held.clear();
@@ -294,10 +288,7 @@ public final class ChatEngine {
 
     /** Ends a friendship; the peer is told. */
     public long removeFriend(Octets key) {
-        Contact contact = known(key);
-        if (contact.friend != FriendState.FRIEND) {
-            throw new ChatException(contact.ref() + " is not a friend");
-        }
+        Contact contact = inState(key, FriendState.FRIEND, "is not a friend");
         Link link = requireConversation(key);
         setFriend(contact, FriendState.NONE);
         return link.send(ContentKind.FRIEND_REMOVE, new byte[0], newMessageId());
@@ -315,10 +306,7 @@ public final class ChatEngine {
     }
 
     public void unblock(Octets key) {
-        Contact contact = known(key);
-        if (contact.friend != FriendState.BLOCKED) {
-            throw new ChatException(contact.ref() + " is not blocked");
-        }
+        Contact contact = inState(key, FriendState.BLOCKED, "is not blocked");
         setFriend(contact, FriendState.NONE);
     }
 
@@ -442,6 +430,15 @@ public final class ChatEngine {
         Contact contact = contacts.get(key);
         if (contact == null) {
             throw new ChatException("no known peer has key " + PeerRef.fingerprint(key));
+        }
+        return contact;
+    }
+
+    /** The known contact for {@code key}, which must be in {@code required}; else {@code otherwise} says why not. */
+    private Contact inState(Octets key, FriendState required, String otherwise) {
+        Contact contact = known(key);
+        if (contact.friend != required) {
+            throw new ChatException(contact.ref() + " " + otherwise);
         }
         return contact;
     }
