@@ -43,8 +43,15 @@ final class Commands {
     /** What a command's argument is, for the shell's completion. */
     enum Argument { NONE, PEER, FRIEND_ACTION, EVENT }
 
-    /** One command as {@code /help} lists it. */
-    record Spec(String name, String usage, String description, Argument argument) {}
+    /** One way to use a command, as {@code /help} lists it. */
+    record Usage(String usage, String description) {}
+
+    /** One command: its name, how to use it, and what its first argument is. */
+    record Spec(String name, List<Usage> usages, Argument argument) {
+        String usage() {
+            return String.join(" | ", usages.stream().map(Usage::usage).toList());
+        }
+    }
 
     private interface Action {
         void run(String args) throws InterruptedException;
@@ -72,31 +79,36 @@ final class Commands {
         add("msg", "/msg NAME TEXT", "send TEXT to the peer called NAME", Argument.PEER, this::msg);
         add("broadcast", "/broadcast TEXT", "send TEXT to every connected peer", Argument.NONE, this::broadcast);
         add("who", "/who", "list the peers registered with the tracker", Argument.NONE, this::who);
-        add("lookup", "/lookup NAME", "ask the tracker where NAME is (it introduces you to NAME)", Argument.PEER,
-                this::lookup);
-        add("peers", "/peers", "list known peers: fingerprint, address, path, round trip, last seen, friend state",
-                Argument.NONE, this::peers);
+        add("lookup", "/lookup NAME", "ask the tracker where NAME is (and introduce the two of you)",
+                Argument.PEER, this::lookup);
+        add("peers", "/peers", "list the peers known here, with their state", Argument.NONE, this::peers);
         add("connect", "/connect NAME|HOST:PORT", "open a conversation with a peer by name or address",
                 Argument.PEER, this::connect);
         add("disconnect", "/disconnect NAME", "say goodbye to a connected peer", Argument.PEER, this::disconnect);
-        add("nick", "/nick NEWNAME", "go by NEWNAME from now on (the tracker and connected peers are told)",
-                Argument.NONE, this::nick);
-        add("friend", "/friend request|accept|decline|remove NAME [NOTE]",
-                "ask NAME to be friends (with a NOTE), answer a request, or end a friendship",
-                Argument.FRIEND_ACTION, this::friend);
-        add("block", "/block NAME", "end the conversation and accept nothing more from NAME", Argument.PEER,
+        add("nick", "/nick NEWNAME", "go by NEWNAME from now on", Argument.NONE, this::nick);
+        add("friend", List.of(
+                new Usage("/friend request NAME [NOTE]", "ask NAME to be friends"),
+                new Usage("/friend accept NAME", "accept NAME's friend request"),
+                new Usage("/friend decline NAME", "decline NAME's friend request"),
+                new Usage("/friend remove NAME", "end the friendship with NAME")), Argument.FRIEND_ACTION,
+                this::friend);
+        add("block", "/block NAME", "hang up on NAME and accept nothing more from it", Argument.PEER,
                 this::block);
         add("unblock", "/unblock NAME", "accept NAME again", Argument.PEER, this::unblock);
         add("history", "/history NAME", "show the conversation with NAME", Argument.PEER, this::history);
         add("sleep", "/sleep MILLIS", "pause the script for MILLIS milliseconds", Argument.NONE, this::sleep);
-        add("wait", "/wait EVENT [NAME] [SECONDS]", "wait until EVENT (about NAME) has happened since start; "
-                + "fails after SECONDS (default " + DEFAULT_WAIT_SECONDS + ")", Argument.EVENT, this::await);
+        add("wait", "/wait EVENT [NAME] [SECONDS]", "wait until EVENT (about NAME) has been seen since start, "
+                + "for up to SECONDS (" + DEFAULT_WAIT_SECONDS + ")", Argument.EVENT, this::await);
         add("help", "/help", "list the commands", Argument.NONE, args -> help());
-        add("quit", "/quit", "say goodbye to everyone and exit (Ctrl-D does the same)", Argument.NONE, args -> { });
+        add("quit", "/quit", "say goodbye to everyone and exit (as Ctrl-D does)", Argument.NONE, args -> { });
     }
 
     private void add(String name, String usage, String description, Argument argument, Action action) {
-        specs.put(name, new Spec(name, usage, description, argument));
+        add(name, List.of(new Usage(usage, description)), argument, action);
+    }
+
+    private void add(String name, List<Usage> usages, Argument argument, Action action) {
+        specs.put(name, new Spec(name, usages, argument));
         actions.put(name, action);
     }
 
@@ -181,16 +193,17 @@ final class Commands {
                 break;
             }
         }
-        StringBuilder text = new StringBuilder(all.size() + (all.size() == 1 ? " peer" : " peers")
-                + " registered with the tracker");
+        List<String[]> rows = new ArrayList<>();
         List<Json> peers = new ArrayList<>();
         for (ListPage.Entry entry : all) {
             String fingerprint = PeerRef.fingerprint(entry.identityKey());
             feed.learn(entry.name());
-            text.append("\n  ").append(Text.safe(entry.name())).append("  ").append(fingerprint);
+            rows.add(new String[] {"  " + Text.safe(entry.name()), fingerprint});
             peers.add(new Json().put("name", entry.name()).put("fingerprint", fingerprint));
         }
-        printer.print(new Report(text.toString(), Json.event("who").putObjects("peers", peers)));
+        String text = all.size() + (all.size() == 1 ? " peer" : " peers") + " registered with the tracker"
+                + (rows.isEmpty() ? "" : "\n" + table(rows));
+        printer.print(new Report(text, Json.event("who").putObjects("peers", peers)));
     }
 
     private void lookup(String args) throws InterruptedException {
@@ -259,6 +272,9 @@ final class Commands {
     }
 
     private void friend(String args) throws InterruptedException {
+        if (args.isEmpty()) {
+            throw new UsageException("say what to do");
+        }
         String[] actionAndRest = nameAndRest(args, false);
         String action = actionAndRest[0].toLowerCase(Locale.ROOT);
         switch (action) {
@@ -276,7 +292,6 @@ final class Commands {
                     actionAndRest[1], "friend_decline_sent", "declined the friend request of ");
             case "remove" -> friendRequest(node.removeFriend(oneWord(actionAndRest[1], "a name")),
                     actionAndRest[1], "friend_remove_sent", "ended the friendship with ");
-            case "" -> throw new UsageException("say what to do");
             default -> throw new UsageException("no friend action '" + action + "'");
         }
     }
@@ -365,10 +380,11 @@ final class Commands {
     private void help() {
         StringBuilder text = new StringBuilder("commands:");
         List<Json> json = new ArrayList<>();
-        int width = specs.values().stream().mapToInt(spec -> spec.usage().length()).max().orElse(0);
-        for (Spec spec : specs.values()) {
-            text.append("\n  ").append(pad(spec.usage(), width)).append("  ").append(spec.description());
-            json.add(new Json().put("usage", spec.usage()).put("description", spec.description()));
+        List<Usage> usages = specs.values().stream().flatMap(spec -> spec.usages().stream()).toList();
+        int width = usages.stream().mapToInt(usage -> usage.usage().length()).max().orElse(0);
+        for (Usage usage : usages) {
+            text.append("\n  ").append(pad(usage.usage(), width)).append("  ").append(usage.description());
+            json.add(new Json().put("usage", usage.usage()).put("description", usage.description()));
         }
         text.append("\nevents for /wait: ").append(String.join(", ", EventReports.KINDS));
         printer.print(new Report(text.toString(), Json.event("help").putObjects("commands", json)));

@@ -40,10 +40,10 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         usageHelpWidth = 100,
         description = {
-            "Sends one message: registers with the tracker (if one is given), connects to TO (a peer's",
-            "name, or HOST:PORT for a peer reached by address), sends TEXT and waits for the peer's",
-            "acknowledgement. On success it prints the delivery on standard output; otherwise it says",
-            "why on standard error.",
+            "Sends one message and exits once the peer acknowledges it.",
+            "Registers with the tracker (if one is given), connects to TO (a peer's name, or HOST:PORT",
+            "for a peer reached by address), sends TEXT and waits for the acknowledgement. On success it",
+            "prints the delivery on standard output; otherwise it says why on standard error.",
             ""
         },
         exitCodeListHeading = "%nExit codes:%n",
