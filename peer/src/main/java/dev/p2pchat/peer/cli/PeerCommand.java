@@ -10,6 +10,8 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,16 +49,23 @@ public final class PeerCommand implements Callable<Integer> {
     @Mixin
     PeerOptions options;
 
+    /** Opens the terminal the shell runs on. */
+    @FunctionalInterface
+    interface TerminalFactory {
+        Terminal open() throws IOException;
+    }
+
     private final InputStream in;
-    private final boolean terminal;
+    private final TerminalFactory terminal;
     private final boolean ownsProcess;
 
     /**
      * @param in where line mode reads commands
-     * @param terminal whether standard input and output are a terminal (then, without --json, a shell runs)
+     * @param terminal the terminal for the shell; null when standard input and output are not a terminal (then the
+     *     peer runs in line mode, as it does with --json)
      * @param ownsProcess whether SIGTERM and SIGINT should stop this peer (false when a test runs it in its JVM)
      */
-    PeerCommand(InputStream in, boolean terminal, boolean ownsProcess) {
+    PeerCommand(InputStream in, TerminalFactory terminal, boolean ownsProcess) {
         this.in = in;
         this.terminal = terminal;
         this.ownsProcess = ownsProcess;
@@ -66,11 +75,13 @@ public final class PeerCommand implements Callable<Integer> {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         // On JDK 17, a console exists exactly when standard input and output are both a terminal.
-        System.exit(commandLine(System.in, out, err, System.console() != null, true).execute(args));
+        TerminalFactory terminal = System.console() == null ? null
+                : () -> TerminalBuilder.builder().system(true).build();
+        System.exit(commandLine(System.in, out, err, terminal, true).execute(args));
     }
 
     /** The command line for {@code peer} and {@code peer send}, reading and writing the given streams. */
-    static CommandLine commandLine(InputStream in, PrintWriter out, PrintWriter err, boolean terminal,
+    static CommandLine commandLine(InputStream in, PrintWriter out, PrintWriter err, TerminalFactory terminal,
             boolean ownsProcess) {
         CommandLine commandLine = new CommandLine(new PeerCommand(in, terminal, ownsProcess))
                 .addSubcommand("send", new SendCommand(ownsProcess));
@@ -84,8 +95,8 @@ public final class PeerCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Settings settings = options.settings(spec.commandLine());
         PeerOptions.applyLogLevel(settings.logLevel());
-        if (terminal && !settings.json()) {
-            return new PeerShell(settings, spec.commandLine().getErr(), ownsProcess).run();
+        if (terminal != null && !settings.json()) {
+            return new PeerShell(settings, spec.commandLine().getErr(), ownsProcess).run(terminal.open());
         }
         return runLines(settings);
     }

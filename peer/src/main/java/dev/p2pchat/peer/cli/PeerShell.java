@@ -18,7 +18,6 @@ import org.jline.reader.ParsedLine;
 import org.jline.reader.UserInterruptException;
 import org.jline.reader.impl.DefaultParser;
 import org.jline.terminal.Terminal;
-import org.jline.terminal.TerminalBuilder;
 
 /**
  * The interactive shell: the same {@link Commands} as line mode, read with JLine (editing, history kept in the
@@ -38,11 +37,6 @@ final class PeerShell {
         this.settings = settings;
         this.err = err;
         this.ownsProcess = ownsProcess;
-    }
-
-    /** Runs the shell on the process's terminal until the user quits. */
-    int run() throws IOException {
-        return run(TerminalBuilder.builder().system(true).build());
     }
 
     /** Runs the shell on {@code terminal} (closed at the end) until the user quits. */

@@ -59,7 +59,7 @@ final class CliPeer implements AutoCloseable {
     }
 
     private picocli.CommandLine commandLine() {
-        return PeerCommand.commandLine(in, new PrintWriter(out, true), new PrintWriter(err, true), false, false);
+        return PeerCommand.commandLine(in, new PrintWriter(out, true), new PrintWriter(err, true), null, false);
     }
 
     void type(String line) {
@@ -163,7 +163,7 @@ final class CliPeer implements AutoCloseable {
     }
 
     /** Standard input that the test types into; reads block until a line is typed or the input is closed. */
-    private static final class ScriptInput extends InputStream {
+    static final class ScriptInput extends InputStream {
         private byte[] pending = new byte[0];
         private int position;
         private boolean closed;
