@@ -3,6 +3,7 @@ package dev.p2pchat.peer.cli;
 import dev.p2pchat.peer.cli.PeerOptions.Settings;
 import dev.p2pchat.peer.node.PeerListener;
 import dev.p2pchat.peer.node.PeerNode;
+import java.io.Console;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
@@ -74,10 +75,24 @@ public final class PeerCommand implements Callable<Integer> {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-        // On JDK 17, a console exists exactly when standard input and output are both a terminal.
-        TerminalFactory terminal = System.console() == null ? null
-                : () -> TerminalBuilder.builder().system(true).build();
+        TerminalFactory terminal = onTerminal() ? () -> TerminalBuilder.builder().system(true).build() : null;
         System.exit(commandLine(System.in, out, err, terminal, true).execute(args));
+    }
+
+    /** Whether standard input and output are both a terminal. */
+    static boolean onTerminal() {
+        Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            // From JDK 22 a console exists even when the streams are redirected; Console.isTerminal() tells.
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (NoSuchMethodException e) {
+            return true; // before JDK 22, a console exists exactly when both streams are a terminal
+        } catch (ReflectiveOperationException e) {
+            return false;
+        }
     }
 
     /** The command line for {@code peer} and {@code peer send}, reading and writing the given streams. */

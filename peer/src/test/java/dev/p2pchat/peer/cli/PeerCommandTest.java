@@ -91,6 +91,29 @@ class PeerCommandTest {
         assertThat(alice.out.lines()).last().isEqualTo("* stopped");
         assertThat(bob.quit()).isZero();
         assertThat(alice.err.lines()).isEmpty();
+        assertThat(Thread.getAllStackTraces().keySet()).as("threads left behind")
+                .noneMatch(thread -> thread.getName().equals("p2pchat-output"));
+    }
+
+    @Test
+    void shouldChatWithoutATrackerThroughABootstrapAddress() throws Exception {
+        CliPeer bob = CliPeer.start("bob", "--name", "bob", "--bind", "127.0.0.1", "--data-dir",
+                dataRoot.resolve("bob").toString());
+        peers.add(bob);
+        Matcher listening = LISTENING.matcher(bob.awaitContaining(" listening on udp "));
+        assertThat(listening.find()).isTrue();
+        CliPeer alice = CliPeer.start("alice", "--name", "alice", "--bind", "127.0.0.1", "--bootstrap",
+                listening.group(1), "--data-dir", dataRoot.resolve("alice").toString());
+        peers.add(alice);
+
+        alice.type("/wait connected " + listening.group(1));
+        alice.awaitLine("seen connected " + listening.group(1));
+        alice.type("/msg bob found you");
+        bob.awaitLine("<alice> found you");
+        bob.type("/who");
+        bob.awaitLine("error: no tracker is configured");
+        bob.type("/msg alice and you");
+        alice.awaitLine("<bob> and you");
     }
 
     @Test
