@@ -75,26 +75,21 @@ final class EventReports {
      */
     static List<String> subjects(PeerEvent event) {
         List<String> subjects = new ArrayList<>();
+        PeerRef peer = peer(event);
+        if (peer != null) {
+            subjects.add(peer.name());
+            subjects.add(peer.fingerprint());
+        }
         if (event instanceof Registered registered) {
             subjects.add(registered.name());
         } else if (event instanceof RegistrationRefused refused) {
             subjects.add(refused.name());
         } else if (event instanceof Introduced introduced) {
-            add(subjects, introduced.peer());
             subjects.add(HostPort.format(introduced.observed()));
         } else if (event instanceof Connected connected) {
-            add(subjects, connected.peer());
             subjects.add(HostPort.format(connected.address()));
         } else if (event instanceof ConnectFailed failed) {
             subjects.add(failed.target());
-        } else if (event instanceof Disconnected disconnected) {
-            add(subjects, disconnected.peer());
-        } else if (event instanceof MessageReceived message) {
-            add(subjects, message.from());
-        } else if (event instanceof MessageHeld held) {
-            add(subjects, held.from());
-        } else if (event instanceof Delivered delivered) {
-            add(subjects, delivered.to());
         } else if (event instanceof Failed failed) {
             // "bob", or "bob [1a2b-...]" when the library names the peer by its reference
             subjects.add(failed.to());
@@ -103,16 +98,7 @@ final class EventReports {
                 subjects.add(failed.to().substring(0, bracket));
             }
         } else if (event instanceof Renamed renamed) {
-            add(subjects, renamed.peer());
             subjects.add(renamed.oldName());
-        } else if (event instanceof FriendRequested requested) {
-            add(subjects, requested.from());
-        } else if (event instanceof FriendAccepted accepted) {
-            add(subjects, accepted.by());
-        } else if (event instanceof FriendDeclined declined) {
-            add(subjects, declined.by());
-        } else if (event instanceof FriendRemoved removed) {
-            add(subjects, removed.by());
         }
         return subjects;
     }
@@ -143,11 +129,6 @@ final class EventReports {
             return removed.by();
         }
         return null;
-    }
-
-    private static void add(List<String> subjects, PeerRef peer) {
-        subjects.add(peer.name());
-        subjects.add(peer.fingerprint());
     }
 
     static Report report(PeerEvent event) {

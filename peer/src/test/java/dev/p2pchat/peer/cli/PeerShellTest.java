@@ -77,10 +77,10 @@ class PeerShellTest {
 
             // Ctrl-C at the prompt drops the line; while a command runs, it stops the command.
             until(thread, LineReaderImpl.class, "readLine");
-            int prompts = screen.count("bob> ");
-            keys.write("half a line\u0003");
-            screen.awaitCount("bob> ", prompts + 1);
-            until(thread, LineReaderImpl.class, "readLine");
+            keys.write("half a line");
+            screen.await("bob> half a line");
+            keys.write("\u0003");
+            screen.awaitAfter("bob> half a line", "bob> "); // a fresh prompt
             keys.write("/sleep 60000\r");
             until(thread, Commands.class, "sleep");
             keys.write("\u0003");
@@ -127,20 +127,17 @@ class PeerShellTest {
             return bytes.toString(StandardCharsets.UTF_8);
         }
 
-        int count(String part) {
-            String shown = text();
-            int count = 0;
-            for (int at = shown.indexOf(part); at >= 0; at = shown.indexOf(part, at + 1)) {
-                count++;
-            }
-            return count;
-        }
-
-        void awaitCount(String part, int count) throws InterruptedException {
+        /** Waits until {@code part} shows after the last time {@code mark} did. */
+        void awaitAfter(String mark, String part) throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CliPeer.WAIT_SECONDS);
-            while (count(part) < count) {
+            while (true) {
+                String shown = text();
+                int at = shown.lastIndexOf(mark);
+                if (at >= 0 && shown.indexOf(part, at + mark.length()) >= 0) {
+                    return;
+                }
                 if (System.nanoTime() > deadline) {
-                    fail("the screen never showed '" + part + "' " + count + " times:\n" + text());
+                    fail("the screen never showed '" + part + "' after '" + mark + "':\n" + shown);
                 }
                 Thread.sleep(10);
             }
