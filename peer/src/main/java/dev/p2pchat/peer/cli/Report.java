@@ -8,8 +8,4 @@ record Report(String text, Json json) {
     static Report error(String message) {
         return new Report("error: " + Text.safe(message), Json.event("error").put("message", message));
     }
-
-    boolean isError() {
-        return text.startsWith("error: ");
-    }
 }
