@@ -1,0 +1,200 @@
+package dev.p2pchat.peer.cli;
+
+import dev.p2pchat.peer.chat.HostPort;
+import dev.p2pchat.peer.chat.PeerEvent;
+import dev.p2pchat.peer.chat.PeerEvent.ConnectFailed;
+import dev.p2pchat.peer.chat.PeerEvent.Connected;
+import dev.p2pchat.peer.chat.PeerEvent.Delivered;
+import dev.p2pchat.peer.chat.PeerEvent.Disconnected;
+import dev.p2pchat.peer.chat.PeerEvent.Failed;
+import dev.p2pchat.peer.chat.PeerEvent.FriendAccepted;
+import dev.p2pchat.peer.chat.PeerEvent.FriendDeclined;
+import dev.p2pchat.peer.chat.PeerEvent.FriendRemoved;
+import dev.p2pchat.peer.chat.PeerEvent.FriendRequested;
+import dev.p2pchat.peer.chat.PeerEvent.Introduced;
+import dev.p2pchat.peer.chat.PeerEvent.MessageHeld;
+import dev.p2pchat.peer.chat.PeerEvent.MessageReceived;
+import dev.p2pchat.peer.chat.PeerEvent.Registered;
+import dev.p2pchat.peer.chat.PeerEvent.RegistrationRefused;
+import dev.p2pchat.peer.chat.PeerEvent.Renamed;
+import dev.p2pchat.peer.chat.PeerRef;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How each library event is shown, and what it is called and concerns for {@code /wait}. The event names are the
+ * values of the JSON {@code "event"} field.
+ */
+final class EventReports {
+    /** Every event name, in the order of {@link PeerEvent}'s records. */
+    static final List<String> KINDS = List.of("registered", "registration_refused", "introduced", "connected",
+            "connect_failed", "disconnected", "message", "held", "delivered", "failed", "renamed", "friend_request",
+            "friend_accepted", "friend_declined", "friend_removed");
+
+    private EventReports() {}
+
+    /** The event's name, one of {@link #KINDS}. */
+    static String kind(PeerEvent event) {
+        if (event instanceof Registered) {
+            return "registered";
+        } else if (event instanceof RegistrationRefused) {
+            return "registration_refused";
+        } else if (event instanceof Introduced) {
+            return "introduced";
+        } else if (event instanceof Connected) {
+            return "connected";
+        } else if (event instanceof ConnectFailed) {
+            return "connect_failed";
+        } else if (event instanceof Disconnected) {
+            return "disconnected";
+        } else if (event instanceof MessageReceived) {
+            return "message";
+        } else if (event instanceof MessageHeld) {
+            return "held";
+        } else if (event instanceof Delivered) {
+            return "delivered";
+        } else if (event instanceof Failed) {
+            return "failed";
+        } else if (event instanceof Renamed) {
+            return "renamed";
+        } else if (event instanceof FriendRequested) {
+            return "friend_request";
+        } else if (event instanceof FriendAccepted) {
+            return "friend_accepted";
+        } else if (event instanceof FriendDeclined) {
+            return "friend_declined";
+        } else if (event instanceof FriendRemoved) {
+            return "friend_removed";
+        }
+        throw new IllegalArgumentException("unknown event " + event);
+    }
+
+    /**
+     * What the event concerns, as {@code /wait} matches it: peer names and fingerprints, addresses, or the target
+     * of a failed attempt.
+     */
+    static List<String> subjects(PeerEvent event) {
+        List<String> subjects = new ArrayList<>();
+        PeerRef peer = peer(event);
+        if (peer != null) {
+            subjects.add(peer.name());
+            subjects.add(peer.fingerprint());
+        }
+        if (event instanceof Registered registered) {
+            subjects.add(registered.name());
+        } else if (event instanceof RegistrationRefused refused) {
+            subjects.add(refused.name());
+        } else if (event instanceof Introduced introduced) {
+            subjects.add(HostPort.format(introduced.observed()));
+        } else if (event instanceof Connected connected) {
+            subjects.add(HostPort.format(connected.address()));
+        } else if (event instanceof ConnectFailed failed) {
+            subjects.add(failed.target());
+        } else if (event instanceof Failed failed) {
+            // "bob", or "bob [1a2b-...]" when the library names the peer by its reference
+            subjects.add(failed.to());
+            int bracket = failed.to().indexOf(" [");
+            if (bracket > 0) {
+                subjects.add(failed.to().substring(0, bracket));
+            }
+        } else if (event instanceof Renamed renamed) {
+            subjects.add(renamed.oldName());
+        }
+        return subjects;
+    }
+
+    /** The other peer the event is about, when it names one by its key. */
+    static PeerRef peer(PeerEvent event) {
+        if (event instanceof Introduced introduced) {
+            return introduced.peer();
+        } else if (event instanceof Connected connected) {
+            return connected.peer();
+        } else if (event instanceof Disconnected disconnected) {
+            return disconnected.peer();
+        } else if (event instanceof MessageReceived message) {
+            return message.from();
+        } else if (event instanceof MessageHeld held) {
+            return held.from();
+        } else if (event instanceof Delivered delivered) {
+            return delivered.to();
+        } else if (event instanceof Renamed renamed) {
+            return renamed.peer();
+        } else if (event instanceof FriendRequested requested) {
+            return requested.from();
+        } else if (event instanceof FriendAccepted accepted) {
+            return accepted.by();
+        } else if (event instanceof FriendDeclined declined) {
+            return declined.by();
+        } else if (event instanceof FriendRemoved removed) {
+            return removed.by();
+        }
+        return null;
+    }
+
+    static Report report(PeerEvent event) {
+        Json json = Json.event(kind(event));
+        if (event instanceof Registered registered) {
+            return new Report("* registered as " + registered.name() + "; the tracker sees this peer at "
+                    + HostPort.format(registered.observed()),
+                    json.put("name", registered.name()).put("observed", HostPort.format(registered.observed())));
+        } else if (event instanceof RegistrationRefused refused) {
+            return new Report("* the tracker refused the name " + refused.name() + ": " + refused.code(),
+                    json.put("name", refused.name()).put("code", refused.code().name()));
+        } else if (event instanceof Introduced introduced) {
+            return new Report("* introduced to " + name(introduced.peer()) + " ("
+                    + HostPort.format(introduced.observed()) + ")",
+                    peer(json, "name", introduced.peer()).put("address", HostPort.format(introduced.observed())));
+        } else if (event instanceof Connected connected) {
+            return new Report("* " + name(connected.peer()) + " connected (" + HostPort.format(connected.address())
+                    + ")", peer(json, "name", connected.peer()).put("address", HostPort.format(connected.address())));
+        } else if (event instanceof ConnectFailed failed) {
+            return new Report("* could not connect to " + Text.safe(failed.target()) + ": "
+                    + Text.safe(failed.reason()),
+                    json.put("target", failed.target()).put("reason", failed.reason()));
+        } else if (event instanceof Disconnected disconnected) {
+            return new Report("* " + name(disconnected.peer()) + " disconnected: " + Text.safe(disconnected.reason()),
+                    peer(json, "name", disconnected.peer()).put("reason", disconnected.reason()));
+        } else if (event instanceof MessageReceived message) {
+            return new Report((message.broadcast() ? "[all] <" : "<") + name(message.from()) + "> "
+                    + Text.safe(message.text()), peer(json, "from", message.from()).put("text", message.text())
+                    .put("broadcast", message.broadcast()));
+        } else if (event instanceof MessageHeld held) {
+            return new Report("[held] " + (held.broadcast() ? "[all] <" : "<") + name(held.from()) + "> "
+                    + Text.safe(held.text()), peer(json, "from", held.from()).put("text", held.text())
+                    .put("broadcast", held.broadcast()));
+        } else if (event instanceof Delivered delivered) {
+            return new Report("#" + delivered.id() + " delivered to " + name(delivered.to()),
+                    json.put("id", delivered.id()).put("to", delivered.to().name())
+                            .put("fingerprint", delivered.to().fingerprint()));
+        } else if (event instanceof Failed failed) {
+            return new Report("#" + failed.id() + " to " + Text.safe(failed.to()) + " failed: "
+                    + Text.safe(failed.reason()),
+                    json.put("id", failed.id()).put("to", failed.to()).put("reason", failed.reason()));
+        } else if (event instanceof Renamed renamed) {
+            return new Report("* " + Text.safe(renamed.oldName()) + " is now " + name(renamed.peer()),
+                    peer(json, "name", renamed.peer()).put("old", renamed.oldName()));
+        } else if (event instanceof FriendRequested requested) {
+            String who = name(requested.from());
+            return new Report("* " + who + " asks to be friends" + (requested.note().isEmpty() ? "" : ": "
+                    + Text.safe(requested.note())) + " (/friend accept " + who + " or /friend decline " + who + ")",
+                    peer(json, "from", requested.from()).put("note", requested.note()));
+        } else if (event instanceof FriendAccepted accepted) {
+            return new Report("* " + name(accepted.by()) + " is now a friend", peer(json, "name", accepted.by()));
+        } else if (event instanceof FriendDeclined declined) {
+            return new Report("* " + name(declined.by()) + " declined the friend request",
+                    peer(json, "name", declined.by()));
+        } else if (event instanceof FriendRemoved removed) {
+            return new Report("* " + name(removed.by()) + " is no longer a friend", peer(json, "name", removed.by()));
+        }
+        throw new IllegalArgumentException("unknown event " + event);
+    }
+
+    /** A peer's name as shown in text; names are printable ASCII, but a peer's own HELLO claims them. */
+    static String name(PeerRef peer) {
+        return Text.safe(peer.name());
+    }
+
+    private static Json peer(Json json, String field, PeerRef peer) {
+        return json.put(field, peer.name()).put("fingerprint", peer.fingerprint());
+    }
+}

@@ -1,0 +1,317 @@
+package dev.p2pchat.peer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.p2pchat.tracker.TrackerConfig;
+import dev.p2pchat.tracker.server.TrackerServer;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.assertj.core.api.InstanceOfAssertFactories;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code peer} command line in line mode, driven through its standard input against a real tracker. */
+@Timeout(60)
+class PeerCommandTest {
+    private static final Pattern LISTENING = Pattern.compile("peer \\S+ listening on udp (\\S+), fingerprint");
+
+    @TempDir
+    Path dataRoot;
+
+    private TrackerServer tracker;
+    private String trackerAddress;
+    private final List<CliPeer> peers = new ArrayList<>();
+
+    @BeforeEach
+    void startTracker() throws Exception {
+        tracker = new TrackerServer(TrackerConfig.builder().bindAddress("127.0.0.1").port(0)
+                .lease(Duration.ofSeconds(30)).keepalive(Duration.ofSeconds(5)).build());
+        trackerAddress = "127.0.0.1:" + tracker.start().getPort();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (CliPeer peer : peers) {
+            peer.close();
+        }
+        tracker.close();
+    }
+
+    private CliPeer peer(String name, String... extra) {
+        List<String> args = new ArrayList<>(List.of("--name", name, "--tracker", trackerAddress, "--bind",
+                "127.0.0.1", "--data-dir", dataRoot.resolve(name).toString()));
+        args.addAll(List.of(extra));
+        CliPeer peer = CliPeer.start(name, args.toArray(String[]::new));
+        peers.add(peer);
+        return peer;
+    }
+
+    private static CliPeer registered(CliPeer peer) throws InterruptedException {
+        peer.type("/wait registered");
+        peer.await(line -> line.equals("seen registered") || line.startsWith("{\"event\":\"waited\""));
+        return peer;
+    }
+
+    @Test
+    void shouldLetTwoPeersChatThroughTheTracker() throws Exception {
+        CliPeer alice = registered(peer("alice"));
+        CliPeer bob = registered(peer("bob"));
+
+        alice.type("/msg bob hello bob, it's alice!");
+        alice.awaitLine("#1 sent to bob");
+        alice.awaitLine("#1 delivered to bob");
+        bob.awaitLine("<alice> hello bob, it's alice!");
+        bob.await(line -> line.startsWith("* alice connected (127.0.0.1:"));
+        alice.await(line -> line.startsWith("* bob connected (127.0.0.1:"));
+
+        bob.type("/msg alice hi alice");
+        bob.awaitLine("#1 delivered to alice");
+        alice.awaitLine("<bob> hi alice");
+        List<String> aliceLines = alice.out.lines();
+        assertThat(aliceLines.indexOf("#1 sent to bob")).as("sent before delivered")
+                .isLessThan(aliceLines.indexOf("#1 delivered to bob"));
+
+        alice.type("/history bob");
+        alice.await(line -> line.equals("history with bob: 2 messages"));
+        alice.await(line -> line.matches("  \\S+ -> #1 hello bob, it's alice! \\(delivered\\)"));
+        alice.await(line -> line.matches("  \\S+ <- hi alice"));
+
+        assertThat(alice.quit()).isZero();
+        bob.awaitLine("* alice disconnected: said goodbye");
+        assertThat(alice.out.lines()).last().isEqualTo("* stopped");
+        assertThat(bob.quit()).isZero();
+        assertThat(alice.err.lines()).isEmpty();
+        assertThat(Thread.getAllStackTraces().keySet()).as("threads left behind")
+                .noneMatch(thread -> thread.getName().equals("p2pchat-output"));
+    }
+
+    @Test
+    void shouldChatWithoutATrackerThroughABootstrapAddress() throws Exception {
+        CliPeer bob = CliPeer.start("bob", "--name", "bob", "--bind", "127.0.0.1", "--data-dir",
+                dataRoot.resolve("bob").toString());
+        peers.add(bob);
+        Matcher listening = LISTENING.matcher(bob.awaitContaining(" listening on udp "));
+        assertThat(listening.find()).isTrue();
+        CliPeer alice = CliPeer.start("alice", "--name", "alice", "--bind", "127.0.0.1", "--bootstrap",
+                listening.group(1), "--data-dir", dataRoot.resolve("alice").toString());
+        peers.add(alice);
+
+        alice.type("/wait connected " + listening.group(1));
+        alice.awaitLine("seen connected " + listening.group(1));
+        alice.type("/msg bob found you");
+        bob.awaitLine("<alice> found you");
+        bob.type("/who");
+        bob.awaitLine("error: no tracker is configured");
+        bob.type("/msg alice and you");
+        alice.awaitLine("<bob> and you");
+    }
+
+    @Test
+    void shouldPrintOneJsonObjectPerLineInJsonMode() throws Exception {
+        CliPeer alice = registered(peer("alice", "--json"));
+        CliPeer bob = registered(peer("bob", "--json"));
+        String tricky = "quotes \" backslash \\ tab \t bell \u0007 é 😀 \u2028 </script>";
+
+        alice.type("/msg bob " + tricky);
+        alice.awaitJson(Map.of("event", "delivered", "id", 1L, "to", "bob"));
+        Map<String, Object> message = bob.awaitJson(Map.of("event", "message", "from", "alice"));
+        assertThat(message).containsEntry("text", tricky.strip()).containsEntry("broadcast", false)
+                .containsKey("fingerprint");
+
+        // The side that answered a HELLO counts as connected once its own HELLO is answered, which can come
+        // after the first message; a broadcast goes to connected peers only.
+        bob.awaitJson(Map.of("event", "connected", "name", "alice"));
+        bob.type("/broadcast to everyone");
+        bob.awaitJson(Map.of("event", "broadcast"));
+        alice.awaitJson(Map.of("event", "message", "from", "bob", "text", "to everyone", "broadcast", true));
+
+        alice.type("/nick alicia");
+        alice.awaitJson(Map.of("event", "nick", "name", "alicia"));
+        bob.awaitJson(Map.of("event", "renamed", "name", "alicia", "old", "alice"));
+
+        bob.type("/friend request alicia let's be friends");
+        bob.awaitJson(Map.of("event", "friend_request_sent", "to", "alicia"));
+        alice.awaitJson(Map.of("event", "friend_request", "from", "bob", "note", "let's be friends"));
+        alice.type("/friend accept bob");
+        bob.awaitJson(Map.of("event", "friend_accepted", "name", "alicia"));
+
+        alice.type("/who");
+        Map<String, Object> who = alice.awaitJson(Map.of("event", "who"));
+        assertThat(who.get("peers")).asInstanceOf(InstanceOfAssertFactories.LIST).hasSize(2);
+        alice.type("/peers");
+        Map<String, Object> listed = alice.awaitJson(Map.of("event", "peers"));
+        assertThat(listed.get("peers")).asInstanceOf(InstanceOfAssertFactories.LIST).singleElement()
+                .asInstanceOf(InstanceOfAssertFactories.MAP)
+                .containsEntry("name", "bob").containsEntry("friend", "friend").containsEntry("connected", true)
+                .containsEntry("path", "direct").containsKeys("fingerprint", "address", "rtt_ms", "last_seen");
+        alice.type("/lookup nobody");
+        alice.awaitJson(Map.of("event", "error", "message", "no peer named nobody is registered with the tracker"));
+
+        assertThat(alice.quit()).isZero();
+        assertThat(bob.quit()).isZero();
+        for (CliPeer peer : List.of(alice, bob)) {
+            for (String line : peer.out.lines()) {
+                assertThat(JsonParser.object(line)).as(line).containsKey("event");
+            }
+            assertThat(peer.out.lines()).last().isEqualTo("{\"event\":\"stopped\"}");
+        }
+        assertThat(JsonParser.object(alice.out.lines().get(0))).containsEntry("event", "started")
+                .containsEntry("name", "alice").containsKeys("address", "fingerprint");
+    }
+
+    @Test
+    void shouldAnswerBadInputWithAnErrorLineAndKeepRunning() throws Exception {
+        CliPeer alice = registered(peer("alice"));
+        CliPeer bob = registered(peer("bob"));
+        List<String> bad = List.of(
+                "/frobnicate",
+                "hello there",
+                "/msg",
+                "/msg bob",
+                "/msg nobody hi",
+                "/msg bob " + "x".repeat(65_537),
+                "/broadcast " + "é".repeat(32_769),
+                "/connect 127.0.0.1:notaport",
+                "/connect [::1",
+                "/disconnect bob",
+                "/friend",
+                "/friend hug bob",
+                "/friend accept bob",
+                "/unblock bob",
+                "/history nobody",
+                "/nick Not-A-Name",
+                "/who everyone",
+                "/sleep soon",
+                "/wait nothing",
+                "/wait message bob 0");
+        for (String line : bad) {
+            alice.type(line);
+        }
+        alice.type("/msg bob still here");
+
+        alice.awaitLine("#1 delivered to bob");
+        bob.awaitLine("<alice> still here");
+        List<String> errors = alice.out.lines().stream().filter(line -> line.startsWith("error: ")).toList();
+        assertThat(errors).hasSize(bad.size());
+        assertThat(errors).contains(
+                "error: unknown command /frobnicate (/help lists the commands)",
+                "error: missing NAME; usage: /msg NAME TEXT",
+                "error: nothing to send; usage: /msg NAME TEXT",
+                "error: no peer named nobody is registered with the tracker",
+                "error: the message is 65537 bytes in UTF-8; the limit is 65536",
+                "error: the message is 65538 bytes in UTF-8; the limit is 65536",
+                "error: '127.0.0.1:notaport': the port is not a number",
+                "error: waited 0 s; no message bob event has been seen");
+        assertThat(errors).anyMatch(line -> line.startsWith("error: no friend action 'hug'"));
+        assertThat(errors).anyMatch(line -> line.startsWith("error: name 'Not-A-Name'"));
+        assertThat(errors).anyMatch(line -> line.startsWith("error: no event 'nothing'; events are registered,"));
+        assertThat(alice.quit()).isZero();
+    }
+
+    @Test
+    void shouldListEveryOptionWithItsEnvironmentVariableInHelp() throws Exception {
+        CliPeer help = CliPeer.run("--help");
+
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out.toString()).contains("--name", "P2PCHAT_NAME", "--tracker", "P2PCHAT_TRACKER",
+                "--bind", "P2PCHAT_BIND", "--port", "P2PCHAT_PORT", "--bootstrap", "P2PCHAT_BOOTSTRAP",
+                "--data-dir", "P2PCHAT_DATA_DIR", "--friends-only", "P2PCHAT_FRIENDS_ONLY", "--log-level",
+                "P2PCHAT_LOG_LEVEL", "--json", "P2PCHAT_JSON", "send", "Exit codes", "Default: 0.0.0.0",
+                "Default: ~/.p2pchat/NAME", "Default: WARN");
+
+        CliPeer sendHelp = CliPeer.run("send", "--help");
+        assertThat(sendHelp.exitCode()).isZero();
+        assertThat(sendHelp.out.toString()).contains("--timeout", "--name", "P2PCHAT_TRACKER", "TO", "TEXT");
+    }
+
+    @Test
+    void shouldExitWith2AndTheReasonForABadOption() throws Exception {
+        String data = dataRoot.resolve("x").toString();
+        assertBadOption("--name is required", "--data-dir", data);
+        assertBadOption("name 'Alice'", "--name", "Alice", "--data-dir", data);
+        assertBadOption("bind port must be 0 to 65535", "--name", "a", "--port", "70000", "--data-dir", data);
+        assertBadOption("--tracker 'localhost:x': the port must be a number", "--name", "a", "--tracker",
+                "localhost:x", "--data-dir", data);
+        assertBadOption("--bootstrap '127.0.0.1' is not host:port", "--name", "a", "--bootstrap", "127.0.0.1",
+                "--data-dir", data);
+        assertBadOption("Invalid value for option '--log-level'", "--name", "a", "--log-level", "LOUD");
+        assertBadOption("Unknown option: '--no-such-option'", "--name", "a", "--no-such-option");
+        assertBadOption("--timeout must be 1 to 3600", "send", "--name", "a", "--timeout", "0", "--data-dir",
+                data, "bob", "hi");
+        assertBadOption("the message is 65537 bytes", "send", "--name", "a", "--data-dir", data, "bob",
+                "x".repeat(65_537));
+        assertBadOption("Missing required parameter", "send", "--name", "a", "--data-dir", data, "bob");
+    }
+
+    private static void assertBadOption(String reason, String... args) throws Exception {
+        CliPeer run = CliPeer.run(args);
+        assertThat(run.exitCode()).as(String.join(" ", args)).isEqualTo(2);
+        assertThat(run.err.toString()).contains(reason);
+        assertThat(run.out.lines()).isEmpty();
+    }
+
+    @Test
+    void shouldExitWith1WhenThePortIsTaken() throws Exception {
+        try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            CliPeer run = CliPeer.run("--name", "alice", "--bind", "127.0.0.1", "--port",
+                    Integer.toString(taken.getLocalPort()), "--data-dir", dataRoot.resolve("alice").toString());
+
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.err.toString()).contains("peer: cannot start on 127.0.0.1:" + taken.getLocalPort());
+        }
+    }
+
+    @Test
+    void shouldSendOneMessageAndExitZeroOnceAcknowledged() throws Exception {
+        CliPeer bob = registered(peer("bob"));
+
+        CliPeer send = CliPeer.run("send", "--name", "carol", "--tracker", trackerAddress, "--bind", "127.0.0.1",
+                "--data-dir", dataRoot.resolve("carol").toString(), "bob", "one", "shot");
+
+        assertThat(send.exitCode()).as(send.toString()).isZero();
+        assertThat(send.out.lines()).containsExactly("#1 delivered to bob");
+        bob.awaitLine("<carol> one shot");
+        // The answering side counts as connected only once its own HELLO is answered; a sender that leaves at
+        // once may say goodbye before that, which the library reports as a failed connection.
+        bob.await(line -> line.equals("* carol disconnected: said goodbye")
+                || line.equals("* could not connect to carol: said goodbye"));
+    }
+
+    @Test
+    void shouldSendByAddressWithoutATracker() throws Exception {
+        CliPeer bob = CliPeer.start("bob", "--name", "bob", "--bind", "127.0.0.1", "--data-dir",
+                dataRoot.resolve("bob").toString());
+        peers.add(bob);
+        Matcher listening = LISTENING.matcher(bob.awaitContaining(" listening on udp "));
+        assertThat(listening.find()).isTrue();
+
+        CliPeer send = CliPeer.run("send", "--name", "carol", "--bind", "127.0.0.1", "--json", "--data-dir",
+                dataRoot.resolve("carol").toString(), listening.group(1), "by address");
+
+        assertThat(send.exitCode()).as(send.toString()).isZero();
+        assertThat(JsonParser.object(send.out.lines().get(0))).containsEntry("event", "delivered")
+                .containsEntry("to", "bob");
+        bob.awaitLine("<carol> by address");
+    }
+
+    @Test
+    void shouldExitOneAndSayWhyWhenThePeerIsUnknown() throws Exception {
+        CliPeer send = CliPeer.run("send", "--name", "carol", "--tracker", trackerAddress, "--bind", "127.0.0.1",
+                "--data-dir", dataRoot.resolve("carol").toString(), "nobody", "hello?");
+
+        assertThat(send.exitCode()).isEqualTo(1);
+        assertThat(send.err.toString()).contains(
+                "peer send: not delivered to nobody: no peer named nobody is registered with the tracker");
+        assertThat(send.out.lines()).isEmpty();
+    }
+}

@@ -1,0 +1,201 @@
+package dev.p2pchat.peer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged tracker and peer jars, started as a user would and scripted through the peers' standard input
+ * in JSON mode: messages, a broadcast, a rename, a friendship, a peer leaving, a one-shot send, and SIGTERM.
+ */
+@Timeout(60)
+class PeerProcessIT {
+    private static final Pattern LISTENING = Pattern.compile("tracker listening on udp ([0-9.]+):(\\d+)");
+    private static final long WAIT_SECONDS = 15;
+
+    @TempDir
+    Path dir;
+
+    private final List<Process> processes = new ArrayList<>();
+    private String tracker;
+
+    @AfterEach
+    void stopEverything() {
+        processes.forEach(Process::destroyForcibly);
+    }
+
+    @Test
+    void shouldChatBetweenRealProcessesAndStopCleanly() throws Exception {
+        startTracker();
+        ScriptedPeer alice = peer("alice");
+        ScriptedPeer bob = peer("bob");
+        ScriptedPeer carol = peer("carol");
+        for (ScriptedPeer peer : List.of(alice, bob, carol)) {
+            peer.type("/wait registered");
+            peer.awaitJson(Map.of("event", "waited", "kind", "registered"));
+        }
+
+        alice.type("/msg bob hello bob");
+        alice.awaitJson(Map.of("event", "delivered", "to", "bob", "id", 1L));
+        bob.awaitJson(Map.of("event", "message", "from", "alice", "text", "hello bob", "broadcast", false));
+        carol.type("/msg bob hi from carol");
+        bob.awaitJson(Map.of("event", "message", "from", "carol", "text", "hi from carol"));
+        alice.type("/connect carol");
+        alice.awaitJson(Map.of("event", "connected", "name", "carol"));
+        for (ScriptedPeer peer : List.of(bob, carol)) {
+            peer.type("/wait connected alice");
+            peer.awaitJson(Map.of("event", "waited", "kind", "connected", "name", "alice"));
+        }
+        bob.type("/wait connected carol");
+        bob.awaitJson(Map.of("event", "waited", "kind", "connected", "name", "carol"));
+
+        alice.type("/broadcast hello everyone");
+        alice.awaitJson(Map.of("event", "broadcast"));
+        for (ScriptedPeer peer : List.of(bob, carol)) {
+            peer.awaitJson(Map.of("event", "message", "from", "alice", "text", "hello everyone", "broadcast", true));
+        }
+
+        bob.type("/nick robert");
+        bob.awaitJson(Map.of("event", "nick", "name", "robert"));
+        for (ScriptedPeer peer : List.of(alice, carol)) {
+            peer.awaitJson(Map.of("event", "renamed", "name", "robert", "old", "bob"));
+        }
+
+        carol.type("/friend request alice shall we?");
+        alice.awaitJson(Map.of("event", "friend_request", "from", "carol", "note", "shall we?"));
+        alice.type("/friend accept carol");
+        carol.awaitJson(Map.of("event", "friend_accepted", "name", "alice"));
+
+        bob.type("/quit");
+        assertThat(bob.process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).as("robert exited").isTrue();
+        assertThat(bob.process.exitValue()).isZero();
+        for (ScriptedPeer peer : List.of(alice, carol)) {
+            peer.awaitJson(Map.of("event", "disconnected", "name", "robert", "reason", "said goodbye"));
+        }
+        alice.type("/lookup robert");
+        alice.awaitJson(Map.of("event", "error", "message", "no peer named robert is registered with the tracker"));
+
+        Process send = start("dave", List.of("send", "--name", "dave", "--tracker", tracker, "--bind", "127.0.0.1",
+                "--json", "--data-dir", dir.resolve("dave").toString(), "--timeout", "10", "alice", "one", "shot"));
+        assertThat(send.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).as("send exited").isTrue();
+        String sent = new String(send.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(send.exitValue()).as(sent + Files.readString(dir.resolve("dave.err"))).isZero();
+        assertThat(JsonParser.object(sent)).containsEntry("event", "delivered").containsEntry("to", "alice");
+        alice.awaitJson(Map.of("event", "message", "from", "dave", "text", "one shot"));
+
+        // SIGTERM through the handle: Process.destroy() would also close our end of its standard output.
+        alice.process.toHandle().destroy();
+        assertThat(alice.process.waitFor(5, TimeUnit.SECONDS)).as("alice exited on SIGTERM").isTrue();
+        assertThat(alice.process.exitValue()).isZero();
+        carol.awaitJson(Map.of("event", "disconnected", "name", "alice", "reason", "said goodbye"));
+        alice.awaitJson(Map.of("event", "disconnected", "name", "carol"));
+        alice.awaitJson(Map.of("event", "stopped"));
+
+        carol.process.toHandle().destroy();
+        assertThat(carol.process.waitFor(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(carol.process.exitValue()).isZero();
+        for (ScriptedPeer peer : List.of(alice, bob, carol)) {
+            assertThat(Files.readString(dir.resolve(peer.name + ".err"))).as(peer.name + " standard error").isEmpty();
+            peer.lines.forEach(line -> assertThat(JsonParser.object(line)).as(line).containsKey("event"));
+        }
+    }
+
+    private void startTracker() throws Exception {
+        Path jar = Path.of(System.getProperty("tracker.jar", "../tracker/target/p2pchat-tracker.jar"));
+        assertThat(jar).exists();
+        Process process = new ProcessBuilder(java(), "-jar", jar.toString(), "--bind", "127.0.0.1", "--port", "0")
+                .redirectError(dir.resolve("tracker.err").toFile())
+                .start();
+        processes.add(process);
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8));
+        Matcher listening = LISTENING.matcher(String.valueOf(out.readLine()));
+        assertThat(listening.find()).as("the tracker's first line").isTrue();
+        tracker = listening.group(1) + ":" + listening.group(2);
+    }
+
+    private ScriptedPeer peer(String name) throws IOException {
+        return new ScriptedPeer(name, start(name, List.of("--name", name, "--tracker", tracker, "--bind",
+                "127.0.0.1", "--json", "--data-dir", dir.resolve(name).toString())));
+    }
+
+    private Process start(String name, List<String> args) throws IOException {
+        Path jar = Path.of(System.getProperty("peer.jar", "target/p2pchat-peer.jar"));
+        assertThat(jar).exists();
+        List<String> command = new ArrayList<>(List.of(java(), "-jar", jar.toString()));
+        command.addAll(args);
+        Process process = new ProcessBuilder(command).redirectError(dir.resolve(name + ".err").toFile()).start();
+        processes.add(process);
+        return process;
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** A running peer process: commands typed into its standard input, its JSON lines collected. */
+    private static final class ScriptedPeer {
+        final String name;
+        final Process process;
+        final List<String> lines = new CopyOnWriteArrayList<>();
+        private final Writer in;
+
+        ScriptedPeer(String name, Process process) {
+            this.name = name;
+            this.process = process;
+            this.in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+            Thread reader = new Thread(() -> {
+                try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = out.readLine()) != null) {
+                        lines.add(line);
+                    }
+                } catch (IOException e) {
+                    // the process ended
+                }
+            }, "stdout-" + name);
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        void type(String line) throws IOException {
+            in.write(line + "\n");
+            in.flush();
+        }
+
+        void awaitJson(Map<String, Object> fields) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+            while (true) {
+                for (String line : lines) {
+                    if (JsonParser.object(line).entrySet().containsAll(fields.entrySet())) {
+                        return;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    fail(name + ": no line with " + fields + " within " + WAIT_SECONDS + " s in " + lines);
+                }
+                Thread.sleep(10);
+            }
+        }
+    }
+}
