@@ -163,7 +163,7 @@ public final class ChatEngine {
         if (link == null) {
             throw new ChatException(describe(key) + " is not connected");
         }
-        link.session.close("disconnected here", true);
+        link.session.close("closed here", true);
     }
 
     // ---- messages ----
@@ -301,7 +301,7 @@ public final class ChatEngine {
         contact.held.clear();
         Link link = byKey.get(key);
         if (link != null) {
-            link.session.close("blocked", true);
+            link.session.close("closed here: blocked", true);
         }
     }
 
@@ -339,7 +339,7 @@ public final class ChatEngine {
     /** Says goodbye to every peer; queued messages fail. */
     public void close() {
         for (Link link : List.copyOf(byLocalSession.values())) {
-            link.session.close("this peer is shutting down", true);
+            link.session.close("closed here: shutting down", true);
         }
     }
 
@@ -491,9 +491,14 @@ public final class ChatEngine {
         drops[reason.ordinal()]++;
     }
 
+    /** Refuses a text whose UTF-8 encoding is over the message size limit. */
+    public static void checkSize(String text) {
+        checkSize(text.getBytes(StandardCharsets.UTF_8));
+    }
+
     static void checkSize(byte[] content) {
         if (content.length > Wire.MAX_MESSAGE_SIZE) {
-            throw new ChatException("the message is " + content.length + " bytes; the limit is "
+            throw new ChatException("the message is " + content.length + " bytes in UTF-8; the limit is "
                     + Wire.MAX_MESSAGE_SIZE);
         }
     }

@@ -7,9 +7,7 @@ import dev.p2pchat.peer.chat.PeerView;
 import dev.p2pchat.peer.node.PeerNode;
 import dev.p2pchat.protocol.Message.ListPage;
 import dev.p2pchat.protocol.PeerInfo;
-import dev.p2pchat.protocol.Wire;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -156,26 +154,21 @@ final class Commands {
 
     private void msg(String args) throws InterruptedException {
         String[] nameAndText = nameAndRest(args, true);
-        String text = nameAndText[1];
-        if (checkSize(text)) {
-            request(node.send(nameAndText[0], text), id -> new Report("#" + id + " sent to " + nameAndText[0],
-                    Json.event("sent").put("id", id).put("to", nameAndText[0])));
-        }
+        request(node.send(nameAndText[0], nameAndText[1]), id -> new Report("#" + id + " sent to " + nameAndText[0],
+                Json.event("sent").put("id", id).put("to", nameAndText[0])));
     }
 
     private void broadcast(String args) throws InterruptedException {
         if (args.isEmpty()) {
             throw new UsageException("nothing to send");
         }
-        if (checkSize(args)) {
-            request(node.broadcast(args), ids -> {
-                List<String> numbered = ids.stream().map(id -> "#" + id).toList();
-                String text = ids.isEmpty() ? "broadcast to nobody: no peer is connected"
-                        : String.join(", ", numbered) + " broadcast to " + ids.size()
-                                + (ids.size() == 1 ? " peer" : " peers");
-                return new Report(text, Json.event("broadcast").putLongs("ids", ids));
-            });
-        }
+        request(node.broadcast(args), ids -> {
+            List<String> numbered = ids.stream().map(id -> "#" + id).toList();
+            String text = ids.isEmpty() ? "broadcast to nobody: no peer is connected"
+                    : String.join(", ", numbered) + " broadcast to " + ids.size()
+                            + (ids.size() == 1 ? " peer" : " peers");
+            return new Report(text, Json.event("broadcast").putLongs("ids", ids));
+        });
     }
 
     private void who(String args) throws InterruptedException {
@@ -280,11 +273,8 @@ final class Commands {
         switch (action) {
             case "request" -> {
                 String[] nameAndNote = nameAndRest(actionAndRest[1], false);
-                String note = nameAndNote[1];
-                if (checkSize(note)) {
-                    friendRequest(node.requestFriend(nameAndNote[0], note), nameAndNote[0], "friend_request_sent",
-                            "friend request sent to ");
-                }
+                friendRequest(node.requestFriend(nameAndNote[0], nameAndNote[1]), nameAndNote[0],
+                        "friend_request_sent", "friend request sent to ");
             }
             case "accept" -> friendRequest(node.acceptFriend(oneWord(actionAndRest[1], "a name")),
                     actionAndRest[1], "friend_accept_sent", "accepted the friend request of ");
@@ -441,16 +431,6 @@ final class Commands {
             throw new UsageException(what + " must be " + min + " to " + max);
         }
         return value;
-    }
-
-    /** Refuses, with an error line, a text that is too long to be a message; true when it fits. */
-    private boolean checkSize(String text) {
-        int bytes = text.getBytes(StandardCharsets.UTF_8).length;
-        if (bytes > Wire.MAX_MESSAGE_SIZE) {
-            printer.error("the message is " + bytes + " bytes in UTF-8; the limit is " + Wire.MAX_MESSAGE_SIZE);
-            return false;
-        }
-        return true;
     }
 
     // ---- waiting for the peer ----

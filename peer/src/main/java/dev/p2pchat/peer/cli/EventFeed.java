@@ -16,10 +16,14 @@ import java.util.concurrent.ConcurrentHashMap;
 final class EventFeed implements PeerListener {
     /** Names offered for completion; a bound, not a directory. */
     static final int MAX_NAMES = 4096;
+    /** Events kept while the first line is not out yet (the peer registers within milliseconds of starting). */
+    static final int MAX_EARLY = 1024;
 
     private final Printer printer;
     private final SeenEvents seen = new SeenEvents();
     private final Set<String> names = ConcurrentHashMap.newKeySet();
+    /** Reports of events that came before {@link #open}, so that the line saying where the peer runs is first. */
+    private List<Report> early = new ArrayList<>();
 
     EventFeed(Printer printer) {
         this.printer = printer;
@@ -28,12 +32,27 @@ final class EventFeed implements PeerListener {
     @Override
     public void onEvent(PeerEvent event) {
         // Printed before it is recorded: whatever a /wait prints next comes after the line that ended the wait.
-        printer.print(EventReports.report(event));
+        print(EventReports.report(event));
         PeerRef peer = EventReports.peer(event);
         if (peer != null) {
             learn(peer);
         }
         seen.record(event);
+    }
+
+    /** Prints {@code first}, then the events that came before it, and from now on every event as it comes. */
+    synchronized void open(Report first) {
+        printer.print(first);
+        early.forEach(printer::print);
+        early = null;
+    }
+
+    private synchronized void print(Report report) {
+        if (early == null) {
+            printer.print(report);
+        } else if (early.size() < MAX_EARLY) {
+            early.add(report);
+        }
     }
 
     SeenEvents seen() {

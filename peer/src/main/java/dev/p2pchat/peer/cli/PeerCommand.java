@@ -139,7 +139,7 @@ public final class PeerCommand implements Callable<Integer> {
         RunningPeer peer = new RunningPeer(node, printer, List.of());
         Thread hook = ownsProcess ? peer.installShutdownHook(0) : null;
         try (LineInput input = new LineInput(in)) {
-            printer.print(Commands.started(node));
+            feed.open(Commands.started(node));
             Commands commands = new Commands(node, printer, feed);
             LineInput.Line line;
             while ((line = input.next()) != null) {

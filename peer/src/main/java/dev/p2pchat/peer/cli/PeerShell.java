@@ -75,7 +75,7 @@ final class PeerShell {
         Thread hook = ownsProcess ? peer.installShutdownHook(0) : null;
         Commands commands = new Commands(node, printer, feed);
         completion.set(completer(commands, feed));
-        printer.print(Commands.started(node));
+        feed.open(Commands.started(node));
         printer.print(new Report("type /help for the commands, Ctrl-D to quit", Json.event("hint")));
         Thread shellThread = Thread.currentThread();
         // Outside readLine (which turns Ctrl-C into UserInterruptException), Ctrl-C stops the running command.

@@ -1,5 +1,7 @@
 package dev.p2pchat.peer.cli;
 
+import dev.p2pchat.peer.chat.ChatEngine;
+import dev.p2pchat.peer.chat.ChatException;
 import dev.p2pchat.peer.chat.HostPort;
 import dev.p2pchat.peer.chat.PeerEvent;
 import dev.p2pchat.peer.chat.PeerEvent.ConnectFailed;
@@ -12,10 +14,8 @@ import dev.p2pchat.peer.cli.PeerOptions.Settings;
 import dev.p2pchat.peer.node.PeerConfig;
 import dev.p2pchat.peer.node.PeerListener;
 import dev.p2pchat.peer.node.PeerNode;
-import dev.p2pchat.protocol.Wire;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -96,10 +96,10 @@ final class SendCommand implements Callable<Integer> {
                     + " seconds, not " + timeoutSeconds);
         }
         String text = String.join(" ", words);
-        int bytes = text.getBytes(StandardCharsets.UTF_8).length;
-        if (bytes > Wire.MAX_MESSAGE_SIZE) {
-            throw new ParameterException(spec.commandLine(), "the message is " + bytes + " bytes in UTF-8; the "
-                    + "limit is " + Wire.MAX_MESSAGE_SIZE);
+        try {
+            ChatEngine.checkSize(text);
+        } catch (ChatException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         InetSocketAddress address = null;
         if (to.indexOf(':') >= 0) {

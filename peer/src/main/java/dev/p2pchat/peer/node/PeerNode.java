@@ -7,6 +7,7 @@ import dev.p2pchat.peer.chat.HistoryEntry;
 import dev.p2pchat.peer.chat.HostPort;
 import dev.p2pchat.peer.chat.PeerEvent;
 import dev.p2pchat.peer.chat.PeerView;
+import dev.p2pchat.peer.identity.DataDirectoryLock;
 import dev.p2pchat.peer.identity.IdentityStore;
 import dev.p2pchat.peer.session.PeerSession;
 import dev.p2pchat.peer.tracker.TrackerSession;
@@ -69,6 +70,7 @@ public final class PeerNode implements AutoCloseable {
 
     private final PeerConfig config;
     private final PeerListener listener;
+    private final DataDirectoryLock lock;
     private final Identity identity;
     private final EventLoopGroup group;
     private final Channel channel;
@@ -79,10 +81,11 @@ public final class PeerNode implements AutoCloseable {
     private volatile InetSocketAddress trackerAddress;
     private volatile String name;
 
-    private PeerNode(PeerConfig config, PeerListener listener, Identity identity, Contacts contacts)
-            throws InterruptedException {
+    private PeerNode(PeerConfig config, PeerListener listener, DataDirectoryLock lock, Identity identity,
+            Contacts contacts) throws InterruptedException {
         this.config = config;
         this.listener = listener;
+        this.lock = lock;
         this.identity = identity;
         this.name = config.name();
         this.trackerAddress = resolveTracker();
@@ -132,8 +135,14 @@ public final class PeerNode implements AutoCloseable {
      * and connects the bootstrap peers.
      */
     public static PeerNode start(PeerConfig config, PeerListener listener) throws IOException, InterruptedException {
-        Identity identity = IdentityStore.loadOrCreate(config.dataDirectory(), new SecureRandom());
-        return new PeerNode(config, listener, identity, Contacts.load(config.dataDirectory()));
+        DataDirectoryLock lock = DataDirectoryLock.acquire(config.dataDirectory());
+        try {
+            Identity identity = IdentityStore.loadOrCreate(config.dataDirectory(), new SecureRandom());
+            return new PeerNode(config, listener, lock, identity, Contacts.load(config.dataDirectory()));
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
     }
 
     public InetSocketAddress localAddress() {
@@ -177,7 +186,7 @@ public final class PeerNode implements AutoCloseable {
     public CompletableFuture<Void> rename(String newName) {
         return onLoop(() -> {
             chat.checkName(newName);
-            CompletableFuture<Void> moved = tracker != null ? tracker.rename(newName)
+            CompletableFuture<Void> moved = tracker != null ? requireTracker().rename(newName)
                     : CompletableFuture.completedFuture(null);
             return moved.thenRun(() -> {
                 chat.rename(newName);
@@ -218,6 +227,11 @@ public final class PeerNode implements AutoCloseable {
      * queued; a {@link PeerEvent.Delivered} or {@link PeerEvent.Failed} with that id follows.
      */
     public CompletableFuture<Long> send(String peerName, String text) {
+        try {
+            ChatEngine.checkSize(text);
+        } catch (ChatException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         return withConversation(peerName, key -> {
             long id = chat.newMessageId();
             chat.sendText(key, id, text);
@@ -231,6 +245,11 @@ public final class PeerNode implements AutoCloseable {
     }
 
     public CompletableFuture<Long> requestFriend(String peerName, String note) {
+        try {
+            ChatEngine.checkSize(note);
+        } catch (ChatException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         return withConversation(peerName, key -> chat.requestFriend(key, note));
     }
 
@@ -303,6 +322,11 @@ public final class PeerNode implements AutoCloseable {
         ticker.cancel(false);
         channel.close().awaitUninterruptibly();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+        try {
+            lock.close();
+        } catch (IOException e) {
+            // The lock goes with the process anyway; nothing a caller could do about it.
+        }
     }
 
     // ---- internals ----
@@ -363,6 +387,9 @@ public final class PeerNode implements AutoCloseable {
     private TrackerSession requireTracker() {
         if (tracker == null) {
             throw new ChatException("no tracker is configured");
+        }
+        if (tracker.state() != TrackerSession.State.REGISTERED) {
+            throw new ChatException("not registered with the tracker yet");
         }
         return tracker;
     }

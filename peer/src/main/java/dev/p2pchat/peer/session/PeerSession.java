@@ -257,11 +257,7 @@ public final class PeerSession {
         remoteSession = message.session();
         remoteKey = message.identityKey();
         remoteName = message.name();
-        address = from;
-        lastHeard = now;
-        state = State.CONNECTED;
-        events.connected(this);
-        flush(now);
+        becomeConnected(from, now);
     }
 
     /** A message routed here by its session id (this side's {@link #localSession()}). */
@@ -270,7 +266,11 @@ public final class PeerSession {
             return;
         }
         lastHeard = now;
-        if (state == State.CONNECTED && !from.equals(address)) {
+        if (state == State.CONNECTING) {
+            // Its HELLO was verified and answered, and it now uses the session id only that answer told it: it
+            // is connected on its side, so this side is too, even if the HELLO_ACK to this side's HELLO is late.
+            becomeConnected(from, now);
+        } else if (!from.equals(address)) {
             address = from; // the peer's NAT mapping moved (roaming); the session id vouches for it
         }
         InetSocketAddress replyTo = address != null ? address : from;
@@ -290,6 +290,14 @@ public final class PeerSession {
         } else if (message instanceof Goodbye) {
             close("said goodbye", false);
         }
+    }
+
+    private void becomeConnected(InetSocketAddress from, long now) {
+        address = from;
+        lastHeard = now;
+        state = State.CONNECTED;
+        events.connected(this);
+        flush(now);
     }
 
     /** Ends the conversation: queued messages fail with {@code reason}; a GOODBYE tells the peer if asked. */

@@ -449,6 +449,20 @@ class PeerChatTest {
         assertThat(Files.exists(dataRoot.resolve("alice").resolve("identity.key"))).isTrue();
     }
 
+    @Test
+    void shouldRefuseASecondPeerOnTheSameDataDirectoryUntilTheFirstStops() throws Exception {
+        Peer alice = peer("alice");
+        PeerConfig twin = PeerConfig.builder("alice", dataRoot.resolve("alice")).bind("127.0.0.1", 0).build();
+
+        assertThatThrownBy(() -> PeerNode.start(twin, event -> { }))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining("in use by another running peer");
+
+        alice.node().close();
+        try (PeerNode again = PeerNode.start(twin, event -> { })) {
+            assertThat(again.identityKey()).isEqualTo(alice.node().identityKey());
+        }
+    }
+
     private static FriendState friendState(Peer peer, String name) throws Exception {
         return get(peer.node().peers()).stream().filter(view -> view.peer().name().equals(name)).findFirst()
                 .orElseThrow().friend();
