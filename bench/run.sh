@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Builds the benchmark and runs it once: prints the figures and rewrites the tracker section of
-# docs/benchmarks.md. Arguments go to the benchmark (try --help). Takes about two minutes.
-# Tests are not even compiled: the benchmark needs the main code only.
+# Builds the benchmarks and runs them once: prints the figures and rewrites their sections of docs/benchmarks.md.
+#   bench/run.sh                 every benchmark with default options (a few minutes)
+#   bench/run.sh peer [options]  only the peers' (about a minute); bench/run.sh peer --help for its options
+#   bench/run.sh tracker [...]   only the tracker's (about two minutes)
+# Tests are not even compiled: the benchmarks need the main code only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -B -q -pl bench -am package -Dmaven.test.skip=true
-# 2 GiB of heap holds the million registrations of the heap phase with room to spare.
-exec java -Xms2g -Xmx2g -jar bench/target/p2pchat-bench.jar "$@"
+# 2 GiB of heap holds the million registrations of the tracker's heap phase with room to spare; touching it all
+# at start keeps first-touch page faults out of the measurements.
+exec java -Xms2g -Xmx2g -XX:+AlwaysPreTouch -jar bench/target/p2pchat-bench.jar "$@"

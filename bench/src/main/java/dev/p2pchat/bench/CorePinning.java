@@ -57,13 +57,25 @@ final class CorePinning implements AutoCloseable {
     }
 
     private static CorePinning place(OptionalLong server, int serverCore) {
+        return threads(List.of(currentThreadId(), server), List.of(GENERATOR_CORE, serverCore));
+    }
+
+    /**
+     * Pins each of {@code threads} (Linux thread ids) to the core at the same position in {@code cores}, until
+     * closed: all of them or, when there are fewer than two cores, an id is unknown or {@code taskset} fails, none.
+     */
+    static CorePinning threads(List<OptionalLong> threads, List<Integer> cores) {
+        if (threads.size() != cores.size()) {
+            throw new IllegalArgumentException("one core per thread");
+        }
         CorePinning pinning = new CorePinning(new LinkedHashMap<>());
-        OptionalLong generator = currentThreadId();
         // Pinning changes what availableProcessors() answers on this thread; it is back to normal after close().
-        boolean possible = Runtime.getRuntime().availableProcessors() >= 2 && generator.isPresent()
-                && server.isPresent();
-        if (possible && !(pinning.restrict(generator.getAsLong(), GENERATOR_CORE)
-                && pinning.restrict(server.getAsLong(), serverCore))) {
+        boolean possible = Runtime.getRuntime().availableProcessors() >= 2
+                && threads.stream().allMatch(OptionalLong::isPresent);
+        for (int i = 0; possible && i < threads.size(); i++) {
+            possible = pinning.restrict(threads.get(i).getAsLong(), cores.get(i));
+        }
+        if (!possible) {
             pinning.close();
         }
         return pinning;

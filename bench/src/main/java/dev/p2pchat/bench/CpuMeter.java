@@ -1,8 +1,11 @@
 package dev.p2pchat.bench;
 
+import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -20,7 +23,7 @@ final class CpuMeter {
 
     /** CPU time of every thread, the process and the collectors at one instant. */
     record Snapshot(long nanoTime, Map<Long, String> names, Map<Long, Long> cpuNanos, Map<Long, Long> userNanos,
-            long processCpuNanos, long gcCount, long gcMillis) {}
+            long processCpuNanos, long machineCpuNanos, long gcCount, long gcMillis) {}
 
     /**
      * Shares of one core over a measurement (1.0 = one core busy all the time).
@@ -58,8 +61,61 @@ final class CpuMeter {
             gcCount += Math.max(0, gc.getCollectionCount());
             gcMillis += Math.max(0, gc.getCollectionTime());
         }
-        return new Snapshot(System.nanoTime(), names, times, userTimes, OS.getProcessCpuTime(), gcCount,
-                gcMillis);
+        return new Snapshot(System.nanoTime(), names, times, userTimes, OS.getProcessCpuTime(), machineBusyNanos(),
+                gcCount, gcMillis);
+    }
+
+    /**
+     * One thread's share of one core between {@code start} and {@code end}, and the part of it spent in the kernel
+     * (0 to 1); zeros for a thread that did not live through both.
+     */
+    record ThreadUsage(double share, double kernel) {}
+
+    static ThreadUsage of(Snapshot start, Snapshot end, long thread) {
+        Long cpuStart = start.cpuNanos().get(thread);
+        Long cpuEnd = end.cpuNanos().get(thread);
+        if (cpuStart == null || cpuEnd == null) {
+            return new ThreadUsage(0, 0);
+        }
+        long cpu = cpuEnd - cpuStart;
+        long user = end.userNanos().get(thread) - start.userNanos().get(thread);
+        double elapsed = Math.max(1, end.nanoTime() - start.nanoTime());
+        return new ThreadUsage(cpu / elapsed, cpu <= 0 ? 0 : Math.max(0, (double) (cpu - user) / cpu));
+    }
+
+    /**
+     * The CPU time every process on the machine spent in user and kernel mode, in nanoseconds, from Linux's
+     * {@code /proc/stat}; -1 where there is none. Interrupt and softirq time (on loopback, much of the packet
+     * delivery) is left out: the kernel may count it apart from the process it ran for.
+     */
+    private static long machineBusyNanos() {
+        try {
+            // "cpu  user nice system idle iowait irq softirq steal ...", in clock ticks of (almost always) 10 ms.
+            String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            return (Long.parseLong(fields[1]) + Long.parseLong(fields[2]) + Long.parseLong(fields[3])) * 10_000_000L;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Other processes between {@code start} and {@code end}, as a share of one core: how much of the machine this
+     * measurement did not have. NaN where the machine's CPU time is not known. Approximate: {@code /proc/stat} counts
+     * in ticks of 10 ms, and the kernel's accounting of system time differs a little from the process's.
+     */
+    static double others(Snapshot start, Snapshot end) {
+        if (start.machineCpuNanos() < 0 || end.machineCpuNanos() < 0) {
+            return Double.NaN;
+        }
+        long others = end.machineCpuNanos() - start.machineCpuNanos()
+                - (end.processCpuNanos() - start.processCpuNanos());
+        return Math.max(0, others) / (double) Math.max(1, end.nanoTime() - start.nanoTime());
+    }
+
+    /** All threads of this JVM between {@code start} and {@code end}, as a share of one core. */
+    static double process(Snapshot start, Snapshot end) {
+        return (end.processCpuNanos() - start.processCpuNanos()) / (double) Math.max(1, end.nanoTime()
+                - start.nanoTime());
     }
 
     /** Usage between {@code start} and {@code end}, with {@code generatorThread} as the load generator. */

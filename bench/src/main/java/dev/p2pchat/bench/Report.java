@@ -162,14 +162,17 @@ final class Report {
         return phases;
     }
 
-    /** Replaces the section between the markers in {@code file}, or appends it when there is none. */
-    static void write(Path file, String section) throws IOException {
+    /**
+     * Replaces the section between the markers {@code startMarker} and {@code endMarker} in {@code file} with
+     * {@code section} (which brings both markers), or appends it when there is none; the rest of the file stays.
+     */
+    static void write(Path file, String section, String startMarker, String endMarker) throws IOException {
         String current = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "# Benchmarks\n\n";
-        int start = current.indexOf(START);
-        int end = current.indexOf(END);
+        int start = current.indexOf(startMarker);
+        int end = current.indexOf(endMarker);
         String updated;
         if (start >= 0 && end > start) {
-            int after = end + END.length();
+            int after = end + endMarker.length();
             if (after < current.length() && current.charAt(after) == '\n') {
                 after++; // the section brings its own line break
             }
@@ -227,11 +230,11 @@ final class Report {
         return count(phase.perSecond()) + "/s";
     }
 
-    private static String verdict(boolean pass) {
+    static String verdict(boolean pass) {
         return pass ? "**pass**" : "**miss**";
     }
 
-    private static String micros(LatencyHistogram histogram, double percentile) {
+    static String micros(LatencyHistogram histogram, double percentile) {
         if (histogram.count() == 0) {
             return "-";
         }
@@ -239,11 +242,11 @@ final class Report {
         return String.format(Locale.ROOT, us < 100 ? "%.1f us" : "%.0f us", us);
     }
 
-    private static String count(double value) {
+    static String count(double value) {
         return String.format(Locale.ROOT, "%,.0f", value);
     }
 
-    private static String machine() {
+    static String machine() {
         String cpu = cpuModel();
         String gcs = ManagementFactory.getGarbageCollectorMXBeans().stream()
                 .map(GarbageCollectorMXBean::getName).collect(Collectors.joining(", "));

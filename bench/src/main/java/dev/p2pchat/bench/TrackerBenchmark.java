@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
  * what the transport costs), REGISTER with its signature checks, a keepalive and lookup mix, and the heap a
  * registered peer costs. Prints the figures as markdown and writes them into {@code docs/benchmarks.md}.
  */
-@Command(name = "tracker-benchmark", mixinStandardHelpOptions = true,
+@Command(name = "tracker", mixinStandardHelpOptions = true,
         description = "Measures the tracker over loopback and writes the figures to a markdown file.")
 public final class TrackerBenchmark implements Callable<Integer> {
     private static final InetSocketAddress LOOPBACK = new InetSocketAddress("127.0.0.1", 0);
@@ -109,7 +109,7 @@ public final class TrackerBenchmark implements Callable<Integer> {
                 identitiesPerSecond, tracker.signaturesPerSecond, steps, heap));
         spec.commandLine().getOut().print(markdown);
         spec.commandLine().getOut().flush();
-        Report.write(output, markdown);
+        Report.write(output, markdown, Report.START, Report.END);
         progress("written to " + output.toAbsolutePath());
         return 0;
     }
