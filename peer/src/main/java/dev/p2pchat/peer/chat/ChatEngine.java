@@ -415,6 +415,7 @@ public final class ChatEngine {
         if (expectedKey != null) {
             byKey.put(expectedKey, link);
         }
+        link.session.tick(clock.millis()); // the first HELLO goes out now, not at the next tick
         return link;
     }
 

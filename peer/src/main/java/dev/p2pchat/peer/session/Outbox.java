@@ -103,6 +103,9 @@ final class Outbox {
         List<Data> out = new ArrayList<>();
         long timeout = rtt.backedOffRtoMillis(backoff);
         for (Outgoing message : queue) {
+            if (message.nextUnsent == 0) {
+                break; // messages go out in queue order: nothing after this one has been sent either
+            }
             for (int i = 0; i < message.nextUnsent; i++) {
                 if (!message.acked[i] && now - message.sentAt[i] >= timeout) {
                     out.add(send(session, message, i, now));
