@@ -57,6 +57,11 @@ public final class ChatEngine {
     private final Map<Octets, Link> byKey = new HashMap<>();
     /** Conversations opened to a bare address, until the peer there proves who it is. */
     private final Map<InetSocketAddress, Link> byPendingAddress = new HashMap<>();
+    /**
+     * New conversations offered by connected peers under a new session id (a restart, or a replayed old HELLO):
+     * at most one per key, and it replaces the open one only once the peer signs this side's fresh nonce.
+     */
+    private final Map<Octets, Link> replacing = new HashMap<>();
     private final long[] drops = new long[Drop.values().length];
     private PeerSession.Self self;
     private long nextMessageId = 1;
@@ -73,10 +78,6 @@ public final class ChatEngine {
         this.output = output;
         this.events = events;
         contacts.keepWhile(contact -> byKey.containsKey(contact.key));
-    }
-
-    public String name() {
-        return self.name();
     }
 
     /** How many datagrams were dropped for {@code reason}. */
@@ -117,7 +118,8 @@ public final class ChatEngine {
 
     /**
      * Opens a conversation with the peer holding {@code key}, trying every candidate address at once (an
-     * existing conversation is kept, and tries the new candidates too while it is still connecting). Messages may be sent at once; they wait until it connects.
+     * existing conversation is kept, and tries the new candidates too while it is still connecting). Messages may
+     * be sent at once; they wait until it connects.
      *
      * @param name the name the peer goes by, as the tracker vouches for it; null when this side only knows the key
      */
@@ -131,11 +133,14 @@ public final class ChatEngine {
             throw new ChatException(contact.ref() + " is blocked; unblock it first");
         }
         Link existing = byKey.get(key);
+        if (existing == null) {
+            existing = adoptPending(key, candidates);
+        }
         if (existing != null) {
             existing.session.addCandidates(candidates);
             return;
         }
-        open(key, contact.name, candidates);
+        open(key, contact.name, candidates, true);
     }
 
     /** Opens a conversation with whoever answers at {@code address} (no tracker needed). */
@@ -144,12 +149,27 @@ public final class ChatEngine {
             return;
         }
         for (Link link : byKey.values()) {
-            if (address.equals(link.session.address())) {
-                return;
+            if (link.session.triesAddress(address)) {
+                return; // already talking to, or trying, whoever is there
             }
         }
-        Link link = open(null, HostPort.format(address), List.of(address));
+        Link link = open(null, HostPort.format(address), List.of(address), false);
         byPendingAddress.put(address, link);
+    }
+
+    /**
+     * A conversation opened to one of {@code candidates} by address, now known to be meant for {@code key}: it
+     * becomes that key's, so that one peer never gets two conversations from here.
+     */
+    private Link adoptPending(Octets key, List<InetSocketAddress> candidates) {
+        for (InetSocketAddress candidate : candidates) {
+            Link pending = byPendingAddress.get(candidate);
+            if (pending != null && pending.session.expect(key)) {
+                byKey.put(key, pending);
+                return pending;
+            }
+        }
+        return null;
     }
 
     /** Whether a conversation with {@code key} is open or opening. */
@@ -197,11 +217,6 @@ public final class ChatEngine {
         return nextMessageId++;
     }
 
-    /** Reports that message {@code id} to {@code target} could not even be queued. */
-    public void failUnsent(String target, long id, String reason) {
-        events.accept(new PeerEvent.Failed(target, id, reason));
-    }
-
     /** Queues a chat message to a peer with an open or opening conversation. */
     public void sendText(Octets key, long id, String text) {
         Link link = requireConversation(key);
@@ -210,16 +225,20 @@ public final class ChatEngine {
         contacts.get(key).remember(new HistoryEntry(clock.instant(), true, id, text, false, HistoryEntry.State.SENT));
     }
 
-    /** Sends {@code text} to every connected peer; returns the message ids (none when nobody is connected). */
+    /**
+     * Sends {@code text} to every connected peer whose queue has room; returns the message ids (none when nobody
+     * is connected).
+     */
     public List<Long> broadcast(String text) {
         byte[] content = text.getBytes(StandardCharsets.UTF_8);
         checkSize(content);
         List<Long> ids = new ArrayList<>();
         Instant now = clock.instant();
         for (Link link : List.copyOf(byKey.values())) {
-            if (link.session.state() == PeerSession.State.CONNECTED) {
-                long id = newMessageId();
-                link.send(ContentKind.BROADCAST, content, id);
+            long id = newMessageId();
+            boolean queued = link.session.state() == PeerSession.State.CONNECTED
+                    && link.offer(ContentKind.BROADCAST, content, id);
+            if (queued) {
                 ids.add(id);
                 contacts.get(link.key()).remember(new HistoryEntry(now, true, id, text, true,
                         HistoryEntry.State.SENT));
@@ -243,7 +262,7 @@ public final class ChatEngine {
         byte[] content = newName.getBytes(StandardCharsets.US_ASCII);
         for (Link link : List.copyOf(byKey.values())) {
             if (link.session.state() == PeerSession.State.CONNECTED) {
-                link.send(ContentKind.NAME_CHANGED, content, NO_RECEIPT);
+                link.offer(ContentKind.NAME_CHANGED, content, NO_RECEIPT); // a full queue: that peer learns later
             }
         }
     }
@@ -260,9 +279,10 @@ public final class ChatEngine {
                 return acceptFriend(key);
             }
             default -> {
-                Link link = requireConversation(key);
+                long id = requireConversation(key).send(ContentKind.FRIEND_REQUEST,
+                        note.getBytes(StandardCharsets.UTF_8), newMessageId());
                 setFriend(contact, FriendState.REQUEST_SENT);
-                return link.send(ContentKind.FRIEND_REQUEST, note.getBytes(StandardCharsets.UTF_8), newMessageId());
+                return id;
             }
         }
     }
@@ -270,9 +290,8 @@ public final class ChatEngine {
     /** Accepts the peer's friend request; messages it sent while a stranger are shown now. */
     public long acceptFriend(Octets key) {
         Contact contact = inState(key, FriendState.REQUEST_RECEIVED, "has not asked to be friends");
-        Link link = requireConversation(key);
+        long id = requireConversation(key).send(ContentKind.FRIEND_ACCEPT, new byte[0], newMessageId());
         setFriend(contact, FriendState.FRIEND);
-        long id = link.send(ContentKind.FRIEND_ACCEPT, new byte[0], newMessageId());
         releaseHeld(contact);
         return id;
     }
@@ -280,18 +299,18 @@ public final class ChatEngine {
     /** Declines the peer's friend request; messages it sent while a stranger are dropped. */
     public long declineFriend(Octets key) {
         Contact contact = inState(key, FriendState.REQUEST_RECEIVED, "has not asked to be friends");
-        Link link = requireConversation(key);
+        long id = requireConversation(key).send(ContentKind.FRIEND_DECLINE, new byte[0], newMessageId());
         setFriend(contact, FriendState.NONE);
         contact.held.clear();
-        return link.send(ContentKind.FRIEND_DECLINE, new byte[0], newMessageId());
+        return id;
     }
 
     /** Ends a friendship; the peer is told. */
     public long removeFriend(Octets key) {
         Contact contact = inState(key, FriendState.FRIEND, "is not a friend");
-        Link link = requireConversation(key);
+        long id = requireConversation(key).send(ContentKind.FRIEND_REMOVE, new byte[0], newMessageId());
         setFriend(contact, FriendState.NONE);
-        return link.send(ContentKind.FRIEND_REMOVE, new byte[0], newMessageId());
+        return id;
     }
 
     /** Blocks the peer: its conversation ends and nothing from it is accepted until it is unblocked. */
@@ -357,13 +376,11 @@ public final class ChatEngine {
             return;
         }
         Link link = byKey.get(key);
-        if (link != null && link.session.state() == PeerSession.State.CONNECTED
-                && link.session.remoteSession() != hello.session()) {
-            // A new session id from a connected peer: it restarted, so its side of the old conversation is gone.
-            link.session.close("the peer restarted", false);
-            link = null;
-        }
-        if (link == null) {
+        boolean replacement = link != null && link.session.state() == PeerSession.State.CONNECTED
+                && link.session.remoteSession() != hello.session();
+        if (replacement) {
+            link = replacing.get(key);
+        } else if (link == null) {
             link = byPendingAddress.get(from);
         }
         if (link == null) {
@@ -371,7 +388,11 @@ public final class ChatEngine {
                 drop(Drop.TOO_MANY_SESSIONS);
                 return;
             }
-            link = open(key, null, List.of()); // nobody here asked for it, so nobody is told if it fails
+            // Nobody here asked for it, so nobody is told if it fails.
+            link = open(key, null, List.of(), !replacement);
+            if (replacement) {
+                replacing.put(key, link);
+            }
         }
         link.seen(now);
         link.session.onHello(from, hello, now);
@@ -395,7 +416,8 @@ public final class ChatEngine {
         link.session.onHelloAck(from, ack, now);
     }
 
-    private Link open(Octets expectedKey, String target, List<InetSocketAddress> candidates) {
+    /** A new conversation; {@code keyed}: the one for {@code expectedKey} from now on (else only once it connects). */
+    private Link open(Octets expectedKey, String target, List<InetSocketAddress> candidates, boolean keyed) {
         if (byLocalSession.size() >= MAX_SESSIONS) {
             throw new ChatException(MAX_SESSIONS + " conversations are open already; disconnect some first");
         }
@@ -412,7 +434,7 @@ public final class ChatEngine {
                 clock.millis());
         byLocalSession.put(localSession, link);
         byNonce.put(nonce, link);
-        if (expectedKey != null) {
+        if (keyed) {
             byKey.put(expectedKey, link);
         }
         link.session.tick(clock.millis()); // the first HELLO goes out now, not at the next tick
@@ -521,17 +543,25 @@ public final class ChatEngine {
             return session.remoteKey();
         }
 
-        /** Queues a message; its delivery or failure is reported under {@code id} unless that is NO_RECEIPT. */
+        /** Queues a message, or says why not; its fate is reported under {@code id} unless that is NO_RECEIPT. */
         long send(ContentKind kind, byte[] content, long id) {
             checkSize(content);
+            if (!offer(kind, content, id)) {
+                throw new ChatException("the queue to " + describe(key()) + " is full; try again later");
+            }
+            return id;
+        }
+
+        /** Queues a message if there is room (and it fits); false, with nothing changed, if not. */
+        boolean offer(ContentKind kind, byte[] content, long id) {
             long sequence = session.send(kind, content, clock.millis());
             if (sequence < 0) {
-                throw new ChatException("the queue to " + describe(key()) + " is full; try again later");
+                return false;
             }
             if (id != NO_RECEIPT) {
                 messageIds.put(sequence, id);
             }
-            return id;
+            return true;
         }
 
         void seen(long now) {
@@ -552,9 +582,12 @@ public final class ChatEngine {
                 session.close("blocked", false);
                 return;
             }
+            replacing.remove(key, this);
             Link other = byKey.get(key);
             if (other != null && other != this) {
-                other.session.close("replaced by a newer conversation", false);
+                // The peer proved a fresh conversation while one was open: it restarted and lost the old one.
+                other.session.close(other.connected ? "the peer restarted" : "replaced by a newer conversation",
+                        false);
             }
             byKey.put(key, this);
             connected = true;
@@ -614,10 +647,10 @@ public final class ChatEngine {
 
         private void onFriendRequest(Contact contact, String note) {
             switch (contact.friend) {
-                case FRIEND -> send(ContentKind.FRIEND_ACCEPT, new byte[0], NO_RECEIPT); // it forgot us
+                case FRIEND -> offer(ContentKind.FRIEND_ACCEPT, new byte[0], NO_RECEIPT); // it forgot us
                 case REQUEST_SENT -> { // both asked: that is a yes from each side
                     setFriend(contact, FriendState.FRIEND);
-                    send(ContentKind.FRIEND_ACCEPT, new byte[0], NO_RECEIPT);
+                    offer(ContentKind.FRIEND_ACCEPT, new byte[0], NO_RECEIPT);
                     releaseHeld(contact);
                     events.accept(new PeerEvent.FriendAccepted(contact.ref()));
                 }
@@ -658,10 +691,9 @@ public final class ChatEngine {
             byLocalSession.remove(session.localSession());
             byNonce.remove(session.nonce());
             byPendingAddress.values().remove(this);
+            byKey.values().remove(this);
+            replacing.values().remove(this);
             Octets key = session.remoteKey();
-            if (key != null && byKey.get(key) == this) {
-                byKey.remove(key);
-            }
             if (connected) {
                 events.accept(new PeerEvent.Disconnected(contacts.learn(key, session.remoteName()).ref(), reason));
             } else if (target != null) {

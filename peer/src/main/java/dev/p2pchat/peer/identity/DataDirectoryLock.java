@@ -34,6 +34,9 @@ public final class DataDirectoryLock implements AutoCloseable {
             lock = channel.tryLock();
         } catch (OverlappingFileLockException e) {
             lock = null; // held by this very process
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
         }
         if (lock == null) {
             channel.close();

@@ -51,6 +51,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running peer: one UDP socket for the tracker and for other peers, one event loop thread that owns all state,
@@ -64,6 +66,7 @@ import java.util.function.Supplier;
  * other, so both send at once and their NATs open.
  */
 public final class PeerNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PeerNode.class);
     static final String HANDLER_NAME = "peer";
     /** How long {@link #close()} waits for the tracker to confirm the unregister. */
     private static final Duration UNREGISTER_WAIT = Duration.ofSeconds(1);
@@ -113,7 +116,7 @@ public final class PeerNode implements AutoCloseable {
         SecureRandom random = new SecureRandom();
         PeerSession.Self self = new PeerSession.Self(identity, config.name(), Octets.zeros(Wire.KEY_SIZE), 0);
         this.chat = new ChatEngine(Clock.systemUTC(), random, config.sessionTimers(), self, config.friendsOnly(),
-                contacts, this::send, listener::onEvent);
+                contacts, this::send, this::tell);
         this.tracker = config.hasTracker()
                 ? new TrackerSession(Clock.systemUTC(), config.trackerRetry(), random, identity, config.name(),
                         Octets.zeros(Wire.KEY_SIZE), 0, List.of(), message -> send(trackerAddress, message),
@@ -332,10 +335,24 @@ public final class PeerNode implements AutoCloseable {
     // ---- internals ----
 
     private void tick() {
-        if (tracker != null) {
-            tracker.tick();
+        // A fixed-rate task that throws is never run again: one failure must not end every timer of the peer.
+        try {
+            if (tracker != null) {
+                tracker.tick();
+            }
+            chat.tick();
+        } catch (RuntimeException e) {
+            log.error("timer tick failed; the peer carries on", e);
         }
-        chat.tick();
+    }
+
+    /** Hands an event to the listener; a listener that throws is logged and does not stop the peer. */
+    private void tell(PeerEvent event) {
+        try {
+            listener.onEvent(event);
+        } catch (RuntimeException e) {
+            log.error("the event listener failed on {}", event, e);
+        }
     }
 
     /**
@@ -413,6 +430,9 @@ public final class PeerNode implements AutoCloseable {
 
     private <T> CompletableFuture<T> onLoop(Supplier<CompletableFuture<T>> action) {
         CompletableFuture<T> result = new CompletableFuture<>();
+        if (group.isShuttingDown()) {
+            return CompletableFuture.failedFuture(new ChatException("the peer is closed"));
+        }
         channel.eventLoop().execute(() -> {
             CompletableFuture<T> started;
             try {
@@ -463,12 +483,12 @@ public final class PeerNode implements AutoCloseable {
     private final class TrackerEvents implements TrackerSession.Listener {
         @Override
         public void registered(InetSocketAddress observed) {
-            listener.onEvent(new PeerEvent.Registered(tracker.name(), observed));
+            tell(new PeerEvent.Registered(tracker.name(), observed));
         }
 
         @Override
         public void refused(ErrorCode code) {
-            listener.onEvent(new PeerEvent.RegistrationRefused(tracker.name(), code));
+            tell(new PeerEvent.RegistrationRefused(tracker.name(), code));
         }
 
         @Override
@@ -478,12 +498,13 @@ public final class PeerNode implements AutoCloseable {
             } catch (ChatException e) {
                 return; // blocked, or this peer itself: no conversation, and nothing to tell
             }
-            listener.onEvent(new PeerEvent.Introduced(chat.describeRef(peer.identityKey()), peer.observed()));
+            tell(new PeerEvent.Introduced(chat.describeRef(peer.identityKey()), peer.observed()));
         }
 
         @Override
         public void trackerSilent() {
-            trackerAddress = resolveTracker();
+            // Resolving a name may block for seconds: not on the event loop that every conversation shares.
+            CompletableFuture.runAsync(() -> trackerAddress = resolveTracker());
         }
     }
 }

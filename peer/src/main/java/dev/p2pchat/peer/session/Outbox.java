@@ -14,7 +14,8 @@ import java.util.List;
  * a window of unacknowledged fragments, retransmitted on a timeout from the measured round trip (doubling per
  * retransmission), and reported delivered once every fragment is acknowledged, or failed when that has not
  * happened within the give-up time of its first send. (A peer that stops answering altogether is caught sooner
- * by the conversation's liveness check, which fails everything queued.) Pure logic: told the time, it says what to send.
+ * by the conversation's liveness check, which fails everything queued.) Pure logic: told the time, it says what
+ * to send.
  *
  * <p>Bounded: at most {@link #MAX_QUEUED_MESSAGES} messages and {@link #MAX_QUEUED_BYTES} bytes wait; beyond
  * that {@link #enqueue} refuses, so a sender learns at once that its message was not taken.

@@ -82,7 +82,7 @@ public final class PeerSession {
     private final Timers timers;
     private final long localSession;
     private final Hello hello;
-    private final Octets expectedKey;
+    private Octets expectedKey;
     private final List<InetSocketAddress> candidates;
     private final Output output;
     private final Events events;
@@ -104,7 +104,7 @@ public final class PeerSession {
      * @param localSession the random id the remote peer must put in what it sends here
      * @param nonce the random challenge the remote peer's HELLO_ACK must sign
      * @param expectedKey the identity key the remote peer must prove, or null to accept whoever answers (a
-     *     connection to a bare address)
+     *     connection to a bare address, until {@link #expect} names the key)
      */
     public PeerSession(Self self, Timers timers, long localSession, long nonce, Octets expectedKey,
             List<InetSocketAddress> candidates, Output output, Events events, long now) {
@@ -170,6 +170,23 @@ public final class PeerSession {
         return rtt.smoothedMillis();
     }
 
+    /**
+     * Names the key a conversation opened to a bare address must prove, once it is known to be that peer's;
+     * false (and nothing changes) when it already expects or heard from another key, or is no longer connecting.
+     */
+    public boolean expect(Octets key) {
+        if (state != State.CONNECTING || !accepts(key) || (remoteKey != null && !remoteKey.equals(key))) {
+            return false;
+        }
+        expectedKey = key;
+        return true;
+    }
+
+    /** Whether this conversation runs over, or is trying, {@code candidate}. */
+    public boolean triesAddress(InetSocketAddress candidate) {
+        return candidate.equals(address) || (state == State.CONNECTING && candidates.contains(candidate));
+    }
+
     /** Adds addresses to try while connecting (a lookup found more); HELLO goes to the new ones at once. */
     public void addCandidates(List<InetSocketAddress> more) {
         if (state != State.CONNECTING) {
@@ -224,7 +241,7 @@ public final class PeerSession {
 
     /**
      * A HELLO from {@code from}, its signature already verified by the caller (who needed the key to route it):
-     * answers it, and if this side is still connecting, greets back from here.
+     * answers it, and if this side is still connecting, greets back from here (so that both NATs open).
      */
     public void onHello(InetSocketAddress from, Hello message, long now) {
         if (state == State.CLOSED || !accepts(message.identityKey())) {
@@ -239,9 +256,9 @@ public final class PeerSession {
         HelloAck unsigned = new HelloAck(localSession, message.nonce(), self.name(), self.identity().publicKey(),
                 self.agreementKey(), self.capabilities(), Octets.zeros(Wire.SIGNATURE_SIZE));
         output.send(from, unsigned.withSignature(self.identity().signatureFor(unsigned)));
-        if (state == State.CONNECTING && !candidates.contains(from) && candidates.size() < MAX_CANDIDATES) {
-            candidates.add(from);
-            lastHelloSent = now;
+        if (state == State.CONNECTING) {
+            // One greeting per HELLO, not a repeating one: the other side repeats its HELLO until answered, and a
+            // HELLO from a forged address must not turn this peer into a source of repeated datagrams.
             output.send(from, hello);
         }
     }
@@ -262,15 +279,19 @@ public final class PeerSession {
 
     /** A message routed here by its session id (this side's {@link #localSession()}). */
     public void onPeerMessage(InetSocketAddress from, PeerMessage message, long now) {
-        if (state == State.CLOSED || remoteSession == 0) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (state != State.CONNECTED) {
+            // Until the peer signed this side's fresh nonce, the HELLO it answered may have been a replay: the
+            // session id that answer gave away proves nothing. The peer retransmits what is dropped here; it
+            // counts as connected already, so it has stopped sending HELLOs: greet it again (one HELLO per
+            // datagram received, never more) so that its HELLO_ACK completes this side.
+            output.send(from, hello);
             return;
         }
         lastHeard = now;
-        if (state == State.CONNECTING) {
-            // Its HELLO was verified and answered, and it now uses the session id only that answer told it: it
-            // is connected on its side, so this side is too, even if the HELLO_ACK to this side's HELLO is late.
-            becomeConnected(from, now);
-        } else if (!from.equals(address)) {
+        if (!from.equals(address)) {
             address = from; // the peer's NAT mapping moved (roaming); the session id vouches for it
         }
         InetSocketAddress replyTo = address != null ? address : from;

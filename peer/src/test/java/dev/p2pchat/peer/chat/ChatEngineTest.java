@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 class ChatEngineTest {
     private static final InetSocketAddress ALICE_AT = new InetSocketAddress("127.0.0.1", 1001);
     private static final InetSocketAddress BOB_AT = new InetSocketAddress("127.0.0.1", 1002);
+    private static final InetSocketAddress MALLORY_AT = new InetSocketAddress("127.0.0.1", 1003);
 
     private record Datagram(InetSocketAddress from, InetSocketAddress to, Message message) {}
 
@@ -171,6 +172,61 @@ class ChatEngineTest {
                     .isEqualTo(FriendState.REQUEST_SENT);
             assertThat(view.peer().name()).isEqualTo("alice");
         });
+    }
+
+    /** A HELLO bob signed when he tried to reach mallory, which she keeps to replay. */
+    private Hello helloBobSentToMallory() {
+        bob.connect(MALLORY_AT);
+        Hello hello = (Hello) network.stream().filter(d -> d.to().equals(MALLORY_AT)).findFirst().orElseThrow()
+                .message();
+        network.clear();
+        return hello;
+    }
+
+    @Test
+    void shouldNotLetAReplayedHelloSpeakForItsSigner() {
+        Hello replayed = helloBobSentToMallory();
+
+        alice.onDatagram(MALLORY_AT, replayed);
+        HelloAck answer = (HelloAck) network.stream().filter(d -> d.message() instanceof HelloAck).findFirst()
+                .orElseThrow().message();
+        alice.onDatagram(MALLORY_AT, new Message.Ping(answer.session(), 1));
+        alice.onDatagram(MALLORY_AT, new Data(answer.session(), 1, ContentKind.TEXT, 0, 1,
+                Octets.of("hi, it's bob".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+
+        assertThat(aliceEvents).as("without bob's signature over alice's nonce, nothing is bob's").isEmpty();
+    }
+
+    @Test
+    void shouldKeepAnOpenConversationWhenAnOldHelloIsReplayed() {
+        Hello replayed = helloBobSentToMallory();
+        alice.connect(BOB_AT);
+        run(Duration.ofSeconds(1));
+
+        alice.onDatagram(MALLORY_AT, replayed);
+        network.removeIf(d -> d.to().equals(MALLORY_AT));
+        run(Duration.ofSeconds(11));
+        long id = alice.newMessageId();
+        alice.sendText(bobId.publicKey(), id, "still here?");
+        run(Duration.ofSeconds(1));
+
+        assertThat(aliceEvents).noneMatch(PeerEvent.Disconnected.class::isInstance);
+        assertThat(bobEvents).contains(new PeerEvent.MessageReceived(alice(), "still here?", false));
+    }
+
+    @Test
+    void shouldUseOneConversationWhenAPeerIsReachedByAddressAndByKeyAtOnce() {
+        alice.connect(BOB_AT);
+        alice.connect(bobId.publicKey(), "bob", List.of(BOB_AT));
+        for (int i = 0; i < 5; i++) {
+            alice.sendText(bobId.publicKey(), alice.newMessageId(), "m" + i);
+        }
+        run(Duration.ofSeconds(2));
+
+        assertThat(aliceEvents).filteredOn(PeerEvent.Connected.class::isInstance).hasSize(1);
+        assertThat(aliceEvents).filteredOn(PeerEvent.Delivered.class::isInstance).hasSize(5);
+        assertThat(aliceEvents).noneMatch(e -> e instanceof PeerEvent.Failed || e instanceof PeerEvent.ConnectFailed);
+        assertThat(bobEvents).filteredOn(PeerEvent.MessageReceived.class::isInstance).hasSize(5);
     }
 
     private PeerRef alice() {

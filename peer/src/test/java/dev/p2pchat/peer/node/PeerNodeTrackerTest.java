@@ -72,7 +72,8 @@ class PeerNodeTrackerTest {
         EventLog bobEvents = new EventLog();
         PeerNode alice = peer("alice", aliceEvents);
         PeerNode bob = peer("bob", bobEvents);
-        EventLog.until("both registered", () -> aliceEvents.count(Registered.class) == 1 && bobEvents.count(Registered.class) == 1);
+        EventLog.until("both registered",
+                () -> aliceEvents.count(Registered.class) == 1 && bobEvents.count(Registered.class) == 1);
 
         PeerInfo found = alice.lookup("bob").get(5, TimeUnit.SECONDS);
         assertThat(found.identityKey()).isEqualTo(bob.identityKey());
@@ -102,7 +103,8 @@ class PeerNodeTrackerTest {
         alice.close();
 
         EventLog.until("alice gone", () -> tracker.metrics().registered() == 1);
-        assertThatThrownBy(() -> bob.lookup("alice").get(5, TimeUnit.SECONDS)).hasMessageContaining("no peer named alice is registered");
+        assertThatThrownBy(() -> bob.lookup("alice").get(5, TimeUnit.SECONDS))
+                .hasMessageContaining("no peer named alice is registered");
     }
 
     @Test

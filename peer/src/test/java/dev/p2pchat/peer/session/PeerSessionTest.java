@@ -51,7 +51,8 @@ class PeerSessionTest {
 
         void connect(Octets expectedKey, InetSocketAddress to) {
             session = new PeerSession(self(), PeerSession.Timers.DEFAULT, random.nextLong(), random.nextLong(),
-                    expectedKey, List.of(to), (target, message) -> network.add(new Datagram(address, target, message)), this, now);
+                    expectedKey, List.of(to), (target, message) -> network.add(new Datagram(address, target, message)),
+                    this, now);
         }
 
         void deliver(Datagram datagram) {

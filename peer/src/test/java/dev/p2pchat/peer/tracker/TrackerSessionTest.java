@@ -40,8 +40,8 @@ class TrackerSessionTest {
     private final Identity identity = Identity.fromPrivateKey(new byte[32]);
     private final List<Message> sent = new ArrayList<>();
     private final List<String> events = new ArrayList<>();
-    private final TrackerSession session = new TrackerSession(clock, Duration.ofSeconds(1), new Random(3), identity, "alice",
-            Octets.zeros(Wire.KEY_SIZE), 0, List.of(), sent::add, new TrackerSession.Listener() {
+    private final TrackerSession session = new TrackerSession(clock, Duration.ofSeconds(1), new Random(3), identity,
+            "alice", Octets.zeros(Wire.KEY_SIZE), 0, List.of(), sent::add, new TrackerSession.Listener() {
                 @Override
                 public void registered(InetSocketAddress observed) {
                     events.add("registered " + observed.getPort());
