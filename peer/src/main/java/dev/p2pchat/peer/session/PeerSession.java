@@ -36,6 +36,8 @@ public final class PeerSession {
     static final long REASSEMBLY_TIMEOUT_MILLIS = 60_000;
     /** Addresses HELLO is repeated to: a NAT mapping, a few LAN addresses, and where HELLOs came from. */
     static final int MAX_CANDIDATES = 8;
+    /** Messages kept that arrive before this side's HELLO is answered (the peer's first burst). */
+    static final int MAX_EARLY = 16;
 
     public enum State { CONNECTING, CONNECTED, CLOSED }
 
@@ -75,6 +77,8 @@ public final class PeerSession {
         void closed(PeerSession session, String reason);
     }
 
+    private record Early(InetSocketAddress from, PeerMessage message) {}
+
     /** Who this side is, as it introduces itself in HELLO and HELLO_ACK. */
     public record Self(Identity identity, String name, Octets agreementKey, int capabilities) {}
 
@@ -87,6 +91,7 @@ public final class PeerSession {
     private final Output output;
     private final Events events;
     private final RttEstimator rtt = new RttEstimator();
+    private final List<Early> early = new ArrayList<>();
     private final Outbox outbox;
     private Inbox inbox = new Inbox(REASSEMBLY_TIMEOUT_MILLIS);
     private final long connectStarted;
@@ -249,6 +254,7 @@ public final class PeerSession {
         }
         if (remoteSession != 0 && remoteSession != message.session()) {
             inbox = new Inbox(REASSEMBLY_TIMEOUT_MILLIS); // the peer restarted: a new conversation from its side
+            early.clear();
         }
         remoteSession = message.session();
         remoteKey = message.identityKey();
@@ -284,9 +290,13 @@ public final class PeerSession {
         }
         if (state != State.CONNECTED) {
             // Until the peer signed this side's fresh nonce, the HELLO it answered may have been a replay: the
-            // session id that answer gave away proves nothing. The peer retransmits what is dropped here; it
-            // counts as connected already, so it has stopped sending HELLOs: greet it again (one HELLO per
-            // datagram received, never more) so that its HELLO_ACK completes this side.
+            // session id that answer gave away proves nothing. So what comes early waits (a few datagrams, then
+            // the peer's retransmissions), and is read only once the peer proves itself. The peer counts as
+            // connected already and has stopped sending HELLOs: greet it again (one HELLO per datagram received,
+            // never more) so that its HELLO_ACK completes this side.
+            if (remoteSession != 0 && early.size() < MAX_EARLY) {
+                early.add(new Early(from, message));
+            }
             output.send(from, hello);
             return;
         }
@@ -318,6 +328,10 @@ public final class PeerSession {
         lastHeard = now;
         state = State.CONNECTED;
         events.connected(this);
+        for (Early waiting : early) {
+            onPeerMessage(waiting.from(), waiting.message(), now);
+        }
+        early.clear();
         flush(now);
     }
 
@@ -330,6 +344,7 @@ public final class PeerSession {
             output.send(address, new Goodbye(remoteSession));
         }
         state = State.CLOSED;
+        early.clear();
         outbox.failAll(reason);
         events.closed(this, reason);
     }

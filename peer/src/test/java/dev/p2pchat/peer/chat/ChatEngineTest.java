@@ -174,6 +174,18 @@ class ChatEngineTest {
         });
     }
 
+    @Test
+    void shouldReadAMessageThatOvertookTheHandshakeOnceThePeerProvedItself() {
+        alice.connect(bobId.publicKey(), "bob", List.of(BOB_AT));
+        alice.sendText(bobId.publicKey(), alice.newMessageId(), "right away");
+
+        // Alice connects on bob's HELLO_ACK and sends at once; her DATA reaches bob before her HELLO_ACK does.
+        run(Duration.ofMillis(300));
+
+        assertThat(bobEvents).as("read on proof, not after a retransmission (the first timeout is 1 s)")
+                .contains(new PeerEvent.MessageReceived(alice(), "right away", false));
+    }
+
     /** A HELLO bob signed when he tried to reach mallory, which she keeps to replay. */
     private Hello helloBobSentToMallory() {
         bob.connect(MALLORY_AT);
