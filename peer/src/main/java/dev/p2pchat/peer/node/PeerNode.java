@@ -230,16 +230,11 @@ public final class PeerNode implements AutoCloseable {
      * queued; a {@link PeerEvent.Delivered} or {@link PeerEvent.Failed} with that id follows.
      */
     public CompletableFuture<Long> send(String peerName, String text) {
-        try {
-            ChatEngine.checkSize(text);
-        } catch (ChatException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return withConversation(peerName, key -> {
+        return ifItFits(text, () -> withConversation(peerName, key -> {
             long id = chat.newMessageId();
             chat.sendText(key, id, text);
             return id;
-        });
+        }));
     }
 
     /** Sends a message to every connected peer; the ids of the copies (none when nobody is connected). */
@@ -248,12 +243,7 @@ public final class PeerNode implements AutoCloseable {
     }
 
     public CompletableFuture<Long> requestFriend(String peerName, String note) {
-        try {
-            ChatEngine.checkSize(note);
-        } catch (ChatException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return withConversation(peerName, key -> chat.requestFriend(key, note));
+        return ifItFits(note, () -> withConversation(peerName, key -> chat.requestFriend(key, note)));
     }
 
     public CompletableFuture<Long> acceptFriend(String peerName) {
@@ -391,6 +381,16 @@ public final class PeerNode implements AutoCloseable {
                 return action.apply(info.identityKey());
             });
         });
+    }
+
+    /** Refuses a text over the size limit before anything is looked up or connected for it. */
+    private static <T> CompletableFuture<T> ifItFits(String text, Supplier<CompletableFuture<T>> action) {
+        try {
+            ChatEngine.checkSize(text);
+        } catch (ChatException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return action.get();
     }
 
     private Octets known(String peerName) {

@@ -23,13 +23,9 @@ import dev.p2pchat.peer.chat.PeerRef;
 import dev.p2pchat.peer.chat.PeerView;
 import dev.p2pchat.peer.session.PeerSession;
 import dev.p2pchat.protocol.Wire;
-import dev.p2pchat.tracker.TrackerConfig;
-import dev.p2pchat.tracker.server.TrackerServer;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -37,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,14 +46,10 @@ import org.junit.jupiter.api.io.TempDir;
 class PeerChatTest {
     /** Short conversation clocks, so that liveness shows within a second or two. */
     static final PeerSession.Timers FAST = new PeerSession.Timers(200, 3_000, 300, 1_500, 10_000);
-    private static final Duration KEEPALIVE = Duration.ofSeconds(3);
-
     @TempDir
     Path dataRoot;
 
-    private final List<AutoCloseable> running = new ArrayList<>();
-    private TrackerServer tracker;
-    private int trackerPort;
+    private TestNetwork network;
 
     /** One running peer and what it saw. */
     record Peer(PeerNode node, EventLog events) {
@@ -65,10 +58,9 @@ class PeerChatTest {
         }
     }
 
-    private void startTracker(int port) throws Exception {
-        tracker = new TrackerServer(TrackerConfig.builder().bindAddress("127.0.0.1").port(port)
-                .lease(Duration.ofSeconds(10)).keepalive(KEEPALIVE).build());
-        trackerPort = tracker.start().getPort();
+    @BeforeEach
+    void createNetwork() {
+        network = new TestNetwork(dataRoot);
     }
 
     private Peer peer(String name) throws Exception {
@@ -76,17 +68,9 @@ class PeerChatTest {
     }
 
     private Peer peer(String name, UnaryOperator<PeerConfig.Builder> settings) throws Exception {
-        PeerConfig.Builder builder = PeerConfig.builder(name, dataRoot.resolve(name))
-                .bind("127.0.0.1", 0)
-                .timers(Duration.ofMillis(20), Duration.ofMillis(100))
-                .sessionTimers(FAST);
-        if (tracker != null) {
-            builder.tracker("127.0.0.1", trackerPort);
-        }
         EventLog events = new EventLog();
-        PeerNode node = PeerNode.start(settings.apply(builder).build(), events);
-        running.add(0, node);
-        if (tracker != null) {
+        PeerNode node = network.start(settings.apply(network.config(name).sessionTimers(FAST)).build(), events);
+        if (network.tracker() != null) {
             events.await(Registered.class);
         }
         return new Peer(node, events);
@@ -108,17 +92,12 @@ class PeerChatTest {
 
     @AfterEach
     void stop() throws Exception {
-        for (AutoCloseable closeable : running) {
-            closeable.close();
-        }
-        if (tracker != null) {
-            tracker.close();
-        }
+        network.close();
     }
 
     @Test
     void shouldFindAPeerByNameAndDeliverMessagesBothWaysWithTheirState() throws Exception {
-        startTracker(0);
+        network.startTracker(0);
         Peer alice = peer("alice");
         Peer bob = peer("bob");
 
@@ -146,7 +125,7 @@ class PeerChatTest {
 
     @Test
     void shouldKeepEachSendersOrder() throws Exception {
-        startTracker(0);
+        network.startTracker(0);
         Peer alice = peer("alice");
         Peer bob = peer("bob");
         List<String> sent = IntStream.range(0, 200).mapToObj(i -> "message " + i).toList();
@@ -162,7 +141,7 @@ class PeerChatTest {
 
     @Test
     void shouldBroadcastToEveryConnectedPeer() throws Exception {
-        startTracker(0);
+        network.startTracker(0);
         Peer alice = peer("alice");
         Peer bob = peer("bob");
         Peer carol = peer("carol");
@@ -203,7 +182,7 @@ class PeerChatTest {
 
     @Test
     void shouldTellConnectedPeersAboutARenameAndReachThemUnderTheNewName() throws Exception {
-        startTracker(0);
+        network.startTracker(0);
         Peer alice = peer("alice");
         Peer bob = peer("bob");
         get(alice.node().connect("bob"));
@@ -222,7 +201,7 @@ class PeerChatTest {
 
     @Test
     void shouldRefuseARenameToANameAnotherKeyHolds() throws Exception {
-        startTracker(0);
+        network.startTracker(0);
         Peer alice = peer("alice");
         peer("bob");
 
@@ -233,7 +212,7 @@ class PeerChatTest {
 
     @Test
     void shouldMakeFriendsDeclineRemoveAndKeepThemAcrossARestart() throws Exception {
-        startTracker(0);
+        network.startTracker(0);
         Peer alice = peer("alice");
         Peer bob = peer("bob");
         Peer carol = peer("carol");
@@ -266,7 +245,7 @@ class PeerChatTest {
 
     @Test
     void shouldHoldStrangersMessagesInFriendsOnlyModeUntilTheyAreFriends() throws Exception {
-        startTracker(0);
+        network.startTracker(0);
         Peer alice = peer("alice", builder -> builder.friendsOnly(true));
         Peer bob = peer("bob");
 
@@ -287,7 +266,7 @@ class PeerChatTest {
 
     @Test
     void shouldIgnoreABlockedPeerEntirely() throws Exception {
-        startTracker(0);
+        network.startTracker(0);
         Peer alice = peer("alice");
         Peer bob = peer("bob");
         get(bob.node().send("alice", "first"));
@@ -308,7 +287,7 @@ class PeerChatTest {
 
     @Test
     void shouldListKnownPeersWithTheirState() throws Exception {
-        startTracker(0);
+        network.startTracker(0);
         Peer alice = peer("alice");
         Peer bob = peer("bob");
         get(alice.node().send("bob", "ping"));
@@ -328,7 +307,7 @@ class PeerChatTest {
 
     @Test
     void shouldTellBothSidesWhenAPeerSaysGoodbyeOrVanishes() throws Exception {
-        startTracker(0);
+        network.startTracker(0);
         Peer alice = peer("alice");
         Peer bob = peer("bob");
         Peer carol = peer("carol");
@@ -388,18 +367,18 @@ class PeerChatTest {
 
     @Test
     void shouldLoseNothingWhileTheTrackerRestartsAndRegisterAgainWithinTwoKeepalives() throws Exception {
-        startTracker(0);
+        network.startTracker(0);
         Peer alice = peer("alice");
         Peer bob = peer("bob");
         get(alice.node().connect("bob"));
         awaitConnected(alice, bob);
 
-        tracker.close();
+        network.stopTracker();
         List<String> sent = IntStream.range(0, 50).mapToObj(i -> "during restart " + i).toList();
         for (String text : sent.subList(0, 25)) {
             get(alice.node().send("bob", text));
         }
-        startTracker(trackerPort);
+        network.startTracker(network.trackerPort());
         long restarted = System.nanoTime();
         for (String text : sent.subList(25, 50)) {
             get(alice.node().send("bob", text));
@@ -408,7 +387,7 @@ class PeerChatTest {
         EventLog.until("both registered again", () -> alice.events().count(Registered.class) == 2
                 && bob.events().count(Registered.class) == 2);
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted);
-        assertThat(millis).as("milliseconds to register again").isLessThan(2 * KEEPALIVE.toMillis());
+        assertThat(millis).as("milliseconds to register again").isLessThan(2 * TestNetwork.KEEPALIVE.toMillis());
         EventLog.until("all delivered", () -> texts(bob, "alice").size() == 50);
         assertThat(texts(bob, "alice")).containsExactlyElementsOf(sent);
         assertThat(alice.events().count(Disconnected.class)).isZero();
@@ -416,7 +395,7 @@ class PeerChatTest {
 
     @Test
     void shouldRefuseBadRequestsClearlyAndChangeNothing() throws Exception {
-        startTracker(0);
+        network.startTracker(0);
         Peer alice = peer("alice");
         peer("bob");
 

@@ -23,7 +23,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -65,7 +64,7 @@ class PeerFaultTest {
 
     private final EventLog aliceEvents = new EventLog();
     private final EventLog bobEvents = new EventLog();
-    private final List<PeerNode> running = new ArrayList<>();
+    private TestNetwork network;
     private PeerNode alice;
     private PeerNode bob;
     private FaultInjector aliceFaults;
@@ -76,8 +75,9 @@ class PeerFaultTest {
      * to bob's address and waits until both sides see the conversation open.
      */
     private void start(long seed, Faults faults) throws Exception {
-        alice = peer("alice", aliceEvents);
-        bob = peer("bob", bobEvents);
+        network = new TestNetwork(dataRoot);
+        alice = network.start("alice", aliceEvents);
+        bob = network.start("bob", bobEvents);
         // Different seeds, so the two directions do not lose the same positions in step.
         aliceFaults = new FaultInjector(seed, faults);
         bobFaults = new FaultInjector(seed ^ 0x5DEECE66DL, faults);
@@ -99,16 +99,6 @@ class PeerFaultTest {
                 .get(5, TimeUnit.SECONDS);
     }
 
-    private PeerNode peer(String name, EventLog events) throws Exception {
-        PeerConfig config = PeerConfig.builder(name, dataRoot.resolve(name))
-                .bind("127.0.0.1", 0)
-                .timers(Duration.ofMillis(20), Duration.ofMillis(100))
-                .build();
-        PeerNode node = PeerNode.start(config, events);
-        running.add(0, node);
-        return node;
-    }
-
     @AfterEach
     void stop() {
         // Faults off first, so the goodbyes get through and neither side is left waiting for a dead peer.
@@ -117,7 +107,9 @@ class PeerFaultTest {
                 injector.setFaults(Faults.none());
             }
         }
-        running.forEach(PeerNode::close);
+        if (network != null) {
+            network.close();
+        }
     }
 
     @Test

@@ -10,18 +10,16 @@ import dev.p2pchat.peer.chat.PeerEvent.RegistrationRefused;
 import dev.p2pchat.protocol.ErrorCode;
 import dev.p2pchat.protocol.Message.ListPage;
 import dev.p2pchat.protocol.PeerInfo;
-import dev.p2pchat.tracker.TrackerConfig;
 import dev.p2pchat.tracker.server.TrackerServer;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,45 +27,29 @@ import org.junit.jupiter.api.io.TempDir;
 /** Peers and a real tracker on 127.0.0.1, as the peer library's users run them. */
 @Timeout(60)
 class PeerNodeTrackerTest {
-    private static final Duration KEEPALIVE = Duration.ofSeconds(3);
-
     @TempDir
     Path dataRoot;
 
-    private final List<AutoCloseable> running = new ArrayList<>();
+    private TestNetwork network;
     private TrackerServer tracker;
-    private InetSocketAddress trackerAddress;
 
-    private void startTracker(int port) throws Exception {
-        tracker = new TrackerServer(TrackerConfig.builder().bindAddress("127.0.0.1").port(port)
-                .lease(Duration.ofSeconds(10)).keepalive(KEEPALIVE).build());
-        trackerAddress = tracker.start();
+    @BeforeEach
+    void startTracker() throws Exception {
+        network = new TestNetwork(dataRoot);
+        tracker = network.startTracker(0);
     }
 
     private PeerNode peer(String name, EventLog events) throws Exception {
-        PeerConfig config = PeerConfig.builder(name, dataRoot.resolve(name))
-                .tracker("127.0.0.1", trackerAddress.getPort())
-                .bind("127.0.0.1", 0)
-                .timers(Duration.ofMillis(20), Duration.ofMillis(100))
-                .build();
-        PeerNode node = PeerNode.start(config, events);
-        running.add(0, node);
-        return node;
+        return network.start(name, events);
     }
 
     @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable closeable : running) {
-            closeable.close();
-        }
-        if (tracker != null) {
-            tracker.close();
-        }
+    void stop() {
+        network.close();
     }
 
     @Test
     void shouldRegisterLookUpIntroduceListAndRename() throws Exception {
-        startTracker(0);
         EventLog aliceEvents = new EventLog();
         EventLog bobEvents = new EventLog();
         PeerNode alice = peer("alice", aliceEvents);
@@ -93,7 +75,6 @@ class PeerNodeTrackerTest {
 
     @Test
     void shouldUnregisterOnCloseSoOthersStopFindingIt() throws Exception {
-        startTracker(0);
         EventLog events = new EventLog();
         PeerNode alice = peer("alice", events);
         PeerNode bob = peer("bob", new EventLog());
@@ -109,28 +90,26 @@ class PeerNodeTrackerTest {
 
     @Test
     void shouldRegisterAgainWithinTwoKeepaliveIntervalsAfterTheTrackerRestarts() throws Exception {
-        startTracker(0);
-        int port = trackerAddress.getPort();
+        int port = network.trackerPort();
         EventLog aliceEvents = new EventLog();
         EventLog bobEvents = new EventLog();
         peer("alice", aliceEvents);
         peer("bob", bobEvents);
         EventLog.until("both registered", () -> tracker.metrics().registered() == 2);
 
-        tracker.close();
-        startTracker(port); // a new tracker with empty state and a new cookie secret
+        network.stopTracker();
+        tracker = network.startTracker(port); // a new tracker with empty state and a new cookie secret
         long restarted = System.nanoTime();
 
         EventLog.until("both registered again",
                 () -> aliceEvents.count(Registered.class) == 2 && bobEvents.count(Registered.class) == 2);
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted);
-        assertThat(millis).as("milliseconds to re-register").isLessThan(2 * KEEPALIVE.toMillis());
+        assertThat(millis).as("milliseconds to re-register").isLessThan(2 * TestNetwork.KEEPALIVE.toMillis());
         assertThat(tracker.metrics().registered()).isEqualTo(2);
     }
 
     @Test
     void shouldDropAndCountGarbageWithoutLosingItsRegistration() throws Exception {
-        startTracker(0);
         EventLog events = new EventLog();
         PeerNode alice = peer("alice", events);
         EventLog.until("alice registered", () -> events.count(Registered.class) == 1);
@@ -148,15 +127,12 @@ class PeerNodeTrackerTest {
 
     @Test
     void shouldReportANameHeldByAnotherKeyAsRefused() throws Exception {
-        startTracker(0);
         EventLog first = new EventLog();
         peer("alice", first);
         EventLog.until("alice registered", () -> first.count(Registered.class) == 1);
 
         EventLog second = new EventLog();
-        PeerConfig impostor = PeerConfig.builder("alice", dataRoot.resolve("another-alice"))
-                .tracker("127.0.0.1", trackerAddress.getPort()).bind("127.0.0.1", 0).build();
-        running.add(0, PeerNode.start(impostor, second));
+        network.start(network.config("alice", "another-alice").build(), second);
 
         second.await(RegistrationRefused.class, event -> event.code() == ErrorCode.NAME_TAKEN);
     }
