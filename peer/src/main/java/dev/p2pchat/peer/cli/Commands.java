@@ -7,7 +7,10 @@ import dev.p2pchat.peer.chat.PeerView;
 import dev.p2pchat.peer.node.PeerNode;
 import dev.p2pchat.protocol.Message.ListPage;
 import dev.p2pchat.protocol.PeerInfo;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -35,6 +38,10 @@ final class Commands {
     static final long DEFAULT_WAIT_SECONDS = 10;
     static final long MAX_WAIT_SECONDS = 3600;
     static final long MAX_SLEEP_MILLIS = TimeUnit.HOURS.toMillis(1);
+    /** How often {@code /wait online} asks the tracker again. */
+    static final long ONLINE_POLL_MILLIS = 500;
+    /** What {@code /wait} waits for besides the events: a peer the tracker knows. */
+    static final String ONLINE = "online";
     /** A listing walks the tracker's table page by page; this bounds a tracker that never says "last page". */
     static final int MAX_WHO_PAGES = 10_000;
 
@@ -95,8 +102,11 @@ final class Commands {
         add("unblock", "/unblock NAME", "accept NAME again", Argument.PEER, this::unblock);
         add("history", "/history NAME", "show the conversation with NAME", Argument.PEER, this::history);
         add("sleep", "/sleep MILLIS", "pause the script for MILLIS milliseconds", Argument.NONE, this::sleep);
-        add("wait", "/wait EVENT [NAME] [SECONDS]", "wait until EVENT (about NAME) has been seen since start, "
-                + "for up to SECONDS (" + DEFAULT_WAIT_SECONDS + ")", Argument.EVENT, this::await);
+        add("wait", List.of(
+                new Usage("/wait EVENT [NAME] [SECONDS]", "wait until EVENT (about NAME) has been seen since start, "
+                        + "for up to SECONDS (" + DEFAULT_WAIT_SECONDS + ")"),
+                new Usage("/wait online NAME [SECONDS]", "wait until NAME is registered with the tracker")),
+                Argument.EVENT, this::await);
         add("help", "/help", "list the commands", Argument.NONE, args -> help());
         add("quit", "/quit", "say goodbye to everyone and exit (as Ctrl-D does)", Argument.NONE, args -> { });
     }
@@ -147,6 +157,42 @@ final class Commands {
         } catch (UsageException e) {
             printer.error(e.getMessage() + "; usage: " + specs.get(name).usage());
         }
+        return true;
+    }
+
+    /**
+     * Runs every line of {@code input} until its end or a {@code /quit}.
+     *
+     * @return false once a line asked to quit
+     */
+    boolean runAll(LineInput input) throws IOException, InterruptedException {
+        LineInput.Line line;
+        while ((line = input.next()) != null) {
+            if (line.tooLong()) {
+                printer.error("line too long (more than " + LineInput.MAX_LINE_CHARS + " characters); ignored");
+            } else if (!run(line.text())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Runs the commands in {@code file}, then reports that the script finished (what a supervisor waits for before
+     * it ends the peer); a file that fails to read is reported and ends the script.
+     *
+     * @return false when the script asked to quit
+     */
+    boolean runScript(Path file) throws InterruptedException {
+        try (LineInput input = new LineInput(Files.newInputStream(file))) {
+            if (!runAll(input)) {
+                return false;
+            }
+        } catch (IOException e) {
+            printer.error("script " + file + " could not be read: " + problem(e));
+        }
+        printer.print(new Report("* finished the script " + file, Json.event("script_finished")
+                .put("file", file.toString())));
         return true;
     }
 
@@ -341,9 +387,9 @@ final class Commands {
             throw new UsageException(words.length == 0 ? "say which event" : "too many words");
         }
         String kind = words[0].toLowerCase(Locale.ROOT).replace('-', '_');
-        if (!EventReports.KINDS.contains(kind)) {
+        if (!waitKinds().contains(kind)) {
             throw new UsageException("no event '" + words[0] + "'; events are " + String.join(", ",
-                    EventReports.KINDS));
+                    EventReports.KINDS) + ", or online NAME");
         }
         String subject = null;
         long seconds = DEFAULT_WAIT_SECONDS;
@@ -358,6 +404,13 @@ final class Commands {
                 subject = words[1];
             }
         }
+        if (kind.equals(ONLINE)) {
+            if (subject == null) {
+                throw new UsageException("say who: /wait online NAME");
+            }
+            awaitOnline(subject, seconds);
+            return;
+        }
         String what = kind + (subject == null ? "" : " " + subject);
         if (feed.seen().await(kind, subject, TimeUnit.SECONDS.toMillis(seconds))) {
             printer.print(new Report("seen " + Text.safe(what), Json.event("waited").put("kind", kind)
@@ -365,6 +418,47 @@ final class Commands {
         } else {
             printer.error("waited " + seconds + " s; no " + what + " event has been seen");
         }
+    }
+
+    /** What {@code /wait} accepts first: the event names, then {@link #ONLINE}. */
+    static List<String> waitKinds() {
+        List<String> kinds = new ArrayList<>(EventReports.KINDS);
+        kinds.add(ONLINE);
+        return kinds;
+    }
+
+    /**
+     * Asks the tracker for {@code name} every {@link #ONLINE_POLL_MILLIS} until it is registered: how a script
+     * waits for a peer that starts at the same time. The successful lookup introduces the two, as /lookup does.
+     */
+    private void awaitOnline(String name, long seconds) throws InterruptedException {
+        if (!node.config().hasTracker()) {
+            printer.error("no tracker is configured: nobody is online");
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        String problem;
+        while (true) {
+            try {
+                PeerInfo info = node.lookup(name).get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                feed.learn(info.name());
+                Report found = lookupReport(info);
+                printer.print(new Report("seen online " + found.text(), Json.event("waited").put("kind", ONLINE)
+                        .put("name", name).put("fingerprint", PeerRef.fingerprint(info.identityKey()))
+                        .put("observed", HostPort.format(info.observed()))));
+                return;
+            } catch (ExecutionException e) {
+                problem = problem(e);
+            } catch (TimeoutException e) {
+                problem = "the tracker did not answer within " + REQUEST_TIMEOUT.toSeconds() + " s";
+            }
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                break;
+            }
+            Thread.sleep(Math.min(ONLINE_POLL_MILLIS, left));
+        }
+        printer.error("waited " + seconds + " s; " + name + " is not online: " + problem);
     }
 
     private void help() {

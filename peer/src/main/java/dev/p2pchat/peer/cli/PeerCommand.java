@@ -9,6 +9,9 @@ import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.jline.terminal.Terminal;
@@ -16,6 +19,8 @@ import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -33,7 +38,8 @@ import picocli.CommandLine.Spec;
             "Runs a p2pchat peer: registers its name with a tracker and chats with other peers directly",
             "over UDP. On a terminal it opens a shell (type /help). Otherwise it reads the same commands,",
             "one per line, from standard input, and prints one event or result per line on standard",
-            "output (--json: one JSON object per line); the end of input quits.",
+            "output (--json: one JSON object per line); the end of input quits. --script runs a file of",
+            "commands first.",
             "Every option has an environment-variable default (shown in brackets).",
             ""
         },
@@ -49,6 +55,11 @@ public final class PeerCommand implements Callable<Integer> {
 
     @Mixin
     PeerOptions options;
+
+    @Option(names = "--script", paramLabel = "FILE", defaultValue = "${env:P2PCHAT_SCRIPT:-}",
+            description = "Run the commands in FILE first, one per line, as if typed; then read standard input "
+                    + "(or open the shell) as usual. A /quit in FILE quits [P2PCHAT_SCRIPT]. Default: none.")
+    String script;
 
     /** Opens the terminal the shell runs on. */
     @FunctionalInterface
@@ -109,14 +120,33 @@ public final class PeerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Settings settings = options.settings(spec.commandLine());
+        Path scriptFile = scriptFile();
         PeerOptions.applyLogLevel(settings.logLevel());
         if (terminal != null && !settings.json()) {
-            return new PeerShell(settings, spec.commandLine().getErr(), ownsProcess).run(terminal.open());
+            return new PeerShell(settings, scriptFile, spec.commandLine().getErr(), ownsProcess)
+                    .run(terminal.open());
         }
-        return runLines(settings);
+        return runLines(settings, scriptFile);
     }
 
-    private int runLines(Settings settings) throws IOException {
+    /** The script to run first, or null; one that cannot be read is an invalid option (exit code 2). */
+    private Path scriptFile() {
+        if (script == null || script.isBlank()) {
+            return null;
+        }
+        Path file;
+        try {
+            file = Path.of(script);
+        } catch (InvalidPathException e) {
+            throw new ParameterException(spec.commandLine(), "--script '" + script + "': " + e.getMessage(), e);
+        }
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new ParameterException(spec.commandLine(), "--script '" + script + "' is not a readable file");
+        }
+        return file;
+    }
+
+    private int runLines(Settings settings, Path scriptFile) throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         Printer printer = new Printer(settings.json(), new Printer.Sink() {
             @Override
@@ -141,13 +171,8 @@ public final class PeerCommand implements Callable<Integer> {
         try (LineInput input = new LineInput(in)) {
             feed.open(Commands.started(node));
             Commands commands = new Commands(node, printer, feed);
-            LineInput.Line line;
-            while ((line = input.next()) != null) {
-                if (line.tooLong()) {
-                    printer.error("line too long (more than " + LineInput.MAX_LINE_CHARS + " characters); ignored");
-                } else if (!commands.run(line.text())) {
-                    break;
-                }
+            if (scriptFile == null || commands.runScript(scriptFile)) {
+                commands.runAll(input);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -4,6 +4,7 @@ import dev.p2pchat.peer.cli.PeerOptions.Settings;
 import dev.p2pchat.peer.node.PeerNode;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -30,11 +31,14 @@ final class PeerShell {
     private static final List<String> FRIEND_ACTIONS = List.of("request", "accept", "decline", "remove");
 
     private final Settings settings;
+    private final Path script;
     private final PrintWriter err;
     private final boolean ownsProcess;
 
-    PeerShell(Settings settings, PrintWriter err, boolean ownsProcess) {
+    /** @param script commands to run before the first prompt; null for none */
+    PeerShell(Settings settings, Path script, PrintWriter err, boolean ownsProcess) {
         this.settings = settings;
+        this.script = script;
         this.err = err;
         this.ownsProcess = ownsProcess;
     }
@@ -81,6 +85,9 @@ final class PeerShell {
         // Outside readLine (which turns Ctrl-C into UserInterruptException), Ctrl-C stops the running command.
         terminal.handle(Terminal.Signal.INT, signal -> shellThread.interrupt());
         try {
+            if (script != null && !runScript(commands, printer)) {
+                return 0;
+            }
             while (true) {
                 String line;
                 try {
@@ -106,6 +113,16 @@ final class PeerShell {
         return 0;
     }
 
+    /** Runs the script; Ctrl-C stops it and goes on to the prompt. Returns false when the script quit. */
+    private boolean runScript(Commands commands, Printer printer) {
+        try {
+            return commands.runScript(script);
+        } catch (InterruptedException e) {
+            printer.error("script " + script + " interrupted");
+            return true;
+        }
+    }
+
     /** Completes command names first, then what each command takes: peer names, friend actions, event names. */
     static Completer completer(Commands commands, EventFeed feed) {
         Map<String, Commands.Spec> specs = commands.specs().stream()
@@ -123,7 +140,7 @@ final class PeerShell {
             List<String> offered = switch (spec.argument()) {
                 case PEER -> word == 1 ? List.copyOf(feed.names()) : List.of();
                 case FRIEND_ACTION -> word == 1 ? FRIEND_ACTIONS : word == 2 ? List.copyOf(feed.names()) : List.of();
-                case EVENT -> word == 1 ? EventReports.KINDS : word == 2 ? List.copyOf(feed.names()) : List.of();
+                case EVENT -> word == 1 ? Commands.waitKinds() : word == 2 ? List.copyOf(feed.names()) : List.of();
                 case NONE -> List.of();
             };
             offered.forEach(value -> candidates.add(new Candidate(value)));

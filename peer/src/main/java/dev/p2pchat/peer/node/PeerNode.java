@@ -148,6 +148,11 @@ public final class PeerNode implements AutoCloseable {
         }
     }
 
+    /** What this peer was started with. */
+    public PeerConfig config() {
+        return config;
+    }
+
     public InetSocketAddress localAddress() {
         return (InetSocketAddress) channel.localAddress();
     }

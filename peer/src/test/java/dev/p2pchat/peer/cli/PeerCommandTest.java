@@ -6,6 +6,7 @@ import dev.p2pchat.tracker.TrackerConfig;
 import dev.p2pchat.tracker.server.TrackerServer;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -96,6 +97,48 @@ class PeerCommandTest {
     }
 
     @Test
+    void shouldRunAScriptThatWaitsForAPeerToComeOnlineThenReadStandardInput() throws Exception {
+        Path script = dataRoot.resolve("carol.txt");
+        Files.writeString(script, String.join("\n", "# carol greets dave as soon as he is online",
+                "/wait registered", "/wait online dave 20", "/msg dave hi dave, from a script",
+                "/wait delivered dave 20", ""));
+        CliPeer carol = peer("carol", "--script", script.toString());
+        carol.await(line -> line.startsWith("seen registered"));
+        CliPeer dave = peer("dave");
+
+        carol.await(line -> line.startsWith("seen online dave [") && line.contains(" at 127.0.0.1:"));
+        dave.awaitLine("<carol> hi dave, from a script");
+        carol.awaitLine("* finished the script " + script);
+        carol.type("/msg dave and this was typed");
+        dave.awaitLine("<carol> and this was typed");
+        assertThat(carol.out.lines()).noneMatch(line -> line.startsWith("error:"));
+        assertThat(carol.quit()).isZero();
+    }
+
+    @Test
+    void shouldStopAtAQuitInTheScriptWithoutReadingStandardInput() throws Exception {
+        Path script = dataRoot.resolve("quits.txt");
+        Files.writeString(script, "/wait registered\n/quit\n/msg nobody never sent\n");
+        CliPeer quitter = peer("quitter", "--script", script.toString());
+
+        assertThat(quitter.exitCode()).isZero();
+        assertThat(quitter.out.lines()).contains("seen registered").last().isEqualTo("* stopped");
+        assertThat(quitter.out.lines()).noneMatch(line -> line.contains("finished the script")
+                || line.startsWith("error:"));
+    }
+
+    @Test
+    void shouldSayWhyNobodyComesOnline() throws Exception {
+        CliPeer alone = registered(peer("alone"));
+        alone.type("/wait online nobody 1");
+        alone.awaitLine("error: waited 1 s; nobody is not online: no peer named nobody is registered with the "
+                + "tracker");
+        alone.type("/wait online");
+        alone.awaitLine("error: say who: /wait online NAME; usage: /wait EVENT [NAME] [SECONDS] | "
+                + "/wait online NAME [SECONDS]");
+    }
+
+    @Test
     void shouldChatWithoutATrackerThroughABootstrapAddress() throws Exception {
         CliPeer bob = CliPeer.start("bob", "--name", "bob", "--bind", "127.0.0.1", "--data-dir",
                 dataRoot.resolve("bob").toString());
@@ -112,6 +155,8 @@ class PeerCommandTest {
         bob.awaitLine("<alice> found you");
         bob.type("/who");
         bob.awaitLine("error: no tracker is configured");
+        bob.type("/wait online alice");
+        bob.awaitLine("error: no tracker is configured: nobody is online");
         bob.type("/msg alice and you");
         alice.awaitLine("<bob> and you");
     }
@@ -225,6 +270,7 @@ class PeerCommandTest {
         assertThat(help.exitCode()).isZero();
         assertThat(help.out.toString()).contains("--name", "P2PCHAT_NAME", "--tracker", "P2PCHAT_TRACKER",
                 "--bind", "P2PCHAT_BIND", "--port", "P2PCHAT_PORT", "--bootstrap", "P2PCHAT_BOOTSTRAP",
+                "--script", "P2PCHAT_SCRIPT",
                 "--data-dir", "P2PCHAT_DATA_DIR", "--friends-only", "P2PCHAT_FRIENDS_ONLY", "--log-level",
                 "P2PCHAT_LOG_LEVEL", "--json", "P2PCHAT_JSON", "send", "Exit codes", "Default: 0.0.0.0",
                 "Default: ~/.p2pchat/NAME", "Default: WARN");
@@ -250,6 +296,8 @@ class PeerCommandTest {
                 data, "bob", "hi");
         assertBadOption("the message is 65537 bytes", "send", "--name", "a", "--data-dir", data, "bob",
                 "x".repeat(65_537));
+        assertBadOption("--script '" + dataRoot.resolve("none.txt") + "' is not a readable file", "--name", "a",
+                "--data-dir", data, "--script", dataRoot.resolve("none.txt").toString());
         assertBadOption("Missing required parameter", "send", "--name", "a", "--data-dir", data, "bob");
     }
 
