@@ -130,7 +130,7 @@ public final class PeerCommand implements Callable<Integer> {
     }
 
     /** The script to run first, or null; one that cannot be read is an invalid option (exit code 2). */
-    private Path scriptFile() {
+    Path scriptFile() {
         if (script == null || script.isBlank()) {
             return null;
         }

@@ -154,7 +154,8 @@ public final class TrackerCommand implements Callable<Integer> {
         return 0;
     }
 
-    private TrackerConfig config() {
+    /** Every option, checked together; a bad one is a {@link ParameterException} (exit code 2). */
+    TrackerConfig config() {
         try {
             return TrackerConfig.builder()
                     .bindAddress(bind)
