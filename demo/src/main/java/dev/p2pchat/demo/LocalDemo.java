@@ -38,6 +38,7 @@ final class LocalDemo {
     static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
     private static final long POLL_MILLIS = 50;
+    private static final long KILL_WAIT_MILLIS = 2000;
 
     /** A started program and the threads that copy its output. */
     private record Running(String name, Process process, List<Thread> readers) {}
@@ -58,8 +59,11 @@ final class LocalDemo {
     /** Runs the demo to its end and returns every problem; none means it all went as scripted. */
     List<String> run() throws IOException, InterruptedException {
         Path data = Files.createTempDirectory("p2pchat-demo");
-        // Ctrl-C reaches the programs too (one process group); this covers a plain kill of the demo.
-        Thread hook = new Thread(this::killAll, "p2pchat-demo-stop");
+        // Ctrl-C reaches the programs too (one process group); this covers a plain kill of the demo, and cleans up.
+        Thread hook = new Thread(() -> {
+            killAll();
+            deleteQuietly(data);
+        }, "p2pchat-demo-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             return play(data);
@@ -206,8 +210,17 @@ final class LocalDemo {
         return problems;
     }
 
+    /** Kills whatever still runs, and waits (briefly) until it is gone. */
     private void killAll() {
-        started.forEach(program -> program.process().destroyForcibly());
+        for (Running program : started) {
+            program.process().destroyForcibly();
+            try {
+                program.process().waitFor(KILL_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private static void deleteQuietly(Path directory) {
