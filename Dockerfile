@@ -14,6 +14,8 @@ RUN groupadd --system --gid 10001 p2pchat \
     && useradd --system --uid 10001 --gid p2pchat --create-home --home-dir /home/p2pchat p2pchat
 COPY --from=build /src/tracker/target/p2pchat-tracker.jar /src/peer/target/p2pchat-peer.jar /opt/p2pchat/
 COPY demo/scripts/ /opt/p2pchat/demo/
+# Readable by the unprivileged user whatever the checkout's umask made of the files.
+RUN chmod -R a+rX /opt/p2pchat
 USER p2pchat
 WORKDIR /home/p2pchat
 

@@ -127,7 +127,11 @@ final class LocalDemo {
         output.say(transcript.arrived() + " of " + transcript.expected() + " expected messages arrived; ending the "
                 + "peers still running");
         for (Running peer : peers.values()) {
-            closeInput(peer);
+            if (transcript.finishedScript(peer.name())) {
+                closeInput(peer);
+            } else {
+                peer.process().toHandle().destroy(); // busy in its script, it reads no input: SIGTERM
+            }
         }
         for (Running peer : peers.values()) {
             problems.addAll(awaitExit(peer));

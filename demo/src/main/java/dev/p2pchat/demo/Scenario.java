@@ -132,7 +132,10 @@ record Scenario(SortedMap<String, Path> scripts, List<Expectation> expectations)
         return expected;
     }
 
-    /** A command line of a script, as the peer reads it: {@code /NAME ARGS}, blank lines and comments skipped. */
+    /**
+     * The command lines of a script up to a {@code /quit}, as the peer reads them: {@code /NAME ARGS}, blank lines
+     * and comments skipped.
+     */
     private record Command(String name, String args, String where) {}
 
     private static List<Command> commands(String peer, List<String> lines) {
@@ -143,8 +146,12 @@ record Scenario(SortedMap<String, Path> scripts, List<Expectation> expectations)
                 continue;
             }
             String[] nameAndArgs = line.substring(1).split("\\s+", 2);
-            commands.add(new Command(nameAndArgs[0].toLowerCase(Locale.ROOT),
-                    nameAndArgs.length > 1 ? nameAndArgs[1].strip() : "", peer + SUFFIX + " line " + (i + 1)));
+            String name = nameAndArgs[0].toLowerCase(Locale.ROOT);
+            if (name.equals("quit") || name.equals("exit")) {
+                break; // the peer reads no further
+            }
+            commands.add(new Command(name, nameAndArgs.length > 1 ? nameAndArgs[1].strip() : "",
+                    peer + SUFFIX + " line " + (i + 1)));
         }
         return commands;
     }

@@ -51,37 +51,41 @@ class ContainerDemoIT {
                         .withEnv("P2PCHAT_TRACKER_PORT", Integer.toString(TRACKER_PORT))
                         .waitingFor(Wait.forLogMessage(".*tracker listening on udp .*", 1))) {
             tracker.start();
-            for (String name : scenario.scripts().keySet()) {
-                GenericContainer<?> peer = new GenericContainer<>(peerImage)
-                        .withNetwork(network)
-                        .withEnv(Map.of("P2PCHAT_NAME", name, "P2PCHAT_TRACKER", TRACKER + ":" + TRACKER_PORT,
-                                "P2PCHAT_SCRIPT", "/opt/p2pchat/demo/" + name + ".txt"))
-                        // as stdin_open in docker-compose.yml: after its script the peer waits for input
-                        .withCreateContainerCmdModifier(command -> command.withStdinOpen(true))
-                        .withLogConsumer(frame -> {
-                            if (frame.getType() == OutputFrame.OutputType.STDOUT) {
-                                transcript.add(name, frame.getUtf8StringWithoutLineEnding());
-                            }
-                        })
-                        .waitingFor(Wait.forLogMessage(".*peer " + name + " listening on udp .*", 1));
-                peers.put(name, peer);
-                peer.start();
-            }
-
-            long deadline = System.nanoTime() + PLAY_TIME.toNanos();
-            while (!over(peers, transcript) && System.nanoTime() - deadline < 0) {
-                Thread.sleep(200);
-            }
-
-            assertThat(transcript.problems()).as("what went wrong").isEmpty();
-            for (GenericContainer<?> peer : peers.values()) {
-                if (!peer.isRunning()) {
-                    assertThat(peer.getCurrentContainerInfo().getState().getExitCodeLong()).as("exit code")
-                            .isZero();
+            try {
+                for (String name : scenario.scripts().keySet()) {
+                    GenericContainer<?> peer = new GenericContainer<>(peerImage)
+                            .withNetwork(network)
+                            .withEnv(Map.of("P2PCHAT_NAME", name, "P2PCHAT_TRACKER", TRACKER + ":" + TRACKER_PORT,
+                                    "P2PCHAT_SCRIPT", "/opt/p2pchat/demo/" + name + ".txt"))
+                            // as stdin_open in docker-compose.yml: after its script the peer waits for input
+                            .withCreateContainerCmdModifier(command -> command.withStdinOpen(true))
+                            .withLogConsumer(frame -> {
+                                if (frame.getType() == OutputFrame.OutputType.STDOUT) {
+                                    transcript.add(name, frame.getUtf8StringWithoutLineEnding());
+                                }
+                            })
+                            .waitingFor(Wait.forLogMessage(".*peer " + name + " listening on udp .*", 1));
+                    peers.put(name, peer);
+                    peer.start();
                 }
+
+                long deadline = System.nanoTime() + PLAY_TIME.toNanos();
+                while (!over(peers, transcript) && System.nanoTime() - deadline < 0) {
+                    Thread.sleep(200);
+                }
+
+                assertThat(transcript.problems()).as("what went wrong").isEmpty();
+                assertThat(over(peers, transcript)).as("every script finished within %s", PLAY_TIME).isTrue();
+                for (GenericContainer<?> peer : peers.values()) {
+                    if (!peer.isRunning()) {
+                        assertThat(peer.getCurrentContainerInfo().getState().getExitCodeLong()).as("exit code")
+                                .isZero();
+                    }
+                }
+            } finally {
+                // before the network goes: a network with containers attached cannot be removed
+                peers.values().forEach(GenericContainer::stop);
             }
-        } finally {
-            peers.values().forEach(GenericContainer::stop);
         }
     }
 

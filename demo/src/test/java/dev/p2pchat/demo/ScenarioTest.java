@@ -29,7 +29,7 @@ class ScenarioTest {
         List<Expectation> expected = Scenario.expectations(scripts(
                 "alice", "# a comment\n/wait registered\n/msg bob  hi bob \n/nick alicia\n/broadcast all of you",
                 "bob", "/nick robert\n/msg alicia hello",
-                "carol", "/MSG robert from carol\nnot a command /msg bob no"));
+                "carol", "/MSG robert from carol\nnot a command /msg bob no\n/quit\n/msg bob never read"));
 
         assertThat(expected).containsExactly(
                 new Expectation("bob", "alice", Set.of("alice", "alicia"), "hi bob", false),

@@ -40,10 +40,12 @@ public final class ComposeFile {
          * an argument or value it refuses.
          */
         public CommandLine.ParseResult parse(CommandLine commandLine) {
-            Map<ArgSpec, String> variables = variables(commandLine.getCommandSpec());
+            Map<ArgSpec, EnvDefault> defaults = defaults(commandLine.getCommandSpec());
+            // A container sees only its own environment: a variable the service leaves unset takes the declared
+            // fallback, never the value in the shell that runs the test.
             commandLine.setDefaultValueProvider(arg -> {
-                String variable = variables.get(arg);
-                return variable == null ? null : environment.get(variable);
+                EnvDefault declared = defaults.get(arg);
+                return declared == null ? null : environment.getOrDefault(declared.variable(), declared.fallback());
             });
             return commandLine.parseArgs(command.toArray(String[]::new));
         }
@@ -51,13 +53,16 @@ public final class ComposeFile {
         /** The environment variables set here that no option of {@code spec} (or its subcommands) reads. */
         public List<String> unreadVariables(CommandSpec spec) {
             TreeSet<String> unread = new TreeSet<>(environment.keySet());
-            unread.removeAll(variables(spec).values());
+            defaults(spec).values().forEach(declared -> unread.remove(declared.variable()));
             return List.copyOf(unread);
         }
     }
 
     /** How a picocli default names an environment variable: {@code ${env:NAME:-fallback}}. */
-    private static final Pattern ENV_DEFAULT = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)");
+    private static final Pattern ENV_DEFAULT = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+
+    /** An option's default: the value of {@code variable}, or {@code fallback} where it is unset. */
+    private record EnvDefault(String variable, String fallback) {}
     /** Compose's substitution: {@code $VAR}, {@code ${VAR}}, {@code ${VAR:-default}}, {@code ${VAR-default}}. */
     private static final Pattern SUBSTITUTION = Pattern.compile(
             "\\$\\$|\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?}|\\$([A-Za-z_][A-Za-z0-9_]*)");
@@ -103,21 +108,21 @@ public final class ComposeFile {
     }
 
     /** The environment variable each option of {@code spec}, or of its subcommands, reads its default from. */
-    static Map<ArgSpec, String> variables(CommandSpec spec) {
-        Map<ArgSpec, String> variables = new LinkedHashMap<>();
+    private static Map<ArgSpec, EnvDefault> defaults(CommandSpec spec) {
+        Map<ArgSpec, EnvDefault> variables = new LinkedHashMap<>();
         boolean interpolating = spec.interpolateVariables();
         spec.interpolateVariables(false); // the default as declared: ${env:NAME:-...}, not NAME's value here
         try {
             for (ArgSpec arg : spec.args()) {
                 Matcher matcher = arg.defaultValue() == null ? null : ENV_DEFAULT.matcher(arg.defaultValue());
-                if (matcher != null && matcher.find()) {
-                    variables.put(arg, matcher.group(1));
+                if (matcher != null && matcher.matches()) {
+                    variables.put(arg, new EnvDefault(matcher.group(1), matcher.group(2)));
                 }
             }
         } finally {
             spec.interpolateVariables(interpolating);
         }
-        spec.subcommands().values().forEach(sub -> variables.putAll(variables(sub.getCommandSpec())));
+        spec.subcommands().values().forEach(sub -> variables.putAll(defaults(sub.getCommandSpec())));
         return variables;
     }
 

@@ -437,10 +437,15 @@ final class Commands {
             return;
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        String problem;
+        String problem = "the tracker did not answer in time";
         while (true) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                break;
+            }
+            CompletableFuture<PeerInfo> lookup = node.lookup(name);
             try {
-                PeerInfo info = node.lookup(name).get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                PeerInfo info = lookup.get(Math.min(REQUEST_TIMEOUT.toMillis(), left), TimeUnit.MILLISECONDS);
                 feed.learn(info.name());
                 Report found = lookupReport(info);
                 printer.print(new Report("seen online " + found.text(), Json.event("waited").put("kind", ONLINE)
@@ -450,13 +455,13 @@ final class Commands {
             } catch (ExecutionException e) {
                 problem = problem(e);
             } catch (TimeoutException e) {
-                problem = "the tracker did not answer within " + REQUEST_TIMEOUT.toSeconds() + " s";
-            }
-            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (left <= 0) {
+                lookup.cancel(false); // the wait is over; a late answer is of no use
                 break;
             }
-            Thread.sleep(Math.min(ONLINE_POLL_MILLIS, left));
+            left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left > 0) {
+                Thread.sleep(Math.min(ONLINE_POLL_MILLIS, left));
+            }
         }
         printer.error("waited " + seconds + " s; " + name + " is not online: " + problem);
     }
