@@ -1,6 +1,7 @@
 package dev.p2pchat.tracker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.p2pchat.protocol.Identity;
 import dev.p2pchat.protocol.Message.LookupResult;
@@ -28,6 +29,38 @@ import org.junit.jupiter.api.Timeout;
 class TrackerProcessIT {
     private static final Pattern LISTENING = Pattern.compile("tracker listening on udp ([0-9.]+):(\\d+)");
     private static final Pattern METRICS = Pattern.compile("metrics on (http://\\S+)");
+
+    /**
+     * A standard STUN client (coturn's, installed by .ci/run) learns its address from the tracker's port. Under CI it
+     * must be there; elsewhere the test is skipped without it.
+     */
+    @Test
+    void shouldTellAStandardStunClientItsAddress() throws Exception {
+        boolean installed = Files.isExecutable(Path.of("/usr/bin/turnutils_stunclient"));
+        if (!"true".equals(System.getenv("CI"))) {
+            assumeTrue(installed, "coturn's turnutils_stunclient is not installed (apt-get install coturn)");
+        }
+        Path jar = Path.of(System.getProperty("tracker.jar", "target/p2pchat-tracker.jar"));
+        Process tracker = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString(), "--bind", "127.0.0.1", "--port", "0").redirectErrorStream(true).start();
+        try (BufferedReader out = new BufferedReader(
+                new InputStreamReader(tracker.getInputStream(), StandardCharsets.UTF_8))) {
+            Matcher listening = LISTENING.matcher(String.valueOf(out.readLine()));
+            assertThat(listening.find()).as("first line of standard output").isTrue();
+
+            Process client = new ProcessBuilder("turnutils_stunclient", "-p", listening.group(2), listening.group(1))
+                    .redirectErrorStream(true).start();
+            client.getOutputStream().close();
+            String printed = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(client.waitFor(10, TimeUnit.SECONDS)).as("client exited").isTrue();
+
+            assertThat(client.exitValue()).as(printed).isZero();
+            assertThat(printed).containsPattern("UDP reflexive addr: 127\\.0\\.0\\.1:\\d+");
+        } finally {
+            tracker.destroyForcibly();
+            tracker.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
 
     @Test
     void shouldServeARegistrationAndExitZeroPromptlyOnSigterm() throws Exception {

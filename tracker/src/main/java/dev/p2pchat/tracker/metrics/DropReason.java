@@ -21,7 +21,9 @@ public enum DropReason {
     /** The cookie was not minted for this source, or has expired. */
     BAD_COOKIE,
     /** A well-formed message the tracker does not accept, such as a reply. */
-    UNEXPECTED_TYPE;
+    UNEXPECTED_TYPE,
+    /** STUN, but not a well-formed Binding request (the one STUN message the tracker answers). */
+    BAD_STUN;
 
     public static DropReason of(ProtocolException.Reason reason) {
         return switch (reason) {

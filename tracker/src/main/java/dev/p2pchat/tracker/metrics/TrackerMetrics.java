@@ -23,6 +23,7 @@ public final class TrackerMetrics {
     private final LongAdder unvalidatedBytesOut = new LongAdder();
     private final LongAdder introductions = new LongAdder();
     private final LongAdder expired = new LongAdder();
+    private final LongAdder stunAnswers = new LongAdder();
     private volatile IntSupplier registeredPeers = () -> 0;
 
     public void registeredPeers(IntSupplier gauge) {
@@ -46,6 +47,14 @@ public final class TrackerMetrics {
                 unvalidatedBytesOut.add(bytes);
             }
         }
+    }
+
+    /** A STUN Binding answer written to the socket: the one reply besides the cookie an unproven sender gets. */
+    public void stunAnswerOut(int bytes) {
+        datagramsOut.increment();
+        bytesOut.add(bytes);
+        unvalidatedBytesOut.add(bytes);
+        stunAnswers.increment();
     }
 
     public void countReceived(MessageType type) {
@@ -125,6 +134,10 @@ public final class TrackerMetrics {
         return expired.sum();
     }
 
+    public long stunAnswers() {
+        return stunAnswers.sum();
+    }
+
     public int registered() {
         return registeredPeers.getAsInt();
     }
@@ -138,7 +151,8 @@ public final class TrackerMetrics {
                 .append(" unvalidated_in=").append(unvalidatedBytesIn()).append('B')
                 .append(" unvalidated_out=").append(unvalidatedBytesOut()).append('B')
                 .append(" introductions=").append(introductions())
-                .append(" expired=").append(expired());
+                .append(" expired=").append(expired())
+                .append(" stun=").append(stunAnswers());
         appendNonZero(line, " recv", received, MessageType.values());
         appendNonZero(line, " sent", sent, MessageType.values());
         appendNonZero(line, " drop", dropped, DropReason.values());
@@ -160,6 +174,7 @@ public final class TrackerMetrics {
                 "Bytes written to senders that had not proven their address.", unvalidatedBytesOut());
         counter(text, "p2pchat_tracker_introductions_total", "Introductions sent.", introductions());
         counter(text, "p2pchat_tracker_expired_total", "Registrations whose lease ended.", expired());
+        counter(text, "p2pchat_tracker_stun_answers_total", "STUN Binding requests answered.", stunAnswers());
         labelled(text, "p2pchat_tracker_received_total", "Messages received, by type.", "type", received,
                 MessageType.values());
         labelled(text, "p2pchat_tracker_sent_total", "Messages written, by type.", "type", sent,

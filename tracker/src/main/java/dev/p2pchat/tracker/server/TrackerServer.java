@@ -66,7 +66,7 @@ public final class TrackerServer implements AutoCloseable {
         group = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         try {
             channel = transport.datagramBootstrap(group)
-                    .handler(new TrackerChannelInitializer(metrics, handler))
+                    .handler(new TrackerChannelInitializer(metrics, new StunResponder(limits, metrics), handler))
                     .bind(config.bindAddress(), config.port())
                     .sync()
                     .channel();

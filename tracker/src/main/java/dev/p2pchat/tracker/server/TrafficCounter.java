@@ -2,6 +2,7 @@ package dev.p2pchat.tracker.server;
 
 import dev.p2pchat.protocol.Wire;
 import dev.p2pchat.tracker.metrics.TrackerMetrics;
+import dev.p2pchat.protocol.stun.StunBinding;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -39,6 +40,11 @@ final class TrafficCounter extends ChannelDuplexHandler {
         }
         ByteBuf content = packet.content();
         int bytes = content.readableBytes();
+        if (StunBinding.isStun(content.nioBuffer())) {
+            metrics.stunAnswerOut(bytes);
+            ctx.write(msg, promise);
+            return;
+        }
         int type = bytes > Wire.TYPE_OFFSET ? content.getUnsignedByte(content.readerIndex() + Wire.TYPE_OFFSET) : -1;
         metrics.datagramOut(type, bytes);
         ctx.write(msg, promise);

@@ -1,6 +1,7 @@
 package dev.p2pchat.tracker.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.p2pchat.protocol.ErrorCode;
 import dev.p2pchat.protocol.Identity;
@@ -22,7 +23,12 @@ import dev.p2pchat.testsupport.MutableClock;
 import dev.p2pchat.testsupport.TrackerTestClient;
 import dev.p2pchat.tracker.TrackerConfig;
 import dev.p2pchat.tracker.metrics.DropReason;
+import dev.p2pchat.protocol.stun.StunBinding;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -278,6 +284,37 @@ class TrackerServerTest {
 
         assertThat(client.register(identity(), "Not-Lower")).isInstanceOfSatisfying(ErrorReply.class,
                 error -> assertThat(error.code()).isEqualTo(ErrorCode.NAME_INVALID));
+    }
+
+    @Test
+    void shouldAnswerAStunBindingRequestWithTheSendersAddressOnTheTrackersPort() throws Exception {
+        start();
+        byte[] transactionId = new byte[StunBinding.TRANSACTION_ID_SIZE];
+        seeded.nextBytes(transactionId);
+        ByteBuffer request = ByteBuffer.allocate(StunBinding.HEADER_SIZE).putShort((short) 0x0001).putShort((short) 0)
+                .putInt(StunBinding.MAGIC_COOKIE).put(transactionId);
+        ByteBuffer allocate = ByteBuffer.wrap(request.array().clone()).putShort(0, (short) 0x0003);
+
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            socket.setSoTimeout((int) NO_REPLY_WAIT.toMillis());
+            socket.send(new DatagramPacket(allocate.array(), allocate.capacity(), tracker));
+            socket.send(new DatagramPacket(request.array(), request.capacity(), tracker));
+            DatagramPacket answer = new DatagramPacket(new byte[Wire.MAX_DATAGRAM_SIZE], Wire.MAX_DATAGRAM_SIZE);
+            socket.setSoTimeout(5000);
+            socket.receive(answer);
+            socket.setSoTimeout((int) NO_REPLY_WAIT.toMillis());
+
+            assertThat(StunBinding.mappedAddress(ByteBuffer.wrap(answer.getData(), 0, answer.getLength()),
+                    transactionId)).isEqualTo(socket.getLocalSocketAddress());
+            assertThat(answer.getLength()).isEqualTo(32);
+            assertThatThrownBy(() -> socket.receive(answer)).as("the Allocate request is not answered")
+                    .isInstanceOf(SocketTimeoutException.class);
+        }
+        awaitCounter(() -> server.metrics().dropped(DropReason.BAD_STUN), 1);
+        assertThat(server.metrics().stunAnswers()).isEqualTo(1);
+        assertThat(server.metrics().unvalidatedBytesOut()).isEqualTo(32);
+        // and the p2pchat protocol on the same port is untouched
+        assertThat(registered(identity(), "alice").anonymousLookup("alice")).isInstanceOf(LookupResult.class);
     }
 
     @Test
