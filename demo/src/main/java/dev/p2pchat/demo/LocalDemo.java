@@ -142,11 +142,11 @@ final class LocalDemo {
         return all;
     }
 
-    /** Over when every peer has exited, or when every message arrived and every peer left is done with its script. */
+    /** Over when every peer has exited, or when the transcript says so for those still running. */
     private static boolean over(Map<String, Running> peers, Transcript transcript) {
-        boolean allExited = peers.values().stream().noneMatch(peer -> peer.process().isAlive());
-        return allExited || (transcript.allArrived() && peers.values().stream().allMatch(
-                peer -> !peer.process().isAlive() || transcript.finishedScript(peer.name())));
+        List<String> running = peers.values().stream().filter(peer -> peer.process().isAlive())
+                .map(Running::name).toList();
+        return running.isEmpty() || transcript.over(running);
     }
 
     private Running start(String name, Path jar, List<String> args, Map<String, String> environment,

@@ -73,6 +73,7 @@ record Scenario(SortedMap<String, Path> scripts, List<Expectation> expectations)
         if (scripts.size() < 2 || scripts.size() > MAX_PEERS) {
             throw new IllegalArgumentException("a demo needs 2 to " + MAX_PEERS + " peers, not " + scripts.size());
         }
+        Map<String, List<Command>> parsed = new HashMap<>();
         Map<String, String> owners = new HashMap<>();
         Map<String, Set<String>> names = new HashMap<>();
         scripts.forEach((peer, lines) -> {
@@ -80,12 +81,10 @@ record Scenario(SortedMap<String, Path> scripts, List<Expectation> expectations)
                 throw new IllegalArgumentException("'" + peer + SUFFIX + "': a peer's name is 1 to 32 of a-z 0-9 . _ -,"
                         + " starting with a letter or digit");
             }
+            List<Command> commands = commands(peer, lines);
+            parsed.put(peer, commands);
             Set<String> own = new LinkedHashSet<>(List.of(peer));
-            for (Command command : commands(peer, lines)) {
-                if (command.name().equals("nick")) {
-                    own.add(command.args());
-                }
-            }
+            commands.stream().filter(command -> command.name().equals("nick")).forEach(nick -> own.add(nick.args()));
             for (String name : own) {
                 String other = owners.putIfAbsent(name, peer);
                 if (other != null && !other.equals(peer)) {
@@ -97,39 +96,49 @@ record Scenario(SortedMap<String, Path> scripts, List<Expectation> expectations)
 
         List<Expectation> expected = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        scripts.forEach((peer, lines) -> {
-            for (Command command : commands(peer, lines)) {
-                List<String> receivers = new ArrayList<>();
-                String text;
-                boolean broadcast = command.name().equals("broadcast");
-                if (command.name().equals("msg")) {
-                    String[] toAndText = command.args().split("\\s+", 2);
-                    String receiver = owners.get(toAndText[0]);
-                    if (receiver == null || receiver.equals(peer)) {
-                        throw new IllegalArgumentException(command.where() + ": /msg to '" + toAndText[0]
-                                + "', which no other peer of the demo goes by");
+        for (String peer : scripts.keySet()) {
+            for (Command command : parsed.get(peer)) {
+                for (Expectation expectation : expectations(peer, command, names.get(peer), owners,
+                        scripts.keySet())) {
+                    if (!seen.add(expectation.receiver() + '\n' + expectation.broadcast() + '\n'
+                            + expectation.text())) {
+                        throw new IllegalArgumentException(command.where() + ": " + expectation.receiver()
+                                + " already gets \"" + expectation.text() + "\"; make each message's text unique, "
+                                + "so that each can be checked");
                     }
-                    receivers.add(receiver);
-                    text = toAndText.length > 1 ? toAndText[1].strip() : "";
-                } else if (broadcast) {
-                    scripts.keySet().stream().filter(other -> !other.equals(peer)).forEach(receivers::add);
-                    text = command.args();
-                } else {
-                    continue;
-                }
-                if (!PRINTABLE.matcher(text).matches()) {
-                    throw new IllegalArgumentException(command.where() + ": write demo messages in printable ASCII");
-                }
-                for (String receiver : receivers) {
-                    if (!seen.add(receiver + '\n' + broadcast + '\n' + text)) {
-                        throw new IllegalArgumentException(command.where() + ": " + receiver + " already gets \""
-                                + text + "\"; make each message's text unique, so that each can be checked");
-                    }
-                    expected.add(new Expectation(receiver, peer, names.get(peer), text, broadcast));
+                    expected.add(expectation);
                 }
             }
-        });
+        }
         return expected;
+    }
+
+    /** What one command of {@code peer}'s script must deliver: nothing, unless it is a /msg or a /broadcast. */
+    private static List<Expectation> expectations(String peer, Command command, Set<String> senderNames,
+            Map<String, String> owners, Set<String> peers) {
+        List<String> receivers;
+        String text;
+        boolean broadcast = command.name().equals("broadcast");
+        if (command.name().equals("msg")) {
+            String[] toAndText = command.args().split("\\s+", 2);
+            String receiver = owners.get(toAndText[0]);
+            if (receiver == null || receiver.equals(peer)) {
+                throw new IllegalArgumentException(command.where() + ": /msg to '" + toAndText[0]
+                        + "', which no other peer of the demo goes by");
+            }
+            receivers = List.of(receiver);
+            text = toAndText.length > 1 ? toAndText[1].strip() : "";
+        } else if (broadcast) {
+            receivers = peers.stream().filter(other -> !other.equals(peer)).toList();
+            text = command.args();
+        } else {
+            return List.of();
+        }
+        if (!PRINTABLE.matcher(text).matches()) {
+            throw new IllegalArgumentException(command.where() + ": write demo messages in printable ASCII");
+        }
+        return receivers.stream().map(receiver -> new Expectation(receiver, peer, senderNames, text, broadcast))
+                .toList();
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.p2pchat.demo;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -70,6 +71,14 @@ final class Transcript {
             }
         }
         return true;
+    }
+
+    /**
+     * Whether the demo is over for the peers still running: every expected message arrived, and each of them has
+     * run its whole script (those that stay on then wait for input; only the demo can end them).
+     */
+    synchronized boolean over(Collection<String> stillRunning) {
+        return allArrived() && finished.containsAll(stillRunning);
     }
 
     synchronized boolean finishedScript(String peer) {

@@ -58,6 +58,8 @@ class TranscriptTest {
 
         assertThat(transcript.finishedScript("alice")).isTrue();
         assertThat(transcript.finishedScript("bob")).isFalse();
+        assertThat(transcript.over(List.of("alice"))).isTrue();
+        assertThat(transcript.over(List.of("alice", "bob"))).isFalse();
         assertThat(transcript.problems()).hasSize(Transcript.MAX_PROBLEMS + 1).last()
                 .isEqualTo("and 5 more problems");
     }

@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * The chat commands ({@code /msg bob hi}), one line at a time, for the interactive shell and for scripts alike.
@@ -42,6 +43,8 @@ final class Commands {
     static final long ONLINE_POLL_MILLIS = 500;
     /** What {@code /wait} waits for besides the events: a peer the tracker knows. */
     static final String ONLINE = "online";
+    /** What {@code /wait} accepts first: the event names, then {@link #ONLINE}. */
+    static final List<String> WAIT_KINDS = Stream.concat(EventReports.KINDS.stream(), Stream.of(ONLINE)).toList();
     /** A listing walks the tracker's table page by page; this bounds a tracker that never says "last page". */
     static final int MAX_WHO_PAGES = 10_000;
 
@@ -387,7 +390,7 @@ final class Commands {
             throw new UsageException(words.length == 0 ? "say which event" : "too many words");
         }
         String kind = words[0].toLowerCase(Locale.ROOT).replace('-', '_');
-        if (!waitKinds().contains(kind)) {
+        if (!WAIT_KINDS.contains(kind)) {
             throw new UsageException("no event '" + words[0] + "'; events are " + String.join(", ",
                     EventReports.KINDS) + ", or online NAME");
         }
@@ -418,13 +421,6 @@ final class Commands {
         } else {
             printer.error("waited " + seconds + " s; no " + what + " event has been seen");
         }
-    }
-
-    /** What {@code /wait} accepts first: the event names, then {@link #ONLINE}. */
-    static List<String> waitKinds() {
-        List<String> kinds = new ArrayList<>(EventReports.KINDS);
-        kinds.add(ONLINE);
-        return kinds;
     }
 
     /**

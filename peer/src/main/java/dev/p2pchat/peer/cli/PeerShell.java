@@ -140,7 +140,7 @@ final class PeerShell {
             List<String> offered = switch (spec.argument()) {
                 case PEER -> word == 1 ? List.copyOf(feed.names()) : List.of();
                 case FRIEND_ACTION -> word == 1 ? FRIEND_ACTIONS : word == 2 ? List.copyOf(feed.names()) : List.of();
-                case EVENT -> word == 1 ? Commands.waitKinds() : word == 2 ? List.copyOf(feed.names()) : List.of();
+                case EVENT -> word == 1 ? Commands.WAIT_KINDS : word == 2 ? List.copyOf(feed.names()) : List.of();
                 case NONE -> List.of();
             };
             offered.forEach(value -> candidates.add(new Candidate(value)));

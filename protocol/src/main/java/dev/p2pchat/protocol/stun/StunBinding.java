@@ -32,8 +32,16 @@ public final class StunBinding {
     /** Whether {@code datagram} (from its position, which is kept) is a STUN message rather than p2pchat's. */
     public static boolean isStun(ByteBuffer datagram) {
         int start = datagram.position();
-        return datagram.remaining() >= HEADER_SIZE && (datagram.get(start) & 0xC0) == 0
+        return datagram.remaining() >= HEADER_SIZE && mayBeStun(datagram.get(start))
                 && datagram.getInt(start + COOKIE_OFFSET) == MAGIC_COOKIE;
+    }
+
+    /**
+     * Whether a datagram starting with {@code firstByte} may be STUN (its first two bits are zero): false for every
+     * p2pchat datagram, so a receive path can let those by on one byte before {@link #isStun} looks further.
+     */
+    public static boolean mayBeStun(int firstByte) {
+        return (firstByte & 0xC0) == 0;
     }
 
     /**

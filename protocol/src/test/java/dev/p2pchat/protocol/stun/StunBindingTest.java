@@ -81,6 +81,7 @@ class StunBindingTest {
     void shouldNeverTakeAP2pchatDatagramForStun() {
         byte[] cookieRequest = MessageCodec.encode(new Message.CookieRequest(42));
         assertThat(StunBinding.isStun(ByteBuffer.wrap(cookieRequest))).isFalse();
+        assertThat(StunBinding.mayBeStun(cookieRequest[0])).as("told apart on the first byte").isFalse();
         assertThat(StunBinding.isStun(hex("0001 0000 2112a442 b7e7a701bc34d686fa87dfae"))).isTrue();
     }
 }

@@ -2,7 +2,6 @@ package dev.p2pchat.tracker.server;
 
 import dev.p2pchat.protocol.Wire;
 import dev.p2pchat.tracker.metrics.TrackerMetrics;
-import dev.p2pchat.protocol.stun.StunBinding;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -40,7 +39,7 @@ final class TrafficCounter extends ChannelDuplexHandler {
         }
         ByteBuf content = packet.content();
         int bytes = content.readableBytes();
-        if (StunBinding.isStun(content.nioBuffer())) {
+        if (StunResponder.isStun(content)) {
             metrics.stunAnswerOut(bytes);
             ctx.write(msg, promise);
             return;
