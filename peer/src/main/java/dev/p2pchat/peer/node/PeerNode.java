@@ -119,7 +119,8 @@ public final class PeerNode implements AutoCloseable {
                 contacts, this::send, this::tell);
         this.tracker = config.hasTracker()
                 ? new TrackerSession(Clock.systemUTC(), config.trackerRetry(), random, identity, config.name(),
-                        Octets.zeros(Wire.KEY_SIZE), 0, List.of(), message -> send(trackerAddress, message),
+                        Octets.zeros(Wire.KEY_SIZE), 0, LocalAddresses.of(localAddress()),
+                        message -> send(trackerAddress, message),
                         new TrackerEvents())
                 : null;
         EventLoop loop = channel.eventLoop();

@@ -3,6 +3,7 @@ package dev.p2pchat.peer.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.p2pchat.testsupport.JsonParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;

@@ -2,6 +2,7 @@ package dev.p2pchat.peer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.p2pchat.testsupport.JsonParser;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -2,6 +2,7 @@ package dev.p2pchat.peer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.p2pchat.testsupport.JsonParser;
 import dev.p2pchat.tracker.TrackerConfig;
 import dev.p2pchat.tracker.server.TrackerServer;
 import java.net.DatagramSocket;

@@ -4,9 +4,8 @@ import dev.p2pchat.protocol.ErrorCode;
 import dev.p2pchat.protocol.Message.ListPage;
 import dev.p2pchat.protocol.Names;
 import dev.p2pchat.protocol.Octets;
+import dev.p2pchat.protocol.PrivateAddresses;
 import dev.p2pchat.protocol.Wire;
-import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -86,7 +85,7 @@ public final class Registry {
             return ErrorCode.NAME_INVALID;
         }
         for (InetSocketAddress address : privateAddresses) {
-            if (!isPrivate(address.getAddress())) {
+            if (!PrivateAddresses.isPrivate(address.getAddress())) {
                 return ErrorCode.ADDRESS_INVALID;
             }
         }
@@ -266,21 +265,6 @@ public final class Registry {
             token = random.nextLong();
         } while (token == 0); // 0 is the anonymous token in LOOKUP
         return token;
-    }
-
-    /**
-     * Whether a peer may announce {@code address} as its own: only addresses that are private by definition (LAN,
-     * carrier-grade NAT, link-local, unique local). Anything else would let a peer have the tracker's
-     * introductions point other peers at a third party, or at their own loopback services.
-     */
-    static boolean isPrivate(InetAddress address) {
-        byte[] bytes = address.getAddress();
-        if (address instanceof Inet4Address) {
-            return address.isSiteLocalAddress()
-                    || address.isLinkLocalAddress()
-                    || ((bytes[0] & 0xFF) == 100 && (bytes[1] & 0xC0) == 64); // 100.64.0.0/10
-        }
-        return address.isLinkLocalAddress() || (bytes[0] & 0xFE) == 0xFC; // fe80::/10, fc00::/7
     }
 
     private static byte[] ascii(String name) {

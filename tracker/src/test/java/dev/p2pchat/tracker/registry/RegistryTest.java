@@ -6,6 +6,7 @@ import dev.p2pchat.protocol.ErrorCode;
 import dev.p2pchat.protocol.Message.ListPage;
 import dev.p2pchat.protocol.Octets;
 import dev.p2pchat.protocol.PeerInfo;
+import dev.p2pchat.protocol.PrivateAddresses;
 import dev.p2pchat.protocol.Wire;
 import dev.p2pchat.testsupport.MutableClock;
 import java.net.InetSocketAddress;
@@ -106,7 +107,7 @@ class RegistryTest {
     void shouldAcceptOnlyPrivateRangesAsAnnouncedAddresses() {
         for (String good : List.of("10.1.2.3", "172.16.0.9", "192.168.1.1", "100.64.0.1", "169.254.3.4",
                 "fd00::1", "fe80::1")) {
-            assertThat(Registry.isPrivate(new InetSocketAddress(good, 1).getAddress())).as(good).isTrue();
+            assertThat(PrivateAddresses.isPrivate(new InetSocketAddress(good, 1).getAddress())).as(good).isTrue();
         }
         for (String bad : List.of("0.0.0.0", "127.0.0.1", "8.8.8.8", "100.128.0.1", "224.0.0.1",
                 "255.255.255.255", "::", "::1", "2001:db8::1")) {

@@ -1,4 +1,4 @@
-package dev.p2pchat.peer.cli;
+package dev.p2pchat.testsupport;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /** A strict JSON reader for tests: objects become maps, arrays lists, numbers longs. Rejects trailing text. */
-final class JsonParser {
+public final class JsonParser {
     private final String text;
     private int at;
 
@@ -14,7 +14,7 @@ final class JsonParser {
         this.text = text;
     }
 
-    static Object parse(String text) {
+    public static Object parse(String text) {
         JsonParser parser = new JsonParser(text);
         Object value = parser.value();
         parser.skipSpace();
@@ -25,7 +25,7 @@ final class JsonParser {
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> object(String text) {
+    public static Map<String, Object> object(String text) {
         Object value = parse(text);
         if (!(value instanceof Map)) {
             throw new IllegalArgumentException("not an object: " + text);
