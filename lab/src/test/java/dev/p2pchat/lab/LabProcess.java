@@ -93,6 +93,11 @@ final class LabProcess implements AutoCloseable {
                 from, wait, fields.toString());
     }
 
+    /** The text of every line from index {@code from} on. */
+    List<String> linesFrom(int from) {
+        return lines.subList(Math.min(from, lines.size()), lines.size()).stream().map(Line::text).toList();
+    }
+
     /** Whether any line so far matches. */
     boolean saw(Predicate<String> match) {
         return lines.stream().map(Line::text).anyMatch(match);

@@ -2,6 +2,7 @@ package dev.p2pchat.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.p2pchat.testsupport.JsonParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,6 +32,12 @@ import org.junit.jupiter.api.io.TempDir;
 class NatTraversalIT {
     private static final String TRACKER_PORT = "7070";
     private static final Duration WAIT = Duration.ofSeconds(20);
+    /** Routers of the keepalive test forget an idle UDP mapping after this long (Linux's default is 30 s). */
+    private static final int IDLE_TIMEOUT_SECONDS = 8;
+    /** A roaming peer is found again within a keepalive, a lookup and the retransmissions' backoff. */
+    private static final Duration ROAMING_WAIT = Duration.ofSeconds(30);
+
+    private static final Pattern RELAYED = Pattern.compile(" relayed=(\\d+)/");
 
     private static NatLab lab;
 
@@ -55,7 +64,7 @@ class NatTraversalIT {
         lab.flushAll();
         // Keepalives every 5 s: the routers of some tests forget idle mappings after a few seconds.
         tracker = start("tracker", "tracker", java("-jar", jar("tracker"), "--bind", "0.0.0.0", "--port",
-                TRACKER_PORT, "--keepalive", "5", "--lease", "30"));
+                TRACKER_PORT, "--keepalive", "5", "--lease", "30", "--stats-interval", "1"));
         tracker.await(line -> line.startsWith("tracker listening on udp"), 0, WAIT, "the listening line");
     }
 
@@ -76,6 +85,9 @@ class NatTraversalIT {
         // Each side talks to the mapping the tracker saw for the other: the NAT kept one mapping per socket.
         assertThat(alice.pathTo("bob")).containsEntry("path", "direct").containsEntry("address", bob.observed());
         assertThat(bob.pathTo("alice")).containsEntry("path", "direct").containsEntry("address", alice.observed());
+        assertThat(relayedByTracker()).as("datagrams the tracker relayed").isZero();
+        assertThat(alice.stats()).containsEntry("attempts", 1L).containsEntry("direct", 1L)
+                .containsEntry("relayed", 0L).containsEntry("failed", 0L);
         report("endpoint-independent NAT to endpoint-independent NAT", "direct", first);
     }
 
@@ -104,6 +116,84 @@ class NatTraversalIT {
         assertThat(seen).startsWith(lab.router("sym1").publicAddress() + ":").isNotEqualTo(carol.observed());
         assertThat(pat.pathTo("carol")).containsEntry("path", "direct");
         report("public address to symmetric NAT", "direct", first);
+    }
+
+    @Test
+    void shouldRelayThroughTheTrackerBetweenPeersBehindTwoSymmetricNats() throws Exception {
+        Peer carol = peer("carol", "c1");
+        Peer dave = peer("dave", "d1");
+
+        Duration first = carol.sendAndAwaitDelivery(dave, "no direct path between us");
+        dave.sendAndAwaitDelivery(carol, "and yet here we are");
+
+        assertThat(carol.pathTo("dave")).containsEntry("path", "relay").containsEntry("connected", true);
+        assertThat(dave.pathTo("carol")).containsEntry("path", "relay");
+        assertThat(relayedByTracker()).isPositive();
+        assertThat(carol.stats()).containsEntry("relayed", 1L).containsEntry("direct", 0L);
+        report("symmetric NAT to symmetric NAT", "relay", first);
+    }
+
+    @Test
+    void shouldRelayBetweenAnEndpointIndependentAndASymmetricNat() throws Exception {
+        Peer alice = peer("alice", "a1");
+        Peer carol = peer("carol", "c1");
+
+        Duration first = alice.sendAndAwaitDelivery(carol, "your NAT gives every peer its own port");
+
+        assertThat(alice.pathTo("carol")).containsEntry("path", "relay");
+        assertThat(relayedByTracker()).isPositive();
+        report("endpoint-independent NAT to symmetric NAT", "relay", first);
+    }
+
+    @Test
+    void shouldKeepAnIdleDirectPathOpenPastTheRoutersUdpTimeout() throws Exception {
+        lab.udpTimeout("nat1", IDLE_TIMEOUT_SECONDS);
+        lab.udpTimeout("nat2", IDLE_TIMEOUT_SECONDS);
+        Peer alice = peer("alice", "a1");
+        Peer bob = peer("bob", "b1");
+        alice.sendAndAwaitDelivery(bob, "hello");
+        long relayedBefore = relayedByTracker();
+
+        // Idle well past the routers' timeout: only the peers' keepalives (PING every 5 s of quiet) flow.
+        Thread.sleep(Duration.ofSeconds(5L * IDLE_TIMEOUT_SECONDS / 2).toMillis());
+
+        bob.sendAndAwaitDelivery(alice, "still there?");
+        assertThat(bob.pathTo("alice")).containsEntry("path", "direct").containsEntry("address", alice.observed());
+        assertThat(relayedByTracker()).as("nothing needed the relay").isEqualTo(relayedBefore);
+    }
+
+    @Test
+    void shouldFindAPeerAgainWhenItsRouterGetsANewAddressWithoutLosingOrDoublingAMessage() throws Exception {
+        Peer alice = peer("alice", "a1");
+        Peer bob = peer("bob", "b1");
+        alice.sendAndAwaitDelivery(bob, "before the move");
+        String oldMapping = alice.observed();
+
+        String newAddress = lab.renumber("nat1");
+        int bobMark = bob.process.mark();
+        int aliceMark = alice.process.mark();
+        List<String> texts = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            texts.add("while moving " + i);
+            alice.process.type("/msg bob while moving " + i);
+            bob.process.type("/msg alice back " + i);
+        }
+        for (int i = 1; i <= 5; i++) {
+            alice.process.awaitJson(Map.of("event", "delivered", "to", "bob", "id", (long) i + 1), aliceMark,
+                    ROAMING_WAIT);
+            bob.process.awaitJson(Map.of("event", "delivered", "to", "alice", "id", (long) i), bobMark,
+                    ROAMING_WAIT);
+        }
+        Duration settle = Duration.ofSeconds(2);
+        Thread.sleep(settle.toMillis());
+
+        assertThat(bob.received(bobMark)).as("each message once, in order").containsExactlyElementsOf(texts);
+        assertThat(alice.received(aliceMark)).containsExactly("back 1", "back 2", "back 3", "back 4", "back 5");
+        assertThat(alice.process.saw(line -> line.contains("\"event\":\"failed\""))).isFalse();
+        assertThat(bob.process.saw(line -> line.contains("\"event\":\"failed\""))).isFalse();
+        String seen = (String) bob.pathTo("alice").get("address");
+        assertThat(seen).startsWith(newAddress + ":").isNotEqualTo(oldMapping);
+        assertThat(bob.pathTo("alice")).containsEntry("path", "direct");
     }
 
     @Test
@@ -145,6 +235,21 @@ class NatTraversalIT {
             return Duration.ofNanos(delivered.nanos() - typed);
         }
 
+        /** The texts of the messages this peer showed, from output line {@code from} on, in order. */
+        List<String> received(int from) {
+            return process.linesFrom(from).stream()
+                    .filter(line -> line.startsWith("{") && line.contains("\"event\":\"message\""))
+                    .map(line -> (String) JsonParser.object(line).get("text"))
+                    .toList();
+        }
+
+        /** The peer's counters, as {@code /stats} shows them. */
+        Map<String, Object> stats() throws Exception {
+            int from = process.mark();
+            process.type("/stats");
+            return process.awaitJson(Map.of("event", "stats"), from, WAIT).json();
+        }
+
         /** This peer's entry for {@code other} in its peer list. */
         @SuppressWarnings("unchecked")
         Map<String, Object> pathTo(String other) throws Exception {
@@ -165,6 +270,15 @@ class NatTraversalIT {
         Peer peer = new Peer(name, process);
         peer.observed = (String) process.awaitJson(Map.of("event", "registered"), 0, WAIT).json().get("observed");
         return peer;
+    }
+
+    /** How many datagrams the tracker has relayed so far, from its next stats line. */
+    private long relayedByTracker() throws Exception {
+        LabProcess.Line stats = tracker.await(line -> line.contains(" stats peers="), tracker.mark(), WAIT,
+                "a stats line");
+        Matcher relayed = RELAYED.matcher(stats.text());
+        assertThat(relayed.find()).as(stats.text()).isTrue();
+        return Long.parseLong(relayed.group(1));
     }
 
     /** Starts {@code command} on a lab host. */

@@ -284,10 +284,50 @@ public sealed interface Message {
         }
     }
 
+    /**
+     * Asks the tracker to pass {@code datagram} on to the registered peer holding {@code target}, for peers that
+     * have no direct path. {@code token} is the sender's session token: with the source address it proves which
+     * registration sends, so the tracker can attribute what it relays and hold each sender to its budget.
+     */
+    record Relay(long token, Octets target, PeerDatagram datagram) implements Message {
+        public Relay {
+            Octets.requireLength(target, Wire.KEY_SIZE, "target");
+            if (datagram == null) {
+                throw new NullPointerException("datagram");
+            }
+        }
+
+        @Override
+        public MessageType type() {
+            return MessageType.RELAY;
+        }
+    }
+
+    /** A peer datagram the tracker relays, from the registered peer holding {@code sender}. */
+    record Relayed(Octets sender, PeerDatagram datagram) implements Message {
+        public Relayed {
+            Octets.requireLength(sender, Wire.KEY_SIZE, "sender");
+            if (datagram == null) {
+                throw new NullPointerException("datagram");
+            }
+        }
+
+        @Override
+        public MessageType type() {
+            return MessageType.RELAYED;
+        }
+    }
+
     // Peer-to-peer messages (type codes 0x40-0x7F).
 
+    /**
+     * Any datagram one peer sends another: at most {@link Wire#MAX_PEER_DATAGRAM_SIZE} bytes, so that it can travel
+     * directly or inside a {@link Relay}.
+     */
+    sealed interface PeerDatagram extends Message {}
+
     /** A message between peers; {@code session} is the id the receiver chose for this conversation. */
-    sealed interface PeerMessage extends Message {
+    sealed interface PeerMessage extends PeerDatagram {
         long session();
     }
 
@@ -304,7 +344,7 @@ public sealed interface Message {
             Octets agreementKey,
             int capabilities,
             Octets signature)
-            implements Signed {
+            implements Signed, PeerDatagram {
         public Hello {
             requireGreeting(name, identityKey, agreementKey, signature);
         }
@@ -332,7 +372,7 @@ public sealed interface Message {
             Octets agreementKey,
             int capabilities,
             Octets signature)
-            implements Signed {
+            implements Signed, PeerDatagram {
         public HelloAck {
             requireGreeting(name, identityKey, agreementKey, signature);
         }

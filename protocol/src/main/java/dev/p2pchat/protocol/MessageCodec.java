@@ -20,6 +20,8 @@ import dev.p2pchat.protocol.Message.Ping;
 import dev.p2pchat.protocol.Message.Pong;
 import dev.p2pchat.protocol.Message.Register;
 import dev.p2pchat.protocol.Message.Registered;
+import dev.p2pchat.protocol.Message.Relay;
+import dev.p2pchat.protocol.Message.Relayed;
 import dev.p2pchat.protocol.Message.Rename;
 import dev.p2pchat.protocol.Message.Signed;
 import dev.p2pchat.protocol.Message.Unregister;
@@ -79,6 +81,8 @@ public final class MessageCodec {
             case UNREGISTER -> encodeUnregister((Unregister) message, out);
             case OK -> out.putInt(((Ok) message).txid());
             case ERROR -> encodeError((ErrorReply) message, out);
+            case RELAY -> encodeRelay((Relay) message, out);
+            case RELAYED -> encodeRelayed((Relayed) message, out);
             case HELLO -> encodeHello((Hello) message, out);
             case HELLO_ACK -> encodeHelloAck((HelloAck) message, out);
             case PING -> encodePing(((Ping) message).session(), ((Ping) message).sequence(), out);
@@ -87,6 +91,25 @@ public final class MessageCodec {
             case ACK -> encodeAck((Ack) message, out);
             case GOODBYE -> out.putLong(((Goodbye) message).session());
         }
+    }
+
+    /** The encoded size of a peer datagram, checksum included, without encoding it. */
+    public static int encodedSize(Message.PeerDatagram datagram) {
+        int body = switch (datagram.type()) {
+            case HELLO -> greetingSize(((Hello) datagram).name());
+            case HELLO_ACK -> greetingSize(((HelloAck) datagram).name());
+            case PING, PONG -> Wire.SESSION_SIZE + 4;
+            case DATA -> Wire.DATA_PAYLOAD_OFFSET - Wire.HEADER_SIZE + ((Data) datagram).payload().length();
+            case ACK -> Wire.SESSION_SIZE + Wire.MESSAGE_ID_SIZE + 2;
+            case GOODBYE -> Wire.SESSION_SIZE;
+            default -> throw new IllegalStateException("not a peer type: " + datagram.type());
+        };
+        return Wire.HEADER_SIZE + body + Wire.CHECKSUM_SIZE;
+    }
+
+    private static int greetingSize(String name) {
+        return Wire.SESSION_SIZE + 8 + Wire.nameSize(name) + 2 * Wire.KEY_SIZE + Wire.CAPABILITIES_SIZE
+                + Wire.SIGNATURE_SIZE;
     }
 
     /** Encodes {@code message} into a new array of exactly its encoded length. */
@@ -159,6 +182,10 @@ public final class MessageCodec {
             case UNREGISTER -> decodeUnregister(reader);
             case OK -> new Ok(reader.u32("txid"));
             case ERROR -> decodeError(reader);
+            case RELAY -> new Relay(reader.u64("token"), reader.octets(Wire.KEY_SIZE, "target"),
+                    reader.peerDatagram("relayed datagram"));
+            case RELAYED -> new Relayed(reader.octets(Wire.KEY_SIZE, "sender"),
+                    reader.peerDatagram("relayed datagram"));
             case HELLO -> decodeHello(reader);
             case HELLO_ACK -> decodeHelloAck(reader);
             case PING -> new Ping(reader.u64("session"), reader.u32("sequence"));
@@ -440,6 +467,20 @@ public final class MessageCodec {
             throw new ProtocolException(Reason.BAD_FIELD, "error code " + code);
         }
         return new ErrorReply(txid, error);
+    }
+
+    // RELAY: token:u64 | target identity key:32 | peer datagram (the rest, its checksum included)
+    // RELAYED: sender identity key:32 | peer datagram (the rest)
+
+    private static void encodeRelay(Relay m, ByteBuffer out) {
+        out.putLong(m.token());
+        putOctets(out, m.target());
+        encode(m.datagram(), out);
+    }
+
+    private static void encodeRelayed(Relayed m, ByteBuffer out) {
+        putOctets(out, m.sender());
+        encode(m.datagram(), out);
     }
 
     // Peer-to-peer bodies. Each is followed by checksum:u32, which encode appends and decode checks and cuts off.

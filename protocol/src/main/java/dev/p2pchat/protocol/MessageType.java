@@ -17,6 +17,8 @@ public enum MessageType {
     UNREGISTER(0x0D),
     OK(0x0E),
     ERROR(0x0F),
+    RELAY(0x10),
+    RELAYED(0x11),
     HELLO(0x40),
     HELLO_ACK(0x41),
     PING(0x42),

@@ -87,8 +87,17 @@ public final class Wire {
     public static final int DATA_PAYLOAD_OFFSET = HEADER_SIZE + SESSION_SIZE + MESSAGE_ID_SIZE + 1 + 2 + 2 + 2;
     /** Bytes of a DATA datagram besides its payload: the fields before it and the checksum after it. */
     public static final int DATA_FIXED_SIZE = DATA_PAYLOAD_OFFSET + CHECKSUM_SIZE;
+    /** RELAY's fields before the peer datagram it carries: header, the sender's token, the target's identity key. */
+    public static final int RELAY_FIXED_SIZE = HEADER_SIZE + TOKEN_SIZE + KEY_SIZE;
+    /** RELAYED's fields before the peer datagram it carries: header, the sender's identity key. */
+    public static final int RELAYED_FIXED_SIZE = HEADER_SIZE + KEY_SIZE;
+    /**
+     * Largest peer-to-peer datagram: small enough that a RELAY carrying it still fits {@link #MAX_DATAGRAM_SIZE}, so
+     * that any conversation can move to the tracker's relay at any time without cutting its messages anew.
+     */
+    public static final int MAX_PEER_DATAGRAM_SIZE = MAX_DATAGRAM_SIZE - RELAY_FIXED_SIZE;
     /** Most payload bytes one DATA datagram carries; every fragment of a message but the last carries exactly this. */
-    public static final int MAX_FRAGMENT_PAYLOAD = MAX_DATAGRAM_SIZE - DATA_FIXED_SIZE;
+    public static final int MAX_FRAGMENT_PAYLOAD = MAX_PEER_DATAGRAM_SIZE - DATA_FIXED_SIZE;
     /** Most fragments of one message: enough for {@link #MAX_MESSAGE_SIZE}, and a hard cap on a declared count. */
     public static final int MAX_FRAGMENTS = (MAX_MESSAGE_SIZE + MAX_FRAGMENT_PAYLOAD - 1) / MAX_FRAGMENT_PAYLOAD;
 

@@ -77,6 +77,27 @@ final class WireReader {
         return AddressCodec.get(in, field);
     }
 
+    /**
+     * The rest of the datagram as one whole peer-to-peer datagram, checked as if it had come alone (its own header
+     * and checksum); anything else is refused with what was wrong with it.
+     */
+    Message.PeerDatagram peerDatagram(String field) throws ProtocolException {
+        ByteBuffer rest = in.slice();
+        in.position(in.limit());
+        Message inner;
+        try {
+            inner = MessageCodec.decode(rest);
+        } catch (ProtocolException e) {
+            // Too short for a header of its own: the field runs past the end of the outer datagram.
+            Reason reason = e.reason() == Reason.TOO_SHORT ? Reason.TRUNCATED : e.reason();
+            throw new ProtocolException(reason, field + ": " + e.getMessage());
+        }
+        if (!(inner instanceof Message.PeerDatagram datagram)) {
+            throw new ProtocolException(Reason.BAD_FIELD, field + " is a " + inner.type() + ", not a peer datagram");
+        }
+        return datagram;
+    }
+
     /** Rejects what is left over after the last field. */
     void finish() throws ProtocolException {
         if (in.hasRemaining()) {

@@ -20,6 +20,8 @@ import dev.p2pchat.protocol.Message.Ping;
 import dev.p2pchat.protocol.Message.Pong;
 import dev.p2pchat.protocol.Message.Register;
 import dev.p2pchat.protocol.Message.Registered;
+import dev.p2pchat.protocol.Message.Relay;
+import dev.p2pchat.protocol.Message.Relayed;
 import dev.p2pchat.protocol.Message.Rename;
 import dev.p2pchat.protocol.Message.Unregister;
 import java.net.Inet6Address;
@@ -59,6 +61,10 @@ final class GoldenVectors {
     static final String SIGNATURE = "000102030405060708090a0b0c0d0e0f" + "101112131415161718191a1b1c1d1e1f"
             + "202122232425262728292a2b2c2d2e2f" + "303132333435363738393a3b3c3d3e3f";
     static final String TOKEN = "0123456789abcdef";
+    /** The session token in the RELAY vectors. */
+    static final String RELAY_TOKEN = "0102030405060708";
+    /** Another identity key: the sender a RELAYED names, where it is not the key of the carried HELLO. */
+    static final String SENDER_KEY = "b0b1b2b3b4b5b6b7b8b9babbbcbdbebf" + "c0c1c2c3c4c5c6c7c8c9cacbcccdcecf";
     /** The session id alice chose: bob puts it in everything he sends her. High bit set: unsigned on the wire. */
     static final String ALICE_SESSION = "8877665544332211";
     /** The session id bob chose: alice puts it in everything she sends him. */
@@ -250,6 +256,41 @@ final class GoldenVectors {
                     "0a0b0c0d", // txid
                     "02"), // NAME_TAKEN
 
+            // The tracker's relay. What a RELAY or RELAYED carries is a peer-to-peer vector from below, byte for byte,
+            // its own checksum included; the relay adds no checksum of its own.
+            vector("RELAY carrying a PING",
+                    new Relay(0x0102030405060708L, octets(IDENTITY_KEY), new Ping(0x1020304050607080L, 0x80000001)),
+                    "5032 01 10",
+                    RELAY_TOKEN, // token: the sender's session token
+                    IDENTITY_KEY, // target: the identity key of the peer to pass the datagram on to
+                    "5032 01 42", // the PING vector below, unchanged
+                    BOB_SESSION,
+                    "80000001",
+                    "eb50a391"), // the PING's checksum: CRC-32C of the PING's 16 bytes before it, not of the RELAY
+            vector("RELAYED carrying an ACK",
+                    new Relayed(octets(SENDER_KEY), new Ack(0x8877665544332211L, 7, 2)),
+                    "5032 01 11",
+                    SENDER_KEY, // sender: the identity key of the registered peer that sent the RELAY
+                    "5032 01 45", // the ACK vector below, unchanged
+                    ALICE_SESSION,
+                    "0000000000000007",
+                    "0002",
+                    "b09053a5"), // the ACK's checksum
+            vector("RELAYED carrying a HELLO",
+                    new Relayed(octets(IDENTITY_KEY), new Hello(0x8877665544332211L, 0x0011223344556677L, "alice",
+                            octets(IDENTITY_KEY), octets(AGREEMENT_KEY), 1, octets(SIGNATURE))),
+                    "5032 01 11",
+                    IDENTITY_KEY, // sender: the same key as the HELLO's identity key, as the receiver requires
+                    "5032 01 40", // the HELLO vector below, unchanged
+                    ALICE_SESSION,
+                    NONCE,
+                    "05 616c696365",
+                    IDENTITY_KEY,
+                    AGREEMENT_KEY,
+                    "00000001",
+                    SIGNATURE,
+                    "dff443af"), // the HELLO's checksum
+
             // One conversation: alice says HELLO, bob answers, then they exchange peer messages. Each ends with its
             // checksum, the CRC-32C of every byte before it (computed once with java.util.zip.CRC32C, kept literal).
             vector("HELLO",
@@ -359,6 +400,29 @@ final class GoldenVectors {
         crc.update(datagram);
         return ByteBuffer.allocate(datagram.length + Wire.CHECKSUM_SIZE).put(datagram).putInt((int) crc.getValue())
                 .array();
+    }
+
+    /**
+     * {@code datagram} followed by the CRC-32C of its bytes from {@code from} on: the trailer of a peer-to-peer
+     * datagram that starts at {@code from}, as one inside a RELAY or RELAYED does.
+     */
+    static byte[] withChecksumFrom(byte[] datagram, int from) {
+        byte[] carried = withChecksum(Arrays.copyOfRange(datagram, from, datagram.length));
+        byte[] whole = Arrays.copyOf(datagram, from + carried.length);
+        System.arraycopy(carried, 0, whole, from, carried.length);
+        return whole;
+    }
+
+    /**
+     * Where the peer-to-peer datagram in the encoding of {@code message} starts: 0 for one sent alone, after the
+     * fields of a RELAY or RELAYED for one carried; -1 for the other tracker messages, which hold none.
+     */
+    static int peerDatagramOffset(Message message) {
+        return switch (message.type()) {
+            case RELAY -> Wire.RELAY_FIXED_SIZE;
+            case RELAYED -> Wire.RELAYED_FIXED_SIZE;
+            default -> Wire.hasChecksum(message.type().code()) ? 0 : -1;
+        };
     }
 
     /** A peer-to-peer datagram with its trailer replaced by the right checksum of what precedes it. */

@@ -14,6 +14,8 @@ import dev.p2pchat.protocol.Message.Lookup;
 import dev.p2pchat.protocol.Message.LookupResult;
 import dev.p2pchat.protocol.Message.Ping;
 import dev.p2pchat.protocol.Message.Pong;
+import dev.p2pchat.protocol.Message.Relay;
+import dev.p2pchat.protocol.Message.Relayed;
 import dev.p2pchat.protocol.ProtocolException.Reason;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -95,9 +98,11 @@ class MessageCodecGoldenTest {
             assertThat(MessageType.ofCode(type.code())).isSameAs(type);
         }
         assertThat(MessageType.ERROR.code()).isEqualTo(0x0F);
+        assertThat(MessageType.RELAY.code()).isEqualTo(0x10);
+        assertThat(MessageType.RELAYED.code()).isEqualTo(0x11);
         assertThat(MessageType.GOODBYE.code()).isEqualTo(0x46);
         assertThat(MessageType.ofCode(0x00)).isNull();
-        for (int code = 0x10; code <= 0x3F; code++) {
+        for (int code = 0x12; code <= 0x3F; code++) {
             assertThat(MessageType.ofCode(code)).as("tracker code 0x%02x is reserved", code).isNull();
         }
         for (int code = 0x47; code <= 0xFF; code++) {
@@ -125,6 +130,18 @@ class MessageCodecGoldenTest {
         assertThat(MessageCodec.decode(hex(
                         "50 32 01 45  88 77 66 55 44 33 22 11  00 00 00 00 00 00 00 07  00 02  B0 90 53 A5")))
                 .isEqualTo(GoldenVectors.named("ACK").message());
+        assertThat(MessageCodec.decode(hex(
+                        "50 32 01 10  01 02 03 04 05 06 07 08",
+                        "A0 A1 A2 A3 A4 A5 A6 A7 A8 A9 AA AB AC AD AE AF",
+                        "B0 B1 B2 B3 B4 B5 B6 B7 B8 B9 BA BB BC BD BE BF",
+                        "50 32 01 42  10 20 30 40 50 60 70 80  80 00 00 01  EB 50 A3 91")))
+                .isEqualTo(GoldenVectors.named("RELAY carrying a PING").message());
+        assertThat(MessageCodec.decode(hex(
+                        "50 32 01 11",
+                        "B0 B1 B2 B3 B4 B5 B6 B7 B8 B9 BA BB BC BD BE BF",
+                        "C0 C1 C2 C3 C4 C5 C6 C7 C8 C9 CA CB CC CD CE CF",
+                        "50 32 01 45  88 77 66 55 44 33 22 11  00 00 00 00 00 00 00 07  00 02  B0 90 53 A5")))
+                .isEqualTo(GoldenVectors.named("RELAYED carrying an ACK").message());
     }
 
     @Test
@@ -231,6 +248,74 @@ class MessageCodecGoldenTest {
         }
     }
 
+    /**
+     * A RELAY or RELAYED ends with the peer-to-peer datagram it carries exactly as that datagram travels alone: the
+     * last four bytes are the carried datagram's checksum, over its own bytes only, never over the relay's fields.
+     */
+    @Test
+    void shouldCarryAPeerToPeerVectorUnchangedInEveryRelayVector() {
+        int relayVectors = 0;
+        for (Vector vector : GoldenVectors.ALL) {
+            int offset = GoldenVectors.peerDatagramOffset(vector.message());
+            if (offset <= 0) {
+                continue;
+            }
+            Message.PeerDatagram carried = vector.message() instanceof Relay relay ? relay.datagram()
+                    : ((Relayed) vector.message()).datagram();
+            Vector alone = GoldenVectors.ALL.stream().filter(v -> v.message().equals(carried)).findFirst()
+                    .orElseThrow(() -> new AssertionError(vector.name() + " carries no golden vector's message"));
+            byte[] bytes = vector.bytes();
+            assertThat(Arrays.copyOfRange(bytes, offset, bytes.length)).as(vector.name()).isEqualTo(alone.bytes());
+            assertThat(GoldenVectors.withChecksumFrom(Arrays.copyOf(bytes, bytes.length - Wire.CHECKSUM_SIZE), offset))
+                    .as("%s: the trailer covers the carried datagram only", vector.name()).isEqualTo(bytes);
+            assertThat(GoldenVectors.withChecksum(Arrays.copyOf(bytes, bytes.length - Wire.CHECKSUM_SIZE)))
+                    .as("%s: no checksum over the whole", vector.name()).isNotEqualTo(bytes);
+            relayVectors++;
+        }
+        assertThat(relayVectors).as("a RELAY and two RELAYED").isEqualTo(3);
+    }
+
+    @Test
+    void shouldCarryEveryPeerToPeerVectorInARelayAndARelayed() throws ProtocolException {
+        int carried = 0;
+        for (Vector vector : GoldenVectors.ALL) {
+            if (vector.message() instanceof Message.PeerDatagram datagram) {
+                byte[] relayBytes = hex("5032 01 10", GoldenVectors.RELAY_TOKEN, GoldenVectors.IDENTITY_KEY,
+                        HexFormat.of().formatHex(vector.bytes()));
+                Relay relay = new Relay(0x0102030405060708L, GoldenVectors.octets(GoldenVectors.IDENTITY_KEY),
+                        datagram);
+                assertThat(MessageCodec.decode(relayBytes)).as(vector.name()).isEqualTo(relay);
+                assertThat(MessageCodec.encode(relay)).as(vector.name()).isEqualTo(relayBytes);
+
+                byte[] relayedBytes = hex("5032 01 11", GoldenVectors.SENDER_KEY,
+                        HexFormat.of().formatHex(vector.bytes()));
+                Relayed relayed = new Relayed(GoldenVectors.octets(GoldenVectors.SENDER_KEY), datagram);
+                assertThat(MessageCodec.decode(relayedBytes)).as(vector.name()).isEqualTo(relayed);
+                assertThat(MessageCodec.encode(relayed)).as(vector.name()).isEqualTo(relayedBytes);
+                carried++;
+            }
+        }
+        assertThat(carried).as("HELLO, HELLO_ACK, PING, PONG, three DATA, ACK, GOODBYE").isEqualTo(9);
+    }
+
+    @Test
+    void shouldMakeARelayedDatagramEightBytesShorterThanTheRelayItPassesOn() {
+        Relay relay = (Relay) GoldenVectors.named("RELAY carrying a PING").message();
+        Relayed relayed = new Relayed(GoldenVectors.octets(GoldenVectors.SENDER_KEY), relay.datagram());
+        assertThat(MessageCodec.encode(relayed))
+                .hasSize(GoldenVectors.named("RELAY carrying a PING").bytes().length - 8)
+                .endsWith(GoldenVectors.named("PING").bytes());
+        assertThat(Wire.RELAY_FIXED_SIZE - Wire.RELAYED_FIXED_SIZE).isEqualTo(Wire.TOKEN_SIZE);
+    }
+
+    @Test
+    void shouldNameTheKeyOfTheRelayedHelloAsItsSender() {
+        // The receiver of a relayed HELLO or HELLO_ACK drops it unless the two keys are the same: the example obeys.
+        Relayed relayed = (Relayed) GoldenVectors.named("RELAYED carrying a HELLO").message();
+        assertThat(relayed.datagram()).isInstanceOf(Hello.class);
+        assertThat(((Hello) relayed.datagram()).identityKey()).isEqualTo(relayed.sender());
+    }
+
     @Test
     void shouldEchoTheNonceOfTheHelloInTheHelloAckThatAnswersIt() {
         Hello hello = (Hello) GoldenVectors.named("HELLO").message();
@@ -265,24 +350,49 @@ class MessageCodecGoldenTest {
         assertThat(Wire.CHECKSUM_SIZE).isEqualTo(4);
         assertThat(Wire.DATA_PAYLOAD_OFFSET).isEqualTo(27);
         assertThat(Wire.DATA_FIXED_SIZE).isEqualTo(31);
-        assertThat(Wire.MAX_FRAGMENT_PAYLOAD).isEqualTo(1169);
-        assertThat(Wire.MAX_FRAGMENTS).isEqualTo(57);
-        // 57 fragments carry 64 KiB (57 x 1169 = 66,633); 56 would not (65,464).
+        assertThat(Wire.RELAY_FIXED_SIZE).isEqualTo(44);
+        assertThat(Wire.RELAYED_FIXED_SIZE).isEqualTo(36);
+        assertThat(Wire.MAX_PEER_DATAGRAM_SIZE).isEqualTo(1156);
+        assertThat(Wire.MAX_FRAGMENT_PAYLOAD).isEqualTo(1125);
+        assertThat(Wire.MAX_FRAGMENTS).isEqualTo(59);
+        // 59 fragments carry 64 KiB (59 x 1125 = 66,375); 58 would not (65,250).
         assertThat(Wire.MAX_FRAGMENTS * Wire.MAX_FRAGMENT_PAYLOAD).isGreaterThanOrEqualTo(Wire.MAX_MESSAGE_SIZE);
         assertThat((Wire.MAX_FRAGMENTS - 1) * Wire.MAX_FRAGMENT_PAYLOAD).isLessThan(Wire.MAX_MESSAGE_SIZE);
     }
 
-    @Test
-    void shouldEncodeTheLargestDataFragmentAsExactlyOneDatagram() throws ProtocolException {
-        // The 57th and last fragment with a full payload: 27 + 1169 + 4 (checksum) = 1200 bytes.
-        byte[] bytes = hex("5032 01 44", GoldenVectors.BOB_SESSION, "ffffffffffffffff", "02", "0038", "0039", "0491",
-                "78".repeat(1169), "2b654198");
-        Data data = new Data(0x1020304050607080L, -1L, ContentKind.BROADCAST, 56, 57,
-                Octets.of("x".repeat(1169).getBytes(StandardCharsets.US_ASCII)));
+    /**
+     * The 59th and last fragment with a full payload: 27 + 1125 + 4 (checksum) = 1156 bytes. Its checksum was
+     * computed apart from the JDK and the codec (a bitwise CRC-32C, reflected polynomial 0x82F63B78) and is kept
+     * literal.
+     */
+    private static final String LARGEST_DATA_HEX = "5032 01 44" + GoldenVectors.BOB_SESSION + "ffffffffffffffff" + "02"
+            + "003a" + "003b" + "0465" + "78".repeat(1125) + "3ee6843c";
+    private static final Data LARGEST_DATA = new Data(0x1020304050607080L, -1L, ContentKind.BROADCAST, 58, 59,
+            Octets.of("x".repeat(1125).getBytes(StandardCharsets.US_ASCII)));
 
-        assertThat(bytes).hasSize(Wire.MAX_DATAGRAM_SIZE);
-        assertThat(MessageCodec.encode(data)).isEqualTo(bytes);
-        assertThat(MessageCodec.decode(bytes)).isEqualTo(data);
+    @Test
+    void shouldEncodeTheLargestDataFragmentAsExactlyTheLargestPeerToPeerDatagram() throws ProtocolException {
+        byte[] bytes = hex(LARGEST_DATA_HEX);
+
+        assertThat(bytes).hasSize(Wire.MAX_PEER_DATAGRAM_SIZE);
+        assertThat(MessageCodec.encode(LARGEST_DATA)).isEqualTo(bytes);
+        assertThat(MessageCodec.decode(bytes)).isEqualTo(LARGEST_DATA);
+    }
+
+    @Test
+    void shouldEncodeARelayOfTheLargestDataFragmentAsExactlyOneDatagram() throws ProtocolException {
+        // 44 + 1156 = 1200 bytes: any peer-to-peer datagram fits a RELAY, and the RELAYED passing it on is 1192.
+        byte[] relayBytes = hex("5032 01 10", GoldenVectors.RELAY_TOKEN, GoldenVectors.IDENTITY_KEY, LARGEST_DATA_HEX);
+        Relay relay = new Relay(0x0102030405060708L, GoldenVectors.octets(GoldenVectors.IDENTITY_KEY), LARGEST_DATA);
+        byte[] relayedBytes = hex("5032 01 11", GoldenVectors.SENDER_KEY, LARGEST_DATA_HEX);
+        Relayed relayed = new Relayed(GoldenVectors.octets(GoldenVectors.SENDER_KEY), LARGEST_DATA);
+
+        assertThat(relayBytes).hasSize(Wire.MAX_DATAGRAM_SIZE);
+        assertThat(MessageCodec.encode(relay)).isEqualTo(relayBytes);
+        assertThat(MessageCodec.decode(relayBytes)).isEqualTo(relay);
+        assertThat(relayedBytes).hasSize(Wire.MAX_DATAGRAM_SIZE - 8);
+        assertThat(MessageCodec.encode(relayed)).isEqualTo(relayedBytes);
+        assertThat(MessageCodec.decode(relayedBytes)).isEqualTo(relayed);
     }
 
     @Test

@@ -5,6 +5,8 @@ import static dev.p2pchat.protocol.GoldenVectors.BOB_SESSION;
 import static dev.p2pchat.protocol.GoldenVectors.COOKIE;
 import static dev.p2pchat.protocol.GoldenVectors.IDENTITY_KEY;
 import static dev.p2pchat.protocol.GoldenVectors.NONCE;
+import static dev.p2pchat.protocol.GoldenVectors.RELAY_TOKEN;
+import static dev.p2pchat.protocol.GoldenVectors.SENDER_KEY;
 import static dev.p2pchat.protocol.GoldenVectors.SIGNATURE;
 import static dev.p2pchat.protocol.GoldenVectors.TOKEN;
 import static dev.p2pchat.protocol.GoldenVectors.hex;
@@ -14,7 +16,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.p2pchat.protocol.GoldenVectors.Vector;
+import dev.p2pchat.protocol.Message.Relay;
+import dev.p2pchat.protocol.Message.Relayed;
 import dev.p2pchat.protocol.ProtocolException.Reason;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -64,6 +69,11 @@ class MessageCodecMalformedInputTest {
         return new byte[] {0x50, 0x32, 0x01, (byte) type};
     }
 
+    /** The hex of the joined fragments followed by their CRC-32C: a whole peer-to-peer datagram, to carry. */
+    private static String checksummed(String... fragments) {
+        return HexFormat.of().formatHex(hexWithChecksum(fragments));
+    }
+
     @Test
     void shouldReturnAMessageOrThrowProtocolExceptionForEveryTypeAndBodyLength() {
         Random random = new Random(0x5EED);
@@ -107,6 +117,70 @@ class MessageCodecMalformedInputTest {
                 MessageType.GOODBYE);
         assertThat(reasons).containsKeys(Reason.TOO_LONG, Reason.UNKNOWN_TYPE, Reason.BAD_CHECKSUM, Reason.TRUNCATED,
                 Reason.TRAILING_BYTES, Reason.BAD_FIELD);
+    }
+
+    /**
+     * The same sweep inside RELAY and RELAYED: a carried datagram with a valid header of every defined type (and
+     * some undefined ones) and bodies of every length, as they are and, for a peer-to-peer type, with the right
+     * checksum. Only a carried peer-to-peer datagram ever decodes; a tracker type inside is always refused.
+     */
+    @Test
+    void shouldReturnAMessageOrThrowProtocolExceptionForEveryCarriedTypeAndBodyLength() throws ProtocolException {
+        Random random = new Random(0x5EED_0010);
+        Map<Reason, Integer> reasons = new EnumMap<>(Reason.class);
+        Set<MessageType> carried = EnumSet.noneOf(MessageType.class);
+        List<Integer> types = new ArrayList<>(List.of(0x00, 0x12, 0x3F, 0x47, 0xFF));
+        for (MessageType type : MessageType.values()) {
+            types.add(type.code());
+        }
+        for (byte[] head : List.of(hex("5032 01 10", RELAY_TOKEN, IDENTITY_KEY), hex("5032 01 11", SENDER_KEY))) {
+            for (int type : types) {
+                boolean defined = MessageType.ofCode(type) != null;
+                boolean peer = defined && Wire.hasChecksum(type);
+                // Up to one byte more than fits: the last lengths are TOO_LONG.
+                int mostBody = Wire.MAX_DATAGRAM_SIZE - head.length - Wire.HEADER_SIZE + 1;
+                for (int bodyLength = 0; bodyLength <= mostBody; bodyLength++) {
+                    byte[] datagram = Arrays.copyOf(head, head.length + Wire.HEADER_SIZE + bodyLength);
+                    System.arraycopy(header(type), 0, datagram, head.length, Wire.HEADER_SIZE);
+                    int bodyStart = head.length + Wire.HEADER_SIZE;
+                    for (int fill = 0; fill < 3; fill++) {
+                        if (fill == 1) {
+                            byte[] body = new byte[bodyLength];
+                            random.nextBytes(body);
+                            System.arraycopy(body, 0, datagram, bodyStart, bodyLength);
+                        } else if (fill == 2) {
+                            Arrays.fill(datagram, bodyStart, datagram.length, (byte) 0xFF);
+                        }
+                        for (byte[] candidate : peer
+                                ? List.of(datagram, GoldenVectors.withChecksumFrom(datagram, head.length))
+                                : List.of(datagram)) {
+                            Reason reason = outcome(candidate);
+                            if (reason == null) {
+                                Message message = MessageCodec.decode(candidate);
+                                Message inner = message instanceof Relay relay ? relay.datagram()
+                                        : ((Relayed) message).datagram();
+                                carried.add(inner.type());
+                            } else {
+                                reasons.merge(reason, 1, Integer::sum);
+                            }
+                            // Plain checks: an assertion chain half a million times would dominate the run time.
+                            if (candidate.length <= Wire.MAX_DATAGRAM_SIZE
+                                    && defined == (reason == Reason.UNKNOWN_TYPE)) {
+                                fail("carried type 0x%02x with a body of %d bytes rejected as %s", type, bodyLength,
+                                        reason);
+                            }
+                            if (defined && !peer && reason == null) {
+                                fail("carried tracker type 0x%02x with a body of %d bytes decoded", type, bodyLength);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(carried).contains(MessageType.PING, MessageType.PONG, MessageType.ACK, MessageType.GOODBYE)
+                .allMatch(type -> Wire.hasChecksum(type.code()));
+        assertThat(reasons).containsKeys(Reason.TOO_LONG, Reason.UNKNOWN_TYPE, Reason.BAD_CHECKSUM,
+                Reason.TRUNCATED, Reason.TRAILING_BYTES, Reason.BAD_FIELD);
     }
 
     @Test
@@ -170,36 +244,49 @@ class MessageCodecMalformedInputTest {
         return GoldenVectors.ALL.stream().filter(v -> Wire.hasChecksum(v.message().type().code()));
     }
 
+    /** The vectors that end with a peer-to-peer datagram: one sent alone, or one a RELAY or RELAYED carries. */
+    static Stream<Vector> checksummedVectors() {
+        return GoldenVectors.ALL.stream().filter(v -> GoldenVectors.peerDatagramOffset(v.message()) >= 0);
+    }
+
+    static Stream<Vector> relayVectors() {
+        return GoldenVectors.ALL.stream().filter(v -> GoldenVectors.peerDatagramOffset(v.message()) > 0);
+    }
+
     /**
      * A tracker datagram cut short is {@code TRUNCATED}. A peer-to-peer datagram's last four bytes are its
      * checksum, so one cut short is {@code BAD_CHECKSUM}, unless fewer than four bytes follow the header: then
-     * the trailer itself is missing, and that is {@code TRUNCATED}.
+     * the trailer itself is missing, and that is {@code TRUNCATED}. A RELAY or RELAYED cut short is the same as
+     * the datagram it carries cut short (its fields before it are {@code TRUNCATED}, as is a carried datagram of
+     * fewer than four bytes, too short for a header of its own).
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("vectors")
     void shouldRejectEveryTruncation(Vector vector) {
         byte[] bytes = vector.bytes();
-        boolean peer = Wire.hasChecksum(vector.message().type().code());
+        int peerOffset = GoldenVectors.peerDatagramOffset(vector.message());
         for (int length = 0; length < bytes.length; length++) {
             Reason expected = length < Wire.HEADER_SIZE ? Reason.TOO_SHORT
-                    : peer && length >= Wire.HEADER_SIZE + Wire.CHECKSUM_SIZE ? Reason.BAD_CHECKSUM
+                    : peerOffset >= 0 && length >= peerOffset + Wire.HEADER_SIZE + Wire.CHECKSUM_SIZE
+                            ? Reason.BAD_CHECKSUM
                     : Reason.TRUNCATED;
             assertThat(reasonOf(Arrays.copyOf(bytes, length))).as("first %d bytes", length).isEqualTo(expected);
         }
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("peerVectors")
+    @MethodSource("checksummedVectors")
     void shouldRejectEveryTruncatedBodyBehindAValidChecksumAsTruncated(Vector vector) {
+        int peerOffset = GoldenVectors.peerDatagramOffset(vector.message());
         byte[] body = Arrays.copyOf(vector.bytes(), vector.bytes().length - Wire.CHECKSUM_SIZE);
-        for (int length = Wire.HEADER_SIZE; length < body.length; length++) {
-            byte[] cut = GoldenVectors.withChecksum(Arrays.copyOf(body, length));
+        for (int length = peerOffset + Wire.HEADER_SIZE; length < body.length; length++) {
+            byte[] cut = GoldenVectors.withChecksumFrom(Arrays.copyOf(body, length), peerOffset);
             assertThat(reasonOf(cut)).as("first %d bytes and a checksum", length).isEqualTo(Reason.TRUNCATED);
         }
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("peerVectors")
+    @MethodSource("checksummedVectors")
     void shouldRejectAPeerToPeerDatagramWithoutItsChecksum(Vector vector) {
         byte[] bytes = vector.bytes();
         byte[] withoutTrailer = Arrays.copyOf(bytes, bytes.length - Wire.CHECKSUM_SIZE);
@@ -249,20 +336,53 @@ class MessageCodecMalformedInputTest {
         }
     }
 
+    /**
+     * The relay passes the carried datagram on unchanged, and its checksum still guards it: one flipped bit after
+     * the carried header is {@code BAD_CHECKSUM}, and one in the carried header is refused too (magic, version,
+     * an undefined type, another peer-to-peer type by the checksum, a tracker type as such). A flip in the token or
+     * the key leaves a valid RELAY or RELAYED carrying the same datagram: those carry any value.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("relayVectors")
+    void shouldRejectEveryFlippedBitOfACarriedDatagram(Vector vector) throws ProtocolException {
+        byte[] original = vector.bytes();
+        int peerOffset = GoldenVectors.peerDatagramOffset(vector.message());
+        Message.PeerDatagram datagram = vector.message() instanceof Relay relay ? relay.datagram()
+                : ((Relayed) vector.message()).datagram();
+        for (int bit = Wire.HEADER_SIZE * 8; bit < original.length * 8; bit++) {
+            byte[] bytes = original.clone();
+            bytes[bit / 8] ^= (byte) (1 << (bit % 8));
+            if (bit < peerOffset * 8) {
+                Message decoded = MessageCodec.decode(bytes);
+                assertThat(decoded).as("bit %d", bit).isNotEqualTo(vector.message())
+                        .isInstanceOf(vector.message().getClass());
+                assertThat(decoded instanceof Relay relay ? relay.datagram() : ((Relayed) decoded).datagram())
+                        .as("bit %d", bit).isEqualTo(datagram);
+            } else if (bit < (peerOffset + Wire.HEADER_SIZE) * 8) {
+                assertThat(outcome(bytes)).as("bit %d, in the carried header", bit).isNotNull();
+            } else {
+                assertThat(reasonOf(bytes)).as("bit %d", bit).isEqualTo(Reason.BAD_CHECKSUM);
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("vectors")
     void shouldRejectATrailingByte(Vector vector) {
-        boolean peer = Wire.hasChecksum(vector.message().type().code());
+        int peerOffset = GoldenVectors.peerDatagramOffset(vector.message());
+        boolean peer = peerOffset >= 0;
         for (int trailing : new int[] {0x00, 0x01, 0xFF}) {
             byte[] bytes = Arrays.copyOf(vector.bytes(), vector.bytes().length + 1);
             bytes[bytes.length - 1] = (byte) trailing;
-            // After a peer-to-peer datagram's checksum, the extra byte moves the trailer: the checksum fails.
+            // After a peer-to-peer datagram's checksum (sent alone or carried by a relay), the extra byte moves the
+            // trailer: the checksum fails.
             assertThat(reasonOf(bytes)).isEqualTo(peer ? Reason.BAD_CHECKSUM : Reason.TRAILING_BYTES);
             if (peer) {
                 // Before a valid checksum, the extra byte is left over after the body's last field.
                 byte[] body = Arrays.copyOf(vector.bytes(), vector.bytes().length - Wire.CHECKSUM_SIZE + 1);
                 body[body.length - 1] = (byte) trailing;
-                assertThat(reasonOf(GoldenVectors.withChecksum(body))).isEqualTo(Reason.TRAILING_BYTES);
+                assertThat(reasonOf(GoldenVectors.withChecksumFrom(body, peerOffset)))
+                        .isEqualTo(Reason.TRAILING_BYTES);
             }
         }
     }
@@ -301,6 +421,17 @@ class MessageCodecMalformedInputTest {
             }
         }
         assertThat(reasonOf(hex("5032 01 00"))).isEqualTo(Reason.UNKNOWN_TYPE);
+        // The first code after RELAYED, with a valid RELAYED body: still the type alone decides.
+        assertThat(reasonOf(hex("5032 01 12", SENDER_KEY, checksummed("5032 01 45", ALICE_SESSION, "0000000000000007",
+                        "0002")))).as("tracker type 0x12 is reserved").isEqualTo(Reason.UNKNOWN_TYPE);
+        for (int type = 0x12; type <= Wire.TRACKER_TYPES_LAST; type++) {
+            assertThat(MessageType.ofCode(type)).as("type 0x%02x is reserved", type).isNull();
+        }
+        for (int type = Wire.TRACKER_TYPES_FIRST; type <= 0x11; type++) {
+            assertThat(MessageType.ofCode(type)).as("type 0x%02x is defined", type).isNotNull();
+            assertThat(reasonOf(hex(String.format("5032 01 %02x", type)))).as("type 0x%02x without a body", type)
+                    .isEqualTo(Reason.TRUNCATED);
+        }
         // A valid GOODBYE body after the first undefined peer-to-peer codes: still the type alone decides.
         for (int type = 0x47; type <= Wire.PEER_TYPES_LAST; type++) {
             assertThat(reasonOf(hex(String.format("5032 01 %02x", type), GoldenVectors.BOB_SESSION)))
@@ -329,6 +460,25 @@ class MessageCodecMalformedInputTest {
         byte[] bytes = Arrays.copyOf(header(0x0B), Wire.MAX_DATAGRAM_SIZE + 1);
         assertThat(reasonOf(bytes)).isEqualTo(Reason.TOO_LONG);
         assertThat(reasonOf(new byte[65_507])).isEqualTo(Reason.TOO_LONG);
+    }
+
+    /**
+     * A relay carries at most {@code MAX_PEER_DATAGRAM_SIZE} = 1156 bytes, so a RELAY of a full DATA fragment fills a
+     * datagram exactly; a byte more is too long, whether after the carried datagram or inside it.
+     */
+    @Test
+    void shouldRejectARelayOfMoreThanOneDatagramAsTooLong() {
+        String relay = "5032 01 10" + RELAY_TOKEN + IDENTITY_KEY;
+        String fullData = checksummed("5032 01 44", BOB_SESSION, "0000000000000007", "01 0000 0001 0465",
+                "78".repeat(Wire.MAX_FRAGMENT_PAYLOAD));
+        assertThat(hex(relay, fullData)).hasSize(Wire.MAX_DATAGRAM_SIZE);
+        assertThat(outcome(hex(relay, fullData))).isNull();
+        assertThat(reasonOf(hex(relay, fullData, "00"))).isEqualTo(Reason.TOO_LONG);
+        String longerData = checksummed("5032 01 44", BOB_SESSION, "0000000000000007", "01 0000 0001 0466",
+                "78".repeat(Wire.MAX_FRAGMENT_PAYLOAD + 1));
+        assertThat(reasonOf(hex(relay, longerData))).isEqualTo(Reason.TOO_LONG);
+        // The same DATA is short enough for a RELAYED (8 bytes shorter), but its payload length is out of range.
+        assertThat(reasonOf(hex("5032 01 11", SENDER_KEY, longerData))).isEqualTo(Reason.BAD_FIELD);
     }
 
     static Stream<Arguments> badFields() {
@@ -370,25 +520,27 @@ class MessageCodecMalformedInputTest {
                         "5032 01 41" + BOB_SESSION + NONCE + "21" + "61".repeat(33) + IDENTITY_KEY + IDENTITY_KEY
                                 + "00000000" + SIGNATURE),
                 Arguments.of("DATA with fragments = 0", dataHead + "01 0000 0000 0000"),
-                Arguments.of("DATA with 58 fragments", dataHead + "01 0000 003a 0000"),
+                Arguments.of("DATA with 60 fragments", dataHead + "01 0000 003c 0000"),
                 Arguments.of("DATA with 65535 fragments", dataHead + "01 0000 ffff 0000"),
                 Arguments.of("DATA fragment 3 of 3", dataHead + "01 0003 0003 0000"),
-                Arguments.of("DATA fragment 57 of 57", dataHead + "01 0039 0039 0000"),
+                Arguments.of("DATA fragment 59 of 59", dataHead + "01 003b 003b 0000"),
                 Arguments.of("DATA fragment 65535 of 1", dataHead + "01 ffff 0001 0000"),
-                Arguments.of("DATA payload length 1170, nothing after", dataHead + "01 0000 0001 0492"),
-                Arguments.of("DATA payload length 1170 of 1169 bytes present",
-                        dataHead + "01 0000 0001 0492" + "78".repeat(1169)),
+                Arguments.of("DATA payload length 1126, nothing after", dataHead + "01 0000 0001 0466"),
+                Arguments.of("DATA payload length 1126 of 1125 bytes present",
+                        dataHead + "01 0000 0001 0466" + "78".repeat(1125)),
+                Arguments.of("DATA payload length 1169 of 1169 bytes present, the old limit",
+                        dataHead + "01 0000 0001 0491" + "78".repeat(1169)),
                 Arguments.of("DATA payload length 65535", dataHead + "01 0000 0001 ffff"),
                 Arguments.of("DATA fragment 0 of 2, empty", dataHead + "01 0000 0002 0000"),
                 Arguments.of("DATA fragment 0 of 2 with 9 bytes", dataHead + "01 0000 0002 0009" + "78".repeat(9)),
-                Arguments.of("DATA fragment 0 of 2 with 1168 bytes",
-                        dataHead + "01 0000 0002 0490" + "78".repeat(1168)),
-                Arguments.of("DATA fragment 55 of 57 with 1 byte", dataHead + "01 0037 0039 0001 78"),
+                Arguments.of("DATA fragment 0 of 2 with 1124 bytes",
+                        dataHead + "01 0000 0002 0464" + "78".repeat(1124)),
+                Arguments.of("DATA fragment 57 of 59 with 1 byte", dataHead + "01 0039 003b 0001 78"),
                 Arguments.of("DATA fragment 0 of 9, nothing after the length", dataHead + "01 0000 0009 0001"),
                 Arguments.of("DATA content kind 0", dataHead + "00 0000 0001 0000"),
                 Arguments.of("DATA content kind 8", dataHead + "08 0000 0001 0000"),
                 Arguments.of("DATA content kind 255", dataHead + "ff 0000 0001 0000"),
-                Arguments.of("ACK fragment 57", ackHead + "0039"),
+                Arguments.of("ACK fragment 59", ackHead + "003b"),
                 Arguments.of("ACK fragment 65535", ackHead + "ffff"));
     }
 
@@ -403,13 +555,96 @@ class MessageCodecMalformedInputTest {
         assertThat(reasonOf(bytes)).isEqualTo(Reason.BAD_FIELD);
     }
 
+    /**
+     * RELAY and RELAYED cut short in their own fields, and the ways the datagram they carry can be wrong. The carried
+     * datagram is decoded as if it had come alone and keeps its reason, except that one of fewer than four bytes (too
+     * short for a header of its own) is {@code TRUNCATED}, and one that decodes as a tracker message is
+     * {@code BAD_FIELD}: a relay carries peer-to-peer datagrams only, never a RELAY in a RELAY.
+     */
+    static Stream<Arguments> badRelays() {
+        String ping = "5032 01 42" + BOB_SESSION + "80000001" + "eb50a391";
+        String pingBody = "5032 01 42" + BOB_SESSION + "80000001";
+        String dataHead = "5032 01 44" + BOB_SESSION + "0000000000000007";
+        List<Arguments> cases = new ArrayList<>(List.of(
+                Arguments.of("RELAY without a body", "5032 01 10", Reason.TRUNCATED),
+                Arguments.of("RELAY cut inside the token", "5032 01 10 01020304", Reason.TRUNCATED),
+                Arguments.of("RELAY cut after the token", "5032 01 10" + RELAY_TOKEN, Reason.TRUNCATED),
+                Arguments.of("RELAY cut inside the target key",
+                        "5032 01 10" + RELAY_TOKEN + IDENTITY_KEY.substring(0, 62), Reason.TRUNCATED),
+                Arguments.of("RELAYED without a body", "5032 01 11", Reason.TRUNCATED),
+                Arguments.of("RELAYED cut inside the sender key", "5032 01 11" + SENDER_KEY.substring(0, 40),
+                        Reason.TRUNCATED)));
+        String[][] relays = {
+            {"RELAY", "5032 01 10" + RELAY_TOKEN + IDENTITY_KEY}, {"RELAYED", "5032 01 11" + SENDER_KEY}
+        };
+        for (String[] relay : relays) {
+            String name = relay[0];
+            String head = relay[1];
+            cases.addAll(List.of(
+                    Arguments.of(name + " carrying nothing", head, Reason.TRUNCATED),
+                    Arguments.of(name + " carrying 1 byte", head + "50", Reason.TRUNCATED),
+                    Arguments.of(name + " carrying 2 bytes", head + "5032", Reason.TRUNCATED),
+                    Arguments.of(name + " carrying 3 bytes", head + "5032 01", Reason.TRUNCATED),
+                    Arguments.of(name + " carrying a header alone", head + "5032 01 42", Reason.TRUNCATED),
+                    Arguments.of(name + " carrying a header and 3 bytes", head + "5032 01 42 102030",
+                            Reason.TRUNCATED),
+                    Arguments.of(name + " carrying a PING with a bad checksum",
+                            head + pingBody + "eb50a390", Reason.BAD_CHECKSUM),
+                    Arguments.of(name + " carrying a PING without its checksum", head + pingBody,
+                            Reason.BAD_CHECKSUM),
+                    Arguments.of(name + " carrying a PING short of one byte",
+                            head + ping.substring(0, ping.length() - 2), Reason.BAD_CHECKSUM),
+                    Arguments.of(name + " carrying a PING and one more byte", head + ping + "00", Reason.BAD_CHECKSUM),
+                    Arguments.of(name + " carrying a PING with a bad magic",
+                            head + checksummed("5033 01 42", BOB_SESSION, "80000001"), Reason.BAD_MAGIC),
+                    Arguments.of(name + " carrying four zero bytes", head + "00000000", Reason.BAD_MAGIC),
+                    Arguments.of(name + " carrying a PING of version 2",
+                            head + checksummed("5032 02 42", BOB_SESSION, "80000001"), Reason.BAD_VERSION),
+                    Arguments.of(name + " carrying type 0x47",
+                            head + checksummed("5032 01 47", BOB_SESSION), Reason.UNKNOWN_TYPE),
+                    Arguments.of(name + " carrying type 0x12",
+                            head + "5032 01 12" + SENDER_KEY + ping, Reason.UNKNOWN_TYPE),
+                    Arguments.of(name + " carrying a PING cut inside its body, with a valid checksum",
+                            head + checksummed("5032 01 42", BOB_SESSION, "8000"), Reason.TRUNCATED),
+                    Arguments.of(name + " carrying a GOODBYE with a byte before its valid checksum",
+                            head + checksummed("5032 01 46", BOB_SESSION, "00"), Reason.TRAILING_BYTES),
+                    Arguments.of(name + " carrying a DATA of content kind 0",
+                            head + checksummed(dataHead, "00 0000 0001 0000"), Reason.BAD_FIELD),
+                    Arguments.of(name + " carrying a DATA with 60 fragments",
+                            head + checksummed(dataHead, "01 0000 003c 0000"), Reason.BAD_FIELD),
+                    Arguments.of(name + " carrying a DATA longer than its payload",
+                            head + checksummed(dataHead, "01 0000 0001 0004 616263"), Reason.TRUNCATED),
+                    Arguments.of(name + " carrying an OK", head + "5032 01 0e 0000000e", Reason.BAD_FIELD),
+                    Arguments.of(name + " carrying a COOKIE_REQUEST",
+                            head + "5032 01 01 00000001 00000000000000000000000000000000", Reason.BAD_FIELD),
+                    Arguments.of(name + " carrying an ERROR", head + "5032 01 0f 0a0b0c0d 02", Reason.BAD_FIELD),
+                    Arguments.of(name + " carrying a RELAY carrying a PING",
+                            head + "5032 01 10" + RELAY_TOKEN + IDENTITY_KEY + ping, Reason.BAD_FIELD),
+                    Arguments.of(name + " carrying a RELAYED carrying a PING",
+                            head + "5032 01 11" + SENDER_KEY + ping, Reason.BAD_FIELD),
+                    Arguments.of(name + " carrying a RELAY carrying an OK",
+                            head + "5032 01 10" + RELAY_TOKEN + IDENTITY_KEY + "5032 01 0e 0000000e",
+                            Reason.BAD_FIELD),
+                    Arguments.of(name + " carrying an OK cut short", head + "5032 01 0e 0000", Reason.TRUNCATED),
+                    Arguments.of(name + " carrying an OK and one more byte", head + "5032 01 0e 0000000e 00",
+                            Reason.TRAILING_BYTES)));
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badRelays")
+    void shouldRejectABadRelayForWhatIsWrongWithIt(String description, String datagram, Reason expected) {
+        assertThat(reasonOf(hex(datagram))).isEqualTo(expected);
+    }
+
     @Test
     void shouldRejectADataPayloadLongerThanTheBytesPresentAsTruncated() {
         String head = "5032 01 44" + BOB_SESSION + "0000000000000007" + "01 0000 0001";
         assertThat(reasonOf(hexWithChecksum(head, "0004", "616263"))).isEqualTo(Reason.TRUNCATED);
         assertThat(reasonOf(hexWithChecksum(head, "0001"))).isEqualTo(Reason.TRUNCATED);
-        // The longest allowed payload, one byte short: 1199 bytes in all. The payload never reaches into the trailer.
-        assertThat(reasonOf(hexWithChecksum(head, "0491", "78".repeat(1168)))).isEqualTo(Reason.TRUNCATED);
+        // The longest allowed payload, one byte short: 1155 bytes in all. The payload never reaches into the trailer.
+        assertThat(reasonOf(hexWithChecksum(head, "0465", "78".repeat(1124)))).isEqualTo(Reason.TRUNCATED);
         // A payload length shorter than the bytes present leaves trailing bytes.
         assertThat(reasonOf(hexWithChecksum(head, "0002", "616263"))).isEqualTo(Reason.TRAILING_BYTES);
     }
@@ -451,13 +686,15 @@ class MessageCodecMalformedInputTest {
     void shouldAcceptTheEdgesOfTheFragmentRanges() {
         String data = "5032 01 44" + BOB_SESSION + "0000000000000007" + "07";
         assertThat(outcome(hexWithChecksum(data, "0000 0001 0000"))).as("fragment 0 of 1").isNull();
-        assertThat(outcome(hexWithChecksum(data, "0038 0039 0000"))).as("fragment 56 of 57").isNull();
-        assertThat(outcome(hexWithChecksum(data, "0000 0002 0491", "78".repeat(1169)))).as("a full fragment 0 of 2")
+        assertThat(outcome(hexWithChecksum(data, "003a 003b 0000"))).as("fragment 58 of 59").isNull();
+        assertThat(outcome(hexWithChecksum(data, "0000 0002 0465", "78".repeat(1125)))).as("a full fragment 0 of 2")
                 .isNull();
-        assertThat(outcome(hexWithChecksum(data, "0037 0039 0491", "78".repeat(1169)))).as("a full fragment 55 of 57")
+        assertThat(outcome(hexWithChecksum(data, "0039 003b 0465", "78".repeat(1125)))).as("a full fragment 57 of 59")
                 .isNull();
-        assertThat(outcome(hexWithChecksum("5032 01 45", ALICE_SESSION, "0000000000000007", "0038")))
-                .as("ACK fragment 56").isNull();
+        assertThat(outcome(hexWithChecksum(data, "003a 003b 0465", "78".repeat(1125))))
+                .as("a full fragment 58 of 59: %d bytes", Wire.MAX_PEER_DATAGRAM_SIZE).isNull();
+        assertThat(outcome(hexWithChecksum("5032 01 45", ALICE_SESSION, "0000000000000007", "003a")))
+                .as("ACK fragment 58").isNull();
     }
 
     @Test

@@ -16,8 +16,12 @@ import dev.p2pchat.protocol.Message.HelloAck;
 import dev.p2pchat.protocol.Message.Keepalive;
 import dev.p2pchat.protocol.Message.ListPage;
 import dev.p2pchat.protocol.Message.Lookup;
+import dev.p2pchat.protocol.Message.Ok;
+import dev.p2pchat.protocol.Message.Ping;
 import dev.p2pchat.protocol.Message.Register;
 import dev.p2pchat.protocol.Message.Registered;
+import dev.p2pchat.protocol.Message.Relay;
+import dev.p2pchat.protocol.Message.Relayed;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,17 +112,17 @@ class MessageRecordsTest {
     @Test
     void shouldAcceptDataAtTheLimitsOfTheWire() {
         assertThat(data(0, 1, 0).payload().length()).isZero();
-        assertThat(data(56, 57, 1169).payload().length()).isEqualTo(Wire.MAX_FRAGMENT_PAYLOAD);
-        assertThat(data(0, Wire.MAX_FRAGMENTS, 1).fragments()).isEqualTo(57);
+        assertThat(data(58, 59, 1125).payload().length()).isEqualTo(Wire.MAX_FRAGMENT_PAYLOAD);
+        assertThat(data(0, Wire.MAX_FRAGMENTS, 1).fragments()).isEqualTo(59);
     }
 
     @Test
     void shouldRefuseDataTheWireCannotCarry() {
         assertThatThrownBy(() -> data(0, 0, 0)).as("no fragments").isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> data(0, 58, 0)).as("58 fragments").isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> data(0, 60, 0)).as("60 fragments").isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> data(-1, 1, 0)).as("fragment -1").isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> data(3, 3, 0)).as("fragment 3 of 3").isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> data(0, 1, 1170)).as("1170-byte payload")
+        assertThatThrownBy(() -> data(0, 1, 1126)).as("1126-byte payload")
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Data(1, 1, null, 0, 1, Octets.zeros(0))).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> new Data(1, 1, ContentKind.TEXT, 0, 1, null))
@@ -128,9 +132,56 @@ class MessageRecordsTest {
     @Test
     void shouldRefuseAnAckForAFragmentTheWireCannotCarry() {
         assertThat(new Ack(1, 1, 0).fragment()).isZero();
-        assertThat(new Ack(1, 1, 56).fragment()).isEqualTo(Wire.MAX_FRAGMENTS - 1);
-        assertThatThrownBy(() -> new Ack(1, 1, 57)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(new Ack(1, 1, 58).fragment()).isEqualTo(Wire.MAX_FRAGMENTS - 1);
+        assertThatThrownBy(() -> new Ack(1, 1, 59)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Ack(1, 1, -1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldRefuseARelayOrRelayedWithAKeyOfTheWrongLength() {
+        Ping ping = new Ping(1, 2);
+        assertThat(new Relay(3, KEY, ping).target()).isEqualTo(KEY);
+        assertThat(new Relayed(KEY, ping).sender()).isEqualTo(KEY);
+        for (int length : new int[] {0, 1, Wire.KEY_SIZE - 1, Wire.KEY_SIZE + 1, Wire.SIGNATURE_SIZE}) {
+            Octets key = Octets.zeros(length);
+            assertThatThrownBy(() -> new Relay(3, key, ping)).as("target of %d bytes", length)
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> new Relayed(key, ping)).as("sender of %d bytes", length)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThatThrownBy(() -> new Relay(3, null, ping)).isInstanceOf(NullPointerException.class)
+                .hasMessage("target");
+        assertThatThrownBy(() -> new Relayed(null, ping)).isInstanceOf(NullPointerException.class)
+                .hasMessage("sender");
+    }
+
+    @Test
+    void shouldRefuseARelayOrRelayedWithoutADatagram() {
+        assertThatThrownBy(() -> new Relay(3, KEY, null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("datagram");
+        assertThatThrownBy(() -> new Relayed(KEY, null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("datagram");
+    }
+
+    @Test
+    void shouldLetARelayCarryExactlyThePeerToPeerMessages() {
+        // PeerDatagram is what RELAY and RELAYED carry: the types 0x40-0x46, so no tracker message (and no RELAY
+        // inside a RELAY) can even be built into one.
+        RandomMessages messages = new RandomMessages(0x5032_0010L);
+        for (MessageType type : MessageType.values()) {
+            Message message = messages.next(type);
+            assertThat(message instanceof Message.PeerDatagram).as(type.name())
+                    .isEqualTo(Wire.hasChecksum(type.code()));
+            if (message instanceof Message.PeerDatagram datagram) {
+                assertThat(new Relay(3, KEY, datagram).datagram()).isSameAs(datagram);
+                assertThat(new Relayed(KEY, datagram).datagram()).isSameAs(datagram);
+            }
+        }
+        assertThat(Message.PeerDatagram.class.isAssignableFrom(Ok.class)).isFalse();
+        assertThat(Message.PeerDatagram.class.isAssignableFrom(Relay.class)).isFalse();
+        assertThat(Message.PeerDatagram.class.isAssignableFrom(Relayed.class)).isFalse();
+        assertThat(Message.PeerDatagram.class.isAssignableFrom(Hello.class)).isTrue();
+        assertThat(Message.PeerDatagram.class.isAssignableFrom(HelloAck.class)).isTrue();
     }
 
     @Test

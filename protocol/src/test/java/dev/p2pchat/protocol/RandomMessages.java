@@ -20,6 +20,8 @@ import dev.p2pchat.protocol.Message.Ping;
 import dev.p2pchat.protocol.Message.Pong;
 import dev.p2pchat.protocol.Message.Register;
 import dev.p2pchat.protocol.Message.Registered;
+import dev.p2pchat.protocol.Message.Relay;
+import dev.p2pchat.protocol.Message.Relayed;
 import dev.p2pchat.protocol.Message.Rename;
 import dev.p2pchat.protocol.Message.Unregister;
 import java.net.Inet6Address;
@@ -27,16 +29,23 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
 /**
  * Valid random messages of every type from a seeded {@link Random}, reaching the edges of every field: names of
  * 1 and 32 bytes, empty and full address lists, IPv4, IPv6 and IPv4-mapped IPv6 addresses, ports 1 and 65535,
- * integers with the high bit set, list pages that fill a datagram to the last byte, and DATA fragments with empty
- * and full payloads, every content kind, and the first, last and 57th fragment.
+ * integers with the high bit set, list pages that fill a datagram to the last byte, DATA fragments with empty
+ * and full payloads, every content kind and the first, last and 59th fragment; RELAY and RELAYED carrying every
+ * peer-to-peer type, among them full DATA fragments that make a RELAY fill a datagram to the last byte.
  */
 final class RandomMessages {
+    /** The types of peer-to-peer datagrams, the ones a RELAY or RELAYED carries. */
+    private static final MessageType[] PEER_TYPES = Arrays.stream(MessageType.values())
+            .filter(type -> Wire.hasChecksum(type.code()))
+            .toArray(MessageType[]::new);
+
     private final Random random;
 
     RandomMessages(long seed) {
@@ -72,6 +81,8 @@ final class RandomMessages {
                     octets(Wire.SIGNATURE_SIZE));
             case OK -> new Ok(random.nextInt());
             case ERROR -> new ErrorReply(random.nextInt(), errorCode());
+            case RELAY -> new Relay(random.nextLong(), octets(Wire.KEY_SIZE), peerDatagram());
+            case RELAYED -> new Relayed(octets(Wire.KEY_SIZE), peerDatagram());
             case HELLO -> new Hello(random.nextLong(), random.nextLong(), name(), octets(Wire.KEY_SIZE),
                     agreementKey(), random.nextInt(), octets(Wire.SIGNATURE_SIZE));
             case HELLO_ACK -> new HelloAck(random.nextLong(), random.nextLong(), name(), octets(Wire.KEY_SIZE),
@@ -82,6 +93,11 @@ final class RandomMessages {
             case ACK -> new Ack(random.nextLong(), messageId(), fragment(Wire.MAX_FRAGMENTS));
             case GOODBYE -> new Goodbye(random.nextLong());
         };
+    }
+
+    /** A random peer-to-peer datagram (types 0x40-0x46), as one peer sends another directly or through a relay. */
+    Message.PeerDatagram peerDatagram() {
+        return (Message.PeerDatagram) next(PEER_TYPES[random.nextInt(PEER_TYPES.length)]);
     }
 
     private Data data() {

@@ -9,6 +9,8 @@ import dev.p2pchat.protocol.Message.ListRequest;
 import dev.p2pchat.protocol.Message.Lookup;
 import dev.p2pchat.protocol.Message.Register;
 import dev.p2pchat.protocol.Message.Registered;
+import dev.p2pchat.protocol.Message.Relay;
+import dev.p2pchat.protocol.Message.Relayed;
 import dev.p2pchat.protocol.Message.Rename;
 import dev.p2pchat.protocol.Message.Transaction;
 import dev.p2pchat.protocol.Message.Unregister;
@@ -177,6 +179,35 @@ public final class TrackerTestClient implements AutoCloseable {
     /** Looks {@code target} up as the registered requester (so the target is introduced). */
     public Transaction lookup(String target) {
         return request(new Lookup(nextTxid(), cookie, token, name, target));
+    }
+
+    /** Asks the tracker to pass {@code datagram} on to the peer holding {@code target}, with this client's token. */
+    public Relay relay(Octets target, Message.PeerDatagram datagram) {
+        Relay relay = new Relay(token, target, datagram);
+        send(relay);
+        return relay;
+    }
+
+    /**
+     * The next RELAYED, or null when none arrives within {@code timeout}; other messages (introductions) are kept in
+     * {@link #unsolicited()}.
+     */
+    public Relayed receiveRelayed(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return null;
+            }
+            Message message = receive(Duration.ofNanos(left));
+            if (message == null) {
+                return null;
+            }
+            if (message instanceof Relayed relayed) {
+                return relayed;
+            }
+            unsolicited.add(message);
+        }
     }
 
     public Transaction anonymousLookup(String target) {

@@ -1,5 +1,6 @@
 package dev.p2pchat.tracker;
 
+import dev.p2pchat.tracker.relay.RelayLimits;
 import java.time.Duration;
 
 /**
@@ -23,6 +24,7 @@ import java.time.Duration;
  * @param statsInterval how often the counters are logged (default 60 s; zero disables)
  * @param metricsBind interface for the HTTP metrics endpoint (default 127.0.0.1: only this host)
  * @param metricsPort TCP port of the HTTP metrics endpoint (default -1: off; 0 picks one)
+ * @param relay what the relay allows each peer that has no direct path (default {@link RelayLimits#DEFAULT})
  */
 public record TrackerConfig(
         String bindAddress,
@@ -37,7 +39,8 @@ public record TrackerConfig(
         Duration cookieEpoch,
         Duration statsInterval,
         String metricsBind,
-        int metricsPort) {
+        int metricsPort,
+        RelayLimits relay) {
     public static final int DEFAULT_PORT = 7070;
     public static final Duration MIN_LEASE = Duration.ofSeconds(10);
     public static final Duration MAX_LEASE = Duration.ofHours(1);
@@ -61,6 +64,7 @@ public record TrackerConfig(
         require(!statsInterval.isNegative(), "stats interval must not be negative");
         require(metricsBind != null && !metricsBind.isBlank(), "metrics bind address is required");
         require(metricsPort >= -1 && metricsPort <= 65535, "metrics port must be -1 (off) or 0 to 65535");
+        require(relay != null, "relay limits are required");
     }
 
     public static Builder builder() {
@@ -82,6 +86,7 @@ public record TrackerConfig(
         private Duration statsInterval = Duration.ofSeconds(60);
         private String metricsBind = "127.0.0.1";
         private int metricsPort = -1;
+        private RelayLimits relay = RelayLimits.DEFAULT;
 
         private Builder() {}
 
@@ -151,9 +156,14 @@ public record TrackerConfig(
             return this;
         }
 
+        public Builder relay(RelayLimits relay) {
+            this.relay = relay;
+            return this;
+        }
+
         public TrackerConfig build() {
             return new TrackerConfig(bindAddress, port, lease, keepalive, maxPeers, ratePerSecond, rateBurst,
-                    signaturesPerSecond, maxRateSources, cookieEpoch, statsInterval, metricsBind, metricsPort);
+                    signaturesPerSecond, maxRateSources, cookieEpoch, statsInterval, metricsBind, metricsPort, relay);
         }
     }
 

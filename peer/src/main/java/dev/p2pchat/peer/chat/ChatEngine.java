@@ -1,11 +1,13 @@
 package dev.p2pchat.peer.chat;
 
 import dev.p2pchat.peer.session.PeerSession;
+import dev.p2pchat.peer.session.Route;
 import dev.p2pchat.protocol.ContentKind;
 import dev.p2pchat.protocol.Identity;
 import dev.p2pchat.protocol.Message;
 import dev.p2pchat.protocol.Message.Hello;
 import dev.p2pchat.protocol.Message.HelloAck;
+import dev.p2pchat.protocol.Message.PeerDatagram;
 import dev.p2pchat.protocol.Message.PeerMessage;
 import dev.p2pchat.protocol.Names;
 import dev.p2pchat.protocol.Octets;
@@ -40,7 +42,15 @@ public final class ChatEngine {
     public enum Drop {
         UNKNOWN_SESSION, BAD_SIGNATURE, BLOCKED, TOO_MANY_SESSIONS, NOT_FOR_PEERS,
         /** A delivered message whose content breaks its kind's rule (a bad name, a body where none belongs). */
-        BAD_CONTENT
+        BAD_CONTENT,
+        /** A relayed HELLO or HELLO_ACK whose key is not the one the tracker says relayed it. */
+        RELAY_MISMATCH
+    }
+
+    /** Asks for a fresh introduction to a peer: look it up, and hand what is found to {@link #connect}. */
+    @FunctionalInterface
+    public interface Introductions {
+        void wanted(Octets key, String name);
     }
 
     private final Clock clock;
@@ -51,6 +61,8 @@ public final class ChatEngine {
     private final Contacts contacts;
     private final PeerSession.Output output;
     private final Consumer<PeerEvent> events;
+    private final Introductions introductions;
+    private final PathCounters paths = new PathCounters();
     private final Map<Long, Link> byLocalSession = new HashMap<>();
     /** Conversations still connecting, by the nonce their HELLO carries. */
     private final Map<Long, Link> byNonce = new HashMap<>();
@@ -67,7 +79,8 @@ public final class ChatEngine {
     private long nextMessageId = 1;
 
     public ChatEngine(Clock clock, RandomGenerator random, PeerSession.Timers timers, PeerSession.Self self,
-            boolean friendsOnly, Contacts contacts, PeerSession.Output output, Consumer<PeerEvent> events) {
+            boolean friendsOnly, Contacts contacts, PeerSession.Output output, Consumer<PeerEvent> events,
+            Introductions introductions) {
         this.clock = clock;
         this.random = random;
         this.timers = timers;
@@ -77,6 +90,7 @@ public final class ChatEngine {
         this.contacts = contacts;
         this.output = output;
         this.events = events;
+        this.introductions = introductions;
         contacts.keepWhile(contact -> byKey.containsKey(contact.key));
     }
 
@@ -85,10 +99,30 @@ public final class ChatEngine {
         return drops[reason.ordinal()];
     }
 
+    /** Punch attempts and how they ended, so far. */
+    public PathCounters.Snapshot paths() {
+        return paths.snapshot();
+    }
+
     // ---- datagrams and time ----
 
     /** A datagram from {@code from} that is not the tracker's. */
     public void onDatagram(InetSocketAddress from, Message message) {
+        onDatagram(Route.direct(from), message);
+    }
+
+    /** A datagram the tracker relayed from the peer holding {@code sender}. */
+    public void onRelayed(Octets sender, PeerDatagram datagram) {
+        Octets claimed = datagram instanceof Hello hello ? hello.identityKey()
+                : datagram instanceof HelloAck ack ? ack.identityKey() : sender;
+        if (!claimed.equals(sender)) {
+            drop(Drop.RELAY_MISMATCH); // the tracker vouches for who relayed it; a greeting must be that peer's own
+            return;
+        }
+        onDatagram(Route.RELAY, datagram);
+    }
+
+    private void onDatagram(Route from, Message message) {
         long now = clock.millis();
         if (message instanceof Hello hello) {
             onHello(from, hello, now);
@@ -137,7 +171,11 @@ public final class ChatEngine {
             existing = adoptPending(key, candidates);
         }
         if (existing != null) {
-            existing.session.addCandidates(candidates);
+            long probesBefore = existing.session.probes();
+            existing.session.addCandidates(candidates, clock.millis());
+            if (existing.session.probes() > probesBefore) {
+                paths.attempted();
+            }
             return;
         }
         open(key, contact.name, candidates, true);
@@ -175,6 +213,15 @@ public final class ChatEngine {
     /** Whether a conversation with {@code key} is open or opening. */
     public boolean hasConversation(Octets key) {
         return byKey.containsKey(key);
+    }
+
+    /** Asks for a fresh introduction to every connected peer (this side's NAT mapping moved). */
+    public void reintroduceAll() {
+        for (Link link : List.copyOf(byKey.values())) {
+            if (link.connected) {
+                link.wantsIntroduction(link.session);
+            }
+        }
     }
 
     /** Says goodbye to the peer and ends the conversation. */
@@ -337,9 +384,10 @@ public final class ChatEngine {
         for (Contact contact : contacts.all()) {
             Link link = byKey.get(contact.key);
             boolean connected = link != null && link.session.state() == PeerSession.State.CONNECTED;
-            views.add(new PeerView(contact.ref(), connected ? link.session.address() : contact.address,
-                    connected ? "direct" : "none", connected ? link.session.rttMillis() : -1, contact.lastSeen,
-                    contact.friend, connected));
+            boolean relayed = connected && link.session.route().relayed();
+            views.add(new PeerView(contact.ref(), connected && !relayed ? link.session.address() : contact.address,
+                    connected ? (relayed ? "relay" : "direct") : "none", connected ? link.session.rttMillis() : -1,
+                    contact.lastSeen, contact.friend, connected));
         }
         views.sort(Comparator.comparing((PeerView view) -> view.peer().name())
                 .thenComparing(view -> view.peer().fingerprint()));
@@ -364,7 +412,7 @@ public final class ChatEngine {
 
     // ---- internals ----
 
-    private void onHello(InetSocketAddress from, Hello hello, long now) {
+    private void onHello(Route from, Hello hello, long now) {
         Octets key = hello.identityKey();
         Contact contact = contacts.get(key);
         if (key.equals(identity.publicKey()) || (contact != null && contact.friend == FriendState.BLOCKED)) {
@@ -380,8 +428,8 @@ public final class ChatEngine {
                 && link.session.remoteSession() != hello.session();
         if (replacement) {
             link = replacing.get(key);
-        } else if (link == null) {
-            link = byPendingAddress.get(from);
+        } else if (link == null && !from.relayed()) {
+            link = byPendingAddress.get(from.address());
         }
         if (link == null) {
             if (byLocalSession.size() >= MAX_SESSIONS) {
@@ -398,7 +446,7 @@ public final class ChatEngine {
         link.session.onHello(from, hello, now);
     }
 
-    private void onHelloAck(InetSocketAddress from, HelloAck ack, long now) {
+    private void onHelloAck(Route from, HelloAck ack, long now) {
         Link link = byNonce.get(ack.nonce());
         if (link == null) {
             drop(Drop.UNKNOWN_SESSION);
@@ -438,6 +486,9 @@ public final class ChatEngine {
             byKey.put(expectedKey, link);
         }
         link.session.tick(clock.millis()); // the first HELLO goes out now, not at the next tick
+        if (!candidates.isEmpty()) {
+            paths.attempted();
+        }
         return link;
     }
 
@@ -591,9 +642,41 @@ public final class ChatEngine {
             }
             byKey.put(key, this);
             connected = true;
-            contact.address = session.address();
+            if (session.address() != null) {
+                contact.address = session.address();
+            }
             contact.lastSeen = clock.instant();
+            if (session.route().relayed()) {
+                paths.relayed();
+            } else {
+                paths.direct();
+            }
             events.accept(new PeerEvent.Connected(contact.ref(), session.address()));
+        }
+
+        @Override
+        public void routeChanged(PeerSession changed, Route previous) {
+            Route route = changed.route();
+            if (route.relayed()) {
+                paths.relayed(); // a direct path fell silent
+            } else if (previous.relayed()) {
+                paths.direct(); // a probe found a direct path
+            }
+            Contact contact = contacts.get(key());
+            if (contact != null) {
+                if (!route.relayed()) {
+                    contact.address = route.address();
+                }
+                events.accept(new PeerEvent.PathChanged(contact.ref(), route.address()));
+            }
+        }
+
+        @Override
+        public void wantsIntroduction(PeerSession wanting) {
+            Contact contact = contacts.get(key());
+            if (contact != null && contact.name != null) {
+                introductions.wanted(contact.key, contact.name);
+            }
         }
 
         @Override
@@ -688,6 +771,9 @@ public final class ChatEngine {
 
         @Override
         public void closed(PeerSession closedSession, String reason) {
+            if (!connected && closedSession.remoteKey() != null) {
+                paths.failed();
+            }
             byLocalSession.remove(session.localSession());
             byNonce.remove(session.nonce());
             byPendingAddress.values().remove(this);

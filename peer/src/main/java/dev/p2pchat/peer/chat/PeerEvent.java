@@ -14,8 +14,17 @@ public sealed interface PeerEvent {
     /** Another peer looked this one up; both now send HELLOs so that their NATs open. */
     record Introduced(PeerRef peer, InetSocketAddress observed) implements PeerEvent {}
 
-    /** A conversation opened: {@code peer} proved its key and can be messaged. */
+    /**
+     * A conversation opened: {@code peer} proved its key and can be messaged, directly at {@code address}, or
+     * through the tracker's relay when {@code address} is null.
+     */
     record Connected(PeerRef peer, InetSocketAddress address) implements PeerEvent {}
+
+    /**
+     * A conversation moved: to a direct path at {@code address} (a punch worked, or the peer's NAT mapping changed),
+     * or onto the tracker's relay when {@code address} is null (the direct path fell silent).
+     */
+    record PathChanged(PeerRef peer, InetSocketAddress address) implements PeerEvent {}
 
     /** An attempt to reach {@code target} (a name or an address) ended without a conversation. */
     record ConnectFailed(String target, String reason) implements PeerEvent {}

@@ -2,6 +2,7 @@ package dev.p2pchat.peer.cli;
 
 import dev.p2pchat.peer.chat.HistoryEntry;
 import dev.p2pchat.peer.chat.HostPort;
+import dev.p2pchat.peer.chat.PathCounters;
 import dev.p2pchat.peer.chat.PeerRef;
 import dev.p2pchat.peer.chat.PeerView;
 import dev.p2pchat.peer.node.PeerNode;
@@ -90,6 +91,8 @@ final class Commands {
         add("lookup", "/lookup NAME", "ask the tracker where NAME is (and introduce the two of you)",
                 Argument.PEER, this::lookup);
         add("peers", "/peers", "list the peers known here, with their state", Argument.NONE, this::peers);
+        add("stats", "/stats", "count the attempts to reach peers (direct, relayed, failed) and dropped datagrams",
+                Argument.NONE, this::stats);
         add("connect", "/connect NAME|HOST:PORT", "open a conversation with a peer by name or address",
                 Argument.PEER, this::connect);
         add("disconnect", "/disconnect NAME", "say goodbye to a connected peer", Argument.PEER, this::disconnect);
@@ -294,6 +297,19 @@ final class Commands {
         }
         String text = views.isEmpty() ? "no peers known yet" : table(rows);
         return new Report(text, Json.event("peers").putObjects("peers", peers));
+    }
+
+    private void stats(String args) throws InterruptedException {
+        noArguments(args);
+        request(node.paths(), paths -> statsReport(paths, node.malformedDatagrams()));
+    }
+
+    static Report statsReport(PathCounters.Snapshot paths, long malformed) {
+        String text = "punch attempts: " + paths.attempts() + "; ended direct: " + paths.direct()
+                + ", through the relay: " + paths.relayed() + ", failed: " + paths.failed()
+                + "; malformed datagrams dropped: " + malformed;
+        return new Report(text, Json.event("stats").put("attempts", paths.attempts()).put("direct", paths.direct())
+                .put("relayed", paths.relayed()).put("failed", paths.failed()).put("malformed", malformed));
     }
 
     private void connect(String args) throws InterruptedException {

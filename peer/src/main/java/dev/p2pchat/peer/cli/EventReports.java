@@ -14,10 +14,12 @@ import dev.p2pchat.peer.chat.PeerEvent.FriendRequested;
 import dev.p2pchat.peer.chat.PeerEvent.Introduced;
 import dev.p2pchat.peer.chat.PeerEvent.MessageHeld;
 import dev.p2pchat.peer.chat.PeerEvent.MessageReceived;
+import dev.p2pchat.peer.chat.PeerEvent.PathChanged;
 import dev.p2pchat.peer.chat.PeerEvent.Registered;
 import dev.p2pchat.peer.chat.PeerEvent.RegistrationRefused;
 import dev.p2pchat.peer.chat.PeerEvent.Renamed;
 import dev.p2pchat.peer.chat.PeerRef;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,7 +30,7 @@ import java.util.List;
 final class EventReports {
     /** Every event name, in the order of {@link PeerEvent}'s records. */
     static final List<String> KINDS = List.of("registered", "registration_refused", "introduced", "connected",
-            "connect_failed", "disconnected", "message", "held", "delivered", "failed", "renamed", "friend_request",
+            "path", "connect_failed", "disconnected", "message", "held", "delivered", "failed", "renamed", "friend_request",
             "friend_accepted", "friend_declined", "friend_removed");
 
     private EventReports() {}
@@ -43,6 +45,8 @@ final class EventReports {
             return "introduced";
         } else if (event instanceof Connected) {
             return "connected";
+        } else if (event instanceof PathChanged) {
+            return "path";
         } else if (event instanceof ConnectFailed) {
             return "connect_failed";
         } else if (event instanceof Disconnected) {
@@ -87,7 +91,9 @@ final class EventReports {
         } else if (event instanceof Introduced introduced) {
             subjects.add(HostPort.format(introduced.observed()));
         } else if (event instanceof Connected connected) {
-            subjects.add(HostPort.format(connected.address()));
+            subjects.add(where(connected.address()));
+        } else if (event instanceof PathChanged changed) {
+            subjects.add(where(changed.address()));
         } else if (event instanceof ConnectFailed failed) {
             subjects.add(failed.target());
         } else if (event instanceof Failed failed) {
@@ -109,6 +115,8 @@ final class EventReports {
             return introduced.peer();
         } else if (event instanceof Connected connected) {
             return connected.peer();
+        } else if (event instanceof PathChanged changed) {
+            return changed.peer();
         } else if (event instanceof Disconnected disconnected) {
             return disconnected.peer();
         } else if (event instanceof MessageReceived message) {
@@ -145,8 +153,12 @@ final class EventReports {
                     + HostPort.format(introduced.observed()) + ")",
                     peer(json, "name", introduced.peer()).put("address", HostPort.format(introduced.observed())));
         } else if (event instanceof Connected connected) {
-            return new Report("* " + name(connected.peer()) + " connected (" + HostPort.format(connected.address())
-                    + ")", peer(json, "name", connected.peer()).put("address", HostPort.format(connected.address())));
+            return new Report("* " + name(connected.peer()) + " connected (" + (connected.address() == null
+                    ? "through the tracker's relay" : HostPort.format(connected.address())) + ")",
+                    path(peer(json, "name", connected.peer()), connected.address()));
+        } else if (event instanceof PathChanged changed) {
+            return new Report("* " + name(changed.peer()) + " is now reached " + route(changed.address()),
+                    path(peer(json, "name", changed.peer()), changed.address()));
         } else if (event instanceof ConnectFailed failed) {
             return new Report("* could not connect to " + Text.safe(failed.target()) + ": "
                     + Text.safe(failed.reason()),
@@ -187,6 +199,21 @@ final class EventReports {
             return new Report("* " + name(removed.by()) + " is no longer a friend", peer(json, "name", removed.by()));
         }
         throw new IllegalArgumentException("unknown event " + event);
+    }
+
+    /** A conversation's route as {@code /wait} matches it: the peer's address, or "relay". */
+    private static String where(InetSocketAddress address) {
+        return address == null ? "relay" : HostPort.format(address);
+    }
+
+    private static String route(InetSocketAddress address) {
+        return address == null ? "through the tracker's relay" : "directly at " + HostPort.format(address);
+    }
+
+    /** JSON {@code address} (null on the relay) and {@code path}, as {@code /peers} shows them. */
+    private static Json path(Json json, InetSocketAddress address) {
+        return json.put("address", address == null ? null : HostPort.format(address))
+                .put("path", address == null ? "relay" : "direct");
     }
 
     /** A peer's name as shown in text; names are printable ASCII, but a peer's own HELLO claims them. */

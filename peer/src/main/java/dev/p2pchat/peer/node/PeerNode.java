@@ -5,6 +5,7 @@ import dev.p2pchat.peer.chat.ChatException;
 import dev.p2pchat.peer.chat.Contacts;
 import dev.p2pchat.peer.chat.HistoryEntry;
 import dev.p2pchat.peer.chat.HostPort;
+import dev.p2pchat.peer.chat.PathCounters;
 import dev.p2pchat.peer.chat.PeerEvent;
 import dev.p2pchat.peer.chat.PeerView;
 import dev.p2pchat.peer.identity.DataDirectoryLock;
@@ -16,6 +17,8 @@ import dev.p2pchat.protocol.ErrorCode;
 import dev.p2pchat.protocol.Identity;
 import dev.p2pchat.protocol.Message;
 import dev.p2pchat.protocol.Message.ListPage;
+import dev.p2pchat.protocol.Message.PeerDatagram;
+import dev.p2pchat.protocol.Message.Relayed;
 import dev.p2pchat.protocol.MessageType;
 import dev.p2pchat.protocol.Octets;
 import dev.p2pchat.protocol.PeerInfo;
@@ -116,7 +119,7 @@ public final class PeerNode implements AutoCloseable {
         SecureRandom random = new SecureRandom();
         PeerSession.Self self = new PeerSession.Self(identity, config.name(), Octets.zeros(Wire.KEY_SIZE), 0);
         this.chat = new ChatEngine(Clock.systemUTC(), random, config.sessionTimers(), self, config.friendsOnly(),
-                contacts, this::send, this::tell);
+                contacts, new PeerDatagrams(), this::tell, this::introduce);
         this.tracker = config.hasTracker()
                 ? new TrackerSession(Clock.systemUTC(), config.trackerRetry(), random, identity, config.name(),
                         Octets.zeros(Wire.KEY_SIZE), 0, LocalAddresses.of(localAddress()),
@@ -299,6 +302,11 @@ public final class PeerNode implements AutoCloseable {
         return chat.dropped(reason);
     }
 
+    /** How this peer's attempts to reach others went: direct, through the relay, or not at all. */
+    public CompletableFuture<PathCounters.Snapshot> paths() {
+        return onLoop(() -> CompletableFuture.completedFuture(chat.paths()));
+    }
+
     /**
      * Says goodbye to every connected peer, gives the name up (waiting up to a second for the tracker), then
      * closes the socket and the thread.
@@ -389,6 +397,22 @@ public final class PeerNode implements AutoCloseable {
         });
     }
 
+    /**
+     * A conversation wants a fresh introduction to a peer (its direct path fell silent, or it runs over the relay
+     * and tries for a direct one): this side's own mapping is checked first, in case it is this side that moved,
+     * then the peer is looked up, which makes the tracker introduce both sides to each other again.
+     */
+    private void introduce(Octets key, String peerName) {
+        if (tracker == null) {
+            return;
+        }
+        tracker.checkMapping(() -> tracker.lookup(peerName).thenAccept(info -> {
+            if (info.identityKey().equals(key)) {
+                chat.connect(key, info.name(), candidates(info));
+            }
+        }));
+    }
+
     /** Refuses a text over the size limit before anything is looked up or connected for it. */
     private static <T> CompletableFuture<T> ifItFits(String text, Supplier<CompletableFuture<T>> action) {
         try {
@@ -472,8 +496,10 @@ public final class PeerNode implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, AddressedEnvelope<Message, InetSocketAddress> in) {
             Message message = in.content();
-            if (tracker != null && message.type().code() < MessageType.HELLO.code()
-                    && in.sender().equals(trackerAddress)) {
+            boolean fromTracker = tracker != null && in.sender().equals(trackerAddress);
+            if (fromTracker && message instanceof Relayed relayed) {
+                chat.onRelayed(relayed.sender(), relayed.datagram());
+            } else if (fromTracker && message.type().code() < MessageType.HELLO.code()) {
                 tracker.onMessage(message);
             } else {
                 chat.onDatagram(in.sender(), message);
@@ -486,10 +512,38 @@ public final class PeerNode implements AutoCloseable {
         }
     }
 
+    /** Where the conversations' datagrams go: out of the socket, or to the tracker to relay. */
+    private final class PeerDatagrams implements PeerSession.Output {
+        @Override
+        public void send(InetSocketAddress to, PeerDatagram message) {
+            PeerNode.this.send(to, message);
+        }
+
+        @Override
+        public void relay(Octets to, PeerDatagram message) {
+            // Not registered (yet, or again): the datagram is lost like any other, and retransmission repairs it.
+            if (tracker != null && tracker.state() == TrackerSession.State.REGISTERED) {
+                PeerNode.this.send(trackerAddress, tracker.relayed(to, message));
+            }
+        }
+
+        @Override
+        public boolean canRelay() {
+            return tracker != null;
+        }
+    }
+
     private final class TrackerEvents implements TrackerSession.Listener {
+        private InetSocketAddress lastObserved;
+
         @Override
         public void registered(InetSocketAddress observed) {
             tell(new PeerEvent.Registered(tracker.name(), observed));
+            if (lastObserved != null && !lastObserved.equals(observed)) {
+                // This side's NAT mapping moved: every peer must learn the new one from a fresh introduction.
+                chat.reintroduceAll();
+            }
+            lastObserved = observed;
         }
 
         @Override

@@ -2,12 +2,12 @@ package dev.p2pchat.peer.session;
 
 import dev.p2pchat.protocol.ContentKind;
 import dev.p2pchat.protocol.Identity;
-import dev.p2pchat.protocol.Message;
 import dev.p2pchat.protocol.Message.Ack;
 import dev.p2pchat.protocol.Message.Data;
 import dev.p2pchat.protocol.Message.Goodbye;
 import dev.p2pchat.protocol.Message.Hello;
 import dev.p2pchat.protocol.Message.HelloAck;
+import dev.p2pchat.protocol.Message.PeerDatagram;
 import dev.p2pchat.protocol.Message.PeerMessage;
 import dev.p2pchat.protocol.Message.Ping;
 import dev.p2pchat.protocol.Message.Pong;
@@ -22,10 +22,18 @@ import java.util.List;
  *
  * <p>Connecting: HELLO goes to every candidate address at once and again every {@link #HELLO_INTERVAL_MILLIS}
  * (so both NATs open when both sides do it), until a HELLO_ACK signed by the expected key echoes this side's
- * nonce. Connected: reliable messages both ways ({@link Outbox}, {@link Inbox}), a PING when the path has been
- * quiet for {@link #PING_IDLE_MILLIS}, and the conversation ends as unreachable when nothing has been heard for
- * {@link #DEAD_AFTER_MILLIS}. Every message a peer sends carries the session id this side chose, so only
- * someone who saw this side's HELLO or HELLO_ACK can speak in the conversation.
+ * nonce. When no direct path has formed after {@link #RELAY_AFTER_MILLIS} and a tracker can relay, HELLO also goes
+ * through the relay, and the conversation runs over whichever route answers first. Connected: reliable messages
+ * both ways ({@link Outbox}, {@link Inbox}), a PING when the path has been quiet for {@link #PING_IDLE_MILLIS}, and
+ * the conversation ends as unreachable when nothing has been heard for {@link #DEAD_AFTER_MILLIS}. Every message a
+ * peer sends carries the session id this side chose, so only someone who saw this side's HELLO or HELLO_ACK can
+ * speak in the conversation.
+ *
+ * <p>Routes move. A direct route that stops answering for {@link #RELAY_AFTER_MILLIS} while this side waits for an
+ * answer falls back to the relay, and the owner is asked for a fresh introduction; a relayed conversation asks for
+ * one every {@link #UPGRADE_INTERVAL_MILLIS} and probes the addresses it gets with PINGs. Any authenticated datagram
+ * that arrives directly moves the conversation onto that address (a NAT mapping that changed, or a punch that
+ * worked), and the outbox's retransmissions carry on over the new route, so no message is lost or shown twice.
  */
 public final class PeerSession {
     static final long HELLO_INTERVAL_MILLIS = 500;
@@ -34,6 +42,8 @@ public final class PeerSession {
     static final long DEAD_AFTER_MILLIS = 15_000;
     static final long GIVE_UP_MILLIS = 30_000;
     static final long REASSEMBLY_TIMEOUT_MILLIS = 60_000;
+    static final long RELAY_AFTER_MILLIS = 3_000;
+    static final long UPGRADE_INTERVAL_MILLIS = 30_000;
     /** Addresses HELLO is repeated to: a NAT mapping, a few LAN addresses, and where HELLOs came from. */
     static final int MAX_CANDIDATES = 8;
     /** Messages kept that arrive before this side's HELLO is answered (the peer's first burst). */
@@ -43,25 +53,33 @@ public final class PeerSession {
 
     /**
      * The conversation's clocks, in milliseconds: how often HELLO is repeated, how long connecting may take, how
-     * long a quiet path waits before a PING, how long silence means the peer is gone, and how long a message may
-     * stay unacknowledged before it fails.
+     * long a quiet path waits before a PING, how long silence means the peer is gone, how long a message may stay
+     * unacknowledged before it fails, how long a direct path may stay silent (while connecting, or while an answer
+     * is due) before the relay is used, and how often a relayed conversation tries for a direct path again.
      */
-    public record Timers(long helloInterval, long connectTimeout, long pingIdle, long deadAfter, long giveUp) {
+    public record Timers(long helloInterval, long connectTimeout, long pingIdle, long deadAfter, long giveUp,
+            long relayAfter, long upgradeInterval) {
         public static final Timers DEFAULT = new Timers(HELLO_INTERVAL_MILLIS, CONNECT_TIMEOUT_MILLIS,
-                PING_IDLE_MILLIS, DEAD_AFTER_MILLIS, GIVE_UP_MILLIS);
+                PING_IDLE_MILLIS, DEAD_AFTER_MILLIS, GIVE_UP_MILLIS, RELAY_AFTER_MILLIS, UPGRADE_INTERVAL_MILLIS);
 
         public Timers {
             if (helloInterval < 1 || connectTimeout < helloInterval || pingIdle < 1 || deadAfter <= pingIdle
-                    || giveUp < 1) {
+                    || giveUp < 1 || relayAfter < 1 || relayAfter >= connectTimeout || upgradeInterval < 1) {
                 throw new IllegalArgumentException("timers out of order: " + this);
             }
         }
     }
 
     /** Where datagrams go. */
-    @FunctionalInterface
     public interface Output {
-        void send(InetSocketAddress to, Message message);
+        /** Straight to {@code to}. */
+        void send(InetSocketAddress to, PeerDatagram message);
+
+        /** Through the tracker's relay to the peer holding {@code to}. */
+        void relay(Octets to, PeerDatagram message);
+
+        /** Whether a tracker is there to relay at all. */
+        boolean canRelay();
     }
 
     /** What the conversation tells its owner. */
@@ -75,9 +93,19 @@ public final class PeerSession {
         void failed(PeerSession session, long messageId, String reason);
 
         void closed(PeerSession session, String reason);
+
+        /**
+         * The conversation wants a fresh introduction to the peer: its direct path was lost, or it runs over the
+         * relay and tries for a direct one. The owner looks the peer up (which also makes the tracker introduce this
+         * side to it) and hands the addresses found to {@link #addCandidates}.
+         */
+        void wantsIntroduction(PeerSession session);
+
+        /** A connected conversation now runs over {@link #route()}, no longer over {@code previous}. */
+        void routeChanged(PeerSession session, Route previous);
     }
 
-    private record Early(InetSocketAddress from, PeerMessage message) {}
+    private record Early(Route from, PeerMessage message) {}
 
     /** Who this side is, as it introduces itself in HELLO and HELLO_ACK. */
     public record Self(Identity identity, String name, Octets agreementKey, int capabilities) {}
@@ -99,11 +127,16 @@ public final class PeerSession {
     private long remoteSession;
     private Octets remoteKey;
     private String remoteName;
-    private InetSocketAddress address;
+    private Route route;
     private long lastHeard;
+    private long lastHeardDirect;
+    /** When this side first sent something that wants an answer since it last heard from the peer; 0: none due. */
+    private long answerDueSince;
+    private long lastIntroductionWanted = Long.MIN_VALUE / 2;
     private long lastHelloSent = Long.MIN_VALUE / 2;
     private long lastPingSent = Long.MIN_VALUE / 2;
     private int pingSequence;
+    private long probes;
 
     /**
      * @param localSession the random id the remote peer must put in what it sends here
@@ -165,9 +198,14 @@ public final class PeerSession {
         return remoteName;
     }
 
-    /** The address the conversation runs over, or null while connecting. */
+    /** The peer's address on a direct route; null while connecting and on the relay. */
     public InetSocketAddress address() {
-        return address;
+        return route == null ? null : route.address();
+    }
+
+    /** How the conversation runs, or null while connecting. */
+    public Route route() {
+        return route;
     }
 
     /** The smoothed round trip in milliseconds, or -1 before the first sample. */
@@ -189,20 +227,33 @@ public final class PeerSession {
 
     /** Whether this conversation runs over, or is trying, {@code candidate}. */
     public boolean triesAddress(InetSocketAddress candidate) {
-        return candidate.equals(address) || (state == State.CONNECTING && candidates.contains(candidate));
+        return candidate.equals(address()) || (state == State.CONNECTING && candidates.contains(candidate));
     }
 
-    /** Adds addresses to try while connecting (a lookup found more); HELLO goes to the new ones at once. */
-    public void addCandidates(List<InetSocketAddress> more) {
-        if (state != State.CONNECTING) {
-            return;
-        }
-        for (InetSocketAddress candidate : more) {
-            if (!candidates.contains(candidate) && candidates.size() < MAX_CANDIDATES) {
-                candidates.add(candidate);
-                output.send(candidate, hello);
+    /**
+     * Addresses where the peer may be reached, from a lookup or an introduction. While connecting, HELLO goes to the
+     * new ones at once. While connected over the relay, or over a direct path that stopped answering, a PING goes to
+     * each, so that both NATs open towards each other again; whichever answers directly becomes the route.
+     */
+    public void addCandidates(List<InetSocketAddress> more, long now) {
+        if (state == State.CONNECTING) {
+            for (InetSocketAddress candidate : more) {
+                if (!candidates.contains(candidate) && candidates.size() < MAX_CANDIDATES) {
+                    candidates.add(candidate);
+                    output.send(candidate, hello);
+                }
             }
+        } else if (state == State.CONNECTED && (route.relayed() || pathLost(now))) {
+            more.stream().limit(MAX_CANDIDATES).forEach(candidate -> {
+                probes++;
+                output.send(candidate, new Ping(remoteSession, ++pingSequence));
+            });
         }
+    }
+
+    /** PINGs sent to find a direct path while connected (see {@link #addCandidates}). */
+    public long probes() {
+        return probes;
     }
 
     /** Queues a message; returns its id, or -1 when it was not taken (closed, queue full, too large). */
@@ -226,6 +277,9 @@ public final class PeerSession {
             if (now - lastHelloSent >= timers.helloInterval()) {
                 lastHelloSent = now;
                 candidates.forEach(candidate -> output.send(candidate, hello));
+                if (relayable() && now - connectStarted >= timers.relayAfter()) {
+                    output.relay(remoteKey(), hello);
+                }
             }
             return;
         }
@@ -236,19 +290,40 @@ public final class PeerSession {
             close("unreachable: nothing heard for " + seconds(timers.deadAfter()), false);
             return;
         }
+        if (!route.relayed() && pathLost(now) && relayable()) {
+            // The retransmissions go through the relay from now on; the introduction may find a new direct path.
+            moveTo(Route.RELAY);
+            wantIntroduction(now);
+        } else if (route.relayed() && now - lastIntroductionWanted >= timers.upgradeInterval()) {
+            wantIntroduction(now);
+        }
         if (now - lastHeard >= timers.pingIdle() && now - lastPingSent >= timers.pingIdle() / 2) {
             lastPingSent = now;
-            output.send(address, new Ping(remoteSession, ++pingSequence));
+            send(new Ping(remoteSession, ++pingSequence), now);
         }
         inbox.expire(now);
         flush(now);
+    }
+
+    /** Whether the direct route has owed an answer for longer than {@link Timers#relayAfter}. */
+    private boolean pathLost(long now) {
+        return answerDueSince != 0 && now - answerDueSince >= timers.relayAfter();
+    }
+
+    private boolean relayable() {
+        return remoteKey() != null && output.canRelay();
+    }
+
+    private void wantIntroduction(long now) {
+        lastIntroductionWanted = now;
+        events.wantsIntroduction(this);
     }
 
     /**
      * A HELLO from {@code from}, its signature already verified by the caller (who needed the key to route it):
      * answers it, and if this side is still connecting, greets back from here (so that both NATs open).
      */
-    public void onHello(InetSocketAddress from, Hello message, long now) {
+    public void onHello(Route from, Hello message, long now) {
         if (state == State.CLOSED || !accepts(message.identityKey())) {
             return;
         }
@@ -261,11 +336,11 @@ public final class PeerSession {
         remoteName = message.name();
         HelloAck unsigned = new HelloAck(localSession, message.nonce(), self.name(), self.identity().publicKey(),
                 self.agreementKey(), self.capabilities(), Octets.zeros(Wire.SIGNATURE_SIZE));
-        output.send(from, unsigned.withSignature(self.identity().signatureFor(unsigned)));
+        send(from, unsigned.withSignature(self.identity().signatureFor(unsigned)));
         if (state == State.CONNECTING) {
             // One greeting per HELLO, not a repeating one: the other side repeats its HELLO until answered, and a
             // HELLO from a forged address must not turn this peer into a source of repeated datagrams.
-            output.send(from, hello);
+            send(from, hello);
         }
     }
 
@@ -273,7 +348,7 @@ public final class PeerSession {
      * A HELLO_ACK, its signature already verified by the caller: connected if it echoes this side's nonce and
      * comes from the key this side expects.
      */
-    public void onHelloAck(InetSocketAddress from, HelloAck message, long now) {
+    public void onHelloAck(Route from, HelloAck message, long now) {
         if (state != State.CONNECTING || message.nonce() != hello.nonce() || !accepts(message.identityKey())) {
             return;
         }
@@ -284,7 +359,7 @@ public final class PeerSession {
     }
 
     /** A message routed here by its session id (this side's {@link #localSession()}). */
-    public void onPeerMessage(InetSocketAddress from, PeerMessage message, long now) {
+    public void onPeerMessage(Route from, PeerMessage message, long now) {
         if (state == State.CLOSED) {
             return;
         }
@@ -297,18 +372,14 @@ public final class PeerSession {
             if (remoteSession != 0 && early.size() < MAX_EARLY) {
                 early.add(new Early(from, message));
             }
-            output.send(from, hello);
+            send(from, hello);
             return;
         }
-        lastHeard = now;
-        if (!from.equals(address)) {
-            address = from; // the peer's NAT mapping moved (roaming); the session id vouches for it
-        }
-        InetSocketAddress replyTo = address != null ? address : from;
+        heard(from, now);
         if (message instanceof Data data) {
             Inbox.Outcome outcome = inbox.receive(data, now);
             if (outcome.acknowledge()) {
-                output.send(replyTo, new Ack(remoteSession, data.messageId(), data.fragment()));
+                send(new Ack(remoteSession, data.messageId(), data.fragment()), now);
             }
             for (Inbox.Received received : outcome.delivered()) {
                 events.received(this, received.messageId(), received.kind(), received.content());
@@ -317,15 +388,42 @@ public final class PeerSession {
             outbox.acknowledge(ack.messageId(), ack.fragment(), now);
             flush(now);
         } else if (message instanceof Ping ping) {
-            output.send(replyTo, new Pong(remoteSession, ping.sequence()));
+            send(route, new Pong(remoteSession, ping.sequence()));
         } else if (message instanceof Goodbye) {
             close("said goodbye", false);
         }
     }
 
-    private void becomeConnected(InetSocketAddress from, long now) {
-        address = from;
+    /**
+     * Something authenticated arrived over {@code from}. A direct arrival always wins: the peer's NAT mapping moved
+     * (roaming), or a probe got through, and the session id vouches for it. A relayed one moves a direct
+     * conversation onto the relay only once the direct path has been silent for a while, so the datagrams still on
+     * their way through the relay after an upgrade do not undo it.
+     */
+    private void heard(Route from, long now) {
         lastHeard = now;
+        answerDueSince = 0;
+        if (!from.relayed()) {
+            lastHeardDirect = now;
+            moveTo(from);
+        } else if (!route.relayed() && now - lastHeardDirect >= timers.relayAfter()) {
+            moveTo(Route.RELAY);
+        }
+    }
+
+    private void moveTo(Route next) {
+        if (!next.equals(route)) {
+            Route previous = route;
+            route = next;
+            events.routeChanged(this, previous);
+        }
+    }
+
+    private void becomeConnected(Route from, long now) {
+        route = from;
+        lastHeard = now;
+        lastHeardDirect = from.relayed() ? Long.MIN_VALUE / 2 : now;
+        lastIntroductionWanted = now;
         state = State.CONNECTED;
         events.connected(this);
         for (Early waiting : early) {
@@ -341,7 +439,7 @@ public final class PeerSession {
             return;
         }
         if (sayGoodbye && state == State.CONNECTED) {
-            output.send(address, new Goodbye(remoteSession));
+            send(route, new Goodbye(remoteSession));
         }
         state = State.CLOSED;
         early.clear();
@@ -363,7 +461,23 @@ public final class PeerSession {
 
     private void flush(long now) {
         for (Data data : outbox.poll(remoteSession, now)) {
-            output.send(address, data);
+            send(data, now);
+        }
+    }
+
+    /** Sends over the conversation's route something the peer answers (DATA, PING) or that answers it. */
+    private void send(PeerMessage message, long now) {
+        if ((message instanceof Data || message instanceof Ping) && answerDueSince == 0) {
+            answerDueSince = now;
+        }
+        send(route, message);
+    }
+
+    private void send(Route over, PeerDatagram message) {
+        if (over.relayed()) {
+            output.relay(remoteKey(), message);
+        } else {
+            output.send(over.address(), message);
         }
     }
 }

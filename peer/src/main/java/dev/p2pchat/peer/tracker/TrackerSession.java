@@ -16,6 +16,8 @@ import dev.p2pchat.protocol.Message.LookupResult;
 import dev.p2pchat.protocol.Message.Ok;
 import dev.p2pchat.protocol.Message.Register;
 import dev.p2pchat.protocol.Message.Registered;
+import dev.p2pchat.protocol.Message.PeerDatagram;
+import dev.p2pchat.protocol.Message.Relay;
 import dev.p2pchat.protocol.Message.Rename;
 import dev.p2pchat.protocol.Message.Transaction;
 import dev.p2pchat.protocol.Message.Unregister;
@@ -25,6 +27,7 @@ import dev.p2pchat.protocol.Wire;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,6 +126,9 @@ public final class TrackerSession {
     private InetSocketAddress observed;
     private long keepaliveDueMillis = Long.MAX_VALUE;
     private long registerAgainAtMillis = Long.MAX_VALUE;
+    /** Whether a {@link #checkMapping} is under way, and what runs once it confirmed the registration. */
+    private boolean checking;
+    private final List<Runnable> afterCheck = new ArrayList<>();
 
     /** @param firstRetry when the first retransmission goes out; each further one waits twice as long */
     public TrackerSession(
@@ -201,6 +207,43 @@ public final class TrackerSession {
         }
     }
 
+    /**
+     * {@code datagram} wrapped for the tracker to relay to the peer holding {@code target}; only while registered,
+     * since the session token proves the sender.
+     */
+    public Relay relayed(Octets target, PeerDatagram datagram) {
+        if (state != State.REGISTERED) {
+            throw new IllegalStateException("not registered with the tracker (" + state + ")");
+        }
+        return new Relay(token, target, datagram);
+    }
+
+    /**
+     * Checks this peer's NAT mapping now, not at the next keepalive, then runs {@code then} once registered at the
+     * mapping the tracker sees. A mapping that moved makes the cookie worthless (it is bound to the address), so a
+     * fresh cookie comes first; the keepalive that follows is answered from the registered address, or refused
+     * from a new one, which registers again at once. While not registered, {@code then} waits for the registration.
+     */
+    public void checkMapping(Runnable then) {
+        if (afterCheck.size() < MAX_PENDING_QUERIES) {
+            afterCheck.add(then);
+        }
+        if (state == State.REGISTERED && !checking) {
+            checking = true;
+            keepaliveDueMillis = Long.MAX_VALUE;
+            send(new CookieRequest(txid()), reply -> {
+                if (reply instanceof CookieChallenge challenge && state == State.REGISTERED) {
+                    cookie = challenge.cookie();
+                    sendKeepalive();
+                }
+            }, () -> {
+                checking = false;
+                listener.trackerSilent();
+                fetchCookie();
+            }, false);
+        }
+    }
+
     /** Looks {@code target} up; the tracker also introduces this peer to the target. */
     public CompletableFuture<PeerInfo> lookup(String target) {
         CompletableFuture<PeerInfo> result = new CompletableFuture<>();
@@ -273,6 +316,8 @@ public final class TrackerSession {
     /** Stops registering and keeping alive, and forgets queued requests (their futures fail). */
     public void stop() {
         state = State.STOPPED;
+        checking = false;
+        afterCheck.clear();
         keepaliveDueMillis = Long.MAX_VALUE;
         for (Pending request : List.copyOf(pending.values())) {
             pending.remove(request.request.txid());
@@ -313,6 +358,7 @@ public final class TrackerSession {
             keepaliveDueMillis = clock.millis() + registered.keepaliveMillis();
             state = State.REGISTERED;
             listener.registered(observed);
+            confirmed();
         } else if (reply instanceof ErrorReply error) {
             if (error.code() == ErrorCode.REGISTRY_FULL) {
                 // Room appears as leases end: ask again later rather than give up.
@@ -341,11 +387,21 @@ public final class TrackerSession {
             if (!ack.observed().equals(observed)) {
                 // The NAT mapping moved; the tracker only trusts the token from the registered address.
                 register();
+            } else {
+                confirmed();
             }
         } else if (reply instanceof ErrorReply) {
             // NOT_REGISTERED (lease ended, tracker restarted) or BAD_TOKEN: the cookie still works.
             register();
         }
+    }
+
+    /** Registered at the mapping the tracker sees: what waited for a {@link #checkMapping} runs now. */
+    private void confirmed() {
+        checking = false;
+        List<Runnable> waiting = List.copyOf(afterCheck);
+        afterCheck.clear();
+        waiting.forEach(Runnable::run);
     }
 
     private boolean acceptsQueries(CompletableFuture<?> result) {

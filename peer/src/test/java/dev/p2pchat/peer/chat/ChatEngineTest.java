@@ -9,6 +9,7 @@ import dev.p2pchat.protocol.Message;
 import dev.p2pchat.protocol.Message.Data;
 import dev.p2pchat.protocol.Message.Hello;
 import dev.p2pchat.protocol.Message.HelloAck;
+import dev.p2pchat.protocol.Message.PeerDatagram;
 import dev.p2pchat.protocol.Octets;
 import dev.p2pchat.protocol.Wire;
 import dev.p2pchat.testsupport.MutableClock;
@@ -27,13 +28,17 @@ class ChatEngineTest {
     private static final InetSocketAddress BOB_AT = new InetSocketAddress("127.0.0.1", 1002);
     private static final InetSocketAddress MALLORY_AT = new InetSocketAddress("127.0.0.1", 1003);
 
-    private record Datagram(InetSocketAddress from, InetSocketAddress to, Message message) {}
+    /** A datagram in flight: direct, or relayed by the tracker for the peer holding {@code relayedFor}. */
+    private record Datagram(InetSocketAddress from, InetSocketAddress to, Message message, Octets relayedFor) {}
 
     private final MutableClock clock = new MutableClock();
     private final SplittableRandom random = new SplittableRandom(7);
     private final Deque<Datagram> network = new ArrayDeque<>();
     private final List<PeerEvent> aliceEvents = new ArrayList<>();
     private final List<PeerEvent> bobEvents = new ArrayList<>();
+    private final List<String> introductionsWanted = new ArrayList<>();
+    private boolean relayAvailable;
+    private boolean directBlocked;
     private final Identity aliceId = identity(1);
     private final Identity bobId = identity(2);
     private final ChatEngine alice = engine(aliceId, "alice", ALICE_AT, aliceEvents);
@@ -46,9 +51,26 @@ class ChatEngineTest {
     }
 
     private ChatEngine engine(Identity identity, String name, InetSocketAddress at, List<PeerEvent> events) {
+        PeerSession.Output output = new PeerSession.Output() {
+            @Override
+            public void send(InetSocketAddress to, PeerDatagram message) {
+                network.add(new Datagram(at, to, message, null));
+            }
+
+            @Override
+            public void relay(Octets to, PeerDatagram message) {
+                network.add(new Datagram(at, to.equals(aliceId.publicKey()) ? ALICE_AT : BOB_AT, message,
+                        identity.publicKey()));
+            }
+
+            @Override
+            public boolean canRelay() {
+                return relayAvailable;
+            }
+        };
         return new ChatEngine(clock, random, PeerSession.Timers.DEFAULT,
                 new PeerSession.Self(identity, name, Octets.zeros(Wire.KEY_SIZE), 0), false, Contacts.inMemory(),
-                (to, message) -> network.add(new Datagram(at, to, message)), events::add);
+                output, events::add, (key, peerName) -> introductionsWanted.add(name + " wants " + peerName));
     }
 
     /** Delivers everything in flight (and what it causes), ticking both engines every 100 ms of fake time. */
@@ -59,10 +81,14 @@ class ChatEngineTest {
             bob.tick();
             while (!network.isEmpty()) {
                 Datagram datagram = network.poll();
-                if (datagram.to().equals(ALICE_AT)) {
-                    alice.onDatagram(datagram.from(), datagram.message());
-                } else if (datagram.to().equals(BOB_AT)) {
-                    bob.onDatagram(datagram.from(), datagram.message());
+                ChatEngine to = datagram.to().equals(ALICE_AT) ? alice : datagram.to().equals(BOB_AT) ? bob : null;
+                if (to == null || (directBlocked && datagram.relayedFor() == null)) {
+                    continue;
+                }
+                if (datagram.relayedFor() != null) {
+                    to.onRelayed(datagram.relayedFor(), (PeerDatagram) datagram.message());
+                } else {
+                    to.onDatagram(datagram.from(), datagram.message());
                 }
             }
             clock.advance(Duration.ofMillis(100));
@@ -247,5 +273,57 @@ class ChatEngineTest {
 
     private static String fingerprint(Identity identity) {
         return PeerRef.fingerprint(identity.publicKey());
+    }
+
+    @Test
+    void shouldCountEachAttemptAndHowItEnded() {
+        alice.connect(bobId.publicKey(), "bob", List.of(BOB_AT));
+        run(Duration.ofSeconds(1));
+        assertThat(alice.paths()).isEqualTo(new PathCounters.Snapshot(1, 1, 0, 0));
+
+        Identity carol = identity(3);
+        alice.connect(carol.publicKey(), "carol", List.of(new InetSocketAddress("127.0.0.1", 1009)));
+        run(Duration.ofSeconds(11));
+        assertThat(alice.paths()).as("nobody answered at carol's address").isEqualTo(
+                new PathCounters.Snapshot(2, 1, 0, 1));
+    }
+
+    @Test
+    void shouldConnectThroughTheRelayAndShowItInThePeerList() {
+        relayAvailable = true;
+        directBlocked = true;
+        alice.connect(bobId.publicKey(), "bob", List.of(BOB_AT));
+        run(Duration.ofSeconds(5));
+
+        assertThat(aliceEvents).contains(new PeerEvent.Connected(new PeerRef("bob", fingerprint(bobId)), null));
+        assertThat(alice.peers()).singleElement().satisfies(view -> {
+            assertThat(view.path()).isEqualTo("relay");
+            assertThat(view.connected()).isTrue();
+        });
+        assertThat(alice.paths()).isEqualTo(new PathCounters.Snapshot(1, 0, 1, 0));
+
+        run(Duration.ofMillis(PeerSession.Timers.DEFAULT.upgradeInterval()));
+        assertThat(introductionsWanted).as("tries for a direct path while relayed").contains("alice wants bob");
+
+        directBlocked = false;
+        alice.connect(bobId.publicKey(), "bob", List.of(BOB_AT)); // what the lookup found
+        run(Duration.ofSeconds(1));
+        assertThat(alice.peers()).singleElement().satisfies(view -> assertThat(view.path()).isEqualTo("direct"));
+        assertThat(aliceEvents).contains(new PeerEvent.PathChanged(new PeerRef("bob", fingerprint(bobId)), BOB_AT));
+        assertThat(alice.paths()).isEqualTo(new PathCounters.Snapshot(2, 1, 1, 0));
+    }
+
+    @Test
+    void shouldDropARelayedGreetingThatIsNotTheRelayingPeers() {
+        Hello unsigned = new Hello(1, 2, "alice", aliceId.publicKey(), Octets.zeros(Wire.KEY_SIZE), 0,
+                Octets.zeros(Wire.SIGNATURE_SIZE));
+        Hello hello = unsigned.withSignature(aliceId.signatureFor(unsigned));
+
+        bob.onRelayed(identity(9).publicKey(), hello); // the tracker says mallory relayed alice's greeting
+
+        assertThat(bob.dropped(ChatEngine.Drop.RELAY_MISMATCH)).isEqualTo(1);
+        assertThat(bob.hasConversation(aliceId.publicKey())).isFalse();
+        bob.onRelayed(aliceId.publicKey(), hello);
+        assertThat(bob.hasConversation(aliceId.publicKey())).as("from alice herself it opens one").isTrue();
     }
 }

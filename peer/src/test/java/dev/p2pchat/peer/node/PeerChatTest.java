@@ -45,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class PeerChatTest {
     /** Short conversation clocks, so that liveness shows within a second or two. */
-    static final PeerSession.Timers FAST = new PeerSession.Timers(200, 3_000, 300, 1_500, 10_000);
+    static final PeerSession.Timers FAST = new PeerSession.Timers(200, 3_000, 300, 1_500, 10_000, 1_000, 5_000);
     @TempDir
     Path dataRoot;
 

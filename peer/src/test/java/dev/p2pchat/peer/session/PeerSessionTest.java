@@ -7,6 +7,7 @@ import dev.p2pchat.protocol.Identity;
 import dev.p2pchat.protocol.Message;
 import dev.p2pchat.protocol.Message.Hello;
 import dev.p2pchat.protocol.Message.HelloAck;
+import dev.p2pchat.protocol.Message.PeerDatagram;
 import dev.p2pchat.protocol.Message.PeerMessage;
 import dev.p2pchat.protocol.Octets;
 import dev.p2pchat.protocol.Wire;
@@ -26,13 +27,15 @@ class PeerSessionTest {
     private static final InetSocketAddress ALICE_ADDRESS = new InetSocketAddress("192.0.2.1", 4001);
     private static final InetSocketAddress BOB_ADDRESS = new InetSocketAddress("192.0.2.2", 4002);
 
-    private record Datagram(InetSocketAddress from, InetSocketAddress to, Message message) {}
+    /** A datagram on the test network: straight from one address to another, or through the relay. */
+    private record Datagram(InetSocketAddress from, InetSocketAddress to, Message message, boolean relayed) {}
 
     /** One side: its identity, its conversation (created on the first HELLO when it did not connect itself). */
     private final class Side implements PeerSession.Events {
         final Identity identity;
         final String name;
-        final InetSocketAddress address;
+        /** Where this side's datagrams come from: its NAT mapping, which may move. */
+        InetSocketAddress address;
         final List<String> events = new ArrayList<>();
         final List<String> received = new ArrayList<>();
         PeerSession session;
@@ -50,23 +53,43 @@ class PeerSessionTest {
         }
 
         void connect(Octets expectedKey, InetSocketAddress to) {
+            connect(expectedKey, to == null ? List.of() : List.of(to));
+        }
+
+        void connect(Octets expectedKey, List<InetSocketAddress> candidates) {
             session = new PeerSession(self(), PeerSession.Timers.DEFAULT, random.nextLong(), random.nextLong(),
-                    expectedKey, List.of(to), (target, message) -> network.add(new Datagram(address, target, message)),
-                    this, now);
+                    expectedKey, candidates, new PeerSession.Output() {
+                        @Override
+                        public void send(InetSocketAddress to, PeerDatagram message) {
+                            network.add(new Datagram(address, to, message, false));
+                        }
+
+                        @Override
+                        public void relay(Octets to, PeerDatagram message) {
+                            Side other = to.equals(alice.identity.publicKey()) ? alice : bob;
+                            network.add(new Datagram(address, other.address, message, true));
+                        }
+
+                        @Override
+                        public boolean canRelay() {
+                            return relayAvailable;
+                        }
+                    }, this, now);
         }
 
         void deliver(Datagram datagram) {
             Message message = datagram.message();
+            Route from = datagram.relayed() ? Route.RELAY : Route.direct(datagram.from());
             if (message instanceof Hello hello) {
                 if (session == null) {
-                    connect(hello.identityKey(), datagram.from());
+                    connect(hello.identityKey(), datagram.relayed() ? null : datagram.from());
                 }
-                session.onHello(datagram.from(), hello, now);
+                session.onHello(from, hello, now);
             } else if (message instanceof HelloAck ack && session != null) {
-                session.onHelloAck(datagram.from(), ack, now);
+                session.onHelloAck(from, ack, now);
             } else if (message instanceof PeerMessage peer && session != null
                     && peer.session() == session.localSession()) {
-                session.onPeerMessage(datagram.from(), peer, now);
+                session.onPeerMessage(from, peer, now);
             }
         }
 
@@ -94,6 +117,16 @@ class PeerSessionTest {
         public void closed(PeerSession s, String reason) {
             events.add("closed: " + reason);
         }
+
+        @Override
+        public void wantsIntroduction(PeerSession s) {
+            events.add("wants an introduction");
+        }
+
+        @Override
+        public void routeChanged(PeerSession s, Route previous) {
+            events.add("route " + s.route());
+        }
     }
 
     private final Random random = new Random(11);
@@ -104,18 +137,27 @@ class PeerSessionTest {
     private long now;
     private double loss;
     private boolean bobAlive = true;
+    /** Whether the relay is there; and whether direct datagrams get through (the NATs let them). */
+    private boolean relayAvailable;
+    private boolean directBlocked;
     private int dropped;
+    private int relayed;
 
     /** Runs the network and both sides' timers for {@code millis}, in 10 ms steps. */
     private void run(long millis) {
         for (long end = now + millis; now < end; now += 10) {
             for (int pending = network.size(); pending > 0; pending--) {
                 Datagram datagram = network.poll();
-                boolean toBob = datagram.to().equals(BOB_ADDRESS);
-                if ((toBob || datagram.from().equals(BOB_ADDRESS)) && !bobAlive || network0.nextDouble() < loss) {
+                boolean toBob = datagram.to().equals(bob.address);
+                boolean lost = !toBob && !datagram.to().equals(alice.address) // an address nobody holds any more
+                        || (toBob || datagram.from().equals(bob.address)) && !bobAlive
+                        || directBlocked && !datagram.relayed()
+                        || network0.nextDouble() < loss;
+                if (lost) {
                     dropped++;
                     continue;
                 }
+                relayed += datagram.relayed() ? 1 : 0;
                 (toBob ? bob : alice).deliver(datagram);
             }
             if (alice.session != null) {
@@ -206,5 +248,111 @@ class PeerSessionTest {
         assertThat(alice.session.retransmissions()).isPositive();
         assertThat(bob.received).containsExactly(message);
         assertThat(alice.events).contains("delivered 1");
+    }
+
+    @Test
+    void shouldConnectThroughTheRelayWhenNoDirectPathFormsAndDeliverOnceEach() {
+        relayAvailable = true;
+        directBlocked = true; // two symmetric NATs: no punch gets through
+        alice.connect(bob.identity.publicKey(), BOB_ADDRESS);
+        alice.session.send(ContentKind.TEXT, text("one"), now);
+        alice.session.send(ContentKind.TEXT, text("two"), now);
+
+        run(PeerSession.RELAY_AFTER_MILLIS - 100);
+        assertThat(alice.session.state()).as("punching only, so far").isEqualTo(PeerSession.State.CONNECTING);
+        assertThat(relayed).isZero();
+        run(1_000);
+
+        assertThat(alice.events).startsWith("connected bob");
+        assertThat(alice.session.route()).isEqualTo(Route.RELAY);
+        assertThat(bob.session.route()).isEqualTo(Route.RELAY);
+        bob.session.send(ContentKind.TEXT, text("three"), now);
+        run(1_000);
+        assertThat(bob.received).containsExactly("one", "two");
+        assertThat(alice.received).containsExactly("three");
+        assertThat(alice.events).contains("delivered 1", "delivered 2");
+        assertThat(dropped).as("the punches that did not get through").isPositive();
+    }
+
+    @Test
+    void shouldNotUseTheRelayWhereThereIsNone() {
+        directBlocked = true;
+        alice.connect(bob.identity.publicKey(), BOB_ADDRESS);
+
+        run(PeerSession.CONNECT_TIMEOUT_MILLIS + 100);
+
+        assertThat(alice.events).containsExactly("closed: no answer to HELLO within 10 s");
+        assertThat(relayed).isZero();
+    }
+
+    @Test
+    void shouldFallBackToTheRelayWhenTheDirectPathFallsSilentAndLoseNothing() {
+        relayAvailable = true;
+        alice.connect(bob.identity.publicKey(), BOB_ADDRESS);
+        run(200);
+        assertThat(alice.session.route()).isEqualTo(Route.direct(BOB_ADDRESS));
+
+        directBlocked = true; // a router on the way forgot the mapping
+        for (int i = 1; i <= 5; i++) {
+            alice.session.send(ContentKind.TEXT, text("message " + i), now);
+        }
+        run(PeerSession.RELAY_AFTER_MILLIS + 2_000);
+
+        assertThat(alice.events).contains("route relay", "wants an introduction");
+        assertThat(bob.events).contains("route relay");
+        assertThat(bob.received).containsExactly("message 1", "message 2", "message 3", "message 4", "message 5");
+        assertThat(alice.events).contains("delivered 1", "delivered 5").noneMatch(e -> e.startsWith("failed"));
+        assertThat(alice.session.state()).isEqualTo(PeerSession.State.CONNECTED);
+    }
+
+    @Test
+    void shouldMoveBackToADirectPathWhenAProbeGetsThroughAndAskAgainWhileRelayed() {
+        relayAvailable = true;
+        directBlocked = true;
+        alice.connect(bob.identity.publicKey(), BOB_ADDRESS);
+        run(PeerSession.RELAY_AFTER_MILLIS + 1_000);
+        assertThat(alice.session.route()).isEqualTo(Route.RELAY);
+        run(PeerSession.UPGRADE_INTERVAL_MILLIS);
+        assertThat(alice.events).filteredOn("wants an introduction"::equals).as("one per upgrade interval")
+                .hasSize(1);
+
+        directBlocked = false; // the introduction opened both NATs this time
+        alice.session.addCandidates(List.of(BOB_ADDRESS), now);
+        run(200);
+
+        assertThat(alice.session.probes()).isEqualTo(1);
+        assertThat(alice.session.route()).isEqualTo(Route.direct(BOB_ADDRESS));
+        assertThat(bob.session.route()).isEqualTo(Route.direct(ALICE_ADDRESS));
+        assertThat(alice.events).endsWith("route " + BOB_ADDRESS);
+        int relayedBefore = relayed;
+        alice.session.send(ContentKind.TEXT, text("direct again"), now);
+        run(200);
+        assertThat(bob.received).containsExactly("direct again");
+        assertThat(relayed).isEqualTo(relayedBefore);
+    }
+
+    @Test
+    void shouldFollowAPeerWhoseMappingMovedWithoutLosingOrDoublingAMessage() {
+        alice.connect(bob.identity.publicKey(), BOB_ADDRESS);
+        run(200);
+        for (int i = 1; i <= 3; i++) {
+            alice.session.send(ContentKind.TEXT, text("before " + i), now);
+        }
+        run(200);
+
+        InetSocketAddress moved = new InetSocketAddress("192.0.2.22", 5002);
+        bob.address = moved; // bob's router got a new public address: the old mapping is gone
+        for (int i = 1; i <= 3; i++) {
+            alice.session.send(ContentKind.TEXT, text("after " + i), now);
+        }
+        run(100);
+        bob.session.send(ContentKind.TEXT, text("from the new address"), now); // bob learns nothing, just talks
+        run(2_000);
+
+        assertThat(alice.session.address()).isEqualTo(moved);
+        assertThat(bob.received).containsExactly("before 1", "before 2", "before 3", "after 1", "after 2",
+                "after 3");
+        assertThat(alice.received).containsExactly("from the new address");
+        assertThat(alice.events).contains("delivered 6").noneMatch(e -> e.startsWith("failed"));
     }
 }

@@ -2,6 +2,7 @@ package dev.p2pchat.tracker.cli;
 
 import ch.qos.logback.classic.Level;
 import dev.p2pchat.tracker.TrackerConfig;
+import dev.p2pchat.tracker.relay.RelayLimits;
 import dev.p2pchat.tracker.server.TrackerServer;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -96,6 +97,24 @@ public final class TrackerCommand implements Callable<Integer> {
                     + "[P2PCHAT_TRACKER_STATS_INTERVAL]. Default: ${DEFAULT-VALUE}.")
     long statsSeconds;
 
+    @Option(names = "--relay-rate", paramLabel = "PER_SECOND",
+            defaultValue = "${env:P2PCHAT_TRACKER_RELAY_RATE:-100}",
+            description = "Datagrams per second each peer without a direct path may have relayed, bursting to "
+                    + "twice that; 0 turns the relay off [P2PCHAT_TRACKER_RELAY_RATE]. Default: ${DEFAULT-VALUE}.")
+    int relayRate;
+
+    @Option(names = "--relay-bytes", paramLabel = "PER_SECOND",
+            defaultValue = "${env:P2PCHAT_TRACKER_RELAY_BYTES:-65536}",
+            description = "Bytes per second of RELAY datagrams (headers included) each peer may send, bursting to "
+                    + "twice that; 0 or at least 1200 [P2PCHAT_TRACKER_RELAY_BYTES]. Default: ${DEFAULT-VALUE}.")
+    int relayBytes;
+
+    @Option(names = "--relay-lifetime", paramLabel = "SECONDS",
+            defaultValue = "${env:P2PCHAT_TRACKER_RELAY_LIFETIME:-600}",
+            description = "How long a lookup lets two peers relay to each other, 1 to 86400; their next lookup "
+                    + "renews it [P2PCHAT_TRACKER_RELAY_LIFETIME]. Default: ${DEFAULT-VALUE}.")
+    long relayLifetimeSeconds;
+
     @Option(names = "--metrics-port", paramLabel = "PORT",
             defaultValue = "${env:P2PCHAT_TRACKER_METRICS_PORT:--1}",
             description = "TCP port for GET /metrics (Prometheus text); -1 for none "
@@ -168,6 +187,8 @@ public final class TrackerCommand implements Callable<Integer> {
                     .statsInterval(Duration.ofSeconds(statsSeconds))
                     .metricsBind(metricsBind)
                     .metricsPort(metricsPort)
+                    .relay(new RelayLimits(relayRate, relayBytes, Duration.ofSeconds(relayLifetimeSeconds),
+                            RelayLimits.DEFAULT.maxPeers(), RelayLimits.DEFAULT.maxPermissionsPerPeer()))
                     .build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);

@@ -23,7 +23,13 @@ public enum DropReason {
     /** A well-formed message the tracker does not accept, such as a reply. */
     UNEXPECTED_TYPE,
     /** STUN, but not a well-formed Binding request (the one STUN message the tracker answers). */
-    BAD_STUN;
+    BAD_STUN,
+    /** A RELAY not from a registered peer's registered address with its session token. */
+    RELAY_NOT_REGISTERED,
+    /** A RELAY towards a peer no lookup between the two permitted (or that is no longer registered). */
+    RELAY_NOT_PERMITTED,
+    /** A RELAY beyond the sender's datagrams or bytes per second. */
+    RELAY_OVER_BUDGET;
 
     public static DropReason of(ProtocolException.Reason reason) {
         return switch (reason) {

@@ -24,10 +24,32 @@ public final class TrackerMetrics {
     private final LongAdder introductions = new LongAdder();
     private final LongAdder expired = new LongAdder();
     private final LongAdder stunAnswers = new LongAdder();
+    private final LongAdder relayedDatagrams = new LongAdder();
+    private final LongAdder relayedBytes = new LongAdder();
     private volatile IntSupplier registeredPeers = () -> 0;
+    private volatile IntSupplier relayPeers = () -> 0;
 
     public void registeredPeers(IntSupplier gauge) {
         this.registeredPeers = gauge;
+    }
+
+    /** How many peers hold relay permissions, read when the counters are. */
+    public void relayPeers(IntSupplier gauge) {
+        this.relayPeers = gauge;
+    }
+
+    /** A RELAY passed on, carrying a peer datagram of {@code bytes} bytes. */
+    public void relayed(int bytes) {
+        relayedDatagrams.increment();
+        relayedBytes.add(bytes);
+    }
+
+    public long relayedDatagrams() {
+        return relayedDatagrams.sum();
+    }
+
+    public long relayedBytes() {
+        return relayedBytes.sum();
     }
 
     public void datagramIn(int bytes) {
@@ -152,7 +174,9 @@ public final class TrackerMetrics {
                 .append(" unvalidated_out=").append(unvalidatedBytesOut()).append('B')
                 .append(" introductions=").append(introductions())
                 .append(" expired=").append(expired())
-                .append(" stun=").append(stunAnswers());
+                .append(" stun=").append(stunAnswers())
+                .append(" relayed=").append(relayedDatagrams()).append('/').append(relayedBytes()).append('B')
+                .append(" relay_peers=").append(relayPeers.getAsInt());
         appendNonZero(line, " recv", received, MessageType.values());
         appendNonZero(line, " sent", sent, MessageType.values());
         appendNonZero(line, " drop", dropped, DropReason.values());
@@ -175,6 +199,11 @@ public final class TrackerMetrics {
         counter(text, "p2pchat_tracker_introductions_total", "Introductions sent.", introductions());
         counter(text, "p2pchat_tracker_expired_total", "Registrations whose lease ended.", expired());
         counter(text, "p2pchat_tracker_stun_answers_total", "STUN Binding requests answered.", stunAnswers());
+        counter(text, "p2pchat_tracker_relayed_datagrams_total", "Peer datagrams passed on by the relay.",
+                relayedDatagrams());
+        counter(text, "p2pchat_tracker_relayed_bytes_total", "Bytes of peer datagrams passed on by the relay.",
+                relayedBytes());
+        gauge(text, "p2pchat_tracker_relay_peers", "Peers holding relay permissions.", relayPeers.getAsInt());
         labelled(text, "p2pchat_tracker_received_total", "Messages received, by type.", "type", received,
                 MessageType.values());
         labelled(text, "p2pchat_tracker_sent_total", "Messages written, by type.", "type", sent,

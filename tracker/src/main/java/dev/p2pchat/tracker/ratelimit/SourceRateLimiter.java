@@ -15,14 +15,9 @@ import java.util.Map;
  */
 public final class SourceRateLimiter {
     private final Clock clock;
-    private final double perMillis;
-    private final double burst;
-    private final Map<Long, Bucket> buckets;
-
-    private static final class Bucket {
-        double tokens;
-        long lastMillis;
-    }
+    private final int perSecond;
+    private final int burst;
+    private final Map<Long, TokenBucket> buckets;
 
     /**
      * @param perSecond sustained requests per second per source; 0 disables limiting
@@ -33,13 +28,13 @@ public final class SourceRateLimiter {
             throw new IllegalArgumentException("rate limits must be positive");
         }
         this.clock = clock;
-        this.perMillis = perSecond / 1000.0;
+        this.perSecond = perSecond;
         this.burst = burst;
         this.buckets = new LinkedHashMap<>(1024, 0.75f, true) {
             private static final long serialVersionUID = 1L;
 
             @Override
-            protected boolean removeEldestEntry(Map.Entry<Long, Bucket> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<Long, TokenBucket> eldest) {
                 return size() > maxSources;
             }
         };
@@ -47,26 +42,11 @@ public final class SourceRateLimiter {
 
     /** Takes one token for {@code source}; false when it has none left. */
     public boolean tryAcquire(long source) {
-        if (perMillis == 0) {
+        if (perSecond == 0) {
             return true;
         }
         long now = clock.millis();
-        Bucket bucket = buckets.get(source);
-        if (bucket == null) {
-            bucket = new Bucket();
-            bucket.tokens = burst;
-            bucket.lastMillis = now;
-            buckets.put(source, bucket);
-        } else {
-            // A clock stepped backwards refills nothing rather than draining every bucket.
-            bucket.tokens = Math.min(burst, bucket.tokens + Math.max(0, now - bucket.lastMillis) * perMillis);
-            bucket.lastMillis = now;
-        }
-        if (bucket.tokens < 1) {
-            return false;
-        }
-        bucket.tokens -= 1;
-        return true;
+        return buckets.computeIfAbsent(source, key -> new TokenBucket(perSecond, burst, now)).tryTake(1, now);
     }
 
     public int trackedSources() {

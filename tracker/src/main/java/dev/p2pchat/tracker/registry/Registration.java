@@ -95,7 +95,7 @@ public final class Registration {
     }
 
     /** Whether {@code address} is the observed address this registration was made from. */
-    boolean isObservedAt(InetSocketAddress address) {
+    public boolean isObservedAt(InetSocketAddress address) {
         int size = AddressCodec.encodedSize(address);
         if (addresses.length < size) {
             return false;

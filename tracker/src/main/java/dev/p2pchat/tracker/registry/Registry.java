@@ -146,6 +146,11 @@ public final class Registry {
         return live(byName.get(ascii(name)));
     }
 
+    /** The live registration of {@code identityKey}, or null. */
+    public Registration find(Octets identityKey) {
+        return live(byKey.get(identityKey.toByteArray()));
+    }
+
     /** Renews the lease of {@code name} if the sender proves it holds it (see {@link #authenticate}). */
     public Result keepalive(String name, long token, InetSocketAddress from) {
         Result authenticated = authenticate(name, token, from);

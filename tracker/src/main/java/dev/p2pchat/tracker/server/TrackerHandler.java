@@ -16,6 +16,8 @@ import dev.p2pchat.protocol.Message.LookupResult;
 import dev.p2pchat.protocol.Message.Ok;
 import dev.p2pchat.protocol.Message.Register;
 import dev.p2pchat.protocol.Message.Registered;
+import dev.p2pchat.protocol.Message.Relay;
+import dev.p2pchat.protocol.Message.Relayed;
 import dev.p2pchat.protocol.Message.Rename;
 import dev.p2pchat.protocol.Message.Transaction;
 import dev.p2pchat.protocol.Message.Unregister;
@@ -30,6 +32,7 @@ import dev.p2pchat.tracker.ratelimit.RequestLimits;
 import dev.p2pchat.tracker.registry.Registration;
 import dev.p2pchat.tracker.registry.Registry;
 import dev.p2pchat.tracker.registry.Registry.Result;
+import dev.p2pchat.tracker.relay.RelayTable;
 import io.netty.channel.AddressedEnvelope;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultAddressedEnvelope;
@@ -53,6 +56,7 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
     private final Registry registry;
     private final CookieJar cookies;
     private final RequestLimits limits;
+    private final RelayTable relays;
     private final TrackerMetrics metrics;
     private final RandomGenerator jitter;
     private final int leaseSeconds;
@@ -60,12 +64,13 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
     private long lastWarnNanos = System.nanoTime() - WARN_INTERVAL_NANOS;
 
     TrackerHandler(
-            Registry registry, CookieJar cookies, RequestLimits limits, TrackerMetrics metrics,
+            Registry registry, CookieJar cookies, RequestLimits limits, RelayTable relays, TrackerMetrics metrics,
             RandomGenerator jitter, TrackerConfig config) {
         super(false);
         this.registry = registry;
         this.cookies = cookies;
         this.limits = limits;
+        this.relays = relays;
         this.metrics = metrics;
         this.jitter = jitter;
         this.leaseSeconds = (int) config.lease().toSeconds();
@@ -84,6 +89,10 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
             } else {
                 metrics.countDrop(DropReason.RATE_LIMITED);
             }
+            return;
+        }
+        if (message instanceof Relay relay) {
+            relay(ctx, relay, from);
             return;
         }
         if (!(message instanceof CookieBearing request)) {
@@ -159,8 +168,31 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
         if (requester != null && requester != target) {
             send(ctx, new Introduction(requester.toPeerInfo()), target.observed());
             metrics.introduced();
+            relays.permit(requester, target);
         }
         return new LookupResult(request.txid(), target.toPeerInfo());
+    }
+
+    /**
+     * Passes a RELAY on as RELAYED, or drops it; never answers. The token and the registered address stand in for
+     * the cookie: both prove the sender receives at its source address.
+     */
+    private void relay(ChannelHandlerContext ctx, Relay relay, InetSocketAddress from) {
+        int size = Wire.RELAY_FIXED_SIZE + MessageCodec.encodedSize(relay.datagram());
+        RelayTable.Decision decision = relays.relay(from, relay.token(), relay.target(), size);
+        if (!decision.passes()) {
+            metrics.countDrop(switch (decision.refusal()) {
+                case NOT_REGISTERED -> DropReason.RELAY_NOT_REGISTERED;
+                case NOT_PERMITTED -> DropReason.RELAY_NOT_PERMITTED;
+                case OVER_BUDGET -> DropReason.RELAY_OVER_BUDGET;
+            });
+            if (decision.refusal() == RelayTable.Refusal.NOT_REGISTERED) {
+                metrics.unvalidated(size);
+            }
+            return;
+        }
+        send(ctx, new Relayed(decision.sender().identityKey(), relay.datagram()), decision.target().observed());
+        metrics.relayed(size - Wire.RELAY_FIXED_SIZE);
     }
 
     private Transaction list(ListRequest request) {

@@ -6,6 +6,7 @@ import dev.p2pchat.tracker.cookie.CookieJar;
 import dev.p2pchat.tracker.metrics.TrackerMetrics;
 import dev.p2pchat.tracker.ratelimit.RequestLimits;
 import dev.p2pchat.tracker.registry.Registry;
+import dev.p2pchat.tracker.relay.RelayTable;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -60,7 +61,9 @@ public final class TrackerServer implements AutoCloseable {
                 config.rateBurst(), config.signaturesPerSecond(), config.maxRateSources());
         // Jitter needs no secrecy: a fast generator seeded from the secure one spares every reply a SecureRandom call.
         RandomGenerator jitter = new SplittableRandom(random.nextLong());
-        TrackerHandler handler = new TrackerHandler(registry, cookies, limits, metrics, jitter, config);
+        RelayTable relays = new RelayTable(clock, config.relay(), registry::find);
+        metrics.relayPeers(relays::size);
+        TrackerHandler handler = new TrackerHandler(registry, cookies, limits, relays, metrics, jitter, config);
 
         Transport transport = Transport.best();
         group = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
@@ -78,7 +81,10 @@ public final class TrackerServer implements AutoCloseable {
             close();
             throw e;
         }
-        channel.eventLoop().scheduleAtFixedRate(() -> metrics.expired(registry.expire()),
+        channel.eventLoop().scheduleAtFixedRate(() -> {
+            metrics.expired(registry.expire());
+            relays.expire();
+        },
                 EXPIRY_SWEEP.toMillis(), EXPIRY_SWEEP.toMillis(), TimeUnit.MILLISECONDS);
         long statsMillis = config.statsInterval().toMillis();
         if (statsMillis > 0) {

@@ -2,10 +2,15 @@ package dev.p2pchat.tracker.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.p2pchat.testsupport.ComposeFile.Service;
+import dev.p2pchat.tracker.relay.RelayLimits;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
@@ -58,5 +63,70 @@ class TrackerCommandTest {
             assertThat(exit).isEqualTo(1);
             assertThat(err.toString()).contains("cannot listen on 127.0.0.1:" + taken.getLocalPort());
         }
+    }
+
+    /** The relay limits the tracker would run with, given these arguments and this (container) environment. */
+    private static RelayLimits relay(Map<String, String> environment, String... args) {
+        CommandLine commandLine = TrackerCommand.commandLine();
+        Service service = new Service("tracker", "tracker", List.of(args), environment, List.of());
+        service.parse(commandLine);
+        assertThat(service.unreadVariables(commandLine.getCommandSpec())).as("variables no option reads").isEmpty();
+        return ((TrackerCommand) commandLine.getCommand()).config().relay();
+    }
+
+    private static RelayLimits limits(int rate, int bytes, long lifetimeSeconds) {
+        return new RelayLimits(rate, bytes, Duration.ofSeconds(lifetimeSeconds), RelayLimits.DEFAULT.maxPeers(),
+                RelayLimits.DEFAULT.maxPermissionsPerPeer());
+    }
+
+    @Test
+    void shouldExplainTheRelayOptionsInHelp() {
+        assertThat(run("--help")).isZero();
+
+        assertThat(out.toString())
+                .contains("--relay-rate", "P2PCHAT_TRACKER_RELAY_RATE", "--relay-bytes", "P2PCHAT_TRACKER_RELAY_BYTES",
+                        "--relay-lifetime", "P2PCHAT_TRACKER_RELAY_LIFETIME")
+                .contains("Default: 100", "Default: 65536", "Default: 600");
+    }
+
+    @Test
+    void shouldParseTheRelayOptionsIntoTheRelayLimits() {
+        assertThat(relay(Map.of())).as("defaults").isEqualTo(RelayLimits.DEFAULT);
+        assertThat(relay(Map.of(), "--relay-rate", "20", "--relay-bytes", "4800", "--relay-lifetime", "120"))
+                .isEqualTo(limits(20, 4800, 120));
+        assertThat(relay(Map.of(), "--relay-bytes", "1200")).isEqualTo(limits(100, 1200, 600));
+
+        RelayLimits off = relay(Map.of(), "--relay-rate", "0");
+        assertThat(off.enabled()).isFalse();
+        assertThat(relay(Map.of(), "--relay-bytes", "0").enabled()).as("0 bytes turns it off too").isFalse();
+    }
+
+    @Test
+    void shouldReadTheRelayOptionsFromTheEnvironmentWithArgumentsWinning() {
+        Map<String, String> environment = Map.of(
+                "P2PCHAT_TRACKER_RELAY_RATE", "7",
+                "P2PCHAT_TRACKER_RELAY_BYTES", "3000",
+                "P2PCHAT_TRACKER_RELAY_LIFETIME", "45");
+
+        assertThat(relay(environment)).isEqualTo(limits(7, 3000, 45));
+        assertThat(relay(environment, "--relay-rate", "9")).isEqualTo(limits(9, 3000, 45));
+        assertThat(relay(Map.of("P2PCHAT_TRACKER_RELAY_RATE", "0")).enabled()).isFalse();
+    }
+
+    @Test
+    void shouldRefuseRelayLimitsOutOfRangeWithExitCode2AndTheReason() {
+        // --bind and --port keep a tracker that wrongly started off the default port.
+        assertThat(run("--bind", "127.0.0.1", "--port", "0", "--relay-bytes", "100")).isEqualTo(2);
+        assertThat(err.toString()).contains("relay bytes per second must be 0 (off) or at least 1200, not 100");
+
+        assertThat(run("--bind", "127.0.0.1", "--port", "0", "--relay-bytes", "1199")).isEqualTo(2);
+        assertThat(run("--bind", "127.0.0.1", "--port", "0", "--relay-rate", "-1")).isEqualTo(2);
+        assertThat(err.toString()).contains("relay rate must be 0 (off) or positive, not -1");
+        assertThat(run("--bind", "127.0.0.1", "--port", "0", "--relay-lifetime", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("relay lifetime must be 1 s to 1 day, not 0 s");
+        assertThat(run("--bind", "127.0.0.1", "--port", "0", "--relay-lifetime", "86401")).isEqualTo(2);
+        assertThat(err.toString()).contains("relay lifetime must be 1 s to 1 day, not 86401 s");
+        assertThat(run("--bind", "127.0.0.1", "--port", "0", "--relay-rate", "lots")).isEqualTo(2);
+        assertThat(err.toString()).contains("lots");
     }
 }

@@ -3,6 +3,7 @@ package dev.p2pchat.tracker.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.p2pchat.protocol.ContentKind;
 import dev.p2pchat.protocol.ErrorCode;
 import dev.p2pchat.protocol.Identity;
 import dev.p2pchat.protocol.Message;
@@ -14,8 +15,13 @@ import dev.p2pchat.protocol.Message.ListPage;
 import dev.p2pchat.protocol.Message.LookupResult;
 import dev.p2pchat.protocol.Message.Ok;
 import dev.p2pchat.protocol.Message.Register;
+import dev.p2pchat.protocol.Message.Ping;
+import dev.p2pchat.protocol.Message.Pong;
 import dev.p2pchat.protocol.Message.Registered;
+import dev.p2pchat.protocol.Message.Relay;
+import dev.p2pchat.protocol.Message.Relayed;
 import dev.p2pchat.protocol.Message.Transaction;
+import dev.p2pchat.protocol.MessageCodec;
 import dev.p2pchat.protocol.MessageType;
 import dev.p2pchat.protocol.Octets;
 import dev.p2pchat.protocol.Wire;
@@ -23,6 +29,8 @@ import dev.p2pchat.testsupport.MutableClock;
 import dev.p2pchat.testsupport.TrackerTestClient;
 import dev.p2pchat.tracker.TrackerConfig;
 import dev.p2pchat.tracker.metrics.DropReason;
+import dev.p2pchat.tracker.metrics.TrackerMetrics;
+import dev.p2pchat.tracker.relay.RelayLimits;
 import dev.p2pchat.protocol.stun.StunBinding;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -32,6 +40,7 @@ import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -85,6 +94,34 @@ class TrackerServerTest {
             Thread.sleep(5);
         }
         assertThat(counter.getAsLong()).isEqualTo(expected);
+    }
+
+    /**
+     * The bytes of the next RELAYED that reaches {@code client}; anything else (introductions) goes to its
+     * {@link TrackerTestClient#unsolicited()}.
+     */
+    private static byte[] nextRelayed(TrackerTestClient client) throws Exception {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            byte[] datagram = client.receiveRaw(Duration.ofMillis(100));
+            if (datagram == null) {
+                continue;
+            }
+            if ((datagram[Wire.TYPE_OFFSET] & 0xFF) == MessageType.RELAYED.code()) {
+                return datagram;
+            }
+            client.unsolicited().add(MessageCodec.decode(datagram));
+        }
+        throw new AssertionError("no RELAYED arrived");
+    }
+
+    /** How many RELAYEDs reach {@code client} until none comes for a while. */
+    private static List<Relayed> drainRelayed(TrackerTestClient client) {
+        List<Relayed> relayed = new ArrayList<>();
+        for (Relayed next; (next = client.receiveRelayed(NO_REPLY_WAIT)) != null; ) {
+            relayed.add(next);
+        }
+        return relayed;
     }
 
     @AfterEach
@@ -407,5 +444,137 @@ class TrackerServerTest {
         assertThat(challenges).isEqualTo(5);
         assertThat(server.metrics().dropped(DropReason.RATE_LIMITED)).isEqualTo(15);
         assertThat(server.metrics().sent(MessageType.COOKIE_CHALLENGE)).isEqualTo(5);
+    }
+
+    @Test
+    void shouldRelayBetweenTwoPeersOnlyOnceALookupConnectedThem() throws Exception {
+        start();
+        Identity aliceId = identity();
+        Identity bobId = identity();
+        TrackerTestClient alice = registered(aliceId, "alice");
+        TrackerTestClient bob = registered(bobId, "bob");
+        Identity carolId = identity();
+        TrackerTestClient carol = registered(carolId, "carol");
+        TrackerMetrics metrics = server.metrics();
+        Ping ping = new Ping(0x1122334455667788L, 7);
+
+        // Before any lookup the relay table holds no entry for alice's address, which it counts as NOT_REGISTERED.
+        alice.relay(bobId.publicKey(), ping);
+        awaitCounter(() -> metrics.dropped(DropReason.RELAY_NOT_REGISTERED), 1);
+        assertThat(bob.receive(NO_REPLY_WAIT)).as("nothing reaches bob").isNull();
+
+        assertThat(alice.lookup("bob")).isInstanceOf(LookupResult.class);
+        byte[] relay = MessageCodec.encode(alice.relay(bobId.publicKey(), ping));
+        byte[] relayed = nextRelayed(bob);
+
+        assertThat(MessageCodec.decode(relayed)).isEqualTo(new Relayed(aliceId.publicKey(), ping));
+        assertThat(relayed.length).as("the token is the only field dropped").isEqualTo(relay.length - 8);
+        int inner = MessageCodec.encodedSize(ping);
+        assertThat(Arrays.copyOfRange(relayed, relayed.length - inner, relayed.length)).as("the same datagram")
+                .isEqualTo(Arrays.copyOfRange(relay, relay.length - inner, relay.length));
+        assertThat(bob.unsolicited()).as("bob was introduced to alice first").hasAtLeastOneElementOfType(
+                Introduction.class);
+
+        Pong pong = new Pong(0x1122334455667788L, 7);
+        bob.relay(aliceId.publicKey(), pong);
+        assertThat(alice.receiveRelayed(TrackerTestClient.DEFAULT_TIMEOUT))
+                .isEqualTo(new Relayed(bobId.publicKey(), pong));
+
+        // A full-size fragment fits a RELAY, and arrives whole.
+        Message.Data fragment = new Message.Data(3, 4, ContentKind.TEXT, 0, 2,
+                Octets.of(new byte[Wire.MAX_FRAGMENT_PAYLOAD]));
+        byte[] full = MessageCodec.encode(alice.relay(bobId.publicKey(), fragment));
+        assertThat(full.length).isEqualTo(Wire.MAX_DATAGRAM_SIZE);
+        byte[] fullRelayed = nextRelayed(bob);
+        assertThat(fullRelayed.length).isEqualTo(full.length - 8);
+        assertThat(MessageCodec.decode(fullRelayed)).isEqualTo(new Relayed(aliceId.publicKey(), fragment));
+
+        // Alice looked up bob, not carol.
+        alice.relay(carolId.publicKey(), ping);
+        awaitCounter(() -> metrics.dropped(DropReason.RELAY_NOT_PERMITTED), 1);
+        assertThat(carol.receive(NO_REPLY_WAIT)).isNull();
+        assertThat(alice.receive(NO_REPLY_WAIT)).as("a RELAY is never answered").isNull();
+
+        long bytes = 2L * inner + MessageCodec.encodedSize(fragment);
+        awaitCounter(metrics::relayedDatagrams, 3);
+        assertThat(metrics.relayedBytes()).isEqualTo(bytes);
+        assertThat(metrics.dropped(DropReason.RELAY_NOT_REGISTERED)).isEqualTo(1);
+        assertThat(metrics.dropped(DropReason.RELAY_OVER_BUDGET)).isZero();
+        assertThat(metrics.received(MessageType.RELAY)).isEqualTo(5);
+        assertThat(metrics.sent(MessageType.RELAYED)).isEqualTo(3);
+        assertThat(metrics.statsLine()).contains(" relayed=3/" + bytes + "B", " relay_peers=2",
+                " drop.relay_not_registered=1", " drop.relay_not_permitted=1");
+        assertThat(metrics.prometheusText()).contains(
+                "\np2pchat_tracker_relayed_datagrams_total 3\n",
+                "\np2pchat_tracker_relayed_bytes_total " + bytes + "\n",
+                "# TYPE p2pchat_tracker_relay_peers gauge\np2pchat_tracker_relay_peers 2\n",
+                "p2pchat_tracker_dropped_total{reason=\"relay_not_permitted\"} 1\n");
+    }
+
+    @Test
+    void shouldDropARelayWithAWrongTokenOrFromAnotherSocketAndCountIt() throws Exception {
+        start();
+        Identity aliceId = identity();
+        Identity bobId = identity();
+        TrackerTestClient alice = registered(aliceId, "alice");
+        TrackerTestClient bob = registered(bobId, "bob");
+        TrackerTestClient other = client(); // alice's host, another port: not where she registered
+        TrackerMetrics metrics = server.metrics();
+        assertThat(alice.lookup("bob")).isInstanceOf(LookupResult.class);
+        Ping ping = new Ping(42, 1);
+        Relay wrongToken = new Relay(alice.token() + 1, bobId.publicKey(), ping);
+        Relay stolenToken = new Relay(alice.token(), bobId.publicKey(), ping);
+        long unvalidatedBefore = metrics.unvalidatedBytesIn();
+
+        alice.send(wrongToken);
+        other.send(stolenToken);
+
+        awaitCounter(() -> metrics.dropped(DropReason.RELAY_NOT_REGISTERED), 2);
+        awaitCounter(() -> metrics.unvalidatedBytesIn() - unvalidatedBefore,
+                2L * MessageCodec.encode(stolenToken).length);
+        assertThat(bob.receiveRelayed(NO_REPLY_WAIT)).isNull();
+        assertThat(other.receive(NO_REPLY_WAIT)).isNull();
+        assertThat(metrics.relayedDatagrams()).isZero();
+
+        // The refusals changed nothing for alice herself.
+        alice.relay(bobId.publicKey(), ping);
+        assertThat(bob.receiveRelayed(TrackerTestClient.DEFAULT_TIMEOUT))
+                .isEqualTo(new Relayed(aliceId.publicKey(), ping));
+        assertThat(metrics.relayedDatagrams()).isEqualTo(1);
+        assertThat(metrics.dropped(DropReason.RELAY_NOT_REGISTERED)).isEqualTo(2);
+    }
+
+    @Test
+    void shouldDropRelaysBeyondTheSendersBurstAsOverBudget() throws Exception {
+        MutableClock clock = new MutableClock(); // frozen: the budget does not refill during the test
+        start(TrackerConfig.builder().loopback()
+                .relay(new RelayLimits(2, Wire.MAX_DATAGRAM_SIZE, Duration.ofMinutes(10), 100, 8)).build(), clock);
+        Identity aliceId = identity();
+        Identity bobId = identity();
+        TrackerTestClient alice = registered(aliceId, "alice");
+        TrackerTestClient bob = registered(bobId, "bob");
+        TrackerMetrics metrics = server.metrics();
+        assertThat(alice.lookup("bob")).isInstanceOf(LookupResult.class);
+        int burst = 4;
+        int sent = 10;
+
+        for (int i = 0; i < sent; i++) {
+            alice.relay(bobId.publicKey(), new Ping(1, i));
+        }
+
+        awaitCounter(() -> metrics.relayedDatagrams() + metrics.dropped(DropReason.RELAY_OVER_BUDGET), sent);
+        assertThat(metrics.relayedDatagrams()).isEqualTo(burst);
+        assertThat(metrics.dropped(DropReason.RELAY_OVER_BUDGET)).isEqualTo(sent - burst);
+        List<Relayed> received = drainRelayed(bob);
+        assertThat(received).hasSizeLessThanOrEqualTo(burst).allSatisfy(relayed -> {
+            assertThat(relayed.sender()).isEqualTo(aliceId.publicKey());
+            assertThat(((Ping) relayed.datagram()).sequence()).isLessThan(burst);
+        });
+        assertThat(alice.receive(NO_REPLY_WAIT)).isNull();
+
+        // Bob's budget is his own.
+        bob.relay(aliceId.publicKey(), new Pong(1, 0));
+        assertThat(alice.receiveRelayed(TrackerTestClient.DEFAULT_TIMEOUT)).isNotNull();
+        assertThat(metrics.statsLine()).contains(" drop.relay_over_budget=" + (sent - burst));
     }
 }
