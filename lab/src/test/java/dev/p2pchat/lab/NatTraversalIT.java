@@ -157,9 +157,10 @@ class NatTraversalIT {
         // Idle well past the routers' timeout: only the peers' keepalives (PING every 5 s of quiet) flow.
         Thread.sleep(Duration.ofSeconds(5L * IDLE_TIMEOUT_SECONDS / 2).toMillis());
 
-        bob.sendAndAwaitDelivery(alice, "still there?");
+        Duration after = bob.sendAndAwaitDelivery(alice, "still there?");
         assertThat(bob.pathTo("alice")).containsEntry("path", "direct").containsEntry("address", alice.observed());
         assertThat(relayedByTracker()).as("nothing needed the relay").isEqualTo(relayedBefore);
+        report("idle 20 s behind routers that forget after " + IDLE_TIMEOUT_SECONDS + " s", "direct", after);
     }
 
     @Test
@@ -169,6 +170,7 @@ class NatTraversalIT {
         alice.sendAndAwaitDelivery(bob, "before the move");
         String oldMapping = alice.observed();
 
+        long moved = System.nanoTime();
         String newAddress = lab.renumber("nat1");
         int bobMark = bob.process.mark();
         int aliceMark = alice.process.mark();
@@ -178,11 +180,12 @@ class NatTraversalIT {
             alice.process.type("/msg bob while moving " + i);
             bob.process.type("/msg alice back " + i);
         }
+        long lastDelivered = 0;
         for (int i = 1; i <= 5; i++) {
-            alice.process.awaitJson(Map.of("event", "delivered", "to", "bob", "id", (long) i + 1), aliceMark,
-                    ROAMING_WAIT);
-            bob.process.awaitJson(Map.of("event", "delivered", "to", "alice", "id", (long) i), bobMark,
-                    ROAMING_WAIT);
+            lastDelivered = Math.max(lastDelivered, alice.process.awaitJson(Map.of("event", "delivered", "to", "bob",
+                    "id", (long) i + 1), aliceMark, ROAMING_WAIT).nanos());
+            lastDelivered = Math.max(lastDelivered, bob.process.awaitJson(Map.of("event", "delivered", "to", "alice",
+                    "id", (long) i), bobMark, ROAMING_WAIT).nanos());
         }
         Duration settle = Duration.ofSeconds(2);
         Thread.sleep(settle.toMillis());
@@ -194,6 +197,8 @@ class NatTraversalIT {
         String seen = (String) bob.pathTo("alice").get("address");
         assertThat(seen).startsWith(newAddress + ":").isNotEqualTo(oldMapping);
         assertThat(bob.pathTo("alice")).containsEntry("path", "direct");
+        report("roaming: the router behind one peer changes its address", "direct again, 10 of 10 once",
+                Duration.ofNanos(lastDelivered - moved));
     }
 
     @Test
@@ -304,7 +309,7 @@ class NatTraversalIT {
 
     /** Adds a line to the lab's report of what each topology gave, and how long the first message took. */
     private static void report(String topology, String outcome, Duration firstMessage) throws IOException {
-        String line = String.format("%-55s | %-22s | %5d ms%n", topology, outcome, firstMessage.toMillis());
+        String line = String.format("%-60s | %-28s | %5d ms%n", topology, outcome, firstMessage.toMillis());
         System.out.print("nat-lab: " + line);
         Path file = Path.of(System.getProperty("nat.lab.report", "target/nat-lab-report.txt"));
         Files.createDirectories(file.toAbsolutePath().getParent());
