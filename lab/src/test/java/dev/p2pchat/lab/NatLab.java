@@ -146,15 +146,20 @@ final class NatLab implements AutoCloseable {
     private Result script(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(script.toString()));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("NAT_LAB_PREFIX", prefix);
-        Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(SCRIPT_SECONDS, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            return new Result(-1, "timed out: " + command);
+        Path output = Files.createTempFile("nat-lab", ".out");
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(output.toFile());
+            builder.environment().put("NAT_LAB_PREFIX", prefix);
+            Process process = builder.start();
+            if (!process.waitFor(SCRIPT_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return new Result(-1, "timed out after " + SCRIPT_SECONDS + " s: " + command);
+            }
+            return new Result(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(output);
         }
-        return new Result(process.exitValue(), output);
     }
 
     private static String missingRequirement() throws IOException, InterruptedException {

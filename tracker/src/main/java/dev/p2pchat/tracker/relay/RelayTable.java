@@ -19,7 +19,9 @@ import java.util.function.Function;
  * the peers' periodic lookups (their attempts to find a direct path) renew it. A RELAY is passed on only when it
  * comes from a registered peer's registered address with that peer's session token, towards a peer it holds a
  * permission for, and within the sender's budgets of datagrams and bytes per second. Everything here is bounded:
- * the peers holding permissions, the permissions per peer, and the work per datagram (two hash lookups).
+ * the peers holding permissions, the permissions per peer (a new one replaces the one least recently granted or
+ * used, so lookups by strangers cannot push out a conversation that is relaying), and the work per datagram (two
+ * hash lookups).
  */
 public final class RelayTable {
     /** Why a RELAY was not passed on. */
@@ -42,11 +44,14 @@ public final class RelayTable {
         }
     }
 
-    /** A peer that may relay, found by the address it registered from. */
+    /**
+     * The relay's view of one address: the peer registered there, what it may relay to, and the address's budgets.
+     * The budgets belong to the address, not the peer: several keys registered from one socket share them.
+     */
     private static final class Client {
-        final Octets key;
-        /** Target key to when the permission ends, oldest permission first. */
-        final LinkedHashMap<Octets, Long> permissions = new LinkedHashMap<>();
+        Octets key;
+        /** Target key to when the permission ends, least recently granted or used first. */
+        final LinkedHashMap<Octets, Long> permissions = new LinkedHashMap<>(16, 0.75f, true);
         final TokenBucket datagrams;
         final TokenBucket bytes;
 
@@ -135,17 +140,20 @@ public final class RelayTable {
     private Client client(Registration registration) {
         InetSocketAddress at = registration.observed();
         Client client = clients.get(at);
-        if (client == null || !client.key.equals(registration.identityKey())) {
-            // New, or the address now belongs to another peer: the old one's permissions go with it.
+        if (client == null) {
             client = new Client(registration.identityKey(), limits, clock.millis());
             clients.put(at, client);
+        } else if (!client.key.equals(registration.identityKey())) {
+            // The address now belongs to another peer: the old one's permissions go, the address's budgets stay,
+            // so that taking turns with several keys from one socket refills nothing.
+            client.key = registration.identityKey();
+            client.permissions.clear();
         }
         return client;
     }
 
     private void allow(Client client, Octets target, long until) {
-        client.permissions.remove(target); // re-inserted last: the newest permission
-        client.permissions.put(target, until);
+        client.permissions.put(target, until); // access order: last, the newest
         if (client.permissions.size() > limits.maxPermissionsPerPeer()) {
             Iterator<Octets> oldest = client.permissions.keySet().iterator();
             oldest.next();

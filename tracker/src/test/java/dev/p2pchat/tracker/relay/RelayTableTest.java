@@ -447,4 +447,37 @@ class RelayTableTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(RelayLimits.DEFAULT.enabled()).isTrue();
     }
+
+    @Test
+    void shouldKeepAnAddresssBudgetWhenAnotherKeyTakesItOver() {
+        RelayTable table = table(limits(2, 64 * 1024)); // 4 datagrams at once
+        Registration alice = register("alice", 1);
+        Registration bob = register("bob", 2);
+        table.permit(alice, bob);
+        assertThat(passed(table, alice, bob, SMALL, 10)).isEqualTo(4);
+
+        registry.remove(alice);
+        Registration mallory = register("mallory", 3, home(1)); // the same socket, another key
+        table.permit(mallory, bob);
+
+        assertThat(passed(table, mallory, bob, SMALL, 10)).as("no fresh burst for a new key").isZero();
+    }
+
+    @Test
+    void shouldEvictThePermissionLeastRecentlyUsedNotOneThatRelays() {
+        RelayTable table = table(new RelayLimits(100, 64 * 1024, LIFETIME, 100, 2));
+        Registration alice = register("alice", 1);
+        Registration bob = register("bob", 2);
+        Registration carol = register("carol", 3);
+        Registration dave = register("dave", 4);
+        table.permit(alice, bob);
+        table.permit(alice, carol);
+        assertThat(relay(table, alice, bob).passes()).isTrue(); // bob's permission is in use
+
+        table.permit(dave, alice); // a stranger's lookup
+
+        assertThat(relay(table, alice, bob).passes()).as("the conversation that relays keeps its permission")
+                .isTrue();
+        assertThat(relay(table, alice, carol).refusal()).isEqualTo(Refusal.NOT_PERMITTED);
+    }
 }
