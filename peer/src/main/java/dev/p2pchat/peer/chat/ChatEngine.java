@@ -111,12 +111,23 @@ public final class ChatEngine {
         onDatagram(Route.direct(from), message);
     }
 
-    /** A datagram the tracker relayed from the peer holding {@code sender}. */
+    /**
+     * A datagram the tracker relayed from the peer holding {@code sender}. The tracker vouches for who sent it, so
+     * a greeting must carry that peer's own key, and any other message must belong to a conversation with it: a
+     * session id seen by someone else never lets them speak in it through the relay.
+     */
     public void onRelayed(Octets sender, PeerDatagram datagram) {
-        Octets claimed = datagram instanceof Hello hello ? hello.identityKey()
-                : datagram instanceof HelloAck ack ? ack.identityKey() : sender;
-        if (!claimed.equals(sender)) {
-            drop(Drop.RELAY_MISMATCH); // the tracker vouches for who relayed it; a greeting must be that peer's own
+        Octets claimed;
+        if (datagram instanceof Hello hello) {
+            claimed = hello.identityKey();
+        } else if (datagram instanceof HelloAck ack) {
+            claimed = ack.identityKey();
+        } else {
+            Link link = byLocalSession.get(((PeerMessage) datagram).session());
+            claimed = link == null ? sender : link.key();
+        }
+        if (!sender.equals(claimed)) {
+            drop(Drop.RELAY_MISMATCH);
             return;
         }
         onDatagram(Route.RELAY, datagram);
@@ -172,8 +183,12 @@ public final class ChatEngine {
         }
         if (existing != null) {
             long probesBefore = existing.session.probes();
+            boolean connecting = existing.session.state() == PeerSession.State.CONNECTING;
             existing.session.addCandidates(candidates, clock.millis());
-            if (existing.session.probes() > probesBefore) {
+            // A conversation the peer's HELLO opened becomes this side's attempt once it has addresses to punch.
+            boolean nowAttempting = connecting && !existing.attempted && !candidates.isEmpty();
+            if (nowAttempting || existing.session.probes() > probesBefore) {
+                existing.attempted |= nowAttempting;
                 paths.attempted();
             }
             return;
@@ -487,6 +502,7 @@ public final class ChatEngine {
         }
         link.session.tick(clock.millis()); // the first HELLO goes out now, not at the next tick
         if (!candidates.isEmpty()) {
+            link.attempted = true;
             paths.attempted();
         }
         return link;
@@ -585,6 +601,8 @@ public final class ChatEngine {
         /** The session's own message numbers to this peer's message ids, for messages not yet settled. */
         final Map<Long, Long> messageIds = new HashMap<>();
         boolean connected;
+        /** Whether this side set out to reach the peer at known addresses (a punch attempt). */
+        boolean attempted;
 
         Link(String target) {
             this.target = target;
@@ -771,7 +789,7 @@ public final class ChatEngine {
 
         @Override
         public void closed(PeerSession closedSession, String reason) {
-            if (!connected && closedSession.remoteKey() != null) {
+            if (!connected && attempted) {
                 paths.failed();
             }
             byLocalSession.remove(session.localSession());

@@ -1,9 +1,12 @@
 package dev.p2pchat.peer.chat;
 
 /**
- * How this peer's attempts to reach others went: each conversation that starts punching (HELLO to the addresses a
- * lookup, an introduction or the user gave), and each round of probes that tries to move a conversation off the
- * relay or off a path that fell silent, is an attempt; it ends direct, relayed, or failed (no answer at all).
+ * How this peer's attempts to reach others went. Attempts: each conversation this side starts towards known
+ * addresses (HELLO to what a lookup, an introduction or the user gave), and each round of PINGs that tries to move a
+ * conversation off the relay or off a path that fell silent. Outcomes: direct (a conversation that connected
+ * directly, or moved back to a direct path), relayed (one that connected through the relay, or fell back to it), and
+ * failed (one this side started that nobody answered). A probe round that finds nothing counts no outcome, and a
+ * fallback counts one without an attempt, so the outcomes need not add up to the attempts.
  */
 public final class PathCounters {
     /** The counts at one moment. */

@@ -156,7 +156,7 @@ final class SendCommand implements Callable<Integer> {
             String target = HostPort.format(address);
             InetSocketAddress expected = address;
             complete(node.connect(to), deadline);
-            PeerEvent outcome = events.await(e -> (e instanceof Connected c && c.address().equals(expected))
+            PeerEvent outcome = events.await(e -> (e instanceof Connected c && expected.equals(c.address()))
                     || (e instanceof ConnectFailed f && f.target().equals(target)), deadline);
             if (outcome == null) {
                 throw new NotDelivered("no answer from " + target + " within " + timeoutSeconds + " s");

@@ -407,7 +407,8 @@ public final class PeerNode implements AutoCloseable {
             return;
         }
         tracker.checkMapping(() -> tracker.lookup(peerName).thenAccept(info -> {
-            if (info.identityKey().equals(key)) {
+            // Only for a conversation still there: a late answer must not reopen one that ended meanwhile.
+            if (info.identityKey().equals(key) && chat.hasConversation(key)) {
                 chat.connect(key, info.name(), candidates(info));
             }
         }));
@@ -450,11 +451,18 @@ public final class PeerNode implements AutoCloseable {
         return new ChatException("could not look " + peerName + " up: " + cause.getMessage());
     }
 
-    /** Where a peer the tracker knows may be reached: its NAT mapping first, then its own LAN addresses. */
-    private static List<InetSocketAddress> candidates(PeerInfo info) {
+    /**
+     * Where a peer the tracker knows may be reached: its NAT mapping, and its LAN addresses when it is behind the
+     * same NAT as this peer (the tracker sees both at one public address). A LAN address of another network names
+     * some unrelated host on this one, which must not be sent this side's HELLO and session id.
+     */
+    private List<InetSocketAddress> candidates(PeerInfo info) {
         Set<InetSocketAddress> all = new LinkedHashSet<>();
         all.add(info.observed());
-        all.addAll(info.privateAddresses());
+        InetSocketAddress self = tracker == null ? null : tracker.observed();
+        if (self != null && self.getAddress().equals(info.observed().getAddress())) {
+            all.addAll(info.privateAddresses());
+        }
         return new ArrayList<>(all);
     }
 
@@ -529,7 +537,7 @@ public final class PeerNode implements AutoCloseable {
 
         @Override
         public boolean canRelay() {
-            return tracker != null;
+            return tracker != null && tracker.state() == TrackerSession.State.REGISTERED;
         }
     }
 

@@ -137,6 +137,10 @@ public final class PeerSession {
     private long lastPingSent = Long.MIN_VALUE / 2;
     private int pingSequence;
     private long probes;
+    private long lastProbeRound = Long.MIN_VALUE / 2;
+    private long lastDirectPing = Long.MIN_VALUE / 2;
+    /** The direct address a conversation left for the relay: still pinged, so a path that comes back is taken. */
+    private InetSocketAddress lastDirect;
 
     /**
      * @param localSession the random id the remote peer must put in what it sends here
@@ -243,7 +247,10 @@ public final class PeerSession {
                     output.send(candidate, hello);
                 }
             }
-        } else if (state == State.CONNECTED && (route.relayed() || pathLost(now))) {
+        } else if (state == State.CONNECTED && (route.relayed() || pathLost(now))
+                && now - lastProbeRound >= timers.relayAfter()) {
+            // One round per relayAfter, whatever asks: a forged introduction buys a few PINGs, not a stream.
+            lastProbeRound = now;
             more.stream().limit(MAX_CANDIDATES).forEach(candidate -> {
                 probes++;
                 output.send(candidate, new Ping(remoteSession, ++pingSequence));
@@ -277,7 +284,9 @@ public final class PeerSession {
             if (now - lastHelloSent >= timers.helloInterval()) {
                 lastHelloSent = now;
                 candidates.forEach(candidate -> output.send(candidate, hello));
-                if (relayable() && now - connectStarted >= timers.relayAfter()) {
+                // Only towards a peer this side set out to reach: a session opened by someone else's HELLO (maybe
+                // a replayed one) answers it once and must not turn into a stream of relayed datagrams.
+                if (!candidates.isEmpty() && relayable() && now - connectStarted >= timers.relayAfter()) {
                     output.relay(remoteKey(), hello);
                 }
             }
@@ -300,6 +309,12 @@ public final class PeerSession {
         if (now - lastHeard >= timers.pingIdle() && now - lastPingSent >= timers.pingIdle() / 2) {
             lastPingSent = now;
             send(new Ping(remoteSession, ++pingSequence), now);
+        }
+        if (route.relayed() && lastDirect != null && now - lastDirectPing >= timers.pingIdle() / 2) {
+            // A blip, not a move: the old path may answer again, and then the conversation goes back to it.
+            lastDirectPing = now;
+            probes++;
+            output.send(lastDirect, new Ping(remoteSession, ++pingSequence));
         }
         inbox.expire(now);
         flush(now);
@@ -415,6 +430,7 @@ public final class PeerSession {
         if (!next.equals(route)) {
             Route previous = route;
             route = next;
+            lastDirect = previous.relayed() ? lastDirect : previous.address();
             events.routeChanged(this, previous);
         }
     }

@@ -238,8 +238,10 @@ public final class TrackerSession {
                 }
             }, () -> {
                 checking = false;
-                listener.trackerSilent();
-                fetchCookie();
+                if (state != State.STOPPED) {
+                    listener.trackerSilent();
+                    fetchCookie();
+                }
             }, false);
         }
     }
@@ -372,8 +374,10 @@ public final class TrackerSession {
 
     private void sendKeepalive() {
         send(new Keepalive(txid(), cookie, token, name), this::onKeepaliveReply, () -> {
-            listener.trackerSilent();
-            fetchCookie();
+            if (state != State.STOPPED) { // stopped meanwhile: unregistering must not register again
+                listener.trackerSilent();
+                fetchCookie();
+            }
         }, false);
     }
 

@@ -288,6 +288,25 @@ class ChatEngineTest {
                 new PathCounters.Snapshot(2, 1, 0, 1));
     }
 
+    /**
+     * The race a tracker lookup runs: the tracker introduces alice to bob, bob's HELLO reaches alice before the
+     * lookup's answer does, so the HELLO opens alice's conversation (with no addresses of its own), and then the
+     * answer makes alice punch to bob's addresses in that same conversation. That is alice's attempt, and it ends
+     * direct; the counters must not show an end without its attempt.
+     */
+    @Test
+    void shouldCountTheAttemptWhenThePeersHelloArrivedBeforeTheLookupsAnswer() {
+        bob.connect(aliceId.publicKey(), "alice", List.of(ALICE_AT)); // the introduction
+        Datagram bobsHello = network.poll();
+        alice.onDatagram(BOB_AT, bobsHello.message());
+        alice.connect(bobId.publicKey(), "bob", List.of(BOB_AT)); // the lookup's answer
+        run(Duration.ofSeconds(1));
+
+        assertThat(aliceEvents).filteredOn(PeerEvent.Connected.class::isInstance).hasSize(1);
+        assertThat(alice.paths()).isEqualTo(new PathCounters.Snapshot(1, 1, 0, 0));
+        assertThat(bob.paths()).isEqualTo(new PathCounters.Snapshot(1, 1, 0, 0));
+    }
+
     @Test
     void shouldConnectThroughTheRelayAndShowItInThePeerList() {
         relayAvailable = true;
@@ -325,5 +344,23 @@ class ChatEngineTest {
         assertThat(bob.hasConversation(aliceId.publicKey())).isFalse();
         bob.onRelayed(aliceId.publicKey(), hello);
         assertThat(bob.hasConversation(aliceId.publicKey())).as("from alice herself it opens one").isTrue();
+    }
+
+    @Test
+    void shouldDropARelayedMessageForAConversationWithAnotherPeer() {
+        alice.connect(bobId.publicKey(), "bob", List.of(BOB_AT));
+        run(Duration.ofSeconds(1));
+        alice.sendText(bobId.publicKey(), alice.newMessageId(), "hi");
+        Data data = network.stream().map(Datagram::message).filter(Data.class::isInstance).map(Data.class::cast)
+                .findFirst().orElseThrow();
+        network.clear();
+
+        bob.onRelayed(identity(9).publicKey(), data); // mallory saw the session id and relays it as her own
+
+        assertThat(bob.dropped(ChatEngine.Drop.RELAY_MISMATCH)).isEqualTo(1);
+        assertThat(bobEvents).noneMatch(PeerEvent.MessageReceived.class::isInstance);
+        bob.onRelayed(aliceId.publicKey(), data);
+        assertThat(bobEvents).as("relayed for alice herself it counts").contains(
+                new PeerEvent.MessageReceived(alice(), "hi", false));
     }
 }

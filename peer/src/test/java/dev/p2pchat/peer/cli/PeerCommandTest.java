@@ -215,6 +215,94 @@ class PeerCommandTest {
                 .containsEntry("name", "alice").containsKeys("address", "fingerprint");
     }
 
+    private static final Pattern STATS = Pattern.compile("punch attempts: (\\d+); ended direct: (\\d+), through the "
+            + "relay: (\\d+), failed: (\\d+); malformed datagrams dropped: (\\d+)");
+
+    /** What {@code /stats} says, in text or in JSON. */
+    private record Stats(long attempts, long direct, long relayed, long failed, long malformed) {
+        static Stats of(String line) {
+            Matcher stats = STATS.matcher(line);
+            assertThat(stats.matches()).as(line).isTrue();
+            return new Stats(Long.parseLong(stats.group(1)), Long.parseLong(stats.group(2)),
+                    Long.parseLong(stats.group(3)), Long.parseLong(stats.group(4)), Long.parseLong(stats.group(5)));
+        }
+
+        static Stats of(Map<String, Object> json) {
+            assertThat(json).containsOnlyKeys("event", "attempts", "direct", "relayed", "failed", "malformed");
+            return new Stats((Long) json.get("attempts"), (Long) json.get("direct"), (Long) json.get("relayed"),
+                    (Long) json.get("failed"), (Long) json.get("malformed"));
+        }
+    }
+
+    /**
+     * After one conversation on 127.0.0.1: it was this side's attempt, it ended direct, nothing went through the
+     * relay or failed, and nothing malformed arrived.
+     */
+    private static void assertOneDirectConversation(String who, Stats stats) {
+        assertThat(stats.attempts()).as(who + ": attempts in " + stats).isGreaterThanOrEqualTo(1);
+        assertThat(stats.direct()).as(who + ": ended direct in " + stats).isGreaterThanOrEqualTo(1);
+        assertThat(stats.relayed()).as(who + ": relayed in " + stats).isZero();
+        assertThat(stats.failed()).as(who + ": failed in " + stats).isZero();
+        assertThat(stats.malformed()).as(who + ": malformed in " + stats).isZero();
+    }
+
+    @Test
+    void shouldCountPunchAttemptsAndHowTheyEndedInStats() throws Exception {
+        CliPeer alice = registered(peer("alice"));
+        CliPeer bob = registered(peer("bob"));
+        alice.type("/stats");
+        assertThat(Stats.of(alice.await(line -> line.startsWith("punch attempts: "))))
+                .as("before any conversation").isEqualTo(new Stats(0, 0, 0, 0, 0));
+
+        alice.type("/msg bob counted");
+        alice.awaitLine("#1 delivered to bob");
+        bob.awaitLine("<alice> counted");
+        alice.await(line -> line.startsWith("* bob connected (127.0.0.1:"));
+        bob.await(line -> line.startsWith("* alice connected (127.0.0.1:"));
+
+        for (CliPeer peer : List.of(alice, bob)) {
+            int from = peer.out.lines().size();
+            peer.type("/stats");
+            Stats stats = Stats.of(peer.out.await(line -> line.startsWith("punch attempts: "), from));
+            assertOneDirectConversation(peer.name, stats);
+            peer.type("/stats now");
+            peer.awaitLine("error: takes no arguments; usage: /stats");
+        }
+        assertThat(alice.out.lines()).noneMatch(line -> line.contains("through the tracker's relay"));
+        assertThat(alice.quit()).isZero();
+        assertThat(bob.quit()).isZero();
+    }
+
+    @Test
+    void shouldReportThePathAndTheStatsInJsonMode() throws Exception {
+        CliPeer alice = registered(peer("alice", "--json"));
+        CliPeer bob = registered(peer("bob", "--json"));
+
+        alice.type("/msg bob which way?");
+        alice.awaitJson(Map.of("event", "delivered", "id", 1L, "to", "bob"));
+        bob.awaitJson(Map.of("event", "message", "from", "alice", "text", "which way?"));
+        Map<String, Object> aliceConnected = alice.awaitJson(Map.of("event", "connected", "name", "bob"));
+        Map<String, Object> bobConnected = bob.awaitJson(Map.of("event", "connected", "name", "alice"));
+        assertThat(aliceConnected).containsEntry("path", "direct");
+        assertThat((String) aliceConnected.get("address")).startsWith("127.0.0.1:");
+        assertThat(bobConnected).containsEntry("path", "direct");
+        assertThat((String) bobConnected.get("address")).startsWith("127.0.0.1:");
+
+        for (CliPeer peer : List.of(alice, bob)) {
+            peer.type("/stats");
+            assertOneDirectConversation(peer.name, Stats.of(peer.awaitJson(Map.of("event", "stats"))));
+        }
+        assertThat(alice.out.lines()).noneMatch(line -> line.contains("\"event\":\"path\""));
+
+        assertThat(alice.quit()).isZero();
+        assertThat(bob.quit()).isZero();
+        for (CliPeer peer : List.of(alice, bob)) {
+            for (String line : peer.out.lines()) {
+                assertThat(JsonParser.object(line)).as(line).containsKey("event");
+            }
+        }
+    }
+
     @Test
     void shouldAnswerBadInputWithAnErrorLineAndKeepRunning() throws Exception {
         CliPeer alice = registered(peer("alice"));

@@ -1,6 +1,7 @@
 package dev.p2pchat.peer.node;
 
 import dev.p2pchat.tracker.TrackerConfig;
+import dev.p2pchat.tracker.relay.RelayLimits;
 import dev.p2pchat.tracker.server.TrackerServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,8 +27,13 @@ final class TestNetwork implements AutoCloseable {
 
     /** Starts a tracker on {@code port} (0: any free one); peers configured from now on register with it. */
     TrackerServer startTracker(int port) throws Exception {
+        return startTracker(port, RelayLimits.DEFAULT);
+    }
+
+    /** The same, with what its relay allows (a rate of 0 turns it off). */
+    TrackerServer startTracker(int port, RelayLimits relay) throws Exception {
         tracker = new TrackerServer(TrackerConfig.builder().bindAddress("127.0.0.1").port(port)
-                .lease(Duration.ofSeconds(10)).keepalive(KEEPALIVE).build());
+                .lease(Duration.ofSeconds(10)).keepalive(KEEPALIVE).relay(relay).build());
         trackerPort = tracker.start().getPort();
         return tracker;
     }

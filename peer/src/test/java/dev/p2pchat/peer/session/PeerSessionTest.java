@@ -36,6 +36,8 @@ class PeerSessionTest {
         final String name;
         /** Where this side's datagrams come from: its NAT mapping, which may move. */
         InetSocketAddress address;
+        /** Whether this side has a relay, when it differs from the other's; null: {@code relayAvailable}. */
+        Boolean relay;
         final List<String> events = new ArrayList<>();
         final List<String> received = new ArrayList<>();
         PeerSession session;
@@ -72,7 +74,7 @@ class PeerSessionTest {
 
                         @Override
                         public boolean canRelay() {
-                            return relayAvailable;
+                            return relay != null ? relay : relayAvailable;
                         }
                     }, this, now);
         }
@@ -82,7 +84,7 @@ class PeerSessionTest {
             Route from = datagram.relayed() ? Route.RELAY : Route.direct(datagram.from());
             if (message instanceof Hello hello) {
                 if (session == null) {
-                    connect(hello.identityKey(), datagram.relayed() ? null : datagram.from());
+                    connect(hello.identityKey(), List.of()); // as the chat opens one for a HELLO nobody asked for
                 }
                 session.onHello(from, hello, now);
             } else if (message instanceof HelloAck ack && session != null) {
@@ -140,8 +142,11 @@ class PeerSessionTest {
     /** Whether the relay is there; and whether direct datagrams get through (the NATs let them). */
     private boolean relayAvailable;
     private boolean directBlocked;
+    /** Whether bob's direct datagrams are lost (a one-way path). */
+    private boolean bobsDirectBlocked;
     private int dropped;
     private int relayed;
+    private int relayedFromBob;
 
     /** Runs the network and both sides' timers for {@code millis}, in 10 ms steps. */
     private void run(long millis) {
@@ -151,13 +156,15 @@ class PeerSessionTest {
                 boolean toBob = datagram.to().equals(bob.address);
                 boolean lost = !toBob && !datagram.to().equals(alice.address) // an address nobody holds any more
                         || (toBob || datagram.from().equals(bob.address)) && !bobAlive
-                        || directBlocked && !datagram.relayed()
+                        || (directBlocked || bobsDirectBlocked && datagram.from().equals(bob.address))
+                                && !datagram.relayed()
                         || network0.nextDouble() < loss;
                 if (lost) {
                     dropped++;
                     continue;
                 }
                 relayed += datagram.relayed() ? 1 : 0;
+                relayedFromBob += datagram.relayed() && datagram.from().equals(bob.address) ? 1 : 0;
                 (toBob ? bob : alice).deliver(datagram);
             }
             if (alice.session != null) {
@@ -354,5 +361,35 @@ class PeerSessionTest {
                 "after 3");
         assertThat(alice.received).containsExactly("from the new address");
         assertThat(alice.events).contains("delivered 6").noneMatch(e -> e.startsWith("failed"));
+    }
+
+    @Test
+    void shouldAnswerAnUnaskedForHelloWithoutRelayingHellosOfItsOwn() {
+        bobsDirectBlocked = true; // bob's answers never arrive: alice keeps greeting
+        alice.relay = false;
+        bob.relay = true;
+        alice.connect(bob.identity.publicKey(), BOB_ADDRESS);
+        run(PeerSession.CONNECT_TIMEOUT_MILLIS - 100);
+
+        assertThat(bob.session).as("opened by alice's HELLO").isNotNull();
+        assertThat(dropped).as("bob's answers, lost").isPositive();
+        assertThat(relayedFromBob).as("bob answers what reaches him, and relays no HELLO of his own").isZero();
+    }
+
+    @Test
+    void shouldProbeAtMostOneRoundPerRelayAfter() {
+        relayAvailable = true;
+        directBlocked = true;
+        alice.connect(bob.identity.publicKey(), BOB_ADDRESS);
+        run(PeerSession.RELAY_AFTER_MILLIS + 1_000);
+        assertThat(alice.session.route()).isEqualTo(Route.RELAY);
+
+        for (int i = 0; i < 10; i++) { // a flood of (maybe forged) introductions
+            alice.session.addCandidates(List.of(new InetSocketAddress("192.0.2.9", 1000 + i)), now);
+        }
+        assertThat(alice.session.probes()).isEqualTo(1);
+        run(PeerSession.RELAY_AFTER_MILLIS);
+        alice.session.addCandidates(List.of(BOB_ADDRESS), now);
+        assertThat(alice.session.probes()).isEqualTo(2);
     }
 }

@@ -1,6 +1,7 @@
 package dev.p2pchat.peer.tracker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.p2pchat.protocol.ErrorCode;
 import dev.p2pchat.protocol.Identity;
@@ -13,8 +14,10 @@ import dev.p2pchat.protocol.Message.Keepalive;
 import dev.p2pchat.protocol.Message.KeepaliveAck;
 import dev.p2pchat.protocol.Message.Lookup;
 import dev.p2pchat.protocol.Message.LookupResult;
+import dev.p2pchat.protocol.Message.Ping;
 import dev.p2pchat.protocol.Message.Register;
 import dev.p2pchat.protocol.Message.Registered;
+import dev.p2pchat.protocol.Message.Relay;
 import dev.p2pchat.protocol.Octets;
 import dev.p2pchat.protocol.PeerInfo;
 import dev.p2pchat.protocol.Wire;
@@ -28,6 +31,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The tracker conversation scripted message by message, on a clock the test moves. */
 @Timeout(10)
@@ -35,6 +40,10 @@ class TrackerSessionTest {
     private static final InetSocketAddress HOME = new InetSocketAddress("198.51.100.7", 40000);
     private static final InetSocketAddress CAFE = new InetSocketAddress("203.0.113.9", 51000);
     private static final Octets COOKIE = Octets.fromHex("00112233445566778899aabbccddeeff");
+    /** The cookie a mapping check fetches: minted for the address the tracker sees now. */
+    private static final Octets FRESH_COOKIE = Octets.fromHex("ffeeddccbbaa99887766554433221100");
+    private static final Octets LATER_COOKIE = Octets.fromHex("0f0e0d0c0b0a09080706050403020100");
+    private static final Octets BOB = Octets.fromHex("b0".repeat(32));
 
     private final MutableClock clock = new MutableClock();
     private final Identity identity = Identity.fromPrivateKey(new byte[32]);
@@ -226,6 +235,177 @@ class TrackerSessionTest {
 
         assertThat(sent).isEmpty();
         assertThat(session.state()).isEqualTo(TrackerSession.State.REGISTERED);
+    }
+
+    // ---- checking the mapping ----
+
+    /** A {@link TrackerSession#checkMapping} action that records each run as {@code label}. */
+    private Runnable then(String label) {
+        return () -> events.add("then " + label);
+    }
+
+    @Test
+    void shouldCheckAnUnchangedMappingWithAFreshCookieThenAKeepaliveAndRunTheActionOnce() {
+        register();
+        sent.clear();
+
+        session.checkMapping(then("lookup"));
+
+        CookieRequest request = lastSent(CookieRequest.class);
+        assertThat(sent).hasSize(1);
+        session.onMessage(new CookieChallenge(request.txid(), FRESH_COOKIE));
+        Keepalive keepalive = lastSent(Keepalive.class);
+        assertThat(keepalive.cookie()).as("the keepalive carries the fresh cookie").isEqualTo(FRESH_COOKIE);
+        assertThat(keepalive.token()).isEqualTo(77);
+        assertThat(keepalive.name()).isEqualTo("alice");
+        assertThat(events).as("nothing runs before the tracker confirms").containsExactly("registered 40000");
+
+        KeepaliveAck ack = new KeepaliveAck(keepalive.txid(), 20_000, HOME, LATER_COOKIE);
+        session.onMessage(ack);
+        session.onMessage(ack); // a duplicate answers nothing that is still waiting
+
+        assertThat(events).containsExactly("registered 40000", "then lookup");
+        assertThat(sent).hasExactlyElementsOfTypes(CookieRequest.class, Keepalive.class);
+        assertThat(session.state()).isEqualTo(TrackerSession.State.REGISTERED);
+        assertThat(session.observed()).isEqualTo(HOME);
+        // The keepalives carry on at the interval the check's answer gave, with its cookie.
+        advance(19_999);
+        assertThat(sent).hasSize(2);
+        advance(1);
+        assertThat(lastSent(Keepalive.class).cookie()).isEqualTo(LATER_COOKIE);
+        assertThat(sent).hasSize(3);
+    }
+
+    @Test
+    void shouldHoldTheRegularKeepaliveWhileACheckIsUnderWay() {
+        register();
+        advance(20_000);
+        sent.clear();
+
+        session.checkMapping(then("lookup"));
+        advance(5_000); // when the lease's keepalive was due; the check's own keepalive stands in for it
+        assertThat(sent).as("the cookie request, retransmitted once").hasSize(2)
+                .allMatch(CookieRequest.class::isInstance);
+        assertThat(sent.get(0)).isEqualTo(sent.get(1));
+
+        session.onMessage(new CookieChallenge(lastSent(CookieRequest.class).txid(), FRESH_COOKIE));
+        session.onMessage(new KeepaliveAck(lastSent(Keepalive.class).txid(), 25_000, HOME, LATER_COOKIE));
+
+        assertThat(sent.stream().filter(Keepalive.class::isInstance)).hasSize(1);
+        assertThat(events).containsExactly("registered 40000", "then lookup");
+    }
+
+    @ParameterizedTest(name = "the keepalive is answered with {0}")
+    @ValueSource(strings = {"NOT_REGISTERED", "another observed address"})
+    void shouldRegisterAgainFromAMappingThatMovedThenRunTheAction(String answer) {
+        register();
+        sent.clear();
+        session.checkMapping(then("lookup"));
+        session.onMessage(new CookieChallenge(lastSent(CookieRequest.class).txid(), FRESH_COOKIE));
+        Keepalive keepalive = lastSent(Keepalive.class);
+
+        // The tracker sees the keepalive come from CAFE, where the token is not trusted.
+        boolean refused = answer.equals("NOT_REGISTERED");
+        session.onMessage(refused ? new ErrorReply(keepalive.txid(), ErrorCode.NOT_REGISTERED)
+                : new KeepaliveAck(keepalive.txid(), 25_000, CAFE, LATER_COOKIE));
+
+        Register register = lastSent(Register.class);
+        assertThat(Identity.verify(identity.publicKey(), register)).as("signed").isTrue();
+        assertThat(register.cookie()).as("a cookie minted for the new address")
+                .isEqualTo(refused ? FRESH_COOKIE : LATER_COOKIE);
+        assertThat(register.name()).isEqualTo("alice");
+        assertThat(session.state()).isEqualTo(TrackerSession.State.REGISTERING);
+        assertThat(events).as("nothing runs before the registration").containsExactly("registered 40000");
+
+        session.onMessage(new Registered(register.txid(), 78, 90, 25_000, CAFE, COOKIE));
+
+        assertThat(events).containsExactly("registered 40000", "registered 51000", "then lookup");
+        assertThat(session.state()).isEqualTo(TrackerSession.State.REGISTERED);
+        assertThat(session.observed()).isEqualTo(CAFE);
+        assertThat(session.relayed(BOB, new Ping(1, 1)).token()).as("the new token").isEqualTo(78);
+        assertThat(sent).hasExactlyElementsOfTypes(CookieRequest.class, Keepalive.class, Register.class);
+    }
+
+    @Test
+    void shouldLetTheActionWaitForTheRegistrationWhenNotRegistered() {
+        session.checkMapping(then("before start"));
+        assertThat(sent).as("nothing to check before registering").isEmpty();
+
+        session.start();
+        session.checkMapping(then("while fetching the cookie"));
+        session.onMessage(new CookieChallenge(lastSent(CookieRequest.class).txid(), COOKIE));
+        session.checkMapping(then("while registering"));
+        assertThat(events).isEmpty();
+        Register register = lastSent(Register.class);
+        session.onMessage(new Registered(register.txid(), 77, 90, 25_000, HOME, COOKIE));
+
+        assertThat(events).containsExactly("registered 40000", "then before start", "then while fetching the cookie",
+                "then while registering");
+        // The registration itself confirmed the mapping: no check of its own.
+        assertThat(sent).hasExactlyElementsOfTypes(CookieRequest.class, Register.class);
+    }
+
+    @Test
+    void shouldSendOneCookieRequestForChecksAskedForWhileOneIsUnderWay() {
+        register();
+        sent.clear();
+
+        session.checkMapping(then("first"));
+        session.checkMapping(then("second"));
+        assertThat(sent).hasSize(1);
+        session.onMessage(new CookieChallenge(lastSent(CookieRequest.class).txid(), FRESH_COOKIE));
+        session.checkMapping(then("third"));
+        session.onMessage(new KeepaliveAck(lastSent(Keepalive.class).txid(), 25_000, HOME, LATER_COOKIE));
+
+        assertThat(sent).hasExactlyElementsOfTypes(CookieRequest.class, Keepalive.class);
+        assertThat(events).containsExactly("registered 40000", "then first", "then second", "then third");
+
+        // Once it is over, the next check is a check of its own.
+        session.checkMapping(then("fourth"));
+        assertThat(lastSent(CookieRequest.class)).isNotEqualTo(sent.get(0));
+        assertThat(sent).hasSize(3);
+    }
+
+    @Test
+    void shouldStartOverAndRunTheActionOnceRegisteredAgainWhenTheCheckGoesUnanswered() {
+        register();
+        sent.clear();
+        session.checkMapping(then("lookup"));
+        for (int i = 0; i < TrackerSession.MAX_ATTEMPTS; i++) {
+            advance(TrackerSession.MAX_RETRY_MILLIS);
+        }
+        assertThat(sent).hasSize(TrackerSession.MAX_ATTEMPTS + 1).allMatch(CookieRequest.class::isInstance);
+        assertThat(events).containsExactly("registered 40000", "silent");
+        assertThat(session.state()).isEqualTo(TrackerSession.State.FETCHING_COOKIE);
+
+        session.onMessage(new CookieChallenge(lastSent(CookieRequest.class).txid(), FRESH_COOKIE));
+        session.onMessage(new Registered(lastSent(Register.class).txid(), 79, 90, 25_000, HOME, COOKIE));
+
+        assertThat(events).containsExactly("registered 40000", "silent", "registered 40000", "then lookup");
+        // Over: a new check is a check of its own again.
+        sent.clear();
+        session.checkMapping(then("again"));
+        assertThat(sent).hasExactlyElementsOfTypes(CookieRequest.class);
+    }
+
+    @Test
+    void shouldRefuseToRelayWhenNotRegisteredAndCarryTheTokenWhenRegistered() {
+        Ping ping = new Ping(0x1234_5678_9abcL, 7);
+        assertThatThrownBy(() -> session.relayed(BOB, ping)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("not registered");
+        session.start();
+        assertThatThrownBy(() -> session.relayed(BOB, ping)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("FETCHING_COOKIE");
+
+        register();
+        Relay relay = session.relayed(BOB, ping);
+
+        assertThat(relay.token()).isEqualTo(77);
+        assertThat(relay.target()).isEqualTo(BOB);
+        assertThat(relay.datagram()).isEqualTo(ping);
+
+        session.stop();
+        assertThatThrownBy(() -> session.relayed(BOB, ping)).isInstanceOf(IllegalStateException.class);
     }
 
     private static TrackerSession.QueryFailedException failure(CompletableFuture<?> future) {
