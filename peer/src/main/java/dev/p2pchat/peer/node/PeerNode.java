@@ -389,6 +389,12 @@ public final class PeerNode implements AutoCloseable {
             }
             return tracker.lookup(peerName).handle((info, failure) -> {
                 if (failure != null) {
+                    // The peer may have reached this side meanwhile (its own lookup introduced us) and then taken
+                    // another name before this lookup arrived: the conversation is what was asked for.
+                    Octets meanwhile = connectedNamed(peerName);
+                    if (meanwhile != null) {
+                        return action.apply(meanwhile);
+                    }
                     throw new CompletionException(lookupProblem(peerName, failure));
                 }
                 chat.connect(info.identityKey(), info.name(), candidates(info));
@@ -412,6 +418,16 @@ public final class PeerNode implements AutoCloseable {
                 chat.connect(key, info.name(), candidates(info));
             }
         }));
+    }
+
+    /** The one peer called {@code peerName} with a conversation open or opening, or null. */
+    private Octets connectedNamed(String peerName) {
+        try {
+            Octets key = chat.resolve(peerName);
+            return key != null && chat.hasConversation(key) ? key : null;
+        } catch (ChatException ambiguous) {
+            return null;
+        }
     }
 
     /** Refuses a text over the size limit before anything is looked up or connected for it. */
