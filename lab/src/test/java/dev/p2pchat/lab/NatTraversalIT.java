@@ -187,8 +187,9 @@ class NatTraversalIT {
             lastDelivered = Math.max(lastDelivered, bob.process.awaitJson(Map.of("event", "delivered", "to", "alice",
                     "id", (long) i), bobMark, ROAMING_WAIT).nanos());
         }
-        Duration settle = Duration.ofSeconds(2);
-        Thread.sleep(settle.toMillis());
+        // Back on a direct path, at alice's new mapping (maybe after a detour through the relay).
+        bob.process.await(line -> line.startsWith("{") && isPathTo(JsonParser.object(line), "alice", newAddress),
+                bobMark, ROAMING_WAIT, "a direct path to alice at " + newAddress);
 
         assertThat(bob.received(bobMark)).as("each message once, in order").containsExactlyElementsOf(texts);
         assertThat(alice.received(aliceMark)).containsExactly("back 1", "back 2", "back 3", "back 4", "back 5");
@@ -284,6 +285,11 @@ class NatTraversalIT {
         Matcher relayed = RELAYED.matcher(stats.text());
         assertThat(relayed.find()).as(stats.text()).isTrue();
         return Long.parseLong(relayed.group(1));
+    }
+
+    private static boolean isPathTo(Map<String, Object> event, String name, String host) {
+        return "path".equals(event.get("event")) && name.equals(event.get("name"))
+                && event.get("address") instanceof String address && address.startsWith(host + ":");
     }
 
     /** Starts {@code command} on a lab host. */

@@ -236,8 +236,9 @@ public final class PeerSession {
 
     /**
      * Addresses where the peer may be reached, from a lookup or an introduction. While connecting, HELLO goes to the
-     * new ones at once. While connected over the relay, or over a direct path that stopped answering, a PING goes to
-     * each, so that both NATs open towards each other again; whichever answers directly becomes the route.
+     * new ones at once. While connected over the relay, over a direct path that stopped answering, or over a direct
+     * path to an address the peer is no longer found at (its mapping moved), a PING goes to each, so that both NATs
+     * open towards each other again; whichever answers directly becomes the route.
      */
     public void addCandidates(List<InetSocketAddress> more, long now) {
         if (state == State.CONNECTING) {
@@ -247,7 +248,7 @@ public final class PeerSession {
                     output.send(candidate, hello);
                 }
             }
-        } else if (state == State.CONNECTED && (route.relayed() || pathLost(now))
+        } else if (state == State.CONNECTED && (route.relayed() || pathLost(now) || !more.contains(route.address()))
                 && now - lastProbeRound >= timers.relayAfter()) {
             // One round per relayAfter, whatever asks: a forged introduction buys a few PINGs, not a stream.
             lastProbeRound = now;

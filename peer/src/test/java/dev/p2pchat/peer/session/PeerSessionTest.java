@@ -392,4 +392,21 @@ class PeerSessionTest {
         alice.session.addCandidates(List.of(BOB_ADDRESS), now);
         assertThat(alice.session.probes()).isEqualTo(2);
     }
+
+    @Test
+    void shouldProbeAnIntroducedAddressOnlyWhenThePeerIsNoLongerWhereTheRouteGoes() {
+        alice.connect(bob.identity.publicKey(), BOB_ADDRESS);
+        run(200);
+
+        alice.session.addCandidates(List.of(BOB_ADDRESS), now); // the introduction says what the route knows
+        assertThat(alice.session.probes()).isZero();
+
+        InetSocketAddress moved = new InetSocketAddress("192.0.2.22", 5002);
+        bob.address = moved;
+        alice.session.addCandidates(List.of(moved), now); // the introduction shows bob's mapping moved
+        run(100);
+
+        assertThat(alice.session.probes()).isEqualTo(1);
+        assertThat(alice.session.address()).as("bob answered the probe from there").isEqualTo(moved);
+    }
 }
