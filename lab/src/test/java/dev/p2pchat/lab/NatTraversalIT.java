@@ -3,6 +3,7 @@ package dev.p2pchat.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.p2pchat.testsupport.JsonParser;
+import dev.p2pchat.testsupport.LineProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,8 +45,8 @@ class NatTraversalIT {
     @TempDir
     Path dir;
 
-    private final List<LabProcess> processes = new ArrayList<>();
-    private LabProcess tracker;
+    private final List<LineProcess> processes = new ArrayList<>();
+    private LineProcess tracker;
 
     @BeforeAll
     static void buildLab() throws Exception {
@@ -70,7 +71,7 @@ class NatTraversalIT {
 
     @AfterEach
     void stopEverything() {
-        processes.forEach(LabProcess::close);
+        processes.forEach(LineProcess::close);
     }
 
     @Test
@@ -206,9 +207,9 @@ class NatTraversalIT {
     void shouldTellAStunClientBehindANatItsPublicMapping() throws Exception {
         NatLab.requireTool("turnutils_stunclient", "coturn");
         for (String host : List.of("a1", "c1")) {
-            LabProcess client = start("stun-" + host, host, List.of("turnutils_stunclient", "-p", TRACKER_PORT,
+            LineProcess client = start("stun-" + host, host, List.of("turnutils_stunclient", "-p", TRACKER_PORT,
                     lab.host("tracker").address()));
-            LabProcess.Line answer = client.await(line -> line.contains("UDP reflexive addr:"), 0, WAIT,
+            LineProcess.Line answer = client.await(line -> line.contains("UDP reflexive addr:"), 0, WAIT,
                     "the reflexive address");
             assertThat(answer.text()).as(host).contains("UDP reflexive addr: " + lab.publicAddress(host) + ":");
         }
@@ -219,10 +220,10 @@ class NatTraversalIT {
     /** A peer process on a lab host, registered with the lab's tracker. */
     private final class Peer {
         final String name;
-        final LabProcess process;
+        final LineProcess process;
         private String observed;
 
-        Peer(String name, LabProcess process) {
+        Peer(String name, LineProcess process) {
             this.name = name;
             this.process = process;
         }
@@ -236,7 +237,7 @@ class NatTraversalIT {
             int mine = process.mark();
             int theirs = to.process.mark();
             long typed = process.type("/msg " + to.name + " " + text);
-            LabProcess.Line delivered = process.awaitJson(Map.of("event", "delivered", "to", to.name), mine, WAIT);
+            LineProcess.Line delivered = process.awaitJson(Map.of("event", "delivered", "to", to.name), mine, WAIT);
             to.process.awaitJson(Map.of("event", "message", "from", name, "text", text), theirs, WAIT);
             return Duration.ofNanos(delivered.nanos() - typed);
         }
@@ -270,7 +271,7 @@ class NatTraversalIT {
     }
 
     private Peer peer(String name, String host) throws Exception {
-        LabProcess process = start(name, host, java("-jar", jar("peer"), "--name", name, "--tracker",
+        LineProcess process = start(name, host, java("-jar", jar("peer"), "--name", name, "--tracker",
                 lab.host("tracker").address() + ":" + TRACKER_PORT, "--json", "--data-dir",
                 dir.resolve(name).toString()));
         Peer peer = new Peer(name, process);
@@ -280,7 +281,7 @@ class NatTraversalIT {
 
     /** How many datagrams the tracker has relayed so far, from its next stats line. */
     private long relayedByTracker() throws Exception {
-        LabProcess.Line stats = tracker.await(line -> line.contains(" stats peers="), tracker.mark(), WAIT,
+        LineProcess.Line stats = tracker.await(line -> line.contains(" stats peers="), tracker.mark(), WAIT,
                 "a stats line");
         Matcher relayed = RELAYED.matcher(stats.text());
         assertThat(relayed.find()).as(stats.text()).isTrue();
@@ -293,8 +294,8 @@ class NatTraversalIT {
     }
 
     /** Starts {@code command} on a lab host. */
-    private LabProcess start(String name, String host, List<String> command) throws IOException {
-        LabProcess process = LabProcess.start(name, lab.on(host, command));
+    private LineProcess start(String name, String host, List<String> command) throws IOException {
+        LineProcess process = LineProcess.start(name, lab.on(host, command).redirectErrorStream(true));
         processes.add(process);
         return process;
     }

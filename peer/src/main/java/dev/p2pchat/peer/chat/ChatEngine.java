@@ -182,13 +182,11 @@ public final class ChatEngine {
             existing = adoptPending(key, candidates);
         }
         if (existing != null) {
-            long probesBefore = existing.session.probes();
-            boolean connecting = existing.session.state() == PeerSession.State.CONNECTING;
-            existing.session.addCandidates(candidates, clock.millis());
             // A conversation the peer's HELLO opened becomes this side's attempt once it has addresses to punch.
-            boolean nowAttempting = connecting && !existing.attempted && !candidates.isEmpty();
-            if (nowAttempting || existing.session.probes() > probesBefore) {
-                existing.attempted |= nowAttempting;
+            boolean firstPunch = !existing.attempted && !candidates.isEmpty()
+                    && existing.session.state() == PeerSession.State.CONNECTING;
+            if (existing.session.addCandidates(candidates, clock.millis()) || firstPunch) {
+                existing.attempted = true;
                 paths.attempted();
             }
             return;

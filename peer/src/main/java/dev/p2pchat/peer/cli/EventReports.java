@@ -33,6 +33,8 @@ final class EventReports {
             "path", "connect_failed", "disconnected", "message", "held", "delivered", "failed", "renamed", "friend_request",
             "friend_accepted", "friend_declined", "friend_removed");
 
+    private static final String THROUGH_RELAY = "through the tracker's relay";
+
     private EventReports() {}
 
     /** The event's name, one of {@link #KINDS}. */
@@ -154,7 +156,7 @@ final class EventReports {
                     peer(json, "name", introduced.peer()).put("address", HostPort.format(introduced.observed())));
         } else if (event instanceof Connected connected) {
             return new Report("* " + name(connected.peer()) + " connected (" + (connected.address() == null
-                    ? "through the tracker's relay" : HostPort.format(connected.address())) + ")",
+                    ? THROUGH_RELAY : HostPort.format(connected.address())) + ")",
                     path(peer(json, "name", connected.peer()), connected.address()));
         } else if (event instanceof PathChanged changed) {
             return new Report("* " + name(changed.peer()) + " is now reached " + route(changed.address()),
@@ -207,7 +209,7 @@ final class EventReports {
     }
 
     private static String route(InetSocketAddress address) {
-        return address == null ? "through the tracker's relay" : "directly at " + HostPort.format(address);
+        return address == null ? THROUGH_RELAY : "directly at " + HostPort.format(address);
     }
 
     /** JSON {@code address} (null on the relay) and {@code path}, as {@code /peers} shows them. */

@@ -238,9 +238,9 @@ public final class PeerSession {
      * Addresses where the peer may be reached, from a lookup or an introduction. While connecting, HELLO goes to the
      * new ones at once. While connected over the relay, over a direct path that stopped answering, or over a direct
      * path to an address the peer is no longer found at (its mapping moved), a PING goes to each, so that both NATs
-     * open towards each other again; whichever answers directly becomes the route.
+     * open towards each other again; whichever answers directly becomes the route. Returns whether it probed.
      */
-    public void addCandidates(List<InetSocketAddress> more, long now) {
+    public boolean addCandidates(List<InetSocketAddress> more, long now) {
         if (state == State.CONNECTING) {
             for (InetSocketAddress candidate : more) {
                 if (!candidates.contains(candidate) && candidates.size() < MAX_CANDIDATES) {
@@ -256,7 +256,9 @@ public final class PeerSession {
                 probes++;
                 output.send(candidate, new Ping(remoteSession, ++pingSequence));
             });
+            return true;
         }
+        return false;
     }
 
     /** PINGs sent to find a direct path while connected (see {@link #addCandidates}). */

@@ -1,21 +1,19 @@
 package dev.p2pchat.peer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import dev.p2pchat.testsupport.JsonParser;
+import dev.p2pchat.testsupport.LineProcess;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -103,20 +101,17 @@ class PeerProcessIT {
         assertThat(JsonParser.object(sent)).containsEntry("event", "delivered").containsEntry("to", "alice");
         alice.awaitJson(Map.of("event", "message", "from", "dave", "text", "one shot"));
 
-        // SIGTERM through the handle: Process.destroy() would also close our end of its standard output.
-        alice.process.toHandle().destroy();
-        assertThat(alice.process.waitFor(5, TimeUnit.SECONDS)).as("alice exited on SIGTERM").isTrue();
+        assertThat(alice.io.stop(Duration.ofSeconds(5))).as("alice exited on SIGTERM").isTrue();
         assertThat(alice.process.exitValue()).isZero();
         carol.awaitJson(Map.of("event", "disconnected", "name", "alice", "reason", "said goodbye"));
         alice.awaitJson(Map.of("event", "disconnected", "name", "carol"));
         alice.awaitJson(Map.of("event", "stopped"));
 
-        carol.process.toHandle().destroy();
-        assertThat(carol.process.waitFor(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(carol.io.stop(Duration.ofSeconds(5))).isTrue();
         assertThat(carol.process.exitValue()).isZero();
         for (ScriptedPeer peer : List.of(alice, bob, carol)) {
             assertThat(Files.readString(dir.resolve(peer.name + ".err"))).as(peer.name + " standard error").isEmpty();
-            peer.lines.forEach(line -> assertThat(JsonParser.object(line)).as(line).containsKey("event"));
+            peer.io.linesFrom(0).forEach(line -> assertThat(JsonParser.object(line)).as(line).containsKey("event"));
         }
     }
 
@@ -135,18 +130,26 @@ class PeerProcessIT {
     }
 
     private ScriptedPeer peer(String name) throws IOException {
-        return new ScriptedPeer(name, start(name, List.of("--name", name, "--tracker", tracker, "--bind",
-                "127.0.0.1", "--json", "--data-dir", dir.resolve(name).toString())));
+        ProcessBuilder builder = peerCommand(name, List.of("--name", name, "--tracker", tracker, "--bind",
+                "127.0.0.1", "--json", "--data-dir", dir.resolve(name).toString()));
+        LineProcess io = LineProcess.start(name, builder);
+        processes.add(io.process());
+        return new ScriptedPeer(name, io);
     }
 
     private Process start(String name, List<String> args) throws IOException {
+        Process process = peerCommand(name, args).start();
+        processes.add(process);
+        return process;
+    }
+
+    /** The peer jar with {@code args}, its standard error in NAME.err. */
+    private ProcessBuilder peerCommand(String name, List<String> args) {
         Path jar = Path.of(System.getProperty("peer.jar", "target/p2pchat-peer.jar"));
         assertThat(jar).exists();
         List<String> command = new ArrayList<>(List.of(java(), "-jar", jar.toString()));
         command.addAll(args);
-        Process process = new ProcessBuilder(command).redirectError(dir.resolve(name + ".err").toFile()).start();
-        processes.add(process);
-        return process;
+        return new ProcessBuilder(command).redirectError(dir.resolve(name + ".err").toFile());
     }
 
     private static String java() {
@@ -156,47 +159,21 @@ class PeerProcessIT {
     /** A running peer process: commands typed into its standard input, its JSON lines collected. */
     private static final class ScriptedPeer {
         final String name;
+        final LineProcess io;
         final Process process;
-        final List<String> lines = new CopyOnWriteArrayList<>();
-        private final Writer in;
 
-        ScriptedPeer(String name, Process process) {
+        ScriptedPeer(String name, LineProcess io) {
             this.name = name;
-            this.process = process;
-            this.in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-            Thread reader = new Thread(() -> {
-                try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = out.readLine()) != null) {
-                        lines.add(line);
-                    }
-                } catch (IOException e) {
-                    // the process ended
-                }
-            }, "stdout-" + name);
-            reader.setDaemon(true);
-            reader.start();
+            this.io = io;
+            this.process = io.process();
         }
 
         void type(String line) throws IOException {
-            in.write(line + "\n");
-            in.flush();
+            io.type(line);
         }
 
         void awaitJson(Map<String, Object> fields) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-            while (true) {
-                for (String line : lines) {
-                    if (JsonParser.object(line).entrySet().containsAll(fields.entrySet())) {
-                        return;
-                    }
-                }
-                if (System.nanoTime() > deadline) {
-                    fail(name + ": no line with " + fields + " within " + WAIT_SECONDS + " s in " + lines);
-                }
-                Thread.sleep(10);
-            }
+            io.awaitJson(fields, 0, Duration.ofSeconds(WAIT_SECONDS));
         }
     }
 }

@@ -83,12 +83,14 @@ public final class RelayTable {
             return false;
         }
         long until = clock.millis() + limits.lifetime().toMillis();
-        int missing = (clients.containsKey(a.observed()) ? 0 : 1) + (clients.containsKey(b.observed()) ? 0 : 1);
+        InetSocketAddress atA = a.observed();
+        InetSocketAddress atB = b.observed();
+        int missing = (clients.containsKey(atA) ? 0 : 1) + (clients.containsKey(atB) ? 0 : 1);
         if (clients.size() + missing > limits.maxPeers()) {
             return false; // the periodic expire makes room
         }
-        Client fromA = client(a);
-        Client fromB = client(b);
+        Client fromA = client(a, atA);
+        Client fromB = client(b, atB);
         allow(fromA, b.identityKey(), until);
         allow(fromB, a.identityKey(), until);
         return true;
@@ -136,9 +138,8 @@ public final class RelayTable {
         return clients.size();
     }
 
-    /** The entry for a registration at its registered address, made if there is none. */
-    private Client client(Registration registration) {
-        InetSocketAddress at = registration.observed();
+    /** The entry for a registration at its registered address {@code at}, made if there is none. */
+    private Client client(Registration registration, InetSocketAddress at) {
         Client client = clients.get(at);
         if (client == null) {
             client = new Client(registration.identityKey(), limits, clock.millis());
