@@ -192,6 +192,11 @@ class NatTraversalIT {
         bob.process.await(line -> line.startsWith("{") && isPathTo(JsonParser.object(line), "alice", newAddress),
                 bobMark, ROAMING_WAIT, "a direct path to alice at " + newAddress);
 
+        // A sender's "delivered" can be read before the receiver's own line: each process prints on a thread of its
+        // own. So wait for each side's last message before reading what it showed.
+        bob.process.awaitJson(Map.of("event", "message", "from", "alice", "text", "while moving 5"), bobMark,
+                ROAMING_WAIT);
+        alice.process.awaitJson(Map.of("event", "message", "from", "bob", "text", "back 5"), aliceMark, ROAMING_WAIT);
         assertThat(bob.received(bobMark)).as("each message once, in order").containsExactlyElementsOf(texts);
         assertThat(alice.received(aliceMark)).containsExactly("back 1", "back 2", "back 3", "back 4", "back 5");
         assertThat(alice.process.saw(line -> line.contains("\"event\":\"failed\""))).isFalse();
