@@ -115,6 +115,29 @@ class PeerProcessIT {
         }
     }
 
+    @Test
+    void shouldCountTheOutputNobodyReadsInsteadOfHoldingItAll() throws Exception {
+        int commands = 40_000;
+        Process peer = start("eve", List.of("--name", "eve", "--tracker", "", "--bind", "127.0.0.1", "--json",
+                "--data-dir", dir.resolve("eve").toString()));
+        // Nobody reads its output meanwhile. Writing returns once the peer has read all but a pipe's worth of
+        // these, so far more answers wait than it may hold.
+        try (var in = peer.getOutputStream()) {
+            in.write("/stats\n".repeat(commands).getBytes(StandardCharsets.US_ASCII));
+            in.write("/quit\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        List<Map<String, Object>> lines = new BufferedReader(new InputStreamReader(peer.getInputStream(),
+                StandardCharsets.UTF_8)).lines().map(JsonParser::object).toList();
+        assertThat(peer.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+
+        long shown = lines.stream().filter(line -> "stats".equals(line.get("event"))).count();
+        long leftOut = lines.stream().filter(line -> "output_dropped".equals(line.get("event")))
+                .mapToLong(line -> (Long) line.get("count")).sum();
+        assertThat(leftOut).as("answers left out").isPositive();
+        assertThat(shown + leftOut).as("every answer shown or counted").isEqualTo(commands);
+        assertThat(peer.exitValue()).isZero();
+    }
+
     private void startTracker() throws Exception {
         Path jar = Path.of(System.getProperty("tracker.jar", "../tracker/target/p2pchat-tracker.jar"));
         assertThat(jar).exists();

@@ -1,0 +1,104 @@
+package dev.p2pchat.peer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.stream.IntStream;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(20)
+class PrinterTest {
+    /** Standard output that nobody reads until {@link #unblock()}. */
+    private static final class StuckOutput implements Printer.Sink {
+        final List<String> written = new CopyOnWriteArrayList<>();
+        final CountDownLatch writing = new CountDownLatch(1);
+        private final CountDownLatch reader = new CountDownLatch(1);
+
+        @Override
+        public void write(String text) {
+            writing.countDown();
+            try {
+                reader.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            written.add(text);
+        }
+
+        @Override
+        public void flush() {}
+
+        void unblock() {
+            reader.countDown();
+        }
+    }
+
+    @Test
+    void shouldWriteInOrderAndStopOnlyOnceEverythingHandedOverIsWritten() {
+        List<String> written = new CopyOnWriteArrayList<>();
+        Printer printer = new Printer(true, new Printer.Sink() {
+            @Override
+            public void write(String text) {
+                written.add(text);
+            }
+
+            @Override
+            public void flush() {}
+        });
+        for (int i = 0; i < 1000; i++) {
+            printer.print(line(i));
+        }
+        printer.close();
+
+        assertThat(written).hasSize(1000).startsWith("{\"event\":\"line\",\"n\":0}")
+                .endsWith("{\"event\":\"line\",\"n\":999}");
+    }
+
+    @Test
+    void shouldCountWhatOutputNobodyReadsCannotHoldAndSaySoOnceItIsReadAgain() throws Exception {
+        StuckOutput output = new StuckOutput();
+        Printer printer = new Printer(false, output, 10);
+        printer.print(line(0));
+        assertThat(output.writing.await(5, TimeUnit.SECONDS)).isTrue(); // line 0 is being written, and stuck
+
+        for (int i = 1; i <= 25; i++) {
+            printer.print(line(i)); // 1..10 wait in the queue, 11..25 do not fit
+        }
+        output.unblock();
+        printer.close();
+
+        assertThat(output.written).hasSize(12);
+        assertThat(output.written.subList(0, 11)).containsExactlyElementsOf(
+                IntStream.rangeClosed(0, 10).mapToObj(i -> "line " + i).toList());
+        assertThat(output.written.get(11)).isEqualTo(
+                "* output was not being read: 15 more were not shown (/history NAME shows a conversation's latest "
+                        + "messages)");
+    }
+
+    @Test
+    void shouldReportWhatWasLeftOutAsJson() {
+        assertThat(Printer.leftOutReport(15).json().toString()).isEqualTo("{\"event\":\"output_dropped\",\"count\":15}");
+    }
+
+    @Test
+    void shouldGiveUpClosingWhenOutputStaysStuck() throws Exception {
+        StuckOutput output = new StuckOutput();
+        Printer printer = new Printer(false, output, 1);
+        printer.print(line(0));
+        assertThat(output.writing.await(5, TimeUnit.SECONDS)).isTrue();
+        printer.print(line(1));
+
+        printer.close(); // returns (the class's timeout fails the test otherwise), with nothing written
+
+        assertThat(output.written).isEmpty();
+        output.unblock();
+    }
+
+    private static Report line(int n) {
+        return new Report("line " + n, Json.event("line").put("n", (long) n));
+    }
+}
