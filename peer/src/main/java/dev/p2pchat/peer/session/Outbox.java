@@ -76,6 +76,8 @@ final class Outbox {
      * only a path that stopped answering backs off towards the maximum.
      */
     private int backoff;
+    /** Set when the conversation moved to another path: the next poll resends everything unacknowledged. */
+    private boolean resendAll;
 
     Outbox(RttEstimator rtt, long giveUpMillis, Outcome outcome) {
         this.rtt = rtt;
@@ -103,18 +105,20 @@ final class Outbox {
         expire(now);
         List<Data> out = new ArrayList<>();
         long timeout = rtt.backedOffRtoMillis(backoff);
+        boolean resend = resendAll;
+        resendAll = false;
         for (Outgoing message : queue) {
             if (message.nextUnsent == 0) {
                 break; // messages go out in queue order: nothing after this one has been sent either
             }
             for (int i = 0; i < message.nextUnsent; i++) {
-                if (!message.acked[i] && now - message.sentAt[i] >= timeout) {
+                if (!message.acked[i] && (resend || now - message.sentAt[i] >= timeout)) {
                     out.add(send(session, message, i, now));
                     retransmissions++;
                 }
             }
         }
-        if (!out.isEmpty()) {
+        if (!out.isEmpty() && !resend) {
             backoff++;
         }
         for (Outgoing message : queue) {
@@ -152,6 +156,17 @@ final class Outbox {
             }
             return;
         }
+    }
+
+    /**
+     * The conversation moved to another path. What the old path left unacknowledged goes out again on the next
+     * poll, instead of after a timeout that kept doubling while that path failed; and the round trip is measured
+     * afresh, since the old path's says nothing about the new one (QUIC resets its estimate on migration too).
+     */
+    void pathChanged() {
+        rtt.reset();
+        backoff = 0;
+        resendAll = true;
     }
 
     /** Fails every queued message with {@code reason} (the conversation ended) and empties the queue. */

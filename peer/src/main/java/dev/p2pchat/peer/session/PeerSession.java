@@ -304,7 +304,7 @@ public final class PeerSession {
         }
         if (!route.relayed() && pathLost(now) && relayable()) {
             // The retransmissions go through the relay from now on; the introduction may find a new direct path.
-            moveTo(Route.RELAY);
+            moveTo(Route.RELAY, now);
             wantIntroduction(now);
         } else if (route.relayed() && now - lastIntroductionWanted >= timers.upgradeInterval()) {
             wantIntroduction(now);
@@ -423,18 +423,20 @@ public final class PeerSession {
         answerDueSince = 0;
         if (!from.relayed()) {
             lastHeardDirect = now;
-            moveTo(from);
+            moveTo(from, now);
         } else if (!route.relayed() && now - lastHeardDirect >= timers.relayAfter()) {
-            moveTo(Route.RELAY);
+            moveTo(Route.RELAY, now);
         }
     }
 
-    private void moveTo(Route next) {
+    private void moveTo(Route next, long now) {
         if (!next.equals(route)) {
             Route previous = route;
             route = next;
             lastDirect = previous.relayed() ? lastDirect : previous.address();
             events.routeChanged(this, previous);
+            outbox.pathChanged();
+            flush(now);
         }
     }
 

@@ -23,6 +23,12 @@ final class RttEstimator {
         }
     }
 
+    /** Forgets every sample: the next timeout is the initial one, as before the first. */
+    void reset() {
+        smoothed = -1;
+        variation = 0;
+    }
+
     /** The smoothed round trip in milliseconds, or -1 before the first sample. */
     long smoothedMillis() {
         return smoothed < 0 ? -1 : Math.round(smoothed);

@@ -313,6 +313,29 @@ class PeerSessionTest {
     }
 
     @Test
+    void shouldResendWhatTheOldPathLeftUnacknowledgedAsSoonAsTheRouteMoves() {
+        alice.connect(bob.identity.publicKey(), BOB_ADDRESS);
+        run(200);
+        alice.session.send(ContentKind.TEXT, text("warm up"), now); // a measured round trip: a 200 ms timeout
+        run(200);
+        assertThat(alice.session.rttMillis()).isNotNegative();
+
+        bob.address = new InetSocketAddress("192.0.2.22", 5002); // bob's mapping moved: alice's sends are lost
+        alice.session.send(ContentKind.TEXT, text("across the move"), now);
+        run(1_700); // resent at 200, 600 and 1,400 ms; the next timeout would end at 3,000 ms
+        assertThat(bob.received).containsExactly("warm up");
+
+        bob.session.send(ContentKind.TEXT, text("from the new address"), now); // alice's route follows bob
+        run(100);
+
+        assertThat(alice.session.address()).isEqualTo(bob.address);
+        assertThat(bob.received).as("resent on the move, not at the next timeout")
+                .containsExactly("warm up", "across the move");
+        assertThat(alice.events).contains("delivered 2");
+        assertThat(alice.session.rttMillis()).as("the old path's round trip, forgotten").isEqualTo(-1);
+    }
+
+    @Test
     void shouldMoveBackToADirectPathWhenAProbeGetsThroughAndAskAgainWhileRelayed() {
         relayAvailable = true;
         directBlocked = true;
