@@ -76,7 +76,7 @@ final class Outbox {
      * only a path that stopped answering backs off towards the maximum.
      */
     private int backoff;
-    /** Set when the conversation moved to another path: the next poll resends everything unacknowledged. */
+    /** Set by {@link #resendNow}: the next poll resends everything unacknowledged. */
     private boolean resendAll;
 
     Outbox(RttEstimator rtt, long giveUpMillis, Outcome outcome) {
@@ -165,6 +165,11 @@ final class Outbox {
      */
     void pathChanged() {
         rtt.reset();
+        resendNow();
+    }
+
+    /** What is unacknowledged goes out again on the next poll, and the timeout starts over from the measured one. */
+    void resendNow() {
         backoff = 0;
         resendAll = true;
     }

@@ -250,12 +250,21 @@ public final class PeerSession {
             }
         } else if (state == State.CONNECTED && (route.relayed() || pathLost(now) || !more.contains(route.address()))
                 && now - lastProbeRound >= timers.relayAfter()) {
+            // The address the conversation tries already (its direct route, or the one it left for the relay and
+            // still pings) needs no probe, and must not use up the round that an introduction showing the peer's
+            // new mapping needs a moment later.
+            InetSocketAddress tried = route.relayed() ? lastDirect : route.address();
+            List<InetSocketAddress> targets = more.stream().filter(candidate -> !candidate.equals(tried))
+                    .limit(MAX_CANDIDATES).toList();
+            if (targets.isEmpty()) {
+                return false;
+            }
             // One round per relayAfter, whatever asks: a forged introduction buys a few PINGs, not a stream.
             lastProbeRound = now;
-            more.stream().limit(MAX_CANDIDATES).forEach(candidate -> {
+            for (InetSocketAddress candidate : targets) {
                 probes++;
                 output.send(candidate, new Ping(remoteSession, ++pingSequence));
-            });
+            }
             return true;
         }
         return false;
@@ -304,7 +313,7 @@ public final class PeerSession {
         }
         if (!route.relayed() && pathLost(now) && relayable()) {
             // The retransmissions go through the relay from now on; the introduction may find a new direct path.
-            moveTo(Route.RELAY, now);
+            moveTo(Route.RELAY);
             wantIntroduction(now);
         } else if (route.relayed() && now - lastIntroductionWanted >= timers.upgradeInterval()) {
             wantIntroduction(now);
@@ -404,11 +413,13 @@ public final class PeerSession {
             }
         } else if (message instanceof Ack ack) {
             outbox.acknowledge(ack.messageId(), ack.fragment(), now);
-            flush(now);
         } else if (message instanceof Ping ping) {
             send(route, new Pong(remoteSession, ping.sequence()));
         } else if (message instanceof Goodbye) {
             close("said goodbye", false);
+        }
+        if (state == State.CONNECTED) {
+            flush(now);
         }
     }
 
@@ -419,24 +430,28 @@ public final class PeerSession {
      * their way through the relay after an upgrade do not undo it.
      */
     private void heard(Route from, long now) {
+        if (pathLost(now)) {
+            // A path that counted as lost answers again: what it swallowed goes out now, not at the next timeout.
+            outbox.resendNow();
+        }
         lastHeard = now;
         answerDueSince = 0;
         if (!from.relayed()) {
             lastHeardDirect = now;
-            moveTo(from, now);
+            moveTo(from);
         } else if (!route.relayed() && now - lastHeardDirect >= timers.relayAfter()) {
-            moveTo(Route.RELAY, now);
+            moveTo(Route.RELAY);
         }
     }
 
-    private void moveTo(Route next, long now) {
+    /** Takes {@code next} as the route; what the old one left unacknowledged goes out on the next flush. */
+    private void moveTo(Route next) {
         if (!next.equals(route)) {
             Route previous = route;
             route = next;
             lastDirect = previous.relayed() ? lastDirect : previous.address();
             events.routeChanged(this, previous);
             outbox.pathChanged();
-            flush(now);
         }
     }
 

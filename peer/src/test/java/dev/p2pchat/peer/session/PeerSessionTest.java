@@ -142,6 +142,8 @@ class PeerSessionTest {
     /** Whether the relay is there; and whether direct datagrams get through (the NATs let them). */
     private boolean relayAvailable;
     private boolean directBlocked;
+    /** Whether the relay loses what it is given (it does not know the sender's new address yet). */
+    private boolean relayLost;
     /** Whether bob's direct datagrams are lost (a one-way path). */
     private boolean bobsDirectBlocked;
     private int dropped;
@@ -158,6 +160,7 @@ class PeerSessionTest {
                         || (toBob || datagram.from().equals(bob.address)) && !bobAlive
                         || (directBlocked || bobsDirectBlocked && datagram.from().equals(bob.address))
                                 && !datagram.relayed()
+                        || relayLost && datagram.relayed()
                         || network0.nextDouble() < loss;
                 if (lost) {
                     dropped++;
@@ -333,6 +336,53 @@ class PeerSessionTest {
                 .containsExactly("warm up", "across the move");
         assertThat(alice.events).contains("delivered 2");
         assertThat(alice.session.rttMillis()).as("the old path's round trip, forgotten").isEqualTo(-1);
+    }
+
+    @Test
+    void shouldResendAtOnceWhenAPathThatCountedAsLostAnswersAgain() {
+        relayAvailable = true;
+        alice.connect(bob.identity.publicKey(), BOB_ADDRESS);
+        run(200);
+        directBlocked = true;
+        relayLost = true; // the relay does not pass anything on either, for now
+        alice.session.send(ContentKind.TEXT, text("from alice"), now);
+        bob.session.send(ContentKind.TEXT, text("from bob"), now);
+        run(PeerSession.RELAY_AFTER_MILLIS + 500);
+        assertThat(alice.session.route()).isEqualTo(Route.RELAY);
+        assertThat(bob.session.route()).isEqualTo(Route.RELAY);
+        assertThat(alice.received).isEmpty();
+        assertThat(bob.received).isEmpty();
+
+        relayLost = false;
+        alice.session.send(ContentKind.TEXT, text("anyone there?"), now);
+        run(100);
+
+        assertThat(bob.received).containsExactly("from alice", "anyone there?");
+        assertThat(alice.received).as("bob, hearing again from a path that counted as lost, resends at once")
+                .containsExactly("from bob");
+    }
+
+    @Test
+    void shouldKeepTheProbeRoundForTheIntroductionThatShowsWhereAMovedPeerIsNow() {
+        relayAvailable = true;
+        alice.connect(bob.identity.publicKey(), BOB_ADDRESS);
+        run(200);
+        InetSocketAddress moved = new InetSocketAddress("192.0.2.11", 5001);
+        alice.address = moved; // alice's router renumbered
+        directBlocked = true; // bob's router drops what comes from alice's new mapping, until bob sends there
+        bob.session.send(ContentKind.TEXT, text("still there?"), now);
+        run(PeerSession.RELAY_AFTER_MILLIS + 500);
+        assertThat(bob.session.route()).isEqualTo(Route.RELAY);
+
+        // bob's lookup, answered before alice registered again, shows where bob last reached her
+        assertThat(bob.session.addCandidates(List.of(ALICE_ADDRESS), now)).isFalse();
+        directBlocked = false;
+        assertThat(bob.session.addCandidates(List.of(moved), now)).as("alice's lookup introduced her new mapping")
+                .isTrue();
+        run(100);
+
+        assertThat(bob.session.route()).isEqualTo(Route.direct(moved));
+        assertThat(alice.received).containsExactly("still there?");
     }
 
     @Test
