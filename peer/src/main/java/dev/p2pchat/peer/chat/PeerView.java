@@ -8,7 +8,7 @@ import java.time.Instant;
  *
  * @param peer its name and fingerprint
  * @param address where it was last reached (null if never)
- * @param path how messages reach it: {@code direct} while connected, else {@code none}
+ * @param path how messages reach it: {@code direct} or {@code relay} while connected, else {@code none}
  * @param rttMillis the smoothed round trip while connected, else -1
  * @param lastSeen when anything was last heard from it (null if never)
  * @param friend where this side stands with it

@@ -1,5 +1,6 @@
 package dev.p2pchat.peer.cli;
 
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -9,10 +10,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * Writes reports in the order they were handed over, on a thread of its own: the peer's event loop hands events
  * over and returns at once, whether standard output is a slow pipe or a terminal being redrawn.
  *
- * <p>Holds at most {@link #CAPACITY} reports. When output is not read at all (a pipe nobody drains), what comes
- * beyond that is counted rather than kept, and a line saying how many were left out follows once the backlog is
- * written: the event loop must neither wait on the reader nor hold an ever-growing backlog. The latest messages of
- * each conversation stay in its history either way.
+ * <p>Holds at most {@link #CAPACITY} reports and {@link #MAX_CHARS} characters. When output is not read at all (a
+ * pipe nobody drains), what comes beyond that is counted rather than kept, and a line saying how many were left out
+ * follows once the backlog is written: the event loop must neither wait on the reader nor hold an ever-growing
+ * backlog. The latest messages of each conversation stay in its history either way.
  */
 final class Printer implements AutoCloseable {
     /** Where finished lines go: standard output, or above the shell's prompt. */
@@ -25,22 +26,27 @@ final class Printer implements AutoCloseable {
     }
 
     static final int CAPACITY = 16_384;
-    private static final Report STOP = new Report("", Json.event("stop"));
-    private static final long CLOSE_WAIT_MILLIS = TimeUnit.SECONDS.toMillis(5);
+    /** A 64 KiB message escaped as JSON can take a few hundred thousand characters: bound those too. */
+    static final long MAX_CHARS = 16L * 1024 * 1024;
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+    private static final String STOP = new String("stop"); // compared by identity: no report can be it
 
     private final boolean json;
     private final Sink sink;
-    private final BlockingQueue<Report> queue;
+    private final Duration closeWait;
+    private final BlockingQueue<String> queue;
+    private final AtomicLong queuedChars = new AtomicLong();
     private final AtomicLong leftOut = new AtomicLong();
     private final Thread thread;
 
     Printer(boolean json, Sink sink) {
-        this(json, sink, CAPACITY);
+        this(json, sink, CAPACITY, CLOSE_WAIT);
     }
 
-    Printer(boolean json, Sink sink, int capacity) {
+    Printer(boolean json, Sink sink, int capacity, Duration closeWait) {
         this.json = json;
         this.sink = sink;
+        this.closeWait = closeWait;
         this.queue = new LinkedBlockingQueue<>(capacity);
         this.thread = new Thread(this::run, "p2pchat-output");
         thread.setDaemon(true); // never what keeps the JVM up; close() stops it on every normal path
@@ -49,7 +55,9 @@ final class Printer implements AutoCloseable {
 
     /** Queues {@code report} behind everything handed over before it, or counts it as left out if full. */
     void print(Report report) {
-        if (!queue.offer(report)) {
+        String text = json ? report.json().toString() : report.text();
+        if (queuedChars.addAndGet(text.length()) > MAX_CHARS || !queue.offer(text)) {
+            queuedChars.addAndGet(-text.length());
             leftOut.incrementAndGet();
         }
     }
@@ -58,37 +66,43 @@ final class Printer implements AutoCloseable {
         print(Report.error(message));
     }
 
-    /** Writes whatever is queued, then stops the thread; gives up after a few seconds if output is stuck. */
+    /**
+     * Writes whatever is queued, then stops the thread. Gives up after the close wait if output stays stuck; the
+     * thread then ends as soon as its write returns.
+     */
     @Override
     public void close() {
         if (!thread.isAlive()) {
             return;
         }
         try {
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MILLIS);
-            if (queue.offer(STOP, CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+            long deadline = System.nanoTime() + closeWait.toNanos();
+            if (queue.offer(STOP, closeWait.toNanos(), TimeUnit.NANOSECONDS)) {
                 TimeUnit.NANOSECONDS.timedJoin(thread, Math.max(1, deadline - System.nanoTime()));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        thread.interrupt();
     }
 
     private void run() {
         try {
             while (true) {
-                Report report = queue.take();
-                if (report != STOP) {
-                    sink.write(text(report));
+                String text = queue.take();
+                if (text != STOP) {
+                    queuedChars.addAndGet(-text.length());
+                    sink.write(text);
                 }
-                if (queue.isEmpty()) {
+                if (queue.isEmpty() || text == STOP) {
                     long lost = leftOut.getAndSet(0);
                     if (lost > 0) {
-                        sink.write(text(leftOutReport(lost)));
+                        Report notice = leftOutReport(lost);
+                        sink.write(json ? notice.json().toString() : notice.text());
                     }
                     sink.flush();
                 }
-                if (report == STOP) {
+                if (text == STOP) {
                     return;
                 }
             }
@@ -97,13 +111,8 @@ final class Printer implements AutoCloseable {
         }
     }
 
-    private String text(Report report) {
-        return json ? report.json().toString() : report.text();
-    }
-
     static Report leftOutReport(long count) {
         return new Report("* output was not being read: " + count + " more were not shown (/history NAME shows a "
-                + "conversation's latest messages)",
-                Json.event("output_dropped").put("count", count));
+                + "conversation's latest messages)", Json.event("output_dropped").put("count", count));
     }
 }

@@ -13,9 +13,10 @@ import java.util.List;
  * The sending half of a reliable conversation: messages are numbered from 1, split into fragments, sent within
  * a window of unacknowledged fragments, retransmitted on a timeout from the measured round trip (doubling per
  * retransmission), and reported delivered once every fragment is acknowledged, or failed when that has not
- * happened within the give-up time of its first send. (A peer that stops answering altogether is caught sooner
- * by the conversation's liveness check, which fails everything queued.) Pure logic: told the time, it says what
- * to send.
+ * happened within the give-up time of its first send. When the conversation moved to another path that answers,
+ * everything unacknowledged can go out again at once ({@link #resendNow}). (A peer that stops answering altogether is caught
+ * sooner by the conversation's liveness check, which fails everything queued.) Pure logic: told the time, it says
+ * what to send.
  *
  * <p>Bounded: at most {@link #MAX_QUEUED_MESSAGES} messages and {@link #MAX_QUEUED_BYTES} bytes wait; beyond
  * that {@link #enqueue} refuses, so a sender learns at once that its message was not taken.
@@ -76,7 +77,6 @@ final class Outbox {
      * only a path that stopped answering backs off towards the maximum.
      */
     private int backoff;
-    /** Set by {@link #resendNow}: the next poll resends everything unacknowledged. */
     private boolean resendAll;
 
     Outbox(RttEstimator rtt, long giveUpMillis, Outcome outcome) {
@@ -159,16 +159,19 @@ final class Outbox {
     }
 
     /**
-     * The conversation moved to another path. What the old path left unacknowledged goes out again on the next
-     * poll, instead of after a timeout that kept doubling while that path failed; and the round trip is measured
-     * afresh, since the old path's says nothing about the new one (QUIC resets its estimate on migration too).
+     * The conversation moved to another path: the timeout starts over from the initial one, since the old path's
+     * round trip says nothing about the new one (QUIC resets its estimate on migration too). Otherwise a longer new
+     * path would time out every first send, and Karn's rule would never let the estimate learn from the answers.
      */
     void pathChanged() {
         rtt.reset();
-        resendNow();
+        backoff = 0;
     }
 
-    /** What is unacknowledged goes out again on the next poll, and the timeout starts over from the measured one. */
+    /**
+     * What is unacknowledged goes out again on the next poll, instead of after a timeout that kept doubling while
+     * the path swallowed it; the caller knows that path works again, or that another one took over.
+     */
     void resendNow() {
         backoff = 0;
         resendAll = true;

@@ -33,7 +33,8 @@ import java.util.List;
  * answer falls back to the relay, and the owner is asked for a fresh introduction; a relayed conversation asks for
  * one every {@link #UPGRADE_INTERVAL_MILLIS} and probes the addresses it gets with PINGs. Any authenticated datagram
  * that arrives directly moves the conversation onto that address (a NAT mapping that changed, or a punch that
- * worked), and the outbox's retransmissions carry on over the new route, so no message is lost or shown twice.
+ * worked). What the old route left unacknowledged is resent over the new one at once, and retransmissions carry on
+ * there, so no message is lost or shown twice.
  */
 public final class PeerSession {
     static final long HELLO_INTERVAL_MILLIS = 500;
@@ -136,6 +137,11 @@ public final class PeerSession {
     private long lastHelloSent = Long.MIN_VALUE / 2;
     private long lastPingSent = Long.MIN_VALUE / 2;
     private int pingSequence;
+    /** The latest PING sent over the route, and when: its PONG is a round-trip sample (0: none outstanding). */
+    private int routePing;
+    private long routePingSentAt;
+    /** Whether the route moved and no PONG has come back over it yet (see {@link #moveTo}). */
+    private boolean unproven;
     private long probes;
     private long lastProbeRound = Long.MIN_VALUE / 2;
     private long lastDirectPing = Long.MIN_VALUE / 2;
@@ -313,7 +319,7 @@ public final class PeerSession {
         }
         if (!route.relayed() && pathLost(now) && relayable()) {
             // The retransmissions go through the relay from now on; the introduction may find a new direct path.
-            moveTo(Route.RELAY);
+            moveTo(Route.RELAY, now);
             wantIntroduction(now);
         } else if (route.relayed() && now - lastIntroductionWanted >= timers.upgradeInterval()) {
             wantIntroduction(now);
@@ -415,6 +421,16 @@ public final class PeerSession {
             outbox.acknowledge(ack.messageId(), ack.fragment(), now);
         } else if (message instanceof Ping ping) {
             send(route, new Pong(remoteSession, ping.sequence()));
+        } else if (message instanceof Pong pong && routePing != 0 && pong.sequence() == routePing
+                && from.equals(route)) {
+            routePing = 0;
+            if (unproven) {
+                // The new route answers: measure it afresh, and send what the old one swallowed.
+                unproven = false;
+                outbox.pathChanged();
+                outbox.resendNow();
+            }
+            rtt.sample(now - routePingSentAt);
         } else if (message instanceof Goodbye) {
             close("said goodbye", false);
         }
@@ -432,26 +448,33 @@ public final class PeerSession {
     private void heard(Route from, long now) {
         if (pathLost(now)) {
             // A path that counted as lost answers again: what it swallowed goes out now, not at the next timeout.
+            // (At most once per relayAfter of silence; and over the route, so towards whoever answered.)
             outbox.resendNow();
         }
         lastHeard = now;
         answerDueSince = 0;
         if (!from.relayed()) {
             lastHeardDirect = now;
-            moveTo(from);
+            moveTo(from, now);
         } else if (!route.relayed() && now - lastHeardDirect >= timers.relayAfter()) {
-            moveTo(Route.RELAY);
+            moveTo(Route.RELAY, now);
         }
     }
 
-    /** Takes {@code next} as the route; what the old one left unacknowledged goes out on the next flush. */
-    private void moveTo(Route next) {
+    /**
+     * Takes {@code next} as the route, and sends a PING over it. Only its PONG, which proves that the peer is there,
+     * resets the timeout and has what the old route left unacknowledged resent at once: a datagram that moves the
+     * route needs just the session id, and one from a forged address must buy a PING, not a window of resends.
+     */
+    private void moveTo(Route next, long now) {
         if (!next.equals(route)) {
             Route previous = route;
             route = next;
             lastDirect = previous.relayed() ? lastDirect : previous.address();
             events.routeChanged(this, previous);
-            outbox.pathChanged();
+            unproven = true;
+            lastPingSent = now;
+            send(new Ping(remoteSession, ++pingSequence), now);
         }
     }
 
@@ -505,6 +528,10 @@ public final class PeerSession {
     private void send(PeerMessage message, long now) {
         if ((message instanceof Data || message instanceof Ping) && answerDueSince == 0) {
             answerDueSince = now;
+        }
+        if (message instanceof Ping ping) {
+            routePing = ping.sequence();
+            routePingSentAt = now;
         }
         send(route, message);
     }

@@ -2,6 +2,7 @@ package dev.p2pchat.peer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -12,25 +13,39 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(20)
 class PrinterTest {
-    /** Standard output that nobody reads until {@link #unblock()}. */
+    private static final Duration SHORT_WAIT = Duration.ofMillis(200);
+    /** Standard output that nobody reads until {@link #unblock()}: a write blocks, deaf to interrupts, as on a pipe. */
     private static final class StuckOutput implements Printer.Sink {
         final List<String> written = new CopyOnWriteArrayList<>();
         final CountDownLatch writing = new CountDownLatch(1);
+        /** How many of the written lines had been flushed at the last flush. */
+        volatile int flushed;
+        volatile Thread writer;
         private final CountDownLatch reader = new CountDownLatch(1);
 
         @Override
         public void write(String text) {
+            writer = Thread.currentThread();
             writing.countDown();
-            try {
-                reader.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    reader.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
             written.add(text);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         @Override
-        public void flush() {}
+        public void flush() {
+            flushed = written.size();
+        }
 
         void unblock() {
             reader.countDown();
@@ -61,7 +76,7 @@ class PrinterTest {
     @Test
     void shouldCountWhatOutputNobodyReadsCannotHoldAndSaySoOnceItIsReadAgain() throws Exception {
         StuckOutput output = new StuckOutput();
-        Printer printer = new Printer(false, output, 10);
+        Printer printer = new Printer(false, output, 10, SHORT_WAIT);
         printer.print(line(0));
         assertThat(output.writing.await(5, TimeUnit.SECONDS)).isTrue(); // line 0 is being written, and stuck
 
@@ -80,6 +95,44 @@ class PrinterTest {
     }
 
     @Test
+    void shouldBoundTheCharactersWaitingNotOnlyTheReports() throws Exception {
+        StuckOutput output = new StuckOutput();
+        Printer printer = new Printer(false, output);
+        printer.print(line(0));
+        assertThat(output.writing.await(5, TimeUnit.SECONDS)).isTrue();
+
+        String mebi = "x".repeat(1024 * 1024);
+        for (int i = 0; i < 20; i++) {
+            printer.print(new Report(mebi, Json.event("big")));
+        }
+        output.unblock();
+        printer.close();
+
+        assertThat(output.written).hasSize(1 + 16 + 1);
+        assertThat(output.written.get(17)).startsWith("* output was not being read: 4 more were not shown");
+    }
+
+    @Test
+    void shouldFlushOnStopEvenWhenSomethingWasHandedOverAfterIt() throws Exception {
+        StuckOutput output = new StuckOutput();
+        Printer printer = new Printer(false, output, 10, Duration.ofSeconds(10));
+        printer.print(line(0));
+        assertThat(output.writing.await(5, TimeUnit.SECONDS)).isTrue();
+        Thread closing = new Thread(printer::close); // as the shutdown hook does, while a command still prints
+        closing.start();
+        while (closing.getState() != Thread.State.TIMED_WAITING) { // the stop is queued, close waits for the end
+            Thread.sleep(1);
+        }
+        printer.print(line(1));
+
+        output.unblock();
+        closing.join();
+
+        assertThat(output.written).containsExactly("line 0");
+        assertThat(output.flushed).as("what was written, flushed").isEqualTo(1);
+    }
+
+    @Test
     void shouldReportWhatWasLeftOutAsJson() {
         assertThat(Printer.leftOutReport(15).json().toString()).isEqualTo("{\"event\":\"output_dropped\",\"count\":15}");
     }
@@ -87,15 +140,19 @@ class PrinterTest {
     @Test
     void shouldGiveUpClosingWhenOutputStaysStuck() throws Exception {
         StuckOutput output = new StuckOutput();
-        Printer printer = new Printer(false, output, 1);
+        Printer printer = new Printer(false, output, 1, SHORT_WAIT);
         printer.print(line(0));
         assertThat(output.writing.await(5, TimeUnit.SECONDS)).isTrue();
         printer.print(line(1));
 
         printer.close(); // returns (the class's timeout fails the test otherwise), with nothing written
-
         assertThat(output.written).isEmpty();
+
         output.unblock();
+        output.writer.join(5_000);
+        assertThat(output.writer.isAlive()).as("the output thread, told to stop, ends once its write returns")
+                .isFalse();
+        assertThat(output.written).containsExactly("line 0");
     }
 
     private static Report line(int n) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.p2pchat.protocol.ContentKind;
 import dev.p2pchat.protocol.Identity;
 import dev.p2pchat.protocol.Message;
+import dev.p2pchat.protocol.Message.Data;
 import dev.p2pchat.protocol.Message.Hello;
 import dev.p2pchat.protocol.Message.HelloAck;
 import dev.p2pchat.protocol.Message.PeerDatagram;
@@ -179,6 +180,14 @@ class PeerSessionTest {
         }
     }
 
+    /** Hands every datagram now on the network to its receiver, without running anyone's timers. */
+    private void deliverWithoutTicking() {
+        for (int pending = network.size(); pending > 0; pending--) {
+            Datagram datagram = network.poll();
+            (datagram.to().equals(bob.address) ? bob : alice).deliver(datagram);
+        }
+    }
+
     private static byte[] text(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
@@ -323,19 +332,48 @@ class PeerSessionTest {
         run(200);
         assertThat(alice.session.rttMillis()).isNotNegative();
 
-        bob.address = new InetSocketAddress("192.0.2.22", 5002); // bob's mapping moved: alice's sends are lost
+        InetSocketAddress moved = new InetSocketAddress("192.0.2.22", 5002);
+        bob.address = moved; // bob's mapping moved: alice's sends are lost
         alice.session.send(ContentKind.TEXT, text("across the move"), now);
         run(1_700); // resent at 200, 600 and 1,400 ms; the next timeout would end at 3,000 ms
         assertThat(bob.received).containsExactly("warm up");
 
         bob.session.send(ContentKind.TEXT, text("from the new address"), now); // alice's route follows bob
-        run(100);
+        deliverWithoutTicking();
+        assertThat(alice.session.address()).isEqualTo(moved);
+        assertThat(network).as("a PING to prove the new route, nothing resent yet")
+                .noneMatch(datagram -> datagram.message() instanceof Data)
+                .anyMatch(datagram -> datagram.to().equals(moved) && datagram.message() instanceof Message.Ping);
 
-        assertThat(alice.session.address()).isEqualTo(bob.address);
-        assertThat(bob.received).as("resent on the move, not at the next timeout")
-                .containsExactly("warm up", "across the move");
+        deliverWithoutTicking(); // bob answers the PING
+        deliverWithoutTicking(); // alice hears the PONG from the new route
+        assertThat(network).as("resent once the new route answered, before any timer runs")
+                .anyMatch(datagram -> datagram.to().equals(moved) && datagram.message() instanceof Data);
+        run(100);
+        assertThat(bob.received).containsExactly("warm up", "across the move");
         assertThat(alice.events).contains("delivered 2");
-        assertThat(alice.session.rttMillis()).as("the old path's round trip, forgotten").isEqualTo(-1);
+        assertThat(alice.session.rttMillis()).as("measured on the new route").isNotNegative();
+    }
+
+    @Test
+    void shouldSendOnlyAPingToAnAddressThatMovedTheRouteUntilItAnswers() {
+        alice.connect(bob.identity.publicKey(), BOB_ADDRESS);
+        run(200);
+        bobAlive = false;
+        for (int i = 1; i <= 5; i++) {
+            alice.session.send(ContentKind.TEXT, text("unanswered " + i), now);
+        }
+        network.clear();
+
+        // Datagrams with the session id (someone who saw it) from ever new addresses: each moves the route.
+        for (int i = 0; i < 10; i++) {
+            alice.session.onPeerMessage(Route.direct(new InetSocketAddress("192.0.2.50", 1000 + i)),
+                    new Message.Ping(alice.session.localSession(), i), now);
+        }
+
+        assertThat(network).as("to each address a PONG and a PING, each as small as what came; no resends")
+                .hasSize(20).allMatch(datagram -> datagram.message() instanceof Message.Ping
+                        || datagram.message() instanceof Message.Pong);
     }
 
     @Test
