@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.p2pchat.testsupport.JsonParser;
 import dev.p2pchat.testsupport.LineProcess;
+import dev.p2pchat.testsupport.PackagedJar;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -64,7 +65,7 @@ class NatTraversalIT {
     void startTracker() throws Exception {
         lab.flushAll();
         // Keepalives every 5 s: the routers of some tests forget idle mappings after a few seconds.
-        tracker = start("tracker", "tracker", java("-jar", jar("tracker"), "--bind", "0.0.0.0", "--port",
+        tracker = start("tracker", "tracker", PackagedJar.command("tracker", "--bind", "0.0.0.0", "--port",
                 TRACKER_PORT, "--keepalive", "5", "--lease", "30", "--stats-interval", "1"));
         tracker.await(line -> line.startsWith("tracker listening on udp"), 0, WAIT, "the listening line");
     }
@@ -276,7 +277,7 @@ class NatTraversalIT {
     }
 
     private Peer peer(String name, String host) throws Exception {
-        LineProcess process = start(name, host, java("-jar", jar("peer"), "--name", name, "--tracker",
+        LineProcess process = start(name, host, PackagedJar.command("peer", "--name", name, "--tracker",
                 lab.host("tracker").address() + ":" + TRACKER_PORT, "--json", "--data-dir",
                 dir.resolve(name).toString()));
         Peer peer = new Peer(name, process);
@@ -303,20 +304,6 @@ class NatTraversalIT {
         LineProcess process = LineProcess.start(name, lab.on(host, command).redirectErrorStream(true));
         processes.add(process);
         return process;
-    }
-
-    private static List<String> java(String... args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString()));
-        command.addAll(List.of(args));
-        return command;
-    }
-
-    private static String jar(String program) {
-        Path jar = Path.of(System.getProperty(program + ".jar", "../" + program + "/target/p2pchat-" + program
-                + ".jar"));
-        assertThat(jar).as("the " + program + " jar (mvn package builds it)").exists();
-        return jar.toString();
     }
 
     /** Adds a line to the lab's report of what each topology gave, and how long the first message took. */

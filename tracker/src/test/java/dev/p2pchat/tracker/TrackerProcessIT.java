@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.p2pchat.protocol.Identity;
 import dev.p2pchat.protocol.Message.LookupResult;
 import dev.p2pchat.protocol.Message.Registered;
+import dev.p2pchat.testsupport.PackagedJar;
 import dev.p2pchat.testsupport.TrackerTestClient;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -40,9 +41,8 @@ class TrackerProcessIT {
         if (!"true".equals(System.getenv("CI"))) {
             assumeTrue(installed, "coturn's turnutils_stunclient is not installed (apt-get install coturn)");
         }
-        Path jar = Path.of(System.getProperty("tracker.jar", "target/p2pchat-tracker.jar"));
-        Process tracker = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString(), "--bind", "127.0.0.1", "--port", "0").redirectErrorStream(true).start();
+        Process tracker = new ProcessBuilder(PackagedJar.command("tracker", "--bind", "127.0.0.1", "--port", "0"))
+                .redirectErrorStream(true).start();
         try (BufferedReader out = new BufferedReader(
                 new InputStreamReader(tracker.getInputStream(), StandardCharsets.UTF_8))) {
             Matcher listening = LISTENING.matcher(String.valueOf(out.readLine()));
@@ -64,11 +64,9 @@ class TrackerProcessIT {
 
     @Test
     void shouldServeARegistrationAndExitZeroPromptlyOnSigterm() throws Exception {
-        Path jar = Path.of(System.getProperty("tracker.jar", "target/p2pchat-tracker.jar"));
-        assertThat(jar).exists();
         Path stderr = Files.createTempFile("tracker", ".err");
-        Process tracker = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString(), "--bind", "127.0.0.1", "--port", "0", "--metrics-port", "0")
+        Process tracker = new ProcessBuilder(PackagedJar.command("tracker", "--bind", "127.0.0.1", "--port", "0",
+                "--metrics-port", "0"))
                 .redirectError(stderr.toFile())
                 .start();
         try (BufferedReader out = new BufferedReader(

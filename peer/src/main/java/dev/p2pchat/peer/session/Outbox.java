@@ -159,13 +159,14 @@ final class Outbox {
     }
 
     /**
-     * The conversation moved to another path: the timeout starts over from the initial one, since the old path's
-     * round trip says nothing about the new one (QUIC resets its estimate on migration too). Otherwise a longer new
-     * path would time out every first send, and Karn's rule would never let the estimate learn from the answers.
+     * The conversation moved to another path that answers: everything unacknowledged goes out again (see
+     * {@link #resendNow}), and the timeout starts over from the initial one, since the old path's round trip says
+     * nothing about the new one (QUIC resets its estimate on migration too). Otherwise a longer new path would time
+     * out every first send, and Karn's rule would never let the estimate learn from the answers.
      */
     void pathChanged() {
         rtt.reset();
-        backoff = 0;
+        resendNow();
     }
 
     /**

@@ -428,7 +428,6 @@ public final class PeerSession {
                 // The new route answers: measure it afresh, and send what the old one swallowed.
                 unproven = false;
                 outbox.pathChanged();
-                outbox.resendNow();
             }
             rtt.sample(now - routePingSentAt);
         } else if (message instanceof Goodbye) {

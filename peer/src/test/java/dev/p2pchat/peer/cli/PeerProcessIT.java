@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.p2pchat.testsupport.JsonParser;
 import dev.p2pchat.testsupport.LineProcess;
+import dev.p2pchat.testsupport.PackagedJar;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -141,9 +142,7 @@ class PeerProcessIT {
     }
 
     private void startTracker() throws Exception {
-        Path jar = Path.of(System.getProperty("tracker.jar", "../tracker/target/p2pchat-tracker.jar"));
-        assertThat(jar).exists();
-        Process process = new ProcessBuilder(java(), "-jar", jar.toString(), "--bind", "127.0.0.1", "--port", "0")
+        Process process = new ProcessBuilder(PackagedJar.command("tracker", "--bind", "127.0.0.1", "--port", "0"))
                 .redirectError(dir.resolve("tracker.err").toFile())
                 .start();
         processes.add(process);
@@ -170,15 +169,8 @@ class PeerProcessIT {
 
     /** The peer jar with {@code args}, its standard error in NAME.err. */
     private ProcessBuilder peerCommand(String name, List<String> args) {
-        Path jar = Path.of(System.getProperty("peer.jar", "target/p2pchat-peer.jar"));
-        assertThat(jar).exists();
-        List<String> command = new ArrayList<>(List.of(java(), "-jar", jar.toString()));
-        command.addAll(args);
-        return new ProcessBuilder(command).redirectError(dir.resolve(name + ".err").toFile());
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(PackagedJar.command("peer", args.toArray(String[]::new)))
+                .redirectError(dir.resolve(name + ".err").toFile());
     }
 
     /** A running peer process: commands typed into its standard input, its JSON lines collected. */
