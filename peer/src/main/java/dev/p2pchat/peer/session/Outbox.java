@@ -14,9 +14,9 @@ import java.util.List;
  * a window of unacknowledged fragments, retransmitted on a timeout from the measured round trip (doubling per
  * retransmission), and reported delivered once every fragment is acknowledged, or failed when that has not
  * happened within the give-up time of its first send. When the conversation moved to another path that answers,
- * everything unacknowledged can go out again at once ({@link #resendNow}). (A peer that stops answering altogether is caught
- * sooner by the conversation's liveness check, which fails everything queued.) Pure logic: told the time, it says
- * what to send.
+ * everything unacknowledged can go out again at once ({@link #resendNow}). (A peer that stops answering altogether
+ * is caught sooner by the conversation's liveness check, which fails everything queued.) Pure logic: told the time,
+ * it says what to send.
  *
  * <p>Bounded: at most {@link #MAX_QUEUED_MESSAGES} messages and {@link #MAX_QUEUED_BYTES} bytes wait; beyond
  * that {@link #enqueue} refuses, so a sender learns at once that its message was not taken.

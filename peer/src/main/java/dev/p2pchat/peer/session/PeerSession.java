@@ -33,8 +33,8 @@ import java.util.List;
  * answer falls back to the relay, and the owner is asked for a fresh introduction; a relayed conversation asks for
  * one every {@link #UPGRADE_INTERVAL_MILLIS} and probes the addresses it gets with PINGs. Any authenticated datagram
  * that arrives directly moves the conversation onto that address (a NAT mapping that changed, or a punch that
- * worked). What the old route left unacknowledged is resent over the new one at once, and retransmissions carry on
- * there, so no message is lost or shown twice.
+ * worked). What the old route left unacknowledged is resent as soon as the new one answers a PING, and
+ * retransmissions carry on there, so no message is lost or shown twice.
  */
 public final class PeerSession {
     static final long HELLO_INTERVAL_MILLIS = 500;
@@ -325,8 +325,7 @@ public final class PeerSession {
             wantIntroduction(now);
         }
         if (now - lastHeard >= timers.pingIdle() && now - lastPingSent >= timers.pingIdle() / 2) {
-            lastPingSent = now;
-            send(new Ping(remoteSession, ++pingSequence), now);
+            pingRoute(now);
         }
         if (route.relayed() && lastDirect != null && now - lastDirectPing >= timers.pingIdle() / 2) {
             // A blip, not a move: the old path may answer again, and then the conversation goes back to it.
@@ -472,9 +471,14 @@ public final class PeerSession {
             lastDirect = previous.relayed() ? lastDirect : previous.address();
             events.routeChanged(this, previous);
             unproven = true;
-            lastPingSent = now;
-            send(new Ping(remoteSession, ++pingSequence), now);
+            pingRoute(now);
         }
+    }
+
+    /** A PING over the route, whose PONG is a round-trip sample (see {@link #send(PeerMessage, long)}). */
+    private void pingRoute(long now) {
+        lastPingSent = now;
+        send(new Ping(remoteSession, ++pingSequence), now);
     }
 
     private void becomeConnected(Route from, long now) {

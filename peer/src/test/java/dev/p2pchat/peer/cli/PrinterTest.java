@@ -134,7 +134,8 @@ class PrinterTest {
 
     @Test
     void shouldReportWhatWasLeftOutAsJson() {
-        assertThat(Printer.leftOutReport(15).json().toString()).isEqualTo("{\"event\":\"output_dropped\",\"count\":15}");
+        assertThat(Printer.leftOutReport(15).json().toString())
+                .isEqualTo("{\"event\":\"output_dropped\",\"count\":15}");
     }
 
     @Test
