@@ -1,18 +1,18 @@
 package dev.p2pchat.bench;
 
 import dev.p2pchat.protocol.Identity;
-import dev.p2pchat.protocol.Message;
-import dev.p2pchat.protocol.Message.Introduction;
-import dev.p2pchat.protocol.Message.Keepalive;
-import dev.p2pchat.protocol.Message.KeepaliveAck;
-import dev.p2pchat.protocol.Message.Lookup;
-import dev.p2pchat.protocol.Message.LookupResult;
-import dev.p2pchat.protocol.Message.Register;
-import dev.p2pchat.protocol.Message.Registered;
-import dev.p2pchat.protocol.MessageCodec;
 import dev.p2pchat.protocol.Octets;
 import dev.p2pchat.protocol.ProtocolException;
 import dev.p2pchat.protocol.Wire;
+import dev.p2pchat.protocol.tracker.TrackerCodec;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Introduction;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Keepalive;
+import dev.p2pchat.protocol.tracker.TrackerMessage.KeepaliveAck;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Lookup;
+import dev.p2pchat.protocol.tracker.TrackerMessage.LookupResult;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Register;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Registered;
+import dev.p2pchat.protocol.tracker.TrackerMessage;
 import dev.p2pchat.tracker.cookie.CookieJar;
 import dev.p2pchat.tracker.registry.Registration;
 import dev.p2pchat.tracker.registry.Registry;
@@ -83,8 +83,8 @@ final class CostBreakdown {
     private void keepalive() {
         Octets cookie = cookies.mint(from);
         Registration peer = registrations[0];
-        byte[] datagram = MessageCodec.encode(new Keepalive(1, cookie, peer.token(), peer.name()));
-        time("KEEPALIVE", "decode request", () -> MessageCodec.decode(datagram));
+        byte[] datagram = TrackerCodec.encode(new Keepalive(1, cookie, peer.token(), peer.name()));
+        time("KEEPALIVE", "decode request", () -> TrackerCodec.decode(datagram));
         time("KEEPALIVE", "check cookie (HMAC-SHA256)", () -> cookies.check(from, cookie));
         time("KEEPALIVE", "registry keepalive", () -> {
             int i = random.nextInt(PEERS);
@@ -98,9 +98,9 @@ final class CostBreakdown {
     private void lookup() {
         Octets cookie = cookies.mint(from);
         Registration requester = registrations[0];
-        byte[] datagram = MessageCodec.encode(
+        byte[] datagram = TrackerCodec.encode(
                 new Lookup(1, cookie, requester.token(), requester.name(), registrations[1].name()));
-        time("LOOKUP", "decode request", () -> MessageCodec.decode(datagram));
+        time("LOOKUP", "decode request", () -> TrackerCodec.decode(datagram));
         time("LOOKUP", "check cookie (HMAC-SHA256)", () -> cookies.check(from, cookie));
         time("LOOKUP", "registry keepalive of the requester", () -> {
             int i = random.nextInt(PEERS);
@@ -118,8 +118,8 @@ final class CostBreakdown {
         Register unsigned = new Register(1, cookie, "peer-0", identity.publicKey(), Octets.zeros(Wire.KEY_SIZE), 0,
                 List.of(Peers.privateAddress(0)), Octets.zeros(Wire.SIGNATURE_SIZE));
         Register signed = unsigned.withSignature(identity.signatureFor(unsigned));
-        byte[] datagram = MessageCodec.encode(signed);
-        time("REGISTER", "decode request", () -> MessageCodec.decode(datagram));
+        byte[] datagram = TrackerCodec.encode(signed);
+        time("REGISTER", "decode request", () -> TrackerCodec.decode(datagram));
         time("REGISTER", "check cookie (HMAC-SHA256)", () -> cookies.check(from, cookie));
         time("REGISTER", "registry precheck (before the signature)",
                 () -> registry.precheck(signed.name(), signed.identityKey(), signed.privateAddresses()));
@@ -132,9 +132,9 @@ final class CostBreakdown {
         time("REGISTER", "encode reply", () -> encode(reply));
     }
 
-    private Object encode(Message message) {
+    private Object encode(TrackerMessage message) {
         out.clear();
-        MessageCodec.encode(message, out);
+        TrackerCodec.encode(message, out);
         return out.position();
     }
 

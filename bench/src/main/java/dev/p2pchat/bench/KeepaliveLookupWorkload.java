@@ -1,10 +1,10 @@
 package dev.p2pchat.bench;
 
-import dev.p2pchat.protocol.Message.Keepalive;
-import dev.p2pchat.protocol.Message.Lookup;
-import dev.p2pchat.protocol.MessageCodec;
-import dev.p2pchat.protocol.MessageType;
 import dev.p2pchat.protocol.Octets;
+import dev.p2pchat.protocol.tracker.TrackerCodec;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Keepalive;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Lookup;
+import dev.p2pchat.protocol.tracker.TrackerMessageType;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -56,14 +56,14 @@ final class KeepaliveLookupWorkload implements Workload {
         cursors[client] = (cursors[client] + 1) % own.length;
         if (txid % 2 == 1) {
             Octets cookie = sockets.cookie(client);
-            MessageCodec.encode(new Keepalive(txid, cookie, peers.token(peer), peers.nameOf(peer)), out);
+            TrackerCodec.encode(new Keepalive(txid, cookie, peers.token(peer), peers.nameOf(peer)), out);
             return KEEPALIVE;
         }
         String target = peers.nameOf(targets[random.nextInt(targets.length)]);
         Lookup lookup = authenticated
                 ? new Lookup(txid, sockets.cookie(client), peers.token(peer), peers.nameOf(peer), target)
                 : new Lookup(txid, sockets.cookie(client), 0, "", target);
-        MessageCodec.encode(lookup, out);
+        TrackerCodec.encode(lookup, out);
         return LOOKUP;
     }
 
@@ -74,7 +74,7 @@ final class KeepaliveLookupWorkload implements Workload {
 
     @Override
     public boolean accept(int client, int txid, int kind, ByteBuffer reply) {
-        MessageType expected = kind == KEEPALIVE ? MessageType.KEEPALIVE_ACK : MessageType.LOOKUP_RESULT;
+        TrackerMessageType expected = kind == KEEPALIVE ? TrackerMessageType.KEEPALIVE_ACK : TrackerMessageType.LOOKUP_RESULT;
         return TrackerReplies.type(reply) == expected;
     }
 }

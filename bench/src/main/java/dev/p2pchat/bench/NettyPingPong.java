@@ -1,22 +1,22 @@
 package dev.p2pchat.bench;
 
-import dev.p2pchat.protocol.ContentKind;
-import dev.p2pchat.protocol.Message;
+import dev.p2pchat.peer.transport.PeerChannelInitializer;
+import dev.p2pchat.peer.transport.PeerDatagramHandler;
 import dev.p2pchat.protocol.Octets;
-import dev.p2pchat.protocol.netty.DatagramMessageDecoder;
-import dev.p2pchat.protocol.netty.DatagramMessageEncoder;
+import dev.p2pchat.protocol.ProtocolException;
 import dev.p2pchat.protocol.netty.Transport;
-import io.netty.channel.AddressedEnvelope;
+import dev.p2pchat.protocol.peer.ContentKind;
+import dev.p2pchat.protocol.peer.PeerFrame;
+import dev.p2pchat.protocol.peer.PeerFrameCodec;
+import dev.p2pchat.protocol.tracker.TrackerMessage;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.DefaultAddressedEnvelope;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -27,8 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the peers' transport alone costs per round trip: two Netty channels set up as a peer sets up its socket
- * ({@link Transport#best()}, the peer's datagram codec, one event loop thread each), one sending a DATA message and
- * the other sending one back, with nothing else: no acknowledgements, no sessions, no events. The sender's handler
+ * ({@link Transport#best()}, the peer's own pipeline, one event loop thread each), one sending a DATA frame and the
+ * other sending it back, with nothing else: no acknowledgements, no sessions, no events. The sender's handler
  * sends the next DATA as soon as the answer arrives, as in the peers' round trips sent from the event loop, and all
  * threads share one core.
  */
@@ -47,15 +47,17 @@ final class NettyPingPong {
         EventLoopGroup senderLoop = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         EventLoopGroup answererLoop = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         try {
-            Message.Data data = new Message.Data(1, 1, ContentKind.TEXT, 0, 1, Octets.of(new byte[size]));
-            Channel answerer = bind(transport, answererLoop, (ctx, in) -> ctx.writeAndFlush(
-                    new DefaultAddressedEnvelope<>(in.content(), in.sender()), ctx.voidPromise()));
-            InetSocketAddress target = (InetSocketAddress) answerer.localAddress();
+            byte[] data = PeerFrameCodec.encode(new PeerFrame.Data(1, 1, ContentKind.TEXT, 0, 1,
+                    Octets.of(new byte[size])));
+            Channel[] answerer = new Channel[1];
+            answerer[0] = bind(transport, answererLoop, (from, frame) -> send(answerer[0], from, copy(frame)));
+            InetSocketAddress target = (InetSocketAddress) answerer[0].localAddress();
             LatencyHistogram histogram = new LatencyHistogram();
             CompletableFuture<Void> done = new CompletableFuture<>();
             long[] state = new long[2]; // round trips completed, start of the current one; on the sender's loop
             AtomicLong progress = new AtomicLong();
-            Channel sender = bind(transport, senderLoop, (ctx, in) -> {
+            Channel[] sender = new Channel[1];
+            sender[0] = bind(transport, senderLoop, (from, frame) -> {
                 long now = System.nanoTime();
                 long i = state[0]++;
                 progress.lazySet(i + 1);
@@ -64,23 +66,23 @@ final class NettyPingPong {
                 }
                 if (i + 1 < warmup + samples) {
                     state[1] = System.nanoTime();
-                    ctx.writeAndFlush(new DefaultAddressedEnvelope<>(data, target), ctx.voidPromise());
+                    send(sender[0], target, data);
                 } else {
                     done.complete(null);
                 }
             });
-            List<OptionalLong> threads = List.of(CorePinning.currentThreadId(), linuxThread(sender),
-                    linuxThread(answerer));
+            List<OptionalLong> threads = List.of(CorePinning.currentThreadId(), linuxThread(sender[0]),
+                    linuxThread(answerer[0]));
             try (CorePinning pinning = CorePinning.threads(threads, List.of(0, 0, 0))) {
-                sender.eventLoop().execute(() -> {
+                sender[0].eventLoop().execute(() -> {
                     state[1] = System.nanoTime();
-                    sender.writeAndFlush(new DefaultAddressedEnvelope<>(data, target), sender.voidPromise());
+                    send(sender[0], target, data);
                 });
                 await(done, progress);
                 return new UdpPingPong.Result(histogram, pinning.active());
             } finally {
-                sender.close().awaitUninterruptibly();
-                answerer.close().awaitUninterruptibly();
+                sender[0].close().awaitUninterruptibly();
+                answerer[0].close().awaitUninterruptibly();
             }
         } finally {
             senderLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
@@ -88,35 +90,51 @@ final class NettyPingPong {
         }
     }
 
-    /** What a channel does with each message it receives. */
+    /** What a channel does with each frame it receives. */
     @FunctionalInterface
-    private interface OnMessage {
-        void receive(ChannelHandlerContext ctx, AddressedEnvelope<Message, InetSocketAddress> in);
+    private interface OnFrame {
+        void receive(InetSocketAddress from, ByteBuffer frame);
     }
 
-    private static Channel bind(Transport transport, EventLoopGroup group, OnMessage onMessage)
+    private static Channel bind(Transport transport, EventLoopGroup group, OnFrame onFrame)
             throws InterruptedException {
+        PeerDatagramHandler handler = new PeerDatagramHandler(new PeerDatagramHandler.Receiver() {
+            @Override
+            public void frame(InetSocketAddress from, ByteBuffer frame) {
+                onFrame.receive(from, frame);
+            }
+
+            @Override
+            public void relayed(Octets sender, ByteBuffer frame) {
+                throw new IllegalStateException("no tracker here");
+            }
+
+            @Override
+            public void tracker(TrackerMessage message) {
+                throw new IllegalStateException("no tracker here");
+            }
+
+            @Override
+            public void malformed(ProtocolException failure) {
+                throw new IllegalStateException("no tracker here");
+            }
+        }, () -> null);
         return transport.datagramBootstrap(group)
-                .handler(new ChannelInitializer<DatagramChannel>() {
-                    @Override
-                    protected void initChannel(DatagramChannel ch) {
-                        ch.pipeline()
-                                .addLast(DatagramMessageEncoder.NAME, new DatagramMessageEncoder())
-                                .addLast(DatagramMessageDecoder.NAME, new DatagramMessageDecoder(
-                                        (sender, bytes, failure) -> {}))
-                                .addLast(new SimpleChannelInboundHandler<AddressedEnvelope<Message,
-                                        InetSocketAddress>>() {
-                                    @Override
-                                    protected void channelRead0(ChannelHandlerContext ctx,
-                                            AddressedEnvelope<Message, InetSocketAddress> in) {
-                                        onMessage.receive(ctx, in);
-                                    }
-                                });
-                    }
-                })
+                .handler(new PeerChannelInitializer(handler))
                 .bind("127.0.0.1", 0)
                 .sync()
                 .channel();
+    }
+
+    private static byte[] copy(ByteBuffer frame) {
+        byte[] bytes = new byte[frame.remaining()];
+        frame.get(bytes);
+        return bytes;
+    }
+
+    /** As a peer sends a frame: the bytes its conversation made, in one datagram. */
+    private static void send(Channel channel, InetSocketAddress to, byte[] frame) {
+        channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(frame), to), channel.voidPromise());
     }
 
     private static void await(CompletableFuture<Void> done, AtomicLong progress)

@@ -1,9 +1,9 @@
 package dev.p2pchat.bench;
 
-import dev.p2pchat.peer.chat.PeerEvent;
-import dev.p2pchat.peer.node.PeerConfig;
-import dev.p2pchat.peer.node.PeerListener;
-import dev.p2pchat.peer.node.PeerNode;
+import dev.p2pchat.peer.api.PeerEvent;
+import dev.p2pchat.peer.api.PeerConfig;
+import dev.p2pchat.peer.api.PeerListener;
+import dev.p2pchat.peer.api.PeerNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

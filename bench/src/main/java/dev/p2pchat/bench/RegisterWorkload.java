@@ -1,11 +1,11 @@
 package dev.p2pchat.bench;
 
 import dev.p2pchat.protocol.Identity;
-import dev.p2pchat.protocol.Message.Register;
-import dev.p2pchat.protocol.MessageCodec;
-import dev.p2pchat.protocol.MessageType;
 import dev.p2pchat.protocol.Octets;
 import dev.p2pchat.protocol.Wire;
+import dev.p2pchat.protocol.tracker.TrackerCodec;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Register;
+import dev.p2pchat.protocol.tracker.TrackerMessageType;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -31,7 +31,7 @@ final class RegisterWorkload implements Workload {
             Register unsigned = new Register(txidOf(peer), sockets.cookie(client), peers.nameOf(peer),
                     identity.publicKey(), Octets.zeros(Wire.KEY_SIZE), 0, List.of(Peers.privateAddress(peer)),
                     Octets.zeros(Wire.SIGNATURE_SIZE));
-            requests[peer] = MessageCodec.encode(unsigned.withSignature(identity.signatureFor(unsigned)));
+            requests[peer] = TrackerCodec.encode(unsigned.withSignature(identity.signatureFor(unsigned)));
         });
     }
 
@@ -66,7 +66,7 @@ final class RegisterWorkload implements Workload {
 
     @Override
     public boolean accept(int client, int txid, int kind, ByteBuffer reply) {
-        if (TrackerReplies.type(reply) != MessageType.REGISTERED) {
+        if (TrackerReplies.type(reply) != TrackerMessageType.REGISTERED) {
             return false;
         }
         peers.registered(peerOf(client, txid), reply.getLong(TrackerReplies.TOKEN_OFFSET));

@@ -1,12 +1,12 @@
 package dev.p2pchat.bench;
 
-import dev.p2pchat.protocol.Message;
-import dev.p2pchat.protocol.Message.CookieChallenge;
-import dev.p2pchat.protocol.Message.CookieRequest;
-import dev.p2pchat.protocol.MessageCodec;
 import dev.p2pchat.protocol.Octets;
 import dev.p2pchat.protocol.ProtocolException;
 import dev.p2pchat.protocol.Wire;
+import dev.p2pchat.protocol.tracker.TrackerCodec;
+import dev.p2pchat.protocol.tracker.TrackerMessage.CookieChallenge;
+import dev.p2pchat.protocol.tracker.TrackerMessage.CookieRequest;
+import dev.p2pchat.protocol.tracker.TrackerMessage;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.InetSocketAddress;
@@ -59,7 +59,7 @@ final class TrackerClients implements AutoCloseable {
     }
 
     private static Octets fetchCookie(DatagramChannel channel, int txid) throws IOException {
-        byte[] request = MessageCodec.encode(new CookieRequest(txid));
+        byte[] request = TrackerCodec.encode(new CookieRequest(txid));
         byte[] buffer = new byte[Wire.MAX_DATAGRAM_SIZE];
         channel.socket().setSoTimeout(COOKIE_TIMEOUT_MILLIS);
         for (int attempt = 0; attempt < COOKIE_ATTEMPTS; attempt++) {
@@ -69,7 +69,7 @@ final class TrackerClients implements AutoCloseable {
                 while (true) {
                     DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
                     channel.socket().receive(packet);
-                    Message reply = MessageCodec.decode(ByteBuffer.wrap(buffer, 0, packet.getLength()));
+                    TrackerMessage reply = TrackerCodec.decode(ByteBuffer.wrap(buffer, 0, packet.getLength()));
                     if (reply instanceof CookieChallenge challenge && challenge.txid() == txid) {
                         return challenge.cookie();
                     }

@@ -1,7 +1,8 @@
 package dev.p2pchat.bench;
 
-import dev.p2pchat.protocol.MessageType;
 import dev.p2pchat.protocol.Wire;
+import dev.p2pchat.protocol.tracker.TrackerMessageType;
+import dev.p2pchat.protocol.tracker.TrackerWire;
 import java.nio.ByteBuffer;
 
 /**
@@ -12,25 +13,25 @@ import java.nio.ByteBuffer;
 final class TrackerReplies {
     static final int TXID_OFFSET = Wire.HEADER_SIZE;
     /** REGISTERED: header | txid:u32 | token:u64 | ... */
-    static final int TOKEN_OFFSET = TXID_OFFSET + Wire.TRANSACTION_ID_SIZE;
+    static final int TOKEN_OFFSET = TXID_OFFSET + TrackerWire.TRANSACTION_ID_SIZE;
 
     private TrackerReplies() {}
 
     /** The type of {@code datagram}, or null when it is not a p2pchat datagram. */
-    static MessageType type(ByteBuffer datagram) {
+    static TrackerMessageType type(ByteBuffer datagram) {
         if (datagram.limit() < Wire.HEADER_SIZE
                 || (datagram.getShort(Wire.MAGIC_OFFSET) & 0xFFFF) != Wire.MAGIC
                 || (datagram.get(Wire.VERSION_OFFSET) & 0xFF) != Wire.VERSION) {
             return null;
         }
-        return MessageType.ofCode(datagram.get(Wire.TYPE_OFFSET));
+        return TrackerMessageType.ofCode(datagram.get(Wire.TYPE_OFFSET));
     }
 
     /** The transaction id of a tracker reply, or {@link Workload#NOT_A_REPLY} (introductions carry none). */
     static int txid(ByteBuffer datagram) {
-        MessageType type = type(datagram);
-        if (type == null || type == MessageType.INTRODUCTION
-                || datagram.limit() < TXID_OFFSET + Wire.TRANSACTION_ID_SIZE) {
+        TrackerMessageType type = type(datagram);
+        if (type == null || type == TrackerMessageType.INTRODUCTION
+                || datagram.limit() < TXID_OFFSET + TrackerWire.TRANSACTION_ID_SIZE) {
             return Workload.NOT_A_REPLY;
         }
         return datagram.getInt(TXID_OFFSET);

@@ -4,10 +4,10 @@ import java.net.InetSocketAddress;
 import java.util.List;
 
 /** Checks that socket addresses can be carried in an {@code address} field. */
-final class Addresses {
+public final class Addresses {
     private Addresses() {}
 
-    static InetSocketAddress requireEncodable(InetSocketAddress address, String field) {
+    public static InetSocketAddress requireEncodable(InetSocketAddress address, String field) {
         if (address == null) {
             throw new NullPointerException(field);
         }
@@ -20,7 +20,7 @@ final class Addresses {
         return address;
     }
 
-    static List<InetSocketAddress> requireEncodableList(List<InetSocketAddress> addresses) {
+    public static List<InetSocketAddress> requireEncodableList(List<InetSocketAddress> addresses) {
         if (addresses.size() > Wire.MAX_PRIVATE_ADDRESSES) {
             throw new IllegalArgumentException("at most " + Wire.MAX_PRIVATE_ADDRESSES + " private addresses");
         }

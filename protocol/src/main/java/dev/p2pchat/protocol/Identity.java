@@ -1,6 +1,5 @@
 package dev.p2pchat.protocol;
 
-import dev.p2pchat.protocol.Message.Signed;
 import java.security.SecureRandom;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
@@ -54,7 +53,7 @@ public final class Identity {
 
     /** The signature for {@code message}; use it as {@code message.withSignature(identity.signatureFor(message))}. */
     public Octets signatureFor(Signed message) {
-        return sign(MessageCodec.signedBytes(message));
+        return sign(message.signedBytes());
     }
 
     /** Whether {@code signature} over {@code data} verifies with {@code publicKey}; false for a malformed key. */
@@ -68,6 +67,6 @@ public final class Identity {
 
     /** Whether the signature of {@code message} verifies with {@code publicKey}. */
     public static boolean verify(Octets publicKey, Signed message) {
-        return verify(publicKey, MessageCodec.signedBytes(message), message.signature());
+        return verify(publicKey, message.signedBytes(), message.signature());
     }
 }

@@ -35,7 +35,7 @@ public final class Names {
     }
 
     /** Checks that {@code name} can be carried on the wire; {@code allowEmpty} for optional name fields. */
-    static String requireWireName(String name, boolean allowEmpty, String field) {
+    public static String requireWireName(String name, boolean allowEmpty, String field) {
         if (name == null) {
             throw new NullPointerException(field);
         }

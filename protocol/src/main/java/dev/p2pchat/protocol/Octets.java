@@ -57,8 +57,8 @@ public final class Octets {
         return HEX.formatHex(bytes);
     }
 
-    /** Checks a fixed-size field in a record constructor. */
-    static Octets requireLength(Octets value, int length, String field) {
+    /** Checks a fixed-size field in a record constructor of the wire format. */
+    public static Octets requireLength(Octets value, int length, String field) {
         if (value == null) {
             throw new NullPointerException(field);
         }

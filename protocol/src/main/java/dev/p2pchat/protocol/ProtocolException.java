@@ -1,7 +1,7 @@
 package dev.p2pchat.protocol;
 
 /**
- * A datagram that is not a valid message. The only exception {@link MessageCodec#decode} throws.
+ * A datagram that is not a valid message. The only exception the codecs throw when they decode.
  *
  * <p>Receivers drop the datagram and count the {@link Reason}; they never answer it. The exception carries no
  * stack trace because a flood of garbage must stay cheap to reject.
@@ -19,7 +19,7 @@ public final class ProtocolException extends Exception {
         BAD_VERSION,
         UNKNOWN_TYPE,
         /**
-         * A peer-to-peer datagram whose CRC-32C trailer does not match the bytes before it: corrupted on the way
+         * A peer frame whose CRC-32C trailer does not match the bytes before it: corrupted on the way
          * (or cut short or lengthened). Checked before any field of the body.
          */
         BAD_CHECKSUM,

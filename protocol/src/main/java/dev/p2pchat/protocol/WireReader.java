@@ -4,12 +4,14 @@ import dev.p2pchat.protocol.ProtocolException.Reason;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Reads wire fields from a datagram, checking the remaining length before every read. */
-final class WireReader {
+public final class WireReader {
     private final ByteBuffer in;
 
-    WireReader(ByteBuffer in) {
+    public WireReader(ByteBuffer in) {
         this.in = in;
     }
 
@@ -20,27 +22,27 @@ final class WireReader {
         }
     }
 
-    int u8(String field) throws ProtocolException {
+    public int u8(String field) throws ProtocolException {
         need(1, field);
         return in.get() & 0xFF;
     }
 
-    int u16(String field) throws ProtocolException {
+    public int u16(String field) throws ProtocolException {
         need(2, field);
         return in.getShort() & 0xFFFF;
     }
 
-    int u32(String field) throws ProtocolException {
+    public int u32(String field) throws ProtocolException {
         need(4, field);
         return in.getInt();
     }
 
-    long u64(String field) throws ProtocolException {
+    public long u64(String field) throws ProtocolException {
         need(8, field);
         return in.getLong();
     }
 
-    Octets octets(int length, String field) throws ProtocolException {
+    public Octets octets(int length, String field) throws ProtocolException {
         need(length, field);
         byte[] bytes = new byte[length];
         in.get(bytes);
@@ -48,7 +50,7 @@ final class WireReader {
     }
 
     /** Skips {@code length} bytes that must all be zero. */
-    void zeros(int length, String field) throws ProtocolException {
+    public void zeros(int length, String field) throws ProtocolException {
         need(length, field);
         for (int i = 0; i < length; i++) {
             if (in.get() != 0) {
@@ -57,7 +59,7 @@ final class WireReader {
         }
     }
 
-    String name(boolean allowEmpty, String field) throws ProtocolException {
+    public String name(boolean allowEmpty, String field) throws ProtocolException {
         int length = u8(field + " length");
         if (length > Wire.MAX_NAME_LENGTH || (length == 0 && !allowEmpty)) {
             throw new ProtocolException(Reason.BAD_FIELD, field + " length " + length);
@@ -73,33 +75,37 @@ final class WireReader {
         return new String(bytes, StandardCharsets.US_ASCII);
     }
 
-    InetSocketAddress address(String field) throws ProtocolException {
+    public InetSocketAddress address(String field) throws ProtocolException {
         return AddressCodec.get(in, field);
     }
 
-    /**
-     * The rest of the datagram as one whole peer-to-peer datagram, checked as if it had come alone (its own header
-     * and checksum); anything else is refused with what was wrong with it.
-     */
-    Message.PeerDatagram peerDatagram(String field) throws ProtocolException {
-        ByteBuffer rest = in.slice();
-        in.position(in.limit());
-        Message inner;
-        try {
-            inner = MessageCodec.decode(rest);
-        } catch (ProtocolException e) {
-            // Too short for a header of its own: the field runs past the end of the outer datagram.
-            Reason reason = e.reason() == Reason.TOO_SHORT ? Reason.TRUNCATED : e.reason();
-            throw new ProtocolException(reason, field + ": " + e.getMessage());
+    /** An address list: {@code count:u8} (at most {@link Wire#MAX_PRIVATE_ADDRESSES}), then each address. */
+    public List<InetSocketAddress> addresses(String field) throws ProtocolException {
+        int count = u8(field + " count");
+        if (count > Wire.MAX_PRIVATE_ADDRESSES) {
+            throw new ProtocolException(Reason.BAD_FIELD, field + " count " + count);
         }
-        if (!(inner instanceof Message.PeerDatagram datagram)) {
-            throw new ProtocolException(Reason.BAD_FIELD, field + " is a " + inner.type() + ", not a peer datagram");
+        List<InetSocketAddress> addresses = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            addresses.add(address(field));
         }
-        return datagram;
+        return addresses;
+    }
+
+    /** The rest of the datagram, however long, as one opaque field. */
+    public Octets rest() {
+        byte[] bytes = new byte[in.remaining()];
+        in.get(bytes);
+        return Octets.of(bytes);
+    }
+
+    /** Bytes not read yet. */
+    public int remaining() {
+        return in.remaining();
     }
 
     /** Rejects what is left over after the last field. */
-    void finish() throws ProtocolException {
+    public void finish() throws ProtocolException {
         if (in.hasRemaining()) {
             throw new ProtocolException(Reason.TRAILING_BYTES, in.remaining() + " bytes after the last field");
         }

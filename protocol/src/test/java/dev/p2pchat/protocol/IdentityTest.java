@@ -3,12 +3,16 @@ package dev.p2pchat.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.p2pchat.protocol.Message.Hello;
-import dev.p2pchat.protocol.Message.HelloAck;
-import dev.p2pchat.protocol.Message.Register;
-import dev.p2pchat.protocol.Message.Rename;
-import dev.p2pchat.protocol.Message.Signed;
-import dev.p2pchat.protocol.Message.Unregister;
+import dev.p2pchat.protocol.peer.PeerFrame;
+import dev.p2pchat.protocol.peer.PeerFrame.Hello;
+import dev.p2pchat.protocol.peer.PeerFrame.HelloAck;
+import dev.p2pchat.protocol.peer.PeerFrameCodec;
+import dev.p2pchat.protocol.peer.PeerWire;
+import dev.p2pchat.protocol.tracker.TrackerCodec;
+import dev.p2pchat.protocol.tracker.TrackerMessage;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Register;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Rename;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Unregister;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -117,6 +121,23 @@ class IdentityTest {
         assertThatThrownBy(() -> Identity.fromPrivateKey(new byte[64])).isInstanceOf(IllegalArgumentException.class);
     }
 
+    /** The datagram of a signed tracker message or peer frame, each through its own codec. */
+    private static byte[] encode(Signed message) {
+        return message instanceof PeerFrame frame ? PeerFrameCodec.encode(frame)
+                : TrackerCodec.encode((TrackerMessage) message);
+    }
+
+    /** Decodes {@code datagram} with the codec its type byte belongs to. */
+    private static Signed decode(byte[] datagram) throws ProtocolException {
+        return (Signed) (Wire.isPeerFrame(datagram[Wire.TYPE_OFFSET] & 0xFF) ? PeerFrameCodec.decode(datagram)
+                : TrackerCodec.decode(datagram));
+    }
+
+    /** A peer frame's checksum trailer, after the signature and not covered by it; a tracker message has none. */
+    private static int trailer(Signed message) {
+        return message instanceof PeerFrame ? PeerWire.CHECKSUM_SIZE : 0;
+    }
+
     static Stream<Signed> unsignedMessages() {
         Octets cookie = Octets.fromHex(GoldenVectors.COOKIE);
         Octets noSignature = Octets.zeros(Wire.SIGNATURE_SIZE);
@@ -142,7 +163,7 @@ class IdentityTest {
         assertThat(Identity.verify(alice.publicKey(), unsigned)).isFalse();
 
         // The signature survives the wire.
-        Signed received = (Signed) MessageCodec.decode(MessageCodec.encode(signed));
+        Signed received = decode(encode(signed));
         assertThat(Identity.verify(alice.publicKey(), received)).isTrue();
     }
 
@@ -150,10 +171,10 @@ class IdentityTest {
     @MethodSource("unsignedMessages")
     void shouldNotVerifyAfterAnySignedByteOfTheDatagramChanges(Signed unsigned) {
         Signed signed = unsigned.withSignature(alice.signatureFor(unsigned));
-        byte[] datagram = MessageCodec.encode(signed);
+        byte[] datagram = encode(signed);
         // Every byte before the signature is covered, the header included; a checksum trailer after it is not.
-        int trailer = Wire.hasChecksum(signed.type().code()) ? Wire.CHECKSUM_SIZE : 0;
-        int covered = datagram.length - Wire.SIGNATURE_SIZE - trailer;
+        int covered = datagram.length - Wire.SIGNATURE_SIZE - trailer(signed);
+        assertThat(signed.signedBytes()).as("Signed.signedBytes").isEqualTo(Arrays.copyOf(datagram, covered));
         assertThat(Identity.verify(alice.publicKey(), Arrays.copyOf(datagram, covered), signed.signature()))
                 .as("the unchanged bytes").isTrue();
         // Flip each covered byte in turn.
@@ -196,8 +217,8 @@ class IdentityTest {
     @Test
     void shouldVerifyAHelloAfterARoundTripOverTheBytesBeforeItsSignature() throws ProtocolException {
         Hello hello = hello(0x0011223344556677L);
-        byte[] datagram = MessageCodec.encode(hello);
-        int signatureAt = datagram.length - Wire.CHECKSUM_SIZE - Wire.SIGNATURE_SIZE;
+        byte[] datagram = PeerFrameCodec.encode(hello);
+        int signatureAt = datagram.length - PeerWire.CHECKSUM_SIZE - Wire.SIGNATURE_SIZE;
 
         // On the wire: the signed bytes, the signature, then the checksum over both.
         assertThat(Arrays.copyOfRange(datagram, signatureAt, signatureAt + Wire.SIGNATURE_SIZE))
@@ -206,9 +227,9 @@ class IdentityTest {
         assertThat(Identity.verify(alice.publicKey(), Arrays.copyOf(datagram, signatureAt), hello.signature()))
                 .as("the signature covers exactly the bytes before it").isTrue();
 
-        Hello received = (Hello) MessageCodec.decode(datagram);
+        Hello received = (Hello) PeerFrameCodec.decode(datagram);
         assertThat(received).isEqualTo(hello);
-        assertThat(MessageCodec.signedBytes(received)).isEqualTo(Arrays.copyOf(datagram, signatureAt));
+        assertThat(PeerFrameCodec.signedBytes(received)).isEqualTo(Arrays.copyOf(datagram, signatureAt));
         assertThat(Identity.verify(received.identityKey(), received)).isTrue();
     }
 
@@ -217,8 +238,8 @@ class IdentityTest {
         Hello hello = hello(0x0011223344556677L);
         HelloAck ack = helloAck(hello.nonce());
 
-        Hello receivedHello = (Hello) MessageCodec.decode(MessageCodec.encode(hello));
-        HelloAck receivedAck = (HelloAck) MessageCodec.decode(MessageCodec.encode(ack));
+        Hello receivedHello = (Hello) PeerFrameCodec.decode(PeerFrameCodec.encode(hello));
+        HelloAck receivedAck = (HelloAck) PeerFrameCodec.decode(PeerFrameCodec.encode(ack));
         assertThat(Identity.verify(receivedHello.identityKey(), receivedHello)).isTrue();
         assertThat(Identity.verify(receivedAck.identityKey(), receivedAck)).isTrue();
         assertThat(Identity.verify(alice.publicKey(), receivedAck)).isFalse();
@@ -237,25 +258,25 @@ class IdentityTest {
     @ParameterizedTest(name = "mask {0}")
     @MethodSource("flips")
     void shouldNotVerifyAHelloOrHelloAckWithAnyByteFlipped(int mask) {
-        for (Signed signed : List.<Signed>of(hello(42), helloAck(42))) {
-            byte[] datagram = MessageCodec.encode(signed);
+        for (PeerFrame.Signed signed : List.<PeerFrame.Signed>of(hello(42), helloAck(42))) {
+            byte[] datagram = PeerFrameCodec.encode(signed);
             int decodedAndRefused = 0;
-            for (int i = 0; i < datagram.length - Wire.CHECKSUM_SIZE; i++) {
+            for (int i = 0; i < datagram.length - PeerWire.CHECKSUM_SIZE; i++) {
                 byte[] changed = datagram.clone();
                 changed[i] ^= (byte) mask;
                 if (i >= Wire.HEADER_SIZE) {
-                    assertThatThrownBy(() -> MessageCodec.decode(changed)).as("%s, byte %d", signed.type(), i)
+                    assertThatThrownBy(() -> PeerFrameCodec.decode(changed)).as("%s, byte %d", signed.type(), i)
                             .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.reason())
                                     .isEqualTo(ProtocolException.Reason.BAD_CHECKSUM));
                 }
-                Message received;
+                PeerFrame received;
                 try {
-                    received = MessageCodec.decode(GoldenVectors.rechecksummed(changed));
+                    received = PeerFrameCodec.decode(GoldenVectors.rechecksummed(changed));
                 } catch (ProtocolException dropped) {
                     continue; // A name byte, magic, version or type that no longer decodes: dropped before verifying.
                 }
                 assertThat(Identity.verify(signed instanceof Hello ? alice.publicKey() : mallory.publicKey(),
-                        (Signed) received)).as("%s, byte %d", signed.type(), i).isFalse();
+                        (PeerFrame.Signed) received)).as("%s, byte %d", signed.type(), i).isFalse();
                 decodedAndRefused++;
             }
             // The session, nonce, keys, capabilities and signature bytes decode whatever their value.

@@ -1,20 +1,20 @@
 package dev.p2pchat.testsupport;
 
 import dev.p2pchat.protocol.Identity;
-import dev.p2pchat.protocol.Message;
-import dev.p2pchat.protocol.Message.CookieChallenge;
-import dev.p2pchat.protocol.Message.CookieRequest;
-import dev.p2pchat.protocol.Message.Keepalive;
-import dev.p2pchat.protocol.Message.ListRequest;
-import dev.p2pchat.protocol.Message.Lookup;
-import dev.p2pchat.protocol.Message.Register;
-import dev.p2pchat.protocol.Message.Registered;
-import dev.p2pchat.protocol.Message.Relay;
-import dev.p2pchat.protocol.Message.Relayed;
-import dev.p2pchat.protocol.Message.Rename;
-import dev.p2pchat.protocol.Message.Transaction;
-import dev.p2pchat.protocol.Message.Unregister;
-import dev.p2pchat.protocol.MessageCodec;
+import dev.p2pchat.protocol.tracker.TrackerMessage;
+import dev.p2pchat.protocol.tracker.TrackerMessage.CookieChallenge;
+import dev.p2pchat.protocol.tracker.TrackerMessage.CookieRequest;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Keepalive;
+import dev.p2pchat.protocol.tracker.TrackerMessage.ListRequest;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Lookup;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Register;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Registered;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Relay;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Relayed;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Rename;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Transaction;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Unregister;
+import dev.p2pchat.protocol.tracker.TrackerCodec;
 import dev.p2pchat.protocol.Octets;
 import dev.p2pchat.protocol.ProtocolException;
 import dev.p2pchat.protocol.Wire;
@@ -40,7 +40,7 @@ public final class TrackerTestClient implements AutoCloseable {
 
     private final DatagramSocket socket;
     private final InetSocketAddress tracker;
-    private final Queue<Message> unsolicited = new ArrayDeque<>();
+    private final Queue<TrackerMessage> unsolicited = new ArrayDeque<>();
     private int nextTxid = 1;
     private long bytesSent;
     private long bytesReceived;
@@ -79,8 +79,8 @@ public final class TrackerTestClient implements AutoCloseable {
         }
     }
 
-    public void send(Message message) {
-        sendRaw(MessageCodec.encode(message));
+    public void send(TrackerMessage message) {
+        sendRaw(TrackerCodec.encode(message));
     }
 
     /** The next datagram's bytes, or null when none arrives within {@code timeout}. */
@@ -100,13 +100,13 @@ public final class TrackerTestClient implements AutoCloseable {
     }
 
     /** The next message, or null when none arrives within {@code timeout}. */
-    public Message receive(Duration timeout) {
+    public TrackerMessage receive(Duration timeout) {
         byte[] datagram = receiveRaw(timeout);
         if (datagram == null) {
             return null;
         }
         try {
-            return MessageCodec.decode(datagram);
+            return TrackerCodec.decode(datagram);
         } catch (ProtocolException e) {
             throw new AssertionError("the tracker sent a malformed datagram: " + e.getMessage(), e);
         }
@@ -121,7 +121,7 @@ public final class TrackerTestClient implements AutoCloseable {
             if (left <= 0) {
                 return null;
             }
-            Message reply = receive(Duration.ofNanos(left));
+            TrackerMessage reply = receive(Duration.ofNanos(left));
             if (reply == null) {
                 return null;
             }
@@ -181,9 +181,9 @@ public final class TrackerTestClient implements AutoCloseable {
         return request(new Lookup(nextTxid(), cookie, token, name, target));
     }
 
-    /** Asks the tracker to pass {@code datagram} on to the peer holding {@code target}, with this client's token. */
-    public Relay relay(Octets target, Message.PeerDatagram datagram) {
-        Relay relay = new Relay(token, target, datagram);
+    /** Asks the tracker to pass {@code payload} on to the peer holding {@code target}, with this client's token. */
+    public Relay relay(Octets target, byte[] payload) {
+        Relay relay = new Relay(token, target, Octets.of(payload));
         send(relay);
         return relay;
     }
@@ -199,7 +199,7 @@ public final class TrackerTestClient implements AutoCloseable {
             if (left <= 0) {
                 return null;
             }
-            Message message = receive(Duration.ofNanos(left));
+            TrackerMessage message = receive(Duration.ofNanos(left));
             if (message == null) {
                 return null;
             }
@@ -221,7 +221,7 @@ public final class TrackerTestClient implements AutoCloseable {
     public Transaction rename(Identity identity, String newName) {
         Rename unsigned = new Rename(nextTxid(), cookie, token, name, newName, Octets.zeros(Wire.SIGNATURE_SIZE));
         Transaction reply = request(unsigned.withSignature(identity.signatureFor(unsigned)));
-        if (reply instanceof Message.Ok) {
+        if (reply instanceof TrackerMessage.Ok) {
             name = newName;
         }
         return reply;
@@ -246,7 +246,7 @@ public final class TrackerTestClient implements AutoCloseable {
         this.token = token;
     }
 
-    public Queue<Message> unsolicited() {
+    public Queue<TrackerMessage> unsolicited() {
         return unsolicited;
     }
 

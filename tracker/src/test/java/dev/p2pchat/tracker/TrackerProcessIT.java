@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.p2pchat.protocol.Identity;
-import dev.p2pchat.protocol.Message.LookupResult;
-import dev.p2pchat.protocol.Message.Registered;
+import dev.p2pchat.protocol.tracker.TrackerMessage.LookupResult;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Registered;
 import dev.p2pchat.testsupport.PackagedJar;
 import dev.p2pchat.testsupport.TrackerTestClient;
 import java.io.BufferedReader;

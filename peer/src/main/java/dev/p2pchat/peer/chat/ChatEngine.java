@@ -1,52 +1,37 @@
 package dev.p2pchat.peer.chat;
 
-import dev.p2pchat.peer.session.PeerSession;
-import dev.p2pchat.peer.session.Route;
-import dev.p2pchat.protocol.ContentKind;
+import dev.p2pchat.peer.api.ChatException;
+import dev.p2pchat.peer.api.FriendState;
+import dev.p2pchat.peer.api.HistoryEntry;
+import dev.p2pchat.peer.api.HostPort;
+import dev.p2pchat.peer.api.PeerEvent;
+import dev.p2pchat.peer.api.PeerRef;
+import dev.p2pchat.peer.api.PeerView;
+import dev.p2pchat.peer.link.LinkTable;
+import dev.p2pchat.peer.link.PeerSession;
+import dev.p2pchat.peer.transport.PeerSocket;
 import dev.p2pchat.protocol.Identity;
-import dev.p2pchat.protocol.Message;
-import dev.p2pchat.protocol.Message.Hello;
-import dev.p2pchat.protocol.Message.HelloAck;
-import dev.p2pchat.protocol.Message.PeerDatagram;
-import dev.p2pchat.protocol.Message.PeerMessage;
 import dev.p2pchat.protocol.Names;
 import dev.p2pchat.protocol.Octets;
-import dev.p2pchat.protocol.Wire;
+import dev.p2pchat.protocol.peer.ContentKind;
+import dev.p2pchat.protocol.peer.PeerWire;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 /**
- * The chat between this peer and every other, as pure logic on one thread: the table of conversations (one
- * {@link PeerSession} per remote peer, found by the session id in each datagram, by the key in a HELLO, or by the
- * nonce a HELLO_ACK echoes), the contacts with their friend states, names, held messages and history, and the
- * chat features on top. Told the time and what arrived, it says what to send and what happened.
- *
- * <p>Signatures of HELLO and HELLO_ACK are checked here, once, before anything is created for them; the table
- * holds at most {@link #MAX_SESSIONS} conversations, so a flood of HELLOs costs a bounded amount of memory.
+ * The chat between this peer and every other, as pure logic on one thread, on top of the {@link LinkTable} of
+ * conversations: the contacts with their friend states, names, held messages and history, and the chat features
+ * (messages, broadcast, renames, friends, blocks). Told the time and what arrived, it says what to send and what
+ * happened.
  */
 public final class ChatEngine {
-    static final int MAX_SESSIONS = 1024;
-    /** The id of a message the user did not write (a rename notice, an automatic answer): nothing is reported. */
-    private static final long NO_RECEIPT = 0;
-
-    /** Datagrams the engine dropped, by why. */
-    public enum Drop {
-        UNKNOWN_SESSION, BAD_SIGNATURE, BLOCKED, TOO_MANY_SESSIONS, NOT_FOR_PEERS,
-        /** A delivered message whose content breaks its kind's rule (a bad name, a body where none belongs). */
-        BAD_CONTENT,
-        /** A relayed HELLO or HELLO_ACK whose key is not the one the tracker says relayed it. */
-        RELAY_MISMATCH
-    }
-
     /** Asks for a fresh introduction to a peer: look it up, and hand what is found to {@link #connect}. */
     @FunctionalInterface
     public interface Introductions {
@@ -54,109 +39,43 @@ public final class ChatEngine {
     }
 
     private final Clock clock;
-    private final RandomGenerator random;
-    private final PeerSession.Timers timers;
     private final Identity identity;
     private final boolean friendsOnly;
     private final Contacts contacts;
-    private final PeerSession.Output output;
     private final Consumer<PeerEvent> events;
     private final Introductions introductions;
-    private final PathCounters paths = new PathCounters();
-    private final Map<Long, Link> byLocalSession = new HashMap<>();
-    /** Conversations still connecting, by the nonce their HELLO carries. */
-    private final Map<Long, Link> byNonce = new HashMap<>();
-    private final Map<Octets, Link> byKey = new HashMap<>();
-    /** Conversations opened to a bare address, until the peer there proves who it is. */
-    private final Map<InetSocketAddress, Link> byPendingAddress = new HashMap<>();
-    /**
-     * New conversations offered by connected peers under a new session id (a restart, or a replayed old HELLO):
-     * at most one per key, and it replaces the open one only once the peer signs this side's fresh nonce.
-     */
-    private final Map<Octets, Link> replacing = new HashMap<>();
-    private final long[] drops = new long[Drop.values().length];
+    private final LinkTable links;
     private PeerSession.Self self;
     private long nextMessageId = 1;
+    /** Delivered messages whose content broke their kind's rule (a bad name, a body where none belongs). */
+    private long badContent;
 
     public ChatEngine(Clock clock, RandomGenerator random, PeerSession.Timers timers, PeerSession.Self self,
-            boolean friendsOnly, Contacts contacts, PeerSession.Output output, Consumer<PeerEvent> events,
+            boolean friendsOnly, Contacts contacts, PeerSocket socket, Consumer<PeerEvent> events,
             Introductions introductions) {
         this.clock = clock;
-        this.random = random;
-        this.timers = timers;
         this.self = self;
         this.identity = self.identity();
         this.friendsOnly = friendsOnly;
         this.contacts = contacts;
-        this.output = output;
         this.events = events;
         this.introductions = introductions;
-        contacts.keepWhile(contact -> byKey.containsKey(contact.key));
+        this.links = new LinkTable(clock, random, timers, self, socket, new Conversations());
+        contacts.keepWhile(contact -> links.hasConversation(contact.key));
     }
 
-    /** How many datagrams were dropped for {@code reason}. */
-    public long dropped(Drop reason) {
-        return drops[reason.ordinal()];
+    /** The conversations under the chat, where the frames that arrive go. */
+    public LinkTable links() {
+        return links;
     }
 
-    /** Punch attempts and how they ended, so far. */
-    public PathCounters.Snapshot paths() {
-        return paths.snapshot();
-    }
-
-    // ---- datagrams and time ----
-
-    /** A datagram from {@code from} that is not the tracker's. */
-    public void onDatagram(InetSocketAddress from, Message message) {
-        onDatagram(Route.direct(from), message);
-    }
-
-    /**
-     * A datagram the tracker relayed from the peer holding {@code sender}. The tracker vouches for who sent it, so
-     * a greeting must carry that peer's own key, and any other message must belong to a conversation with it: a
-     * session id seen by someone else never lets them speak in it through the relay.
-     */
-    public void onRelayed(Octets sender, PeerDatagram datagram) {
-        Octets claimed;
-        if (datagram instanceof Hello hello) {
-            claimed = hello.identityKey();
-        } else if (datagram instanceof HelloAck ack) {
-            claimed = ack.identityKey();
-        } else {
-            Link link = byLocalSession.get(((PeerMessage) datagram).session());
-            claimed = link == null ? sender : link.key();
-        }
-        if (!sender.equals(claimed)) {
-            drop(Drop.RELAY_MISMATCH);
-            return;
-        }
-        onDatagram(Route.RELAY, datagram);
-    }
-
-    private void onDatagram(Route from, Message message) {
-        long now = clock.millis();
-        if (message instanceof Hello hello) {
-            onHello(from, hello, now);
-        } else if (message instanceof HelloAck ack) {
-            onHelloAck(from, ack, now);
-        } else if (message instanceof PeerMessage peerMessage) {
-            Link link = byLocalSession.get(peerMessage.session());
-            if (link == null) {
-                drop(Drop.UNKNOWN_SESSION);
-                return;
-            }
-            link.seen(now);
-            link.session.onPeerMessage(from, peerMessage, now);
-        } else {
-            drop(Drop.NOT_FOR_PEERS);
-        }
+    /** Delivered messages dropped because their content broke their kind's rule. */
+    public long badContent() {
+        return badContent;
     }
 
     public void tick() {
-        long now = clock.millis();
-        for (Link link : List.copyOf(byLocalSession.values())) {
-            link.session.tick(now);
-        }
+        links.tick();
     }
 
     // ---- connecting ----
@@ -177,73 +96,29 @@ public final class ChatEngine {
         if (contact.friend == FriendState.BLOCKED) {
             throw new ChatException(contact.ref() + " is blocked; unblock it first");
         }
-        Link existing = byKey.get(key);
-        if (existing == null) {
-            existing = adoptPending(key, candidates);
-        }
-        if (existing != null) {
-            // A conversation the peer's HELLO opened becomes this side's attempt once it has addresses to punch.
-            boolean firstPunch = !existing.attempted && !candidates.isEmpty()
-                    && existing.session.state() == PeerSession.State.CONNECTING;
-            if (existing.session.addCandidates(candidates, clock.millis()) || firstPunch) {
-                existing.attempted = true;
-                paths.attempted();
-            }
-            return;
-        }
-        open(key, contact.name, candidates, true);
+        links.connect(key, contact.name, candidates);
     }
 
     /** Opens a conversation with whoever answers at {@code address} (no tracker needed). */
     public void connect(InetSocketAddress address) {
-        if (byPendingAddress.containsKey(address)) {
-            return;
-        }
-        for (Link link : byKey.values()) {
-            if (link.session.triesAddress(address)) {
-                return; // already talking to, or trying, whoever is there
-            }
-        }
-        Link link = open(null, HostPort.format(address), List.of(address), false);
-        byPendingAddress.put(address, link);
-    }
-
-    /**
-     * A conversation opened to one of {@code candidates} by address, now known to be meant for {@code key}: it
-     * becomes that key's, so that one peer never gets two conversations from here.
-     */
-    private Link adoptPending(Octets key, List<InetSocketAddress> candidates) {
-        for (InetSocketAddress candidate : candidates) {
-            Link pending = byPendingAddress.get(candidate);
-            if (pending != null && pending.session.expect(key)) {
-                byKey.put(key, pending);
-                return pending;
-            }
-        }
-        return null;
+        links.connect(address, HostPort.format(address));
     }
 
     /** Whether a conversation with {@code key} is open or opening. */
     public boolean hasConversation(Octets key) {
-        return byKey.containsKey(key);
+        return links.hasConversation(key);
     }
 
     /** Asks for a fresh introduction to every connected peer (this side's NAT mapping moved). */
     public void reintroduceAll() {
-        for (Link link : List.copyOf(byKey.values())) {
-            if (link.connected) {
-                link.wantsIntroduction(link.session);
-            }
-        }
+        links.reintroduceAll();
     }
 
     /** Says goodbye to the peer and ends the conversation. */
     public void disconnect(Octets key) {
-        Link link = byKey.get(key);
-        if (link == null) {
+        if (!links.close(key, "closed here", true)) {
             throw new ChatException(describe(key) + " is not connected");
         }
-        link.session.close("closed here", true);
     }
 
     // ---- messages ----
@@ -256,7 +131,7 @@ public final class ChatEngine {
     public Octets resolve(String name) {
         List<Contact> named = contacts.named(name);
         if (named.size() > 1) {
-            List<Contact> connected = named.stream().filter(c -> byKey.containsKey(c.key)).toList();
+            List<Contact> connected = named.stream().filter(c -> links.hasConversation(c.key)).toList();
             if (connected.size() == 1) {
                 return connected.get(0).key;
             }
@@ -279,9 +154,7 @@ public final class ChatEngine {
 
     /** Queues a chat message to a peer with an open or opening conversation. */
     public void sendText(Octets key, long id, String text) {
-        Link link = requireConversation(key);
-        byte[] content = text.getBytes(StandardCharsets.UTF_8);
-        link.send(ContentKind.TEXT, content, id);
+        send(key, ContentKind.TEXT, text.getBytes(StandardCharsets.UTF_8), id);
         contacts.get(key).remember(new HistoryEntry(clock.instant(), true, id, text, false, HistoryEntry.State.SENT));
     }
 
@@ -294,14 +167,11 @@ public final class ChatEngine {
         checkSize(content);
         List<Long> ids = new ArrayList<>();
         Instant now = clock.instant();
-        for (Link link : List.copyOf(byKey.values())) {
+        for (Octets key : links.keys()) {
             long id = newMessageId();
-            boolean queued = link.session.state() == PeerSession.State.CONNECTED
-                    && link.offer(ContentKind.BROADCAST, content, id);
-            if (queued) {
+            if (links.connected(key) != null && links.offer(key, ContentKind.BROADCAST, content, id)) {
                 ids.add(id);
-                contacts.get(link.key()).remember(new HistoryEntry(now, true, id, text, true,
-                        HistoryEntry.State.SENT));
+                contacts.get(key).remember(new HistoryEntry(now, true, id, text, true, HistoryEntry.State.SENT));
             }
         }
         return ids;
@@ -319,10 +189,12 @@ public final class ChatEngine {
     public void rename(String newName) {
         checkName(newName);
         self = new PeerSession.Self(identity, newName, self.agreementKey(), self.capabilities());
+        links.introduceAs(self);
         byte[] content = newName.getBytes(StandardCharsets.US_ASCII);
-        for (Link link : List.copyOf(byKey.values())) {
-            if (link.session.state() == PeerSession.State.CONNECTED) {
-                link.offer(ContentKind.NAME_CHANGED, content, NO_RECEIPT); // a full queue: that peer learns later
+        for (Octets key : links.keys()) {
+            if (links.connected(key) != null) {
+                // A full queue: that peer learns later.
+                links.offer(key, ContentKind.NAME_CHANGED, content, LinkTable.NO_RECEIPT);
             }
         }
     }
@@ -339,7 +211,7 @@ public final class ChatEngine {
                 return acceptFriend(key);
             }
             default -> {
-                long id = requireConversation(key).send(ContentKind.FRIEND_REQUEST,
+                long id = send(key, ContentKind.FRIEND_REQUEST,
                         note.getBytes(StandardCharsets.UTF_8), newMessageId());
                 setFriend(contact, FriendState.REQUEST_SENT);
                 return id;
@@ -350,7 +222,7 @@ public final class ChatEngine {
     /** Accepts the peer's friend request; messages it sent while a stranger are shown now. */
     public long acceptFriend(Octets key) {
         Contact contact = inState(key, FriendState.REQUEST_RECEIVED, "has not asked to be friends");
-        long id = requireConversation(key).send(ContentKind.FRIEND_ACCEPT, new byte[0], newMessageId());
+        long id = send(key, ContentKind.FRIEND_ACCEPT, new byte[0], newMessageId());
         setFriend(contact, FriendState.FRIEND);
         releaseHeld(contact);
         return id;
@@ -359,7 +231,7 @@ public final class ChatEngine {
     /** Declines the peer's friend request; messages it sent while a stranger are dropped. */
     public long declineFriend(Octets key) {
         Contact contact = inState(key, FriendState.REQUEST_RECEIVED, "has not asked to be friends");
-        long id = requireConversation(key).send(ContentKind.FRIEND_DECLINE, new byte[0], newMessageId());
+        long id = send(key, ContentKind.FRIEND_DECLINE, new byte[0], newMessageId());
         setFriend(contact, FriendState.NONE);
         contact.held.clear();
         return id;
@@ -368,7 +240,7 @@ public final class ChatEngine {
     /** Ends a friendship; the peer is told. */
     public long removeFriend(Octets key) {
         Contact contact = inState(key, FriendState.FRIEND, "is not a friend");
-        long id = requireConversation(key).send(ContentKind.FRIEND_REMOVE, new byte[0], newMessageId());
+        long id = send(key, ContentKind.FRIEND_REMOVE, new byte[0], newMessageId());
         setFriend(contact, FriendState.NONE);
         return id;
     }
@@ -378,10 +250,7 @@ public final class ChatEngine {
         Contact contact = known(key);
         setFriend(contact, FriendState.BLOCKED);
         contact.held.clear();
-        Link link = byKey.get(key);
-        if (link != null) {
-            link.session.close("closed here: blocked", true);
-        }
+        links.close(key, "closed here: blocked", true);
     }
 
     public void unblock(Octets key) {
@@ -395,11 +264,11 @@ public final class ChatEngine {
     public List<PeerView> peers() {
         List<PeerView> views = new ArrayList<>();
         for (Contact contact : contacts.all()) {
-            Link link = byKey.get(contact.key);
-            boolean connected = link != null && link.session.state() == PeerSession.State.CONNECTED;
-            boolean relayed = connected && link.session.route().relayed();
-            views.add(new PeerView(contact.ref(), connected && !relayed ? link.session.address() : contact.address,
-                    connected ? (relayed ? "relay" : "direct") : "none", connected ? link.session.rttMillis() : -1,
+            PeerSession session = links.connected(contact.key);
+            boolean connected = session != null;
+            boolean relayed = connected && session.route().relayed();
+            views.add(new PeerView(contact.ref(), connected && !relayed ? session.address() : contact.address,
+                    connected ? (relayed ? "relay" : "direct") : "none", connected ? session.rttMillis() : -1,
                     contact.lastSeen, contact.friend, connected));
         }
         views.sort(Comparator.comparing((PeerView view) -> view.peer().name())
@@ -418,100 +287,22 @@ public final class ChatEngine {
 
     /** Says goodbye to every peer; queued messages fail. */
     public void close() {
-        for (Link link : List.copyOf(byLocalSession.values())) {
-            link.session.close("closed here: shutting down", true);
-        }
+        links.closeAll("closed here: shutting down");
     }
+
 
     // ---- internals ----
 
-    private void onHello(Route from, Hello hello, long now) {
-        Octets key = hello.identityKey();
-        Contact contact = contacts.get(key);
-        if (key.equals(identity.publicKey()) || (contact != null && contact.friend == FriendState.BLOCKED)) {
-            drop(Drop.BLOCKED);
-            return;
-        }
-        if (!Identity.verify(key, hello)) {
-            drop(Drop.BAD_SIGNATURE);
-            return;
-        }
-        Link link = byKey.get(key);
-        boolean replacement = link != null && link.session.state() == PeerSession.State.CONNECTED
-                && link.session.remoteSession() != hello.session();
-        if (replacement) {
-            link = replacing.get(key);
-        } else if (link == null && !from.relayed()) {
-            link = byPendingAddress.get(from.address());
-        }
-        if (link == null) {
-            if (byLocalSession.size() >= MAX_SESSIONS) {
-                drop(Drop.TOO_MANY_SESSIONS);
-                return;
-            }
-            // Nobody here asked for it, so nobody is told if it fails.
-            link = open(key, null, List.of(), !replacement);
-            if (replacement) {
-                replacing.put(key, link);
-            }
-        }
-        link.seen(now);
-        link.session.onHello(from, hello, now);
-    }
-
-    private void onHelloAck(Route from, HelloAck ack, long now) {
-        Link link = byNonce.get(ack.nonce());
-        if (link == null) {
-            drop(Drop.UNKNOWN_SESSION);
-            return;
-        }
-        Contact contact = contacts.get(ack.identityKey());
-        if (contact != null && contact.friend == FriendState.BLOCKED) {
-            drop(Drop.BLOCKED);
-            return;
-        }
-        if (!Identity.verify(ack.identityKey(), ack)) {
-            drop(Drop.BAD_SIGNATURE);
-            return;
-        }
-        link.session.onHelloAck(from, ack, now);
-    }
-
-    /** A new conversation; {@code keyed}: the one for {@code expectedKey} from now on (else only once it connects). */
-    private Link open(Octets expectedKey, String target, List<InetSocketAddress> candidates, boolean keyed) {
-        if (byLocalSession.size() >= MAX_SESSIONS) {
-            throw new ChatException(MAX_SESSIONS + " conversations are open already; disconnect some first");
-        }
-        long localSession;
-        do {
-            localSession = random.nextLong();
-        } while (localSession == 0 || byLocalSession.containsKey(localSession));
-        long nonce;
-        do {
-            nonce = random.nextLong();
-        } while (byNonce.containsKey(nonce));
-        Link link = new Link(target);
-        link.session = new PeerSession(self, timers, localSession, nonce, expectedKey, candidates, output, link,
-                clock.millis());
-        byLocalSession.put(localSession, link);
-        byNonce.put(nonce, link);
-        if (keyed) {
-            byKey.put(expectedKey, link);
-        }
-        link.session.tick(clock.millis()); // the first HELLO goes out now, not at the next tick
-        if (!candidates.isEmpty()) {
-            link.attempted = true;
-            paths.attempted();
-        }
-        return link;
-    }
-
-    private Link requireConversation(Octets key) {
-        Link link = byKey.get(key);
-        if (link == null) {
+    /** Queues a message to a peer with an open or opening conversation, or says why not. */
+    private long send(Octets key, ContentKind kind, byte[] content, long id) {
+        checkSize(content);
+        if (!links.hasConversation(key)) {
             throw new ChatException(describe(key) + " is not connected");
         }
-        return link;
+        if (!links.offer(key, kind, content, id)) {
+            throw new ChatException("the queue to " + describe(key) + " is full; try again later");
+        }
+        return id;
     }
 
     private Contact known(Octets key) {
@@ -575,134 +366,102 @@ public final class ChatEngine {
         };
     }
 
-    private void drop(Drop reason) {
-        drops[reason.ordinal()]++;
-    }
-
     /** Refuses a text whose UTF-8 encoding is over the message size limit. */
     public static void checkSize(String text) {
         checkSize(text.getBytes(StandardCharsets.UTF_8));
     }
 
     static void checkSize(byte[] content) {
-        if (content.length > Wire.MAX_MESSAGE_SIZE) {
+        if (content.length > PeerWire.MAX_MESSAGE_SIZE) {
             throw new ChatException("the message is " + content.length + " bytes in UTF-8; the limit is "
-                    + Wire.MAX_MESSAGE_SIZE);
+                    + PeerWire.MAX_MESSAGE_SIZE);
         }
     }
 
-    /** One conversation's entry in the table, and the receiver of what its session reports. */
-    private final class Link implements PeerSession.Events {
-        /** What the user asked to connect to, or null for a conversation the other side opened. */
-        final String target;
-        PeerSession session;
-        /** The session's own message numbers to this peer's message ids, for messages not yet settled. */
-        final Map<Long, Long> messageIds = new HashMap<>();
-        boolean connected;
-        /** Whether this side set out to reach the peer at known addresses (a punch attempt). */
-        boolean attempted;
-
-        Link(String target) {
-            this.target = target;
+    /** What the conversations report, turned into contacts, history and events. */
+    private final class Conversations implements LinkTable.Listener {
+        @Override
+        public boolean admits(Octets key) {
+            Contact contact = contacts.get(key);
+            return contact == null || contact.friend != FriendState.BLOCKED;
         }
 
-        Octets key() {
-            return session.remoteKey();
-        }
-
-        /** Queues a message, or says why not; its fate is reported under {@code id} unless that is NO_RECEIPT. */
-        long send(ContentKind kind, byte[] content, long id) {
-            checkSize(content);
-            if (!offer(kind, content, id)) {
-                throw new ChatException("the queue to " + describe(key()) + " is full; try again later");
-            }
-            return id;
-        }
-
-        /** Queues a message if there is room (and it fits); false, with nothing changed, if not. */
-        boolean offer(ContentKind kind, byte[] content, long id) {
-            long sequence = session.send(kind, content, clock.millis());
-            if (sequence < 0) {
-                return false;
-            }
-            if (id != NO_RECEIPT) {
-                messageIds.put(sequence, id);
-            }
-            return true;
-        }
-
-        void seen(long now) {
-            Octets key = session.remoteKey();
-            Contact contact = key == null ? null : contacts.get(key);
+        @Override
+        public void seen(Octets key, long now) {
+            Contact contact = contacts.get(key);
             if (contact != null) {
                 contact.lastSeen = Instant.ofEpochMilli(now);
             }
         }
 
         @Override
-        public void connected(PeerSession connectedSession) {
-            Octets key = session.remoteKey();
-            byNonce.remove(session.nonce());
-            byPendingAddress.values().remove(this);
-            Contact contact = contacts.learn(key, session.remoteName());
-            if (contact.friend == FriendState.BLOCKED) {
-                session.close("blocked", false);
-                return;
-            }
-            replacing.remove(key, this);
-            Link other = byKey.get(key);
-            if (other != null && other != this) {
-                // The peer proved a fresh conversation while one was open: it restarted and lost the old one.
-                other.session.close(other.connected ? "the peer restarted" : "replaced by a newer conversation",
-                        false);
-            }
-            byKey.put(key, this);
-            connected = true;
+        public void connected(PeerSession session) {
+            Contact contact = contacts.learn(session.remoteKey(), session.remoteName());
             if (session.address() != null) {
                 contact.address = session.address();
             }
             contact.lastSeen = clock.instant();
-            if (session.route().relayed()) {
-                paths.relayed();
-            } else {
-                paths.direct();
-            }
             events.accept(new PeerEvent.Connected(contact.ref(), session.address()));
         }
 
         @Override
-        public void routeChanged(PeerSession changed, Route previous) {
-            Route route = changed.route();
-            if (route.relayed()) {
-                paths.relayed(); // a direct path fell silent
-            } else if (previous.relayed()) {
-                paths.direct(); // a probe found a direct path
-            }
-            Contact contact = contacts.get(key());
+        public void routeChanged(PeerSession session) {
+            Contact contact = contacts.get(session.remoteKey());
             if (contact != null) {
-                if (!route.relayed()) {
-                    contact.address = route.address();
+                if (!session.route().relayed()) {
+                    contact.address = session.route().address();
                 }
-                events.accept(new PeerEvent.PathChanged(contact.ref(), route.address()));
+                events.accept(new PeerEvent.PathChanged(contact.ref(), session.route().address()));
             }
         }
 
         @Override
-        public void wantsIntroduction(PeerSession wanting) {
-            Contact contact = contacts.get(key());
+        public void wantsIntroduction(Octets key) {
+            Contact contact = contacts.get(key);
             if (contact != null && contact.name != null) {
                 introductions.wanted(contact.key, contact.name);
             }
         }
 
         @Override
-        public void received(PeerSession from, long messageId, ContentKind kind, byte[] content) {
-            Contact contact = contacts.learn(key(), session.remoteName());
+        public void delivered(PeerSession session, long id) {
+            Contact contact = contacts.get(session.remoteKey());
+            if (contact == null) {
+                return;
+            }
+            contact.settle(id, HistoryEntry.State.DELIVERED);
+            events.accept(new PeerEvent.Delivered(contact.ref(), id));
+        }
+
+        @Override
+        public void failed(PeerSession session, String target, long id, String reason) {
+            Octets key = session.remoteKey();
+            Contact contact = key == null ? null : contacts.get(key);
+            if (contact != null) {
+                contact.settle(id, HistoryEntry.State.FAILED);
+            }
+            events.accept(new PeerEvent.Failed(key != null ? describe(key) : target, id, reason));
+        }
+
+        @Override
+        public void disconnected(PeerSession session, String reason) {
+            events.accept(new PeerEvent.Disconnected(contacts.learn(session.remoteKey(), session.remoteName()).ref(),
+                    reason));
+        }
+
+        @Override
+        public void connectFailed(String target, String reason) {
+            events.accept(new PeerEvent.ConnectFailed(target, reason));
+        }
+
+        @Override
+        public void received(PeerSession session, ContentKind kind, byte[] content) {
+            Contact contact = contacts.learn(session.remoteKey(), session.remoteName());
             if (contact.friend == FriendState.BLOCKED) {
                 return;
             }
             if (!wellFormed(kind, content)) {
-                drop(Drop.BAD_CONTENT);
+                badContent++;
                 return;
             }
             switch (kind) {
@@ -731,7 +490,6 @@ public final class ChatEngine {
                 }
             }
         }
-
         private void receiveText(Contact contact, String text, boolean broadcast) {
             if (friendsOnly && contact.friend != FriendState.FRIEND) {
                 PeerEvent.MessageHeld held = new PeerEvent.MessageHeld(contact.ref(), text, broadcast);
@@ -743,13 +501,12 @@ public final class ChatEngine {
                     HistoryEntry.State.RECEIVED));
             events.accept(new PeerEvent.MessageReceived(contact.ref(), text, broadcast));
         }
-
         private void onFriendRequest(Contact contact, String note) {
             switch (contact.friend) {
-                case FRIEND -> offer(ContentKind.FRIEND_ACCEPT, new byte[0], NO_RECEIPT); // it forgot us
+                case FRIEND -> links.offer(contact.key, ContentKind.FRIEND_ACCEPT, new byte[0], LinkTable.NO_RECEIPT); // it forgot us
                 case REQUEST_SENT -> { // both asked: that is a yes from each side
                     setFriend(contact, FriendState.FRIEND);
-                    offer(ContentKind.FRIEND_ACCEPT, new byte[0], NO_RECEIPT);
+                    links.offer(contact.key, ContentKind.FRIEND_ACCEPT, new byte[0], LinkTable.NO_RECEIPT);
                     releaseHeld(contact);
                     events.accept(new PeerEvent.FriendAccepted(contact.ref()));
                 }
@@ -757,49 +514,6 @@ public final class ChatEngine {
                     setFriend(contact, FriendState.REQUEST_RECEIVED);
                     events.accept(new PeerEvent.FriendRequested(contact.ref(), note));
                 }
-            }
-        }
-
-        @Override
-        public void delivered(PeerSession from, long sequence) {
-            Long id = messageIds.remove(sequence);
-            Contact contact = contacts.get(key());
-            if (id == null || contact == null) {
-                return;
-            }
-            contact.settle(id, HistoryEntry.State.DELIVERED);
-            events.accept(new PeerEvent.Delivered(contact.ref(), id));
-        }
-
-        @Override
-        public void failed(PeerSession from, long sequence, String reason) {
-            Long id = messageIds.remove(sequence);
-            if (id == null) {
-                return;
-            }
-            Octets key = key();
-            Contact contact = key == null ? null : contacts.get(key);
-            if (contact != null) {
-                contact.settle(id, HistoryEntry.State.FAILED);
-            }
-            events.accept(new PeerEvent.Failed(key != null ? describe(key) : target, id, reason));
-        }
-
-        @Override
-        public void closed(PeerSession closedSession, String reason) {
-            if (!connected && attempted) {
-                paths.failed();
-            }
-            byLocalSession.remove(session.localSession());
-            byNonce.remove(session.nonce());
-            byPendingAddress.values().remove(this);
-            byKey.values().remove(this);
-            replacing.values().remove(this);
-            Octets key = session.remoteKey();
-            if (connected) {
-                events.accept(new PeerEvent.Disconnected(contacts.learn(key, session.remoteName()).ref(), reason));
-            } else if (target != null) {
-                events.accept(new PeerEvent.ConnectFailed(target, reason));
             }
         }
     }

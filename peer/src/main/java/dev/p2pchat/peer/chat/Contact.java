@@ -1,5 +1,9 @@
 package dev.p2pchat.peer.chat;
 
+import dev.p2pchat.peer.api.HistoryEntry;
+import dev.p2pchat.peer.api.PeerEvent;
+import dev.p2pchat.peer.api.FriendState;
+import dev.p2pchat.peer.api.PeerRef;
 import dev.p2pchat.protocol.Octets;
 import java.net.InetSocketAddress;
 import java.time.Instant;

@@ -1,5 +1,8 @@
 package dev.p2pchat.peer.chat;
 
+import dev.p2pchat.peer.api.ChatException;
+import dev.p2pchat.peer.api.FriendState;
+import dev.p2pchat.peer.api.HostPort;
 import dev.p2pchat.protocol.Names;
 import dev.p2pchat.protocol.Octets;
 import dev.p2pchat.protocol.Wire;

@@ -1,13 +1,13 @@
 package dev.p2pchat.peer.cli;
 
-import dev.p2pchat.peer.chat.HistoryEntry;
-import dev.p2pchat.peer.chat.HostPort;
-import dev.p2pchat.peer.chat.PathCounters;
-import dev.p2pchat.peer.chat.PeerRef;
-import dev.p2pchat.peer.chat.PeerView;
-import dev.p2pchat.peer.node.PeerNode;
-import dev.p2pchat.protocol.Message.ListPage;
-import dev.p2pchat.protocol.PeerInfo;
+import dev.p2pchat.peer.api.DirectoryPage;
+import dev.p2pchat.peer.api.HistoryEntry;
+import dev.p2pchat.peer.api.HostPort;
+import dev.p2pchat.peer.api.PathStats;
+import dev.p2pchat.peer.api.PeerLocation;
+import dev.p2pchat.peer.api.PeerNode;
+import dev.p2pchat.peer.api.PeerRef;
+import dev.p2pchat.peer.api.PeerView;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -225,10 +225,10 @@ final class Commands {
 
     private void who(String args) throws InterruptedException {
         noArguments(args);
-        List<ListPage.Entry> all = new ArrayList<>();
+        List<DirectoryPage.Entry> all = new ArrayList<>();
         int cursor = 0;
         for (int page = 0; page < MAX_WHO_PAGES; page++) {
-            ListPage listed = await(node.who(cursor));
+            DirectoryPage listed = await(node.who(cursor));
             if (listed == null) {
                 return;
             }
@@ -240,7 +240,7 @@ final class Commands {
         }
         List<String[]> rows = new ArrayList<>();
         List<Json> peers = new ArrayList<>();
-        for (ListPage.Entry entry : all) {
+        for (DirectoryPage.Entry entry : all) {
             String fingerprint = PeerRef.fingerprint(entry.identityKey());
             feed.learn(entry.name());
             rows.add(new String[] {"  " + Text.safe(entry.name()), fingerprint});
@@ -256,7 +256,7 @@ final class Commands {
         request(node.lookup(name), info -> lookupReport(info));
     }
 
-    private static Report lookupReport(PeerInfo info) {
+    private static Report lookupReport(PeerLocation info) {
         String fingerprint = PeerRef.fingerprint(info.identityKey());
         List<String> privateAddresses = info.privateAddresses().stream().map(HostPort::format).toList();
         String text = Text.safe(info.name()) + " [" + fingerprint + "] at " + HostPort.format(info.observed())
@@ -304,7 +304,7 @@ final class Commands {
         request(node.paths(), paths -> statsReport(paths, node.malformedDatagrams()));
     }
 
-    static Report statsReport(PathCounters.Snapshot paths, long malformed) {
+    static Report statsReport(PathStats paths, long malformed) {
         String text = "punch attempts: " + paths.attempts() + "; ended direct: " + paths.direct()
                 + ", through the relay: " + paths.relayed() + ", failed: " + paths.failed()
                 + "; malformed datagrams dropped: " + malformed;
@@ -455,9 +455,9 @@ final class Commands {
             if (left <= 0) {
                 break;
             }
-            CompletableFuture<PeerInfo> lookup = node.lookup(name);
+            CompletableFuture<PeerLocation> lookup = node.lookup(name);
             try {
-                PeerInfo info = lookup.get(Math.min(REQUEST_TIMEOUT.toMillis(), left), TimeUnit.MILLISECONDS);
+                PeerLocation info = lookup.get(Math.min(REQUEST_TIMEOUT.toMillis(), left), TimeUnit.MILLISECONDS);
                 feed.learn(info.name());
                 Report found = lookupReport(info);
                 printer.print(new Report("seen online " + found.text(), Json.event("waited").put("kind", ONLINE)

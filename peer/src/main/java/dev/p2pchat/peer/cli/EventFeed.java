@@ -1,8 +1,8 @@
 package dev.p2pchat.peer.cli;
 
-import dev.p2pchat.peer.chat.PeerEvent;
-import dev.p2pchat.peer.chat.PeerRef;
-import dev.p2pchat.peer.node.PeerListener;
+import dev.p2pchat.peer.api.PeerEvent;
+import dev.p2pchat.peer.api.PeerRef;
+import dev.p2pchat.peer.api.PeerListener;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

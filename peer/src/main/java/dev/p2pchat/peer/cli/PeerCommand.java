@@ -1,8 +1,8 @@
 package dev.p2pchat.peer.cli;
 
 import dev.p2pchat.peer.cli.PeerOptions.Settings;
-import dev.p2pchat.peer.node.PeerListener;
-import dev.p2pchat.peer.node.PeerNode;
+import dev.p2pchat.peer.api.PeerListener;
+import dev.p2pchat.peer.api.PeerNode;
 import java.io.Console;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,8 +1,8 @@
 package dev.p2pchat.peer.cli;
 
 import ch.qos.logback.classic.Level;
-import dev.p2pchat.peer.chat.HostPort;
-import dev.p2pchat.peer.node.PeerConfig;
+import dev.p2pchat.peer.api.HostPort;
+import dev.p2pchat.peer.api.PeerConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;

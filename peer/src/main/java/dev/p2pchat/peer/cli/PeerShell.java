@@ -1,7 +1,7 @@
 package dev.p2pchat.peer.cli;
 
 import dev.p2pchat.peer.cli.PeerOptions.Settings;
-import dev.p2pchat.peer.node.PeerNode;
+import dev.p2pchat.peer.api.PeerNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

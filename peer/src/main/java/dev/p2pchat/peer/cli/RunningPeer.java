@@ -1,6 +1,6 @@
 package dev.p2pchat.peer.cli;
 
-import dev.p2pchat.peer.node.PeerNode;
+import dev.p2pchat.peer.api.PeerNode;
 import java.util.List;
 
 /**

@@ -1,6 +1,6 @@
 package dev.p2pchat.peer.cli;
 
-import dev.p2pchat.peer.chat.PeerEvent;
+import dev.p2pchat.peer.api.PeerEvent;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;

@@ -2,18 +2,26 @@ package dev.p2pchat.peer.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.p2pchat.peer.session.PeerSession;
-import dev.p2pchat.protocol.ContentKind;
+import dev.p2pchat.peer.api.FriendState;
+import dev.p2pchat.peer.api.PathStats;
+import dev.p2pchat.peer.api.PeerEvent;
+import dev.p2pchat.peer.api.PeerRef;
+import dev.p2pchat.peer.link.LinkTable;
+import dev.p2pchat.peer.link.PeerSession;
+import dev.p2pchat.peer.transport.PeerSocket;
 import dev.p2pchat.protocol.Identity;
-import dev.p2pchat.protocol.Message;
-import dev.p2pchat.protocol.Message.Data;
-import dev.p2pchat.protocol.Message.Hello;
-import dev.p2pchat.protocol.Message.HelloAck;
-import dev.p2pchat.protocol.Message.PeerDatagram;
 import dev.p2pchat.protocol.Octets;
+import dev.p2pchat.protocol.ProtocolException;
 import dev.p2pchat.protocol.Wire;
+import dev.p2pchat.protocol.peer.ContentKind;
+import dev.p2pchat.protocol.peer.PeerFrame.Data;
+import dev.p2pchat.protocol.peer.PeerFrame.Hello;
+import dev.p2pchat.protocol.peer.PeerFrame.HelloAck;
+import dev.p2pchat.protocol.peer.PeerFrame;
+import dev.p2pchat.protocol.peer.PeerFrameCodec;
 import dev.p2pchat.testsupport.MutableClock;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -29,7 +37,7 @@ class ChatEngineTest {
     private static final InetSocketAddress MALLORY_AT = new InetSocketAddress("127.0.0.1", 1003);
 
     /** A datagram in flight: direct, or relayed by the tracker for the peer holding {@code relayedFor}. */
-    private record Datagram(InetSocketAddress from, InetSocketAddress to, Message message, Octets relayedFor) {}
+    private record Datagram(InetSocketAddress from, InetSocketAddress to, PeerFrame message, Octets relayedFor) {}
 
     private final MutableClock clock = new MutableClock();
     private final SplittableRandom random = new SplittableRandom(7);
@@ -51,15 +59,15 @@ class ChatEngineTest {
     }
 
     private ChatEngine engine(Identity identity, String name, InetSocketAddress at, List<PeerEvent> events) {
-        PeerSession.Output output = new PeerSession.Output() {
+        PeerSocket output = new PeerSocket() {
             @Override
-            public void send(InetSocketAddress to, PeerDatagram message) {
-                network.add(new Datagram(at, to, message, null));
+            public void send(InetSocketAddress to, byte[] frame) {
+                network.add(new Datagram(at, to, decoded(frame), null));
             }
 
             @Override
-            public void relay(Octets to, PeerDatagram message) {
-                network.add(new Datagram(at, to.equals(aliceId.publicKey()) ? ALICE_AT : BOB_AT, message,
+            public void relay(Octets to, byte[] frame) {
+                network.add(new Datagram(at, to.equals(aliceId.publicKey()) ? ALICE_AT : BOB_AT, decoded(frame),
                         identity.publicKey()));
             }
 
@@ -71,6 +79,24 @@ class ChatEngineTest {
         return new ChatEngine(clock, random, PeerSession.Timers.DEFAULT,
                 new PeerSession.Self(identity, name, Octets.zeros(Wire.KEY_SIZE), 0), false, Contacts.inMemory(),
                 output, events::add, (key, peerName) -> introductionsWanted.add(name + " wants " + peerName));
+    }
+
+    private static PeerFrame decoded(byte[] frame) {
+        try {
+            return PeerFrameCodec.decode(frame);
+        } catch (ProtocolException e) {
+            throw new AssertionError("an engine sent a malformed frame", e);
+        }
+    }
+
+    /** {@code frame} arrives at {@code to} straight from {@code from}. */
+    private static void deliver(ChatEngine to, InetSocketAddress from, PeerFrame frame) {
+        to.links().onDatagram(from, ByteBuffer.wrap(PeerFrameCodec.encode(frame)));
+    }
+
+    /** {@code frame} arrives at {@code to} through the tracker's relay, from the peer holding {@code sender}. */
+    private static void relayed(ChatEngine to, Octets sender, PeerFrame frame) {
+        to.links().onRelayed(sender, ByteBuffer.wrap(PeerFrameCodec.encode(frame)));
     }
 
     /** Delivers everything in flight (and what it causes), ticking both engines every 100 ms of fake time. */
@@ -86,9 +112,9 @@ class ChatEngineTest {
                     continue;
                 }
                 if (datagram.relayedFor() != null) {
-                    to.onRelayed(datagram.relayedFor(), (PeerDatagram) datagram.message());
+                    relayed(to, datagram.relayedFor(), datagram.message());
                 } else {
-                    to.onDatagram(datagram.from(), datagram.message());
+                    deliver(to, datagram.from(), datagram.message());
                 }
             }
             clock.advance(Duration.ofMillis(100));
@@ -129,35 +155,35 @@ class ChatEngineTest {
                 Octets.zeros(Wire.SIGNATURE_SIZE));
         Hello forged = unsigned.withSignature(bobId.signatureFor(unsigned)); // claims alice's key
 
-        bob.onDatagram(ALICE_AT, forged);
+        deliver(bob, ALICE_AT, forged);
 
-        assertThat(bob.dropped(ChatEngine.Drop.BAD_SIGNATURE)).isEqualTo(1);
+        assertThat(bob.links().dropped(LinkTable.Drop.BAD_SIGNATURE)).isEqualTo(1);
         assertThat(bob.hasConversation(aliceId.publicKey())).isFalse();
         assertThat(network).as("no answer").isEmpty();
     }
 
     @Test
     void shouldDropAndCountDatagramsForNoConversation() {
-        bob.onDatagram(ALICE_AT, new Data(99, 1, ContentKind.TEXT, 0, 1, Octets.of(new byte[] {1})));
+        deliver(bob, ALICE_AT, new Data(99, 1, ContentKind.TEXT, 0, 1, Octets.of(new byte[] {1})));
         HelloAck unsigned = new HelloAck(5, 6, "alice", aliceId.publicKey(), Octets.zeros(Wire.KEY_SIZE), 0,
                 Octets.zeros(Wire.SIGNATURE_SIZE));
-        bob.onDatagram(ALICE_AT, unsigned.withSignature(aliceId.signatureFor(unsigned)));
+        deliver(bob, ALICE_AT, unsigned.withSignature(aliceId.signatureFor(unsigned)));
 
-        assertThat(bob.dropped(ChatEngine.Drop.UNKNOWN_SESSION)).isEqualTo(2);
+        assertThat(bob.links().dropped(LinkTable.Drop.UNKNOWN_SESSION)).isEqualTo(2);
         assertThat(network).isEmpty();
     }
 
     @Test
     void shouldHoldAtMostTheLimitOfConversationsUnderAFloodOfHellos() {
-        for (int i = 0; i <= ChatEngine.MAX_SESSIONS; i++) {
+        for (int i = 0; i <= LinkTable.MAX_SESSIONS; i++) {
             Identity stranger = identity(1000 + i);
             Hello unsigned = new Hello(i + 1, i, "s" + i, stranger.publicKey(), Octets.zeros(Wire.KEY_SIZE), 0,
                     Octets.zeros(Wire.SIGNATURE_SIZE));
-            bob.onDatagram(new InetSocketAddress("127.0.0.1", 2000 + i), unsigned.withSignature(
+            deliver(bob, new InetSocketAddress("127.0.0.1", 2000 + i), unsigned.withSignature(
                     stranger.signatureFor(unsigned)));
         }
 
-        assertThat(bob.dropped(ChatEngine.Drop.TOO_MANY_SESSIONS)).isEqualTo(1);
+        assertThat(bob.links().dropped(LinkTable.Drop.TOO_MANY_SESSIONS)).isEqualTo(1);
         network.clear();
         run(Duration.ofSeconds(11));
         assertThat(bobEvents).as("nobody here asked for them: no events").isEmpty();
@@ -170,7 +196,7 @@ class ChatEngineTest {
     void shouldIgnoreAHelloFromItself() {
         Hello unsigned = new Hello(1, 2, "bob", bobId.publicKey(), Octets.zeros(Wire.KEY_SIZE), 0,
                 Octets.zeros(Wire.SIGNATURE_SIZE));
-        bob.onDatagram(BOB_AT, unsigned.withSignature(bobId.signatureFor(unsigned)));
+        deliver(bob, BOB_AT, unsigned.withSignature(bobId.signatureFor(unsigned)));
 
         assertThat(network).isEmpty();
         assertThat(bob.peers()).isEmpty();
@@ -187,12 +213,12 @@ class ChatEngineTest {
         bob.requestFriend(aliceId.publicKey(), "");
         run(Duration.ofSeconds(1));
 
-        bob.onDatagram(ALICE_AT, new Data(first.session(), 2, ContentKind.FRIEND_ACCEPT, 0, 1,
+        deliver(bob, ALICE_AT, new Data(first.session(), 2, ContentKind.FRIEND_ACCEPT, 0, 1,
                 Octets.of(new byte[] {'x'})));
-        bob.onDatagram(ALICE_AT, new Data(first.session(), 3, ContentKind.NAME_CHANGED, 0, 1,
+        deliver(bob, ALICE_AT, new Data(first.session(), 3, ContentKind.NAME_CHANGED, 0, 1,
                 Octets.of("Not A Name".getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
 
-        assertThat(bob.dropped(ChatEngine.Drop.BAD_CONTENT)).isEqualTo(2);
+        assertThat(bob.badContent()).isEqualTo(2);
         assertThat(bob.peers()).singleElement().satisfies(view -> {
             assertThat(view.friend()).as("a body where none belongs accepts nothing")
                     .isEqualTo(FriendState.REQUEST_SENT);
@@ -225,11 +251,11 @@ class ChatEngineTest {
     void shouldNotLetAReplayedHelloSpeakForItsSigner() {
         Hello replayed = helloBobSentToMallory();
 
-        alice.onDatagram(MALLORY_AT, replayed);
+        deliver(alice, MALLORY_AT, replayed);
         HelloAck answer = (HelloAck) network.stream().filter(d -> d.message() instanceof HelloAck).findFirst()
                 .orElseThrow().message();
-        alice.onDatagram(MALLORY_AT, new Message.Ping(answer.session(), 1));
-        alice.onDatagram(MALLORY_AT, new Data(answer.session(), 1, ContentKind.TEXT, 0, 1,
+        deliver(alice, MALLORY_AT, new PeerFrame.Ping(answer.session(), 1));
+        deliver(alice, MALLORY_AT, new Data(answer.session(), 1, ContentKind.TEXT, 0, 1,
                 Octets.of("hi, it's bob".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
 
         assertThat(aliceEvents).as("without bob's signature over alice's nonce, nothing is bob's").isEmpty();
@@ -241,7 +267,7 @@ class ChatEngineTest {
         alice.connect(BOB_AT);
         run(Duration.ofSeconds(1));
 
-        alice.onDatagram(MALLORY_AT, replayed);
+        deliver(alice, MALLORY_AT, replayed);
         network.removeIf(d -> d.to().equals(MALLORY_AT));
         run(Duration.ofSeconds(11));
         long id = alice.newMessageId();
@@ -279,13 +305,13 @@ class ChatEngineTest {
     void shouldCountEachAttemptAndHowItEnded() {
         alice.connect(bobId.publicKey(), "bob", List.of(BOB_AT));
         run(Duration.ofSeconds(1));
-        assertThat(alice.paths()).isEqualTo(new PathCounters.Snapshot(1, 1, 0, 0));
+        assertThat(alice.links().paths()).isEqualTo(new PathStats(1, 1, 0, 0));
 
         Identity carol = identity(3);
         alice.connect(carol.publicKey(), "carol", List.of(new InetSocketAddress("127.0.0.1", 1009)));
         run(Duration.ofSeconds(11));
-        assertThat(alice.paths()).as("nobody answered at carol's address").isEqualTo(
-                new PathCounters.Snapshot(2, 1, 0, 1));
+        assertThat(alice.links().paths()).as("nobody answered at carol's address").isEqualTo(
+                new PathStats(2, 1, 0, 1));
     }
 
     /**
@@ -298,13 +324,13 @@ class ChatEngineTest {
     void shouldCountTheAttemptWhenThePeersHelloArrivedBeforeTheLookupsAnswer() {
         bob.connect(aliceId.publicKey(), "alice", List.of(ALICE_AT)); // the introduction
         Datagram bobsHello = network.poll();
-        alice.onDatagram(BOB_AT, bobsHello.message());
+        deliver(alice, BOB_AT, bobsHello.message());
         alice.connect(bobId.publicKey(), "bob", List.of(BOB_AT)); // the lookup's answer
         run(Duration.ofSeconds(1));
 
         assertThat(aliceEvents).filteredOn(PeerEvent.Connected.class::isInstance).hasSize(1);
-        assertThat(alice.paths()).isEqualTo(new PathCounters.Snapshot(1, 1, 0, 0));
-        assertThat(bob.paths()).isEqualTo(new PathCounters.Snapshot(1, 1, 0, 0));
+        assertThat(alice.links().paths()).isEqualTo(new PathStats(1, 1, 0, 0));
+        assertThat(bob.links().paths()).isEqualTo(new PathStats(1, 1, 0, 0));
     }
 
     @Test
@@ -319,7 +345,7 @@ class ChatEngineTest {
             assertThat(view.path()).isEqualTo("relay");
             assertThat(view.connected()).isTrue();
         });
-        assertThat(alice.paths()).isEqualTo(new PathCounters.Snapshot(1, 0, 1, 0));
+        assertThat(alice.links().paths()).isEqualTo(new PathStats(1, 0, 1, 0));
 
         run(Duration.ofMillis(PeerSession.Timers.DEFAULT.upgradeInterval()));
         assertThat(introductionsWanted).as("tries for a direct path while relayed").contains("alice wants bob");
@@ -329,7 +355,7 @@ class ChatEngineTest {
         run(Duration.ofSeconds(1));
         assertThat(alice.peers()).singleElement().satisfies(view -> assertThat(view.path()).isEqualTo("direct"));
         assertThat(aliceEvents).contains(new PeerEvent.PathChanged(new PeerRef("bob", fingerprint(bobId)), BOB_AT));
-        assertThat(alice.paths()).isEqualTo(new PathCounters.Snapshot(2, 1, 1, 0));
+        assertThat(alice.links().paths()).isEqualTo(new PathStats(2, 1, 1, 0));
     }
 
     @Test
@@ -338,11 +364,11 @@ class ChatEngineTest {
                 Octets.zeros(Wire.SIGNATURE_SIZE));
         Hello hello = unsigned.withSignature(aliceId.signatureFor(unsigned));
 
-        bob.onRelayed(identity(9).publicKey(), hello); // the tracker says mallory relayed alice's greeting
+        relayed(bob, identity(9).publicKey(), hello); // the tracker says mallory relayed alice's greeting
 
-        assertThat(bob.dropped(ChatEngine.Drop.RELAY_MISMATCH)).isEqualTo(1);
+        assertThat(bob.links().dropped(LinkTable.Drop.RELAY_MISMATCH)).isEqualTo(1);
         assertThat(bob.hasConversation(aliceId.publicKey())).isFalse();
-        bob.onRelayed(aliceId.publicKey(), hello);
+        relayed(bob, aliceId.publicKey(), hello);
         assertThat(bob.hasConversation(aliceId.publicKey())).as("from alice herself it opens one").isTrue();
     }
 
@@ -355,11 +381,11 @@ class ChatEngineTest {
                 .findFirst().orElseThrow();
         network.clear();
 
-        bob.onRelayed(identity(9).publicKey(), data); // mallory saw the session id and relays it as her own
+        relayed(bob, identity(9).publicKey(), data); // mallory saw the session id and relays it as her own
 
-        assertThat(bob.dropped(ChatEngine.Drop.RELAY_MISMATCH)).isEqualTo(1);
+        assertThat(bob.links().dropped(LinkTable.Drop.RELAY_MISMATCH)).isEqualTo(1);
         assertThat(bobEvents).noneMatch(PeerEvent.MessageReceived.class::isInstance);
-        bob.onRelayed(aliceId.publicKey(), data);
+        relayed(bob, aliceId.publicKey(), data);
         assertThat(bobEvents).as("relayed for alice herself it counts").contains(
                 new PeerEvent.MessageReceived(alice(), "hi", false));
     }

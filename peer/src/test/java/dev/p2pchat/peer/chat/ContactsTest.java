@@ -3,6 +3,7 @@ package dev.p2pchat.peer.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.p2pchat.peer.api.FriendState;
 import dev.p2pchat.protocol.Octets;
 import java.io.IOException;
 import java.net.InetSocketAddress;

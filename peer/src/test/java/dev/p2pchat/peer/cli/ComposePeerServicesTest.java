@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.p2pchat.peer.cli.PeerOptions.Settings;
-import dev.p2pchat.testsupport.ComposeFile;
 import dev.p2pchat.testsupport.ComposeFile.Service;
+import dev.p2pchat.testsupport.ComposeFile;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine;
 
 /**
  * docker-compose.yml's peers, held to the real {@code peer} command line, and to the demo: the scripted peers are

@@ -2,8 +2,10 @@ package dev.p2pchat.protocol.stun;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.p2pchat.protocol.Message;
-import dev.p2pchat.protocol.MessageCodec;
+import dev.p2pchat.protocol.peer.PeerFrame;
+import dev.p2pchat.protocol.peer.PeerFrameCodec;
+import dev.p2pchat.protocol.tracker.TrackerCodec;
+import dev.p2pchat.protocol.tracker.TrackerMessage;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -79,9 +81,12 @@ class StunBindingTest {
 
     @Test
     void shouldNeverTakeAP2pchatDatagramForStun() {
-        byte[] cookieRequest = MessageCodec.encode(new Message.CookieRequest(42));
+        byte[] cookieRequest = TrackerCodec.encode(new TrackerMessage.CookieRequest(42));
         assertThat(StunBinding.isStun(ByteBuffer.wrap(cookieRequest))).isFalse();
         assertThat(StunBinding.mayBeStun(cookieRequest[0])).as("told apart on the first byte").isFalse();
+        byte[] ping = PeerFrameCodec.encode(new PeerFrame.Ping(1, 2));
+        assertThat(StunBinding.isStun(ByteBuffer.wrap(ping))).isFalse();
+        assertThat(StunBinding.mayBeStun(ping[0])).as("a peer frame too").isFalse();
         assertThat(StunBinding.isStun(hex("0001 0000 2112a442 b7e7a701bc34d686fa87dfae"))).isTrue();
     }
 }

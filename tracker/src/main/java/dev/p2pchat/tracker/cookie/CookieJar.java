@@ -2,6 +2,7 @@ package dev.p2pchat.tracker.cookie;
 
 import dev.p2pchat.protocol.Octets;
 import dev.p2pchat.protocol.Wire;
+import dev.p2pchat.protocol.tracker.TrackerWire;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
@@ -47,7 +48,7 @@ public final class CookieJar {
 
     public Octets mint(InetSocketAddress source) {
         rotate();
-        return Octets.of(compute(current, source), 0, Wire.COOKIE_SIZE);
+        return Octets.of(compute(current, source), 0, TrackerWire.COOKIE_SIZE);
     }
 
     /** Whether {@code cookie} was minted for {@code source} in this epoch or the previous one. */
@@ -71,7 +72,7 @@ public final class CookieJar {
 
     private boolean matches(Mac mac, InetSocketAddress source, byte[] presented) {
         byte[] expected = compute(mac, source);
-        return MessageDigest.isEqual(presented, Arrays.copyOf(expected, Wire.COOKIE_SIZE));
+        return MessageDigest.isEqual(presented, Arrays.copyOf(expected, TrackerWire.COOKIE_SIZE));
     }
 
     private byte[] compute(Mac mac, InetSocketAddress source) {

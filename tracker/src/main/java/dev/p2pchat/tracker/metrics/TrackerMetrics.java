@@ -1,7 +1,7 @@
 package dev.p2pchat.tracker.metrics;
 
-import dev.p2pchat.protocol.ErrorCode;
-import dev.p2pchat.protocol.MessageType;
+import dev.p2pchat.protocol.tracker.ErrorCode;
+import dev.p2pchat.protocol.tracker.TrackerMessageType;
 import java.util.Locale;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
@@ -11,8 +11,8 @@ import java.util.function.IntSupplier;
  * endpoint, tests).
  */
 public final class TrackerMetrics {
-    private final LongAdder[] received = adders(MessageType.values().length);
-    private final LongAdder[] sent = adders(MessageType.values().length);
+    private final LongAdder[] received = adders(TrackerMessageType.values().length);
+    private final LongAdder[] sent = adders(TrackerMessageType.values().length);
     private final LongAdder[] dropped = adders(DropReason.values().length);
     private final LongAdder[] errors = adders(ErrorCode.values().length);
     private final LongAdder datagramsIn = new LongAdder();
@@ -61,10 +61,10 @@ public final class TrackerMetrics {
     public void datagramOut(int typeCode, int bytes) {
         datagramsOut.increment();
         bytesOut.add(bytes);
-        MessageType type = MessageType.ofCode(typeCode);
+        TrackerMessageType type = TrackerMessageType.ofCode(typeCode);
         if (type != null) {
             sent[type.ordinal()].increment();
-            if (type == MessageType.COOKIE_CHALLENGE) {
+            if (type == TrackerMessageType.COOKIE_CHALLENGE) {
                 // The only reply a sender gets before proving its address.
                 unvalidatedBytesOut.add(bytes);
             }
@@ -79,7 +79,7 @@ public final class TrackerMetrics {
         stunAnswers.increment();
     }
 
-    public void countReceived(MessageType type) {
+    public void countReceived(TrackerMessageType type) {
         received[type.ordinal()].increment();
     }
 
@@ -104,11 +104,11 @@ public final class TrackerMetrics {
         expired.add(count);
     }
 
-    public long received(MessageType type) {
+    public long received(TrackerMessageType type) {
         return received[type.ordinal()].sum();
     }
 
-    public long sent(MessageType type) {
+    public long sent(TrackerMessageType type) {
         return sent[type.ordinal()].sum();
     }
 
@@ -177,8 +177,8 @@ public final class TrackerMetrics {
                 .append(" stun=").append(stunAnswers())
                 .append(" relayed=").append(relayedDatagrams()).append('/').append(relayedBytes()).append('B')
                 .append(" relay_peers=").append(relayPeers.getAsInt());
-        appendNonZero(line, " recv", received, MessageType.values());
-        appendNonZero(line, " sent", sent, MessageType.values());
+        appendNonZero(line, " recv", received, TrackerMessageType.values());
+        appendNonZero(line, " sent", sent, TrackerMessageType.values());
         appendNonZero(line, " drop", dropped, DropReason.values());
         appendNonZero(line, " error", errors, ErrorCode.values());
         return line.toString();
@@ -205,9 +205,9 @@ public final class TrackerMetrics {
                 relayedBytes());
         gauge(text, "p2pchat_tracker_relay_peers", "Peers holding relay permissions.", relayPeers.getAsInt());
         labelled(text, "p2pchat_tracker_received_total", "Messages received, by type.", "type", received,
-                MessageType.values());
+                TrackerMessageType.values());
         labelled(text, "p2pchat_tracker_sent_total", "Messages written, by type.", "type", sent,
-                MessageType.values());
+                TrackerMessageType.values());
         labelled(text, "p2pchat_tracker_dropped_total", "Datagrams dropped, by reason.", "reason", dropped,
                 DropReason.values());
         labelled(text, "p2pchat_tracker_errors_total", "Error replies, by code.", "code", errors,

@@ -2,7 +2,7 @@ package dev.p2pchat.tracker.registry;
 
 import dev.p2pchat.protocol.AddressCodec;
 import dev.p2pchat.protocol.Octets;
-import dev.p2pchat.protocol.PeerInfo;
+import dev.p2pchat.protocol.tracker.PeerInfo;
 import dev.p2pchat.protocol.ProtocolException;
 import dev.p2pchat.protocol.Wire;
 import java.net.InetSocketAddress;

@@ -1,11 +1,12 @@
 package dev.p2pchat.tracker.registry;
 
-import dev.p2pchat.protocol.ErrorCode;
-import dev.p2pchat.protocol.Message.ListPage;
+import dev.p2pchat.protocol.tracker.ErrorCode;
+import dev.p2pchat.protocol.tracker.TrackerMessage.ListPage;
 import dev.p2pchat.protocol.Names;
 import dev.p2pchat.protocol.Octets;
 import dev.p2pchat.protocol.PrivateAddresses;
 import dev.p2pchat.protocol.Wire;
+import dev.p2pchat.protocol.tracker.TrackerWire;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -235,8 +236,8 @@ public final class Registry {
                 continue;
             }
             ListPage.Entry entry = new ListPage.Entry(registration.name(), registration.identityKey());
-            int entrySize = Wire.listEntrySize(entry);
-            if (used + entrySize > maxBytes || entries.size() == Wire.MAX_LIST_ENTRIES) {
+            int entrySize = TrackerWire.listEntrySize(entry);
+            if (used + entrySize > maxBytes || entries.size() == TrackerWire.MAX_LIST_ENTRIES) {
                 return new Page(entries, i);
             }
             entries.add(entry);

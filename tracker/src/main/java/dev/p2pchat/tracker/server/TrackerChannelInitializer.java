@@ -1,7 +1,7 @@
 package dev.p2pchat.tracker.server;
 
-import dev.p2pchat.protocol.netty.DatagramMessageDecoder;
-import dev.p2pchat.protocol.netty.DatagramMessageEncoder;
+import dev.p2pchat.protocol.netty.TrackerMessageDecoder;
+import dev.p2pchat.protocol.netty.TrackerMessageEncoder;
 import dev.p2pchat.tracker.metrics.DropReason;
 import dev.p2pchat.tracker.metrics.TrackerMetrics;
 import io.netty.channel.ChannelInitializer;
@@ -27,9 +27,9 @@ final class TrackerChannelInitializer extends ChannelInitializer<DatagramChannel
     protected void initChannel(DatagramChannel channel) {
         channel.pipeline()
                 .addLast(TrafficCounter.NAME, new TrafficCounter(metrics))
-                .addLast(DatagramMessageEncoder.NAME, new DatagramMessageEncoder())
+                .addLast(TrackerMessageEncoder.NAME, new TrackerMessageEncoder())
                 .addLast(StunResponder.NAME, stun)
-                .addLast(DatagramMessageDecoder.NAME, new DatagramMessageDecoder((sender, bytes, failure) -> {
+                .addLast(TrackerMessageDecoder.NAME, new TrackerMessageDecoder((sender, bytes, failure) -> {
                     metrics.countDrop(DropReason.of(failure.reason()));
                     metrics.unvalidated(bytes);
                 }))

@@ -1,29 +1,30 @@
 package dev.p2pchat.tracker.server;
 
-import dev.p2pchat.protocol.ErrorCode;
+import dev.p2pchat.protocol.tracker.ErrorCode;
 import dev.p2pchat.protocol.Identity;
-import dev.p2pchat.protocol.Message;
-import dev.p2pchat.protocol.Message.CookieBearing;
-import dev.p2pchat.protocol.Message.CookieChallenge;
-import dev.p2pchat.protocol.Message.ErrorReply;
-import dev.p2pchat.protocol.Message.Introduction;
-import dev.p2pchat.protocol.Message.Keepalive;
-import dev.p2pchat.protocol.Message.KeepaliveAck;
-import dev.p2pchat.protocol.Message.ListPage;
-import dev.p2pchat.protocol.Message.ListRequest;
-import dev.p2pchat.protocol.Message.Lookup;
-import dev.p2pchat.protocol.Message.LookupResult;
-import dev.p2pchat.protocol.Message.Ok;
-import dev.p2pchat.protocol.Message.Register;
-import dev.p2pchat.protocol.Message.Registered;
-import dev.p2pchat.protocol.Message.Relay;
-import dev.p2pchat.protocol.Message.Relayed;
-import dev.p2pchat.protocol.Message.Rename;
-import dev.p2pchat.protocol.Message.Transaction;
-import dev.p2pchat.protocol.Message.Unregister;
-import dev.p2pchat.protocol.MessageCodec;
+import dev.p2pchat.protocol.tracker.TrackerMessage;
+import dev.p2pchat.protocol.tracker.TrackerMessage.CookieBearing;
+import dev.p2pchat.protocol.tracker.TrackerMessage.CookieChallenge;
+import dev.p2pchat.protocol.tracker.TrackerMessage.ErrorReply;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Introduction;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Keepalive;
+import dev.p2pchat.protocol.tracker.TrackerMessage.KeepaliveAck;
+import dev.p2pchat.protocol.tracker.TrackerMessage.ListPage;
+import dev.p2pchat.protocol.tracker.TrackerMessage.ListRequest;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Lookup;
+import dev.p2pchat.protocol.tracker.TrackerMessage.LookupResult;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Ok;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Register;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Registered;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Relay;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Relayed;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Rename;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Transaction;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Unregister;
+import dev.p2pchat.protocol.tracker.TrackerCodec;
 import dev.p2pchat.protocol.Octets;
 import dev.p2pchat.protocol.Wire;
+import dev.p2pchat.protocol.tracker.TrackerWire;
 import dev.p2pchat.tracker.TrackerConfig;
 import dev.p2pchat.tracker.cookie.CookieJar;
 import dev.p2pchat.tracker.metrics.DropReason;
@@ -47,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * Answers tracker requests: a cookie to anyone (no larger than what they sent), everything else only to senders
  * whose cookie proves their address. Runs on the channel's event loop, which owns the registry and cookie jar.
  */
-final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope<Message, InetSocketAddress>> {
+final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope<TrackerMessage, InetSocketAddress>> {
     static final String NAME = "tracker";
 
     private static final Logger log = LoggerFactory.getLogger(TrackerHandler.class);
@@ -78,12 +79,12 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, AddressedEnvelope<Message, InetSocketAddress> envelope) {
-        Message message = envelope.content();
+    protected void channelRead0(ChannelHandlerContext ctx, AddressedEnvelope<TrackerMessage, InetSocketAddress> envelope) {
+        TrackerMessage message = envelope.content();
         InetSocketAddress from = envelope.sender();
         metrics.countReceived(message.type());
-        if (message instanceof Message.CookieRequest request) {
-            metrics.unvalidated(Wire.COOKIE_REQUEST_SIZE);
+        if (message instanceof TrackerMessage.CookieRequest request) {
+            metrics.unvalidated(TrackerWire.COOKIE_REQUEST_SIZE);
             if (limits.allowCookieRequest(from)) {
                 send(ctx, new CookieChallenge(request.txid(), cookies.mint(from)), from);
             } else {
@@ -178,7 +179,7 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
      * the cookie: both prove the sender receives at its source address.
      */
     private void relay(ChannelHandlerContext ctx, Relay relay, InetSocketAddress from) {
-        int size = Wire.RELAY_FIXED_SIZE + MessageCodec.encodedSize(relay.datagram());
+        int size = TrackerWire.RELAY_FIXED_SIZE + relay.payload().length();
         RelayTable.Decision decision = relays.relay(from, relay.token(), relay.target(), size);
         if (!decision.passes()) {
             metrics.countDrop(switch (decision.refusal()) {
@@ -191,12 +192,12 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
             }
             return;
         }
-        send(ctx, new Relayed(decision.sender().identityKey(), relay.datagram()), decision.target().observed());
-        metrics.relayed(size - Wire.RELAY_FIXED_SIZE);
+        send(ctx, new Relayed(decision.sender().identityKey(), relay.payload()), decision.target().observed());
+        metrics.relayed(size - TrackerWire.RELAY_FIXED_SIZE);
     }
 
     private Transaction list(ListRequest request) {
-        Registry.Page page = registry.list(request.cursor(), Wire.MAX_DATAGRAM_SIZE - Wire.LIST_PAGE_FIXED_SIZE);
+        Registry.Page page = registry.list(request.cursor(), Wire.MAX_DATAGRAM_SIZE - TrackerWire.LIST_PAGE_FIXED_SIZE);
         return new ListPage(request.txid(), page.nextCursor(), registry.size(), page.entries());
     }
 
@@ -215,7 +216,7 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
     }
 
     /** Runs {@code action} on the registration of {@code name} once token, address and signature prove the holder. */
-    private <R extends Transaction & Message.Signed> Transaction asHolder(R request, String name, long token,
+    private <R extends Transaction & TrackerMessage.Signed> Transaction asHolder(R request, String name, long token,
             InetSocketAddress from, Function<Registration, Transaction> action) {
         Result holder = registry.authenticate(name, token, from);
         if (!holder.isOk()) {
@@ -229,7 +230,7 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
     }
 
     /** Verifies last, after every cheaper refusal, and only within the sender's signature budget. */
-    private SignatureCheck checkSignature(Octets key, Message.Signed request, InetSocketAddress from) {
+    private SignatureCheck checkSignature(Octets key, TrackerMessage.Signed request, InetSocketAddress from) {
         if (!limits.allowSignatureCheck(from)) {
             return SignatureCheck.OVER_BUDGET;
         }
@@ -255,12 +256,12 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
         return (int) (keepaliveMillis * (0.9 + 0.2 * jitter.nextDouble()));
     }
 
-    private void dropUnvalidated(DropReason reason, Message message) {
+    private void dropUnvalidated(DropReason reason, TrackerMessage message) {
         metrics.countDrop(reason);
-        metrics.unvalidated(MessageCodec.encode(message).length);
+        metrics.unvalidated(TrackerCodec.encode(message).length);
     }
 
-    private static void send(ChannelHandlerContext ctx, Message message, InetSocketAddress to) {
+    private static void send(ChannelHandlerContext ctx, TrackerMessage message, InetSocketAddress to) {
         ctx.write(new DefaultAddressedEnvelope<>(message, to), ctx.voidPromise());
     }
 

@@ -2,12 +2,13 @@ package dev.p2pchat.tracker.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.p2pchat.protocol.ErrorCode;
-import dev.p2pchat.protocol.Message.ListPage;
+import dev.p2pchat.protocol.tracker.ErrorCode;
+import dev.p2pchat.protocol.tracker.TrackerMessage.ListPage;
 import dev.p2pchat.protocol.Octets;
-import dev.p2pchat.protocol.PeerInfo;
+import dev.p2pchat.protocol.tracker.PeerInfo;
 import dev.p2pchat.protocol.PrivateAddresses;
 import dev.p2pchat.protocol.Wire;
+import dev.p2pchat.protocol.tracker.TrackerWire;
 import dev.p2pchat.testsupport.MutableClock;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -215,7 +216,7 @@ class RegistryTest {
         int cursor = 0;
         int pages = 0;
         do {
-            Registry.Page page = registry.list(cursor, Wire.MAX_DATAGRAM_SIZE - Wire.LIST_PAGE_FIXED_SIZE);
+            Registry.Page page = registry.list(cursor, Wire.MAX_DATAGRAM_SIZE - TrackerWire.LIST_PAGE_FIXED_SIZE);
             new ListPage(1, page.nextCursor(), registry.size(), page.entries()); // throws if over a datagram
             page.entries().forEach(entry -> listed.add(entry.name()));
             cursor = page.nextCursor();
@@ -224,7 +225,7 @@ class RegistryTest {
 
         assertThat(listed).hasSize(500).doesNotHaveDuplicates();
         assertThat(new HashSet<>(listed)).isEqualTo(expected);
-        assertThat(pages).isGreaterThan(500 / Wire.MAX_LIST_ENTRIES);
+        assertThat(pages).isGreaterThan(500 / TrackerWire.MAX_LIST_ENTRIES);
     }
 
     @Test

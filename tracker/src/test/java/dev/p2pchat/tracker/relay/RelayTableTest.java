@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.p2pchat.protocol.Octets;
 import dev.p2pchat.protocol.Wire;
+import dev.p2pchat.protocol.tracker.TrackerWire;
 import dev.p2pchat.testsupport.MutableClock;
 import dev.p2pchat.tracker.registry.Registration;
 import dev.p2pchat.tracker.registry.Registry;
@@ -25,7 +26,7 @@ class RelayTableTest {
     private static final InetSocketAddress CAFE = new InetSocketAddress("203.0.113.9", 51000);
     private static final Octets NO_KEY = Octets.zeros(Wire.KEY_SIZE);
     /** A small relayed datagram: a RELAY carrying a PING. */
-    private static final int SMALL = Wire.RELAY_FIXED_SIZE + 20;
+    private static final int SMALL = TrackerWire.RELAY_FIXED_SIZE + 20;
 
     private final MutableClock clock = new MutableClock();
     private final Registry registry = new Registry(clock, new Random(42), 1000, LEASE);

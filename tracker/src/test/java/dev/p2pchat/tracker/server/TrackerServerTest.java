@@ -3,40 +3,39 @@ package dev.p2pchat.tracker.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.p2pchat.protocol.ContentKind;
-import dev.p2pchat.protocol.ErrorCode;
 import dev.p2pchat.protocol.Identity;
-import dev.p2pchat.protocol.Message;
-import dev.p2pchat.protocol.Message.CookieChallenge;
-import dev.p2pchat.protocol.Message.ErrorReply;
-import dev.p2pchat.protocol.Message.Introduction;
-import dev.p2pchat.protocol.Message.KeepaliveAck;
-import dev.p2pchat.protocol.Message.ListPage;
-import dev.p2pchat.protocol.Message.LookupResult;
-import dev.p2pchat.protocol.Message.Ok;
-import dev.p2pchat.protocol.Message.Register;
-import dev.p2pchat.protocol.Message.Ping;
-import dev.p2pchat.protocol.Message.Pong;
-import dev.p2pchat.protocol.Message.Registered;
-import dev.p2pchat.protocol.Message.Relay;
-import dev.p2pchat.protocol.Message.Relayed;
-import dev.p2pchat.protocol.Message.Transaction;
-import dev.p2pchat.protocol.MessageCodec;
-import dev.p2pchat.protocol.MessageType;
 import dev.p2pchat.protocol.Octets;
 import dev.p2pchat.protocol.Wire;
+import dev.p2pchat.protocol.stun.StunBinding;
+import dev.p2pchat.protocol.tracker.ErrorCode;
+import dev.p2pchat.protocol.tracker.TrackerCodec;
+import dev.p2pchat.protocol.tracker.TrackerMessage.CookieChallenge;
+import dev.p2pchat.protocol.tracker.TrackerMessage.ErrorReply;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Introduction;
+import dev.p2pchat.protocol.tracker.TrackerMessage.KeepaliveAck;
+import dev.p2pchat.protocol.tracker.TrackerMessage.ListPage;
+import dev.p2pchat.protocol.tracker.TrackerMessage.LookupResult;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Ok;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Register;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Registered;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Relay;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Relayed;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Transaction;
+import dev.p2pchat.protocol.tracker.TrackerMessage;
+import dev.p2pchat.protocol.tracker.TrackerMessageType;
+import dev.p2pchat.protocol.tracker.TrackerWire;
 import dev.p2pchat.testsupport.MutableClock;
 import dev.p2pchat.testsupport.TrackerTestClient;
 import dev.p2pchat.tracker.TrackerConfig;
 import dev.p2pchat.tracker.metrics.DropReason;
 import dev.p2pchat.tracker.metrics.TrackerMetrics;
 import dev.p2pchat.tracker.relay.RelayLimits;
-import dev.p2pchat.protocol.stun.StunBinding;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -107,10 +106,10 @@ class TrackerServerTest {
             if (datagram == null) {
                 continue;
             }
-            if ((datagram[Wire.TYPE_OFFSET] & 0xFF) == MessageType.RELAYED.code()) {
+            if ((datagram[Wire.TYPE_OFFSET] & 0xFF) == TrackerMessageType.RELAYED.code()) {
                 return datagram;
             }
-            client.unsolicited().add(MessageCodec.decode(datagram));
+            client.unsolicited().add(TrackerCodec.decode(datagram));
         }
         throw new AssertionError("no RELAYED arrived");
     }
@@ -142,7 +141,7 @@ class TrackerServerTest {
         TrackerTestClient bob = registered(identity(), "bob");
 
         Octets cookie = alice.fetchCookie();
-        assertThat(cookie.length()).isEqualTo(Wire.COOKIE_SIZE);
+        assertThat(cookie.length()).isEqualTo(TrackerWire.COOKIE_SIZE);
         Transaction registered = alice.register(aliceId, "alice");
         assertThat(registered).isInstanceOfSatisfying(Registered.class, reply -> {
             assertThat(reply.observed()).isEqualTo(alice.localAddress());
@@ -157,7 +156,7 @@ class TrackerServerTest {
             assertThat(result.peer().name()).isEqualTo("bob");
             assertThat(result.peer().observed()).isEqualTo(bob.localAddress());
         });
-        Message introduction = bob.receive(Duration.ofSeconds(5));
+        TrackerMessage introduction = bob.receive(Duration.ofSeconds(5));
         assertThat(introduction).isInstanceOfSatisfying(Introduction.class, intro -> {
             assertThat(intro.peer().name()).isEqualTo("alice");
             assertThat(intro.peer().identityKey()).isEqualTo(aliceId.publicKey());
@@ -225,7 +224,7 @@ class TrackerServerTest {
         TrackerTestClient alice = client();
         Identity aliceId = identity();
 
-        alice.useCookie(Octets.zeros(Wire.COOKIE_SIZE));
+        alice.useCookie(Octets.zeros(TrackerWire.COOKIE_SIZE));
         alice.send(alice.registerRequest(aliceId, "alice", List.of()));
         assertThat(alice.receive(NO_REPLY_WAIT)).isNull();
 
@@ -359,7 +358,7 @@ class TrackerServerTest {
         start();
         TrackerTestClient client = client();
 
-        client.send(new CookieChallenge(1, Octets.zeros(Wire.COOKIE_SIZE)));
+        client.send(new CookieChallenge(1, Octets.zeros(TrackerWire.COOKIE_SIZE)));
         client.send(new Ok(2));
 
         awaitCounter(() -> server.metrics().dropped(DropReason.UNEXPECTED_TYPE), 2);
@@ -373,13 +372,13 @@ class TrackerServerTest {
         TrackerTestClient stranger = client();
         Octets notMine = registered.cookie();
 
-        for (Message request : List.of(
+        for (TrackerMessage request : List.of(
                 registered.registerRequest(identity(), "bob", List.of()),
-                new Message.Keepalive(1, notMine, registered.token(), "alice"),
-                new Message.Lookup(2, notMine, 0, "", "alice"),
-                new Message.ListRequest(3, notMine, 0),
-                new Message.Rename(4, notMine, 0, "alice", "bob", Octets.zeros(Wire.SIGNATURE_SIZE)),
-                new Message.Unregister(5, notMine, 0, "alice", Octets.zeros(Wire.SIGNATURE_SIZE)))) {
+                new TrackerMessage.Keepalive(1, notMine, registered.token(), "alice"),
+                new TrackerMessage.Lookup(2, notMine, 0, "", "alice"),
+                new TrackerMessage.ListRequest(3, notMine, 0),
+                new TrackerMessage.Rename(4, notMine, 0, "alice", "bob", Octets.zeros(Wire.SIGNATURE_SIZE)),
+                new TrackerMessage.Unregister(5, notMine, 0, "alice", Octets.zeros(Wire.SIGNATURE_SIZE)))) {
             stranger.send(request);
             assertThat(stranger.receive(NO_REPLY_WAIT)).as(request.type().name()).isNull();
         }
@@ -388,7 +387,7 @@ class TrackerServerTest {
         for (int i = 0; i < 10; i++) {
             stranger.fetchCookie();
         }
-        assertThat(stranger.bytesReceived()).isEqualTo(10L * Wire.COOKIE_REQUEST_SIZE)
+        assertThat(stranger.bytesReceived()).isEqualTo(10L * TrackerWire.COOKIE_REQUEST_SIZE)
                 .isLessThanOrEqualTo(stranger.bytesSent());
     }
 
@@ -400,11 +399,11 @@ class TrackerServerTest {
         Octets neighbourCookie = neighbour.fetchCookie();
 
         for (int i = 0; i < 300; i++) {
-            neighbour.send(new Message.CookieRequest(i));
-            neighbour.send(new Message.Keepalive(i, victim.cookie(), victim.token(), "victim"));
-            neighbour.send(new Message.Keepalive(i, neighbourCookie, 1, "victim"));
+            neighbour.send(new TrackerMessage.CookieRequest(i));
+            neighbour.send(new TrackerMessage.Keepalive(i, victim.cookie(), victim.token(), "victim"));
+            neighbour.send(new TrackerMessage.Keepalive(i, neighbourCookie, 1, "victim"));
         }
-        awaitCounter(() -> server.metrics().received(MessageType.KEEPALIVE), 600);
+        awaitCounter(() -> server.metrics().received(TrackerMessageType.KEEPALIVE), 600);
 
         assertThat(server.metrics().dropped(DropReason.RATE_LIMITED)).isPositive();
         assertThat(victim.keepalive()).isInstanceOf(KeepaliveAck.class);
@@ -435,7 +434,7 @@ class TrackerServerTest {
 
         int challenges = 0;
         for (int i = 0; i < 20; i++) {
-            client.send(new Message.CookieRequest(client.nextTxid()));
+            client.send(new TrackerMessage.CookieRequest(client.nextTxid()));
         }
         while (client.receive(NO_REPLY_WAIT) != null) {
             challenges++;
@@ -443,7 +442,7 @@ class TrackerServerTest {
 
         assertThat(challenges).isEqualTo(5);
         assertThat(server.metrics().dropped(DropReason.RATE_LIMITED)).isEqualTo(15);
-        assertThat(server.metrics().sent(MessageType.COOKIE_CHALLENGE)).isEqualTo(5);
+        assertThat(server.metrics().sent(TrackerMessageType.COOKIE_CHALLENGE)).isEqualTo(5);
     }
 
     @Test
@@ -456,7 +455,8 @@ class TrackerServerTest {
         Identity carolId = identity();
         TrackerTestClient carol = registered(carolId, "carol");
         TrackerMetrics metrics = server.metrics();
-        Ping ping = new Ping(0x1122334455667788L, 7);
+        // Not a peer frame at all: the tracker relays bytes, and never reads them.
+        byte[] ping = "a sealed frame, opaque to the tracker".getBytes(StandardCharsets.US_ASCII);
 
         // Before any lookup the relay table holds no entry for alice's address, which it counts as NOT_REGISTERED.
         alice.relay(bobId.publicKey(), ping);
@@ -464,30 +464,30 @@ class TrackerServerTest {
         assertThat(bob.receive(NO_REPLY_WAIT)).as("nothing reaches bob").isNull();
 
         assertThat(alice.lookup("bob")).isInstanceOf(LookupResult.class);
-        byte[] relay = MessageCodec.encode(alice.relay(bobId.publicKey(), ping));
+        byte[] relay = TrackerCodec.encode(alice.relay(bobId.publicKey(), ping));
         byte[] relayed = nextRelayed(bob);
 
-        assertThat(MessageCodec.decode(relayed)).isEqualTo(new Relayed(aliceId.publicKey(), ping));
+        assertThat(TrackerCodec.decode(relayed)).isEqualTo(new Relayed(aliceId.publicKey(), Octets.of(ping)));
         assertThat(relayed.length).as("the token is the only field dropped").isEqualTo(relay.length - 8);
-        int inner = MessageCodec.encodedSize(ping);
-        assertThat(Arrays.copyOfRange(relayed, relayed.length - inner, relayed.length)).as("the same datagram")
-                .isEqualTo(Arrays.copyOfRange(relay, relay.length - inner, relay.length));
+        int inner = ping.length;
+        assertThat(Arrays.copyOfRange(relayed, relayed.length - inner, relayed.length)).as("the same bytes")
+                .isEqualTo(ping);
         assertThat(bob.unsolicited()).as("bob was introduced to alice first").hasAtLeastOneElementOfType(
                 Introduction.class);
 
-        Pong pong = new Pong(0x1122334455667788L, 7);
+        byte[] pong = "another opaque frame".getBytes(StandardCharsets.US_ASCII);
         bob.relay(aliceId.publicKey(), pong);
         assertThat(alice.receiveRelayed(TrackerTestClient.DEFAULT_TIMEOUT))
-                .isEqualTo(new Relayed(bobId.publicKey(), pong));
+                .isEqualTo(new Relayed(bobId.publicKey(), Octets.of(pong)));
 
-        // A full-size fragment fits a RELAY, and arrives whole.
-        Message.Data fragment = new Message.Data(3, 4, ContentKind.TEXT, 0, 2,
-                Octets.of(new byte[Wire.MAX_FRAGMENT_PAYLOAD]));
-        byte[] full = MessageCodec.encode(alice.relay(bobId.publicKey(), fragment));
+        // The largest peer frame fits a RELAY, and arrives whole.
+        byte[] fragment = new byte[Wire.MAX_PEER_DATAGRAM_SIZE];
+        new Random(7).nextBytes(fragment);
+        byte[] full = TrackerCodec.encode(alice.relay(bobId.publicKey(), fragment));
         assertThat(full.length).isEqualTo(Wire.MAX_DATAGRAM_SIZE);
         byte[] fullRelayed = nextRelayed(bob);
         assertThat(fullRelayed.length).isEqualTo(full.length - 8);
-        assertThat(MessageCodec.decode(fullRelayed)).isEqualTo(new Relayed(aliceId.publicKey(), fragment));
+        assertThat(TrackerCodec.decode(fullRelayed)).isEqualTo(new Relayed(aliceId.publicKey(), Octets.of(fragment)));
 
         // Alice looked up bob, not carol.
         alice.relay(carolId.publicKey(), ping);
@@ -495,13 +495,13 @@ class TrackerServerTest {
         assertThat(carol.receive(NO_REPLY_WAIT)).isNull();
         assertThat(alice.receive(NO_REPLY_WAIT)).as("a RELAY is never answered").isNull();
 
-        long bytes = 2L * inner + MessageCodec.encodedSize(fragment);
+        long bytes = ping.length + pong.length + fragment.length;
         awaitCounter(metrics::relayedDatagrams, 3);
         assertThat(metrics.relayedBytes()).isEqualTo(bytes);
         assertThat(metrics.dropped(DropReason.RELAY_NOT_REGISTERED)).isEqualTo(1);
         assertThat(metrics.dropped(DropReason.RELAY_OVER_BUDGET)).isZero();
-        assertThat(metrics.received(MessageType.RELAY)).isEqualTo(5);
-        assertThat(metrics.sent(MessageType.RELAYED)).isEqualTo(3);
+        assertThat(metrics.received(TrackerMessageType.RELAY)).isEqualTo(5);
+        assertThat(metrics.sent(TrackerMessageType.RELAYED)).isEqualTo(3);
         assertThat(metrics.statsLine()).contains(" relayed=3/" + bytes + "B", " relay_peers=2",
                 " drop.relay_not_registered=1", " drop.relay_not_permitted=1");
         assertThat(metrics.prometheusText()).contains(
@@ -521,9 +521,9 @@ class TrackerServerTest {
         TrackerTestClient other = client(); // alice's host, another port: not where she registered
         TrackerMetrics metrics = server.metrics();
         assertThat(alice.lookup("bob")).isInstanceOf(LookupResult.class);
-        Ping ping = new Ping(42, 1);
-        Relay wrongToken = new Relay(alice.token() + 1, bobId.publicKey(), ping);
-        Relay stolenToken = new Relay(alice.token(), bobId.publicKey(), ping);
+        byte[] ping = {1, 2, 3, 4, 5};
+        Relay wrongToken = new Relay(alice.token() + 1, bobId.publicKey(), Octets.of(ping));
+        Relay stolenToken = new Relay(alice.token(), bobId.publicKey(), Octets.of(ping));
         long unvalidatedBefore = metrics.unvalidatedBytesIn();
 
         alice.send(wrongToken);
@@ -531,7 +531,7 @@ class TrackerServerTest {
 
         awaitCounter(() -> metrics.dropped(DropReason.RELAY_NOT_REGISTERED), 2);
         awaitCounter(() -> metrics.unvalidatedBytesIn() - unvalidatedBefore,
-                2L * MessageCodec.encode(stolenToken).length);
+                2L * TrackerCodec.encode(stolenToken).length);
         assertThat(bob.receiveRelayed(NO_REPLY_WAIT)).isNull();
         assertThat(other.receive(NO_REPLY_WAIT)).isNull();
         assertThat(metrics.relayedDatagrams()).isZero();
@@ -539,7 +539,7 @@ class TrackerServerTest {
         // The refusals changed nothing for alice herself.
         alice.relay(bobId.publicKey(), ping);
         assertThat(bob.receiveRelayed(TrackerTestClient.DEFAULT_TIMEOUT))
-                .isEqualTo(new Relayed(aliceId.publicKey(), ping));
+                .isEqualTo(new Relayed(aliceId.publicKey(), Octets.of(ping)));
         assertThat(metrics.relayedDatagrams()).isEqualTo(1);
         assertThat(metrics.dropped(DropReason.RELAY_NOT_REGISTERED)).isEqualTo(2);
     }
@@ -559,7 +559,7 @@ class TrackerServerTest {
         int sent = 10;
 
         for (int i = 0; i < sent; i++) {
-            alice.relay(bobId.publicKey(), new Ping(1, i));
+            alice.relay(bobId.publicKey(), new byte[] {1, 2, 3, (byte) i});
         }
 
         awaitCounter(() -> metrics.relayedDatagrams() + metrics.dropped(DropReason.RELAY_OVER_BUDGET), sent);
@@ -568,12 +568,12 @@ class TrackerServerTest {
         List<Relayed> received = drainRelayed(bob);
         assertThat(received).hasSizeLessThanOrEqualTo(burst).allSatisfy(relayed -> {
             assertThat(relayed.sender()).isEqualTo(aliceId.publicKey());
-            assertThat(((Ping) relayed.datagram()).sequence()).isLessThan(burst);
+            assertThat(relayed.payload().toByteArray()[3]).isLessThan((byte) burst);
         });
         assertThat(alice.receive(NO_REPLY_WAIT)).isNull();
 
         // Bob's budget is his own.
-        bob.relay(aliceId.publicKey(), new Pong(1, 0));
+        bob.relay(aliceId.publicKey(), new byte[] {4, 3, 2, 1});
         assertThat(alice.receiveRelayed(TrackerTestClient.DEFAULT_TIMEOUT)).isNotNull();
         assertThat(metrics.statsLine()).contains(" drop.relay_over_budget=" + (sent - burst));
     }

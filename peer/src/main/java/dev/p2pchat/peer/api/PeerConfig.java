@@ -1,0 +1,133 @@
+package dev.p2pchat.peer.api;
+
+import dev.p2pchat.peer.link.PeerSession;
+import dev.p2pchat.protocol.Names;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a peer needs to start, validated once on construction. The command line and tests build one of these
+ * through {@link #builder}; nothing else reads settings.
+ *
+ * @param name the name to register under (see {@link Names#RULE})
+ * @param trackerHost the tracker's host name or address, resolved at start and again when it stops answering; null
+ *     for a peer without a tracker, which reaches others only by address
+ * @param trackerPort the tracker's UDP port (default 7070)
+ * @param bindAddress the local address of the one UDP socket (default 0.0.0.0: every interface)
+ * @param bindPort the local port (default 0: any free one)
+ * @param dataDirectory where the identity key and the contacts live
+ * @param bootstrap peers connected by address at start, with or without a tracker
+ * @param friendsOnly whether messages from peers that are not friends are held as requests instead of shown
+ * @param tick how often timers (retransmission, keepalive, liveness) are looked at (default 100 ms)
+ * @param trackerRetry first retransmission delay towards the tracker, doubling per try (default 1 s)
+ * @param sessionTimers the clocks of each conversation (HELLO repeats, liveness, give-up); tests shorten them
+ */
+public record PeerConfig(
+        String name,
+        String trackerHost,
+        int trackerPort,
+        String bindAddress,
+        int bindPort,
+        Path dataDirectory,
+        List<InetSocketAddress> bootstrap,
+        boolean friendsOnly,
+        Duration tick,
+        Duration trackerRetry,
+        PeerSession.Timers sessionTimers) {
+    public static final int DEFAULT_TRACKER_PORT = 7070;
+    /** Bootstrap peers are a handful of known addresses, not a directory. */
+    public static final int MAX_BOOTSTRAP = 64;
+
+    public PeerConfig {
+        String problem = Names.problem(name);
+        if (problem != null) {
+            throw new IllegalArgumentException("name '" + name + "': " + problem);
+        }
+        if (trackerPort < 1 || trackerPort > 65535) {
+            throw new IllegalArgumentException("tracker port must be 1 to 65535, not " + trackerPort);
+        }
+        if (bindPort < 0 || bindPort > 65535) {
+            throw new IllegalArgumentException("bind port must be 0 to 65535, not " + bindPort);
+        }
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        Objects.requireNonNull(dataDirectory, "data directory is required");
+        bootstrap = List.copyOf(bootstrap);
+        if (bootstrap.size() > MAX_BOOTSTRAP) {
+            throw new IllegalArgumentException("at most " + MAX_BOOTSTRAP + " bootstrap peers");
+        }
+        if (tick.toMillis() < 1 || trackerRetry.toMillis() < 1) {
+            throw new IllegalArgumentException("tick and retry must be at least 1 ms");
+        }
+        Objects.requireNonNull(sessionTimers, "sessionTimers");
+    }
+
+    public static Builder builder(String name, Path dataDirectory) {
+        return new Builder(name, dataDirectory);
+    }
+
+    /** Whether a tracker is configured. */
+    public boolean hasTracker() {
+        return trackerHost != null;
+    }
+
+    /** Starts from the defaults (no tracker); {@link #build()} validates. */
+    public static final class Builder {
+        private final String name;
+        private final Path dataDirectory;
+        private String trackerHost;
+        private int trackerPort = DEFAULT_TRACKER_PORT;
+        private String bindAddress = "0.0.0.0";
+        private int bindPort;
+        private List<InetSocketAddress> bootstrap = List.of();
+        private boolean friendsOnly;
+        private Duration tick = Duration.ofMillis(100);
+        private Duration trackerRetry = Duration.ofSeconds(1);
+        private PeerSession.Timers sessionTimers = PeerSession.Timers.DEFAULT;
+
+        private Builder(String name, Path dataDirectory) {
+            this.name = name;
+            this.dataDirectory = dataDirectory;
+        }
+
+        public Builder tracker(String host, int port) {
+            this.trackerHost = host;
+            this.trackerPort = port;
+            return this;
+        }
+
+        public Builder bind(String address, int port) {
+            this.bindAddress = address;
+            this.bindPort = port;
+            return this;
+        }
+
+        public Builder bootstrap(List<InetSocketAddress> peers) {
+            this.bootstrap = peers;
+            return this;
+        }
+
+        public Builder friendsOnly(boolean friendsOnly) {
+            this.friendsOnly = friendsOnly;
+            return this;
+        }
+
+        public Builder timers(Duration tick, Duration trackerRetry) {
+            this.tick = tick;
+            this.trackerRetry = trackerRetry;
+            return this;
+        }
+
+        public Builder sessionTimers(PeerSession.Timers timers) {
+            this.sessionTimers = timers;
+            return this;
+        }
+
+        public PeerConfig build() {
+            return new PeerConfig(name, trackerHost, trackerPort, bindAddress, bindPort, dataDirectory, bootstrap,
+                    friendsOnly, tick, trackerRetry, sessionTimers);
+        }
+    }
+}

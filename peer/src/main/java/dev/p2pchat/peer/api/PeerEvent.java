@@ -1,0 +1,57 @@
+package dev.p2pchat.peer.api;
+
+import dev.p2pchat.protocol.tracker.ErrorCode;
+import java.net.InetSocketAddress;
+
+/** Something that happened to a running peer, in the order it happened. */
+public sealed interface PeerEvent {
+    /** Registered with the tracker (again), which sees this peer at {@code observed}. */
+    record Registered(String name, InetSocketAddress observed) implements PeerEvent {}
+
+    /** The tracker refused the name for good (another key holds it, or it is invalid). */
+    record RegistrationRefused(String name, ErrorCode code) implements PeerEvent {}
+
+    /** Another peer looked this one up; both now send HELLOs so that their NATs open. */
+    record Introduced(PeerRef peer, InetSocketAddress observed) implements PeerEvent {}
+
+    /**
+     * A conversation opened: {@code peer} proved its key and can be messaged, directly at {@code address}, or
+     * through the tracker's relay when {@code address} is null.
+     */
+    record Connected(PeerRef peer, InetSocketAddress address) implements PeerEvent {}
+
+    /**
+     * A conversation moved: to a direct path at {@code address} (a punch worked, or the peer's NAT mapping changed),
+     * or onto the tracker's relay when {@code address} is null (the direct path fell silent).
+     */
+    record PathChanged(PeerRef peer, InetSocketAddress address) implements PeerEvent {}
+
+    /** An attempt to reach {@code target} (a name or an address) ended without a conversation. */
+    record ConnectFailed(String target, String reason) implements PeerEvent {}
+
+    /** An open conversation ended (a goodbye, silence, a block, a restart of the other side). */
+    record Disconnected(PeerRef peer, String reason) implements PeerEvent {}
+
+    /** A chat message, shown once, in the sender's order. */
+    record MessageReceived(PeerRef from, String text, boolean broadcast) implements PeerEvent {}
+
+    /** A message from someone who is not a friend, held back because this peer accepts friends only. */
+    record MessageHeld(PeerRef from, String text, boolean broadcast) implements PeerEvent {}
+
+    /** The peer acknowledged every byte of message {@code id}. */
+    record Delivered(PeerRef to, long id) implements PeerEvent {}
+
+    /** Message {@code id} to {@code to} (a name, or a peer's name and fingerprint) will not be delivered. */
+    record Failed(String to, long id, String reason) implements PeerEvent {}
+
+    /** A peer now goes by {@code peer.name()}. */
+    record Renamed(PeerRef peer, String oldName) implements PeerEvent {}
+
+    record FriendRequested(PeerRef from, String note) implements PeerEvent {}
+
+    record FriendAccepted(PeerRef by) implements PeerEvent {}
+
+    record FriendDeclined(PeerRef by) implements PeerEvent {}
+
+    record FriendRemoved(PeerRef by) implements PeerEvent {}
+}

@@ -1,0 +1,591 @@
+package dev.p2pchat.peer.api;
+
+import dev.p2pchat.peer.api.ChatException;
+import dev.p2pchat.peer.api.HistoryEntry;
+import dev.p2pchat.peer.api.HostPort;
+import dev.p2pchat.peer.api.PeerEvent;
+import dev.p2pchat.peer.api.PeerView;
+import dev.p2pchat.peer.chat.ChatEngine;
+import dev.p2pchat.peer.chat.Contacts;
+import dev.p2pchat.peer.directory.TrackerSession.QueryFailedException;
+import dev.p2pchat.peer.directory.TrackerSession;
+import dev.p2pchat.peer.identity.DataDirectoryLock;
+import dev.p2pchat.peer.identity.IdentityStore;
+import dev.p2pchat.peer.link.LinkTable;
+import dev.p2pchat.peer.link.PeerSession;
+import dev.p2pchat.peer.transport.LocalAddresses;
+import dev.p2pchat.peer.transport.PeerChannelInitializer;
+import dev.p2pchat.peer.transport.PeerDatagramHandler;
+import dev.p2pchat.peer.transport.PeerSocket;
+import dev.p2pchat.protocol.Identity;
+import dev.p2pchat.protocol.Octets;
+import dev.p2pchat.protocol.ProtocolException;
+import dev.p2pchat.protocol.Wire;
+import dev.p2pchat.protocol.netty.Transport;
+import dev.p2pchat.protocol.tracker.ErrorCode;
+import dev.p2pchat.protocol.tracker.PeerInfo;
+import dev.p2pchat.protocol.tracker.TrackerMessage;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.DefaultAddressedEnvelope;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.socket.DatagramPacket;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running peer: one UDP socket for the tracker and for other peers, one event loop thread that owns all state,
+ * and the API that the command line, the shell, the demo and tests all use. Every method may be called from any
+ * thread; work hops onto the event loop, and results come back as futures. A request that cannot be carried out
+ * fails its future with a {@link ChatException} whose message is meant for the user, and changes nothing.
+ *
+ * <p>Peers are named as users name them: by the name they go by. A peer that is not connected is reached at the
+ * address it was last seen at (so a peer that wrote here can be answered without a tracker) and, when a tracker is
+ * configured, at the addresses a lookup returns; the lookup also makes the tracker introduce this peer to the
+ * other, so both send at once and their NATs open.
+ */
+public final class PeerNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PeerNode.class);
+    /** How long {@link #close()} waits for the tracker to confirm the unregister. */
+    private static final Duration UNREGISTER_WAIT = Duration.ofSeconds(1);
+
+    private final PeerConfig config;
+    private final PeerListener listener;
+    private final DataDirectoryLock lock;
+    private final Identity identity;
+    private final EventLoopGroup group;
+    private final Channel channel;
+    private final ChatEngine chat;
+    private final TrackerSession tracker;
+    private final ScheduledFuture<?> ticker;
+    private final LongAdder malformed = new LongAdder();
+    private volatile InetSocketAddress trackerAddress;
+    private volatile String name;
+
+    private PeerNode(PeerConfig config, PeerListener listener, DataDirectoryLock lock, Identity identity,
+            Contacts contacts) throws InterruptedException {
+        this.config = config;
+        this.listener = listener;
+        this.lock = lock;
+        this.identity = identity;
+        this.name = config.name();
+        this.trackerAddress = resolveTracker();
+        Transport transport = Transport.best();
+        this.group = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
+        try {
+            this.channel = transport.datagramBootstrap(group)
+                    .handler(new PeerChannelInitializer(new PeerDatagramHandler(new Datagrams(),
+                            () -> trackerAddress)))
+                    .bind(config.bindAddress(), config.bindPort())
+                    .sync()
+                    .channel();
+        } catch (Exception e) { // including the BindException Netty throws undeclared
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+            throw e;
+        }
+        SecureRandom random = new SecureRandom();
+        PeerSession.Self self = new PeerSession.Self(identity, config.name(), Octets.zeros(Wire.KEY_SIZE), 0);
+        this.chat = new ChatEngine(Clock.systemUTC(), random, config.sessionTimers(), self, config.friendsOnly(),
+                contacts, new PeerFrames(), this::tell, this::introduce);
+        this.tracker = config.hasTracker()
+                ? new TrackerSession(Clock.systemUTC(), config.trackerRetry(), random, identity, config.name(),
+                        Octets.zeros(Wire.KEY_SIZE), 0, LocalAddresses.of(localAddress()),
+                        message -> send(trackerAddress, message),
+                        new TrackerEvents())
+                : null;
+        EventLoop loop = channel.eventLoop();
+        loop.execute(() -> {
+            if (tracker != null) {
+                tracker.start();
+            }
+            config.bootstrap().forEach(chat::connect);
+        });
+        long tickMillis = config.tick().toMillis();
+        this.ticker = loop.scheduleAtFixedRate(this::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Loads or creates the identity and the contacts in the data directory, binds the socket, starts registering
+     * and connects the bootstrap peers.
+     */
+    public static PeerNode start(PeerConfig config, PeerListener listener) throws IOException, InterruptedException {
+        DataDirectoryLock lock = DataDirectoryLock.acquire(config.dataDirectory());
+        try {
+            Identity identity = IdentityStore.loadOrCreate(config.dataDirectory(), new SecureRandom());
+            return new PeerNode(config, listener, lock, identity, Contacts.load(config.dataDirectory()));
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /** What this peer was started with. */
+    public PeerConfig config() {
+        return config;
+    }
+
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    public Octets identityKey() {
+        return identity.publicKey();
+    }
+
+    /** The name this peer goes by now. */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * The socket's channel, so that a test can put a handler (a fault injector) in front of the pipeline by name.
+     * Sending or closing through it bypasses the peer.
+     */
+    public Channel channel() {
+        return channel;
+    }
+
+    // ---- the tracker ----
+
+    /** Looks a peer up by name; the tracker also introduces this peer to it. */
+    public CompletableFuture<PeerLocation> lookup(String peerName) {
+        return onLoop(() -> requireTracker().lookup(peerName)
+                .thenApply(info -> new PeerLocation(info.name(), info.identityKey(), info.observed(),
+                        info.privateAddresses()))
+                .exceptionallyCompose(failure -> CompletableFuture.failedFuture(lookupProblem(peerName, failure))));
+    }
+
+    /** One page of the peers registered with the tracker, from {@code cursor} (0 for the first page). */
+    public CompletableFuture<DirectoryPage> who(int cursor) {
+        return onLoop(() -> requireTracker().list(cursor).thenApply(page -> new DirectoryPage(
+                page.entries().stream().map(entry -> new DirectoryPage.Entry(entry.name(), entry.identityKey()))
+                        .toList(),
+                page.nextCursor(), page.total())));
+    }
+
+    /**
+     * Goes by {@code newName} from now on: the tracker moves the registration (it refuses a name another key
+     * holds), then every connected peer is told.
+     */
+    public CompletableFuture<Void> rename(String newName) {
+        return onLoop(() -> {
+            chat.checkName(newName);
+            CompletableFuture<Void> moved = tracker != null ? requireTracker().rename(newName)
+                    : CompletableFuture.completedFuture(null);
+            return moved.thenRun(() -> {
+                chat.rename(newName);
+                name = newName;
+            });
+        });
+    }
+
+    // ---- peers ----
+
+    /** Opens a conversation with a peer named {@code target}, or with whoever answers at a {@code host:port}. */
+    public CompletableFuture<Void> connect(String target) {
+        if (target.indexOf(':') >= 0) {
+            InetSocketAddress address;
+            try {
+                address = HostPort.parse(target);
+            } catch (IllegalArgumentException e) {
+                return CompletableFuture.failedFuture(new ChatException(e.getMessage()));
+            }
+            return onLoop(() -> {
+                chat.connect(address);
+                return CompletableFuture.completedFuture(null);
+            });
+        }
+        return withConversation(target, key -> null);
+    }
+
+    /** Says goodbye to a connected peer. */
+    public CompletableFuture<Void> disconnect(String peerName) {
+        return onLoop(() -> {
+            chat.disconnect(known(peerName));
+            return CompletableFuture.completedFuture(null);
+        });
+    }
+
+    /**
+     * Sends a chat message, connecting first if needed. The future completes with the message's id once it is
+     * queued; a {@link PeerEvent.Delivered} or {@link PeerEvent.Failed} with that id follows.
+     */
+    public CompletableFuture<Long> send(String peerName, String text) {
+        return ifItFits(text, () -> withConversation(peerName, key -> {
+            long id = chat.newMessageId();
+            chat.sendText(key, id, text);
+            return id;
+        }));
+    }
+
+    /** Sends a message to every connected peer; the ids of the copies (none when nobody is connected). */
+    public CompletableFuture<List<Long>> broadcast(String text) {
+        return onLoop(() -> CompletableFuture.completedFuture(chat.broadcast(text)));
+    }
+
+    public CompletableFuture<Long> requestFriend(String peerName, String note) {
+        return ifItFits(note, () -> withConversation(peerName, key -> chat.requestFriend(key, note)));
+    }
+
+    public CompletableFuture<Long> acceptFriend(String peerName) {
+        return withConversation(peerName, chat::acceptFriend);
+    }
+
+    public CompletableFuture<Long> declineFriend(String peerName) {
+        return withConversation(peerName, chat::declineFriend);
+    }
+
+    public CompletableFuture<Long> removeFriend(String peerName) {
+        return withConversation(peerName, chat::removeFriend);
+    }
+
+    /** Blocks a known peer: the conversation ends, and nothing from its key is accepted. */
+    public CompletableFuture<Void> block(String peerName) {
+        return onLoop(() -> {
+            chat.block(known(peerName));
+            return CompletableFuture.completedFuture(null);
+        });
+    }
+
+    public CompletableFuture<Void> unblock(String peerName) {
+        return onLoop(() -> {
+            chat.unblock(known(peerName));
+            return CompletableFuture.completedFuture(null);
+        });
+    }
+
+    /** Every known peer: name, fingerprint, address, path, round trip, last seen, friend state, connected. */
+    public CompletableFuture<List<PeerView>> peers() {
+        return onLoop(() -> CompletableFuture.completedFuture(chat.peers()));
+    }
+
+    /** The conversation with a known peer, oldest first. */
+    public CompletableFuture<List<HistoryEntry>> history(String peerName) {
+        return onLoop(() -> CompletableFuture.completedFuture(chat.history(known(peerName))));
+    }
+
+    /** Datagrams that did not decode and were dropped. */
+    public long malformedDatagrams() {
+        return malformed.sum() + chat.links().dropped(LinkTable.Drop.MALFORMED);
+    }
+
+    /** Frames that decoded but were dropped, for {@code reason}. Read on the caller's thread: a snapshot. */
+    public long droppedDatagrams(LinkTable.Drop reason) {
+        return chat.links().dropped(reason);
+    }
+
+    /** How this peer's attempts to reach others went: direct, through the relay, or not at all. */
+    public CompletableFuture<PathStats> paths() {
+        return onLoop(() -> CompletableFuture.completedFuture(chat.links().paths()));
+    }
+
+    /**
+     * Says goodbye to every connected peer, gives the name up (waiting up to a second for the tracker), then
+     * closes the socket and the thread.
+     */
+    @Override
+    public void close() {
+        if (group.isShuttingDown()) {
+            return;
+        }
+        try {
+            onLoop(() -> {
+                chat.close();
+                return tracker != null ? tracker.unregister() : CompletableFuture.<Void>completedFuture(null);
+            }).get(UNREGISTER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // Not registered, or the tracker is away: the lease ends by itself.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        ticker.cancel(false);
+        channel.close().awaitUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+        try {
+            lock.close();
+        } catch (IOException e) {
+            // The lock goes with the process anyway; nothing a caller could do about it.
+        }
+    }
+
+    // ---- internals ----
+
+    private void tick() {
+        // A fixed-rate task that throws is never run again: one failure must not end every timer of the peer.
+        try {
+            if (tracker != null) {
+                tracker.tick();
+            }
+            chat.tick();
+        } catch (RuntimeException e) {
+            log.error("timer tick failed; the peer carries on", e);
+        }
+    }
+
+    /** Hands an event to the listener; a listener that throws is logged and does not stop the peer. */
+    private void tell(PeerEvent event) {
+        try {
+            listener.onEvent(event);
+        } catch (RuntimeException e) {
+            log.error("the event listener failed on {}", event, e);
+        }
+    }
+
+    /**
+     * Runs {@code action} on the peer's key once a conversation with {@code peerName} is open or opening: at once
+     * when one is; else towards the address the peer was last seen at, and (with a tracker) the addresses a
+     * lookup finds.
+     */
+    private <T> CompletableFuture<T> withConversation(String peerName, Function<Octets, T> action) {
+        return onLoop(() -> {
+            Octets known = chat.resolve(peerName);
+            if (known != null && chat.hasConversation(known)) {
+                return CompletableFuture.completedFuture(action.apply(known));
+            }
+            InetSocketAddress last = known == null ? null : chat.lastAddress(known);
+            if (last != null) {
+                chat.connect(known, null, List.of(last));
+                if (tracker != null) {
+                    // More candidates, and an introduction that opens the other side's NAT; the last address may do.
+                    tracker.lookup(peerName).thenAccept(info -> {
+                        if (info.identityKey().equals(known)) {
+                            chat.connect(known, info.name(), candidates(info));
+                        }
+                    });
+                }
+                return CompletableFuture.completedFuture(action.apply(known));
+            }
+            if (tracker == null) {
+                throw new ChatException("no peer named " + peerName + " is known here; without a tracker, "
+                        + "connect to its address first");
+            }
+            return tracker.lookup(peerName).handle((info, failure) -> {
+                if (failure != null) {
+                    // The peer may have reached this side meanwhile (its own lookup introduced us) and then taken
+                    // another name before this lookup arrived: the conversation is what was asked for.
+                    Octets meanwhile = connectedNamed(peerName);
+                    if (meanwhile != null) {
+                        return action.apply(meanwhile);
+                    }
+                    throw new CompletionException(lookupProblem(peerName, failure));
+                }
+                chat.connect(info.identityKey(), info.name(), candidates(info));
+                return action.apply(info.identityKey());
+            });
+        });
+    }
+
+    /**
+     * A conversation wants a fresh introduction to a peer (its direct path fell silent, or it runs over the relay
+     * and tries for a direct one): this side's own mapping is checked first, in case it is this side that moved,
+     * then the peer is looked up, which makes the tracker introduce both sides to each other again.
+     */
+    private void introduce(Octets key, String peerName) {
+        if (tracker == null) {
+            return;
+        }
+        tracker.checkMapping(() -> tracker.lookup(peerName).thenAccept(info -> {
+            // Only for a conversation still there: a late answer must not reopen one that ended meanwhile.
+            if (info.identityKey().equals(key) && chat.hasConversation(key)) {
+                chat.connect(key, info.name(), candidates(info));
+            }
+        }));
+    }
+
+    /** The one peer called {@code peerName} with a conversation open or opening, or null. */
+    private Octets connectedNamed(String peerName) {
+        try {
+            Octets key = chat.resolve(peerName);
+            return key != null && chat.hasConversation(key) ? key : null;
+        } catch (ChatException ambiguous) {
+            return null;
+        }
+    }
+
+    /** Refuses a text over the size limit before anything is looked up or connected for it. */
+    private static <T> CompletableFuture<T> ifItFits(String text, Supplier<CompletableFuture<T>> action) {
+        try {
+            ChatEngine.checkSize(text);
+        } catch (ChatException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return action.get();
+    }
+
+    private Octets known(String peerName) {
+        Octets key = chat.resolve(peerName);
+        if (key == null) {
+            throw new ChatException("no peer named " + peerName + " is known here");
+        }
+        return key;
+    }
+
+    private TrackerSession requireTracker() {
+        if (tracker == null) {
+            throw new ChatException("no tracker is configured");
+        }
+        if (tracker.state() != TrackerSession.State.REGISTERED) {
+            throw new ChatException("not registered with the tracker yet");
+        }
+        return tracker;
+    }
+
+    private static ChatException lookupProblem(String peerName, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof QueryFailedException query && query.code() == ErrorCode.NOT_FOUND) {
+            return new ChatException("no peer named " + peerName + " is registered with the tracker");
+        }
+        return new ChatException("could not look " + peerName + " up: " + cause.getMessage());
+    }
+
+    /**
+     * Where a peer the tracker knows may be reached: its NAT mapping, and its LAN addresses when it is behind the
+     * same NAT as this peer (the tracker sees both at one public address). A LAN address of another network names
+     * some unrelated host on this one, which must not be sent this side's HELLO and session id.
+     */
+    private List<InetSocketAddress> candidates(PeerInfo info) {
+        Set<InetSocketAddress> all = new LinkedHashSet<>();
+        all.add(info.observed());
+        InetSocketAddress self = tracker == null ? null : tracker.observed();
+        if (self != null && self.getAddress().equals(info.observed().getAddress())) {
+            all.addAll(info.privateAddresses());
+        }
+        return new ArrayList<>(all);
+    }
+
+    private <T> CompletableFuture<T> onLoop(Supplier<CompletableFuture<T>> action) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        if (group.isShuttingDown()) {
+            return CompletableFuture.failedFuture(new ChatException("the peer is closed"));
+        }
+        channel.eventLoop().execute(() -> {
+            CompletableFuture<T> started;
+            try {
+                started = action.get();
+            } catch (RuntimeException e) {
+                started = CompletableFuture.failedFuture(e);
+            }
+            started.whenComplete((value, failure) -> {
+                if (failure != null) {
+                    result.completeExceptionally(failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure);
+                } else {
+                    result.complete(value);
+                }
+            });
+        });
+        return result;
+    }
+
+    private void send(InetSocketAddress to, TrackerMessage message) {
+        channel.writeAndFlush(new DefaultAddressedEnvelope<>(message, to), channel.voidPromise());
+    }
+
+    private InetSocketAddress resolveTracker() {
+        // A fresh InetSocketAddress resolves the name again: a tracker that moved is found at its new address.
+        return config.hasTracker() ? new InetSocketAddress(config.trackerHost(), config.trackerPort()) : null;
+    }
+
+    /** Where datagrams go: tracker messages to the tracker session, peer frames to the conversations. */
+    private final class Datagrams implements PeerDatagramHandler.Receiver {
+        @Override
+        public void frame(InetSocketAddress from, ByteBuffer frame) {
+            chat.links().onDatagram(from, frame);
+        }
+
+        @Override
+        public void relayed(Octets sender, ByteBuffer frame) {
+            chat.links().onRelayed(sender, frame);
+        }
+
+        @Override
+        public void tracker(TrackerMessage message) {
+            if (tracker != null) {
+                tracker.onMessage(message);
+            }
+        }
+
+        @Override
+        public void malformed(ProtocolException failure) {
+            malformed.increment();
+        }
+    }
+
+    /** Where the conversations' frames go: out of the socket, or to the tracker to relay. */
+    private final class PeerFrames implements PeerSocket {
+        @Override
+        public void send(InetSocketAddress to, byte[] frame) {
+            channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(frame), to), channel.voidPromise());
+        }
+
+        @Override
+        public void relay(Octets to, byte[] frame) {
+            // Not registered (yet, or again): the frame is lost like any other, and retransmission repairs it.
+            if (tracker != null && tracker.state() == TrackerSession.State.REGISTERED) {
+                PeerNode.this.send(trackerAddress, tracker.relayed(to, frame));
+            }
+        }
+
+        @Override
+        public boolean canRelay() {
+            return tracker != null && tracker.state() == TrackerSession.State.REGISTERED;
+        }
+    }
+
+    private final class TrackerEvents implements TrackerSession.Listener {
+        private InetSocketAddress lastObserved;
+
+        @Override
+        public void registered(InetSocketAddress observed) {
+            tell(new PeerEvent.Registered(tracker.name(), observed));
+            if (lastObserved != null && !lastObserved.equals(observed)) {
+                // This side's NAT mapping moved: every peer must learn the new one from a fresh introduction.
+                chat.reintroduceAll();
+            }
+            lastObserved = observed;
+        }
+
+        @Override
+        public void refused(ErrorCode code) {
+            tell(new PeerEvent.RegistrationRefused(tracker.name(), code));
+        }
+
+        @Override
+        public void introduced(PeerInfo peer) {
+            try {
+                chat.connect(peer.identityKey(), peer.name(), candidates(peer));
+            } catch (ChatException e) {
+                return; // blocked, or this peer itself: no conversation, and nothing to tell
+            }
+            tell(new PeerEvent.Introduced(chat.describeRef(peer.identityKey()), peer.observed()));
+        }
+
+        @Override
+        public void trackerSilent() {
+            // Resolving a name may block for seconds: not on the event loop that every conversation shares.
+            CompletableFuture.runAsync(() -> trackerAddress = resolveTracker());
+        }
+    }
+}

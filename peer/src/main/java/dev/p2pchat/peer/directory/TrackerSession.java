@@ -1,0 +1,462 @@
+package dev.p2pchat.peer.directory;
+
+import dev.p2pchat.protocol.tracker.ErrorCode;
+import dev.p2pchat.protocol.Identity;
+import dev.p2pchat.protocol.tracker.TrackerMessage;
+import dev.p2pchat.protocol.tracker.TrackerMessage.CookieChallenge;
+import dev.p2pchat.protocol.tracker.TrackerMessage.CookieRequest;
+import dev.p2pchat.protocol.tracker.TrackerMessage.ErrorReply;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Introduction;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Keepalive;
+import dev.p2pchat.protocol.tracker.TrackerMessage.KeepaliveAck;
+import dev.p2pchat.protocol.tracker.TrackerMessage.ListPage;
+import dev.p2pchat.protocol.tracker.TrackerMessage.ListRequest;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Lookup;
+import dev.p2pchat.protocol.tracker.TrackerMessage.LookupResult;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Ok;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Register;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Registered;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Relay;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Rename;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Transaction;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Unregister;
+import dev.p2pchat.protocol.Octets;
+import dev.p2pchat.protocol.tracker.PeerInfo;
+import dev.p2pchat.protocol.Wire;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+
+/**
+ * The peer's side of the tracker conversation, as pure logic: it is told the time and what the tracker said,
+ * and says what to send. Gets a cookie, registers, keeps the lease alive at the interval the tracker asks for,
+ * and registers again by itself when the tracker forgets it (restart, expiry, a new address). Lookups, listings,
+ * renames and the final unregister are requests with retransmission that complete a future.
+ *
+ * <p>Not thread-safe: one thread (the peer's event loop) calls every method.
+ */
+public final class TrackerSession {
+    /** The longest wait between two retransmissions, however often the first one has doubled. */
+    static final long MAX_RETRY_MILLIS = 30_000;
+    /** Tries for a keepalive or a query before the tracker counts as silent or the query fails. */
+    static final int MAX_ATTEMPTS = 4;
+    /** Most queries (lookups, listings, renames) waiting for an answer at once. */
+    static final int MAX_PENDING_QUERIES = 64;
+
+    /** Where the conversation stands. */
+    public enum State { STOPPED, FETCHING_COOKIE, REGISTERING, REGISTERED, REFUSED }
+
+    /** What the session sends; the owner puts it on the socket towards the tracker. */
+    @FunctionalInterface
+    public interface Sender {
+        void send(TrackerMessage message);
+    }
+
+    /** What the session tells its owner. */
+    public interface Listener {
+        /** Registered (again), as {@code observed} from the tracker's side. */
+        void registered(InetSocketAddress observed);
+
+        /** The tracker refused the registration for good (the name is taken or invalid); it stays refused. */
+        void refused(ErrorCode code);
+
+        /** Another peer looked this one up; both should send to each other now. */
+        void introduced(PeerInfo peer);
+
+        /** The tracker stopped answering; the owner may resolve its address again. */
+        void trackerSilent();
+    }
+
+    /** A query that failed: the tracker refused it, or never answered. */
+    public static final class QueryFailedException extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final transient ErrorCode code;
+
+        QueryFailedException(ErrorCode code, String message) {
+            super(message);
+            this.code = code;
+        }
+
+        /** The tracker's refusal, or null when it did not answer. */
+        public ErrorCode code() {
+            return code;
+        }
+    }
+
+    private static final class Pending {
+        final Transaction request;
+        final Consumer<Transaction> onReply;
+        final Runnable onGiveUp;
+        final boolean retryForever;
+        int attempts = 1;
+        long retryAtMillis;
+
+        Pending(Transaction request, Consumer<Transaction> onReply, Runnable onGiveUp, boolean retryForever,
+                long retryAtMillis) {
+            this.request = request;
+            this.onReply = onReply;
+            this.onGiveUp = onGiveUp;
+            this.retryForever = retryForever;
+            this.retryAtMillis = retryAtMillis;
+        }
+    }
+
+    private final Clock clock;
+    private final long firstRetryMillis;
+    private final Identity identity;
+    private final Octets agreementKey;
+    private final int capabilities;
+    private final List<InetSocketAddress> privateAddresses;
+    private final Sender sender;
+    private final Listener listener;
+    private final Map<Integer, Pending> pending = new HashMap<>();
+    private State state = State.STOPPED;
+    private String name;
+    private int nextTxid;
+    private Octets cookie;
+    private long token;
+    private InetSocketAddress observed;
+    private long keepaliveDueMillis = Long.MAX_VALUE;
+    private long registerAgainAtMillis = Long.MAX_VALUE;
+    /** Whether a {@link #checkMapping} is under way, and what runs once it confirmed the registration. */
+    private boolean checking;
+    private final List<Runnable> afterCheck = new ArrayList<>();
+
+    /** @param firstRetry when the first retransmission goes out; each further one waits twice as long */
+    public TrackerSession(
+            Clock clock,
+            Duration firstRetry,
+            RandomGenerator random,
+            Identity identity,
+            String name,
+            Octets agreementKey,
+            int capabilities,
+            List<InetSocketAddress> privateAddresses,
+            Sender sender,
+            Listener listener) {
+        this.clock = clock;
+        this.firstRetryMillis = firstRetry.toMillis();
+        this.identity = identity;
+        this.name = name;
+        this.agreementKey = agreementKey;
+        this.capabilities = capabilities;
+        this.privateAddresses = List.copyOf(privateAddresses);
+        this.sender = sender;
+        this.listener = listener;
+        this.nextTxid = random.nextInt();
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** The name this session registers (or registered) under. */
+    public String name() {
+        return name;
+    }
+
+    /** The address the tracker last saw this peer at, or null before the first registration. */
+    public InetSocketAddress observed() {
+        return observed;
+    }
+
+    /** Starts registering; from then on {@link #tick()} keeps the registration alive. */
+    public void start() {
+        fetchCookie();
+    }
+
+    /** Drives retransmissions and keepalives; call it often (every 100 ms or so). */
+    public void tick() {
+        long now = clock.millis();
+        for (Pending request : List.copyOf(pending.values())) {
+            if (request.retryAtMillis <= now && pending.get(request.request.txid()) == request) {
+                retryOrGiveUp(request, now);
+            }
+        }
+        if (state == State.REGISTERING && now >= registerAgainAtMillis) {
+            registerAgainAtMillis = Long.MAX_VALUE;
+            register();
+        }
+        if (state == State.REGISTERED && now >= keepaliveDueMillis) {
+            keepaliveDueMillis = Long.MAX_VALUE;
+            sendKeepalive();
+        }
+    }
+
+    /** Hands the session a message that came from the tracker's address. */
+    public void onMessage(TrackerMessage message) {
+        if (message instanceof Introduction introduction) {
+            if (state == State.REGISTERED) {
+                listener.introduced(introduction.peer());
+            }
+            return;
+        }
+        if (message instanceof Transaction reply) {
+            Pending request = pending.remove(reply.txid());
+            if (request != null) {
+                request.onReply.accept(reply);
+            }
+        }
+    }
+
+    /**
+     * {@code frame} wrapped for the tracker to relay to the peer holding {@code target}; only while registered,
+     * since the session token proves the sender.
+     */
+    public Relay relayed(Octets target, byte[] frame) {
+        if (state != State.REGISTERED) {
+            throw new IllegalStateException("not registered with the tracker (" + state + ")");
+        }
+        return new Relay(token, target, Octets.of(frame));
+    }
+
+    /**
+     * Checks this peer's NAT mapping now, not at the next keepalive, then runs {@code then} once registered at the
+     * mapping the tracker sees. A mapping that moved makes the cookie worthless (it is bound to the address), so a
+     * fresh cookie comes first; the keepalive that follows is answered from the registered address, or refused
+     * from a new one, which registers again at once. While not registered, {@code then} waits for the registration.
+     */
+    public void checkMapping(Runnable then) {
+        if (afterCheck.size() < MAX_PENDING_QUERIES) {
+            afterCheck.add(then);
+        }
+        if (state == State.REGISTERED && !checking) {
+            checking = true;
+            keepaliveDueMillis = Long.MAX_VALUE;
+            send(new CookieRequest(txid()), reply -> {
+                if (reply instanceof CookieChallenge challenge && state == State.REGISTERED) {
+                    cookie = challenge.cookie();
+                    sendKeepalive();
+                }
+            }, () -> {
+                checking = false;
+                if (state != State.STOPPED) {
+                    listener.trackerSilent();
+                    fetchCookie();
+                }
+            }, false);
+        }
+    }
+
+    /** Looks {@code target} up; the tracker also introduces this peer to the target. */
+    public CompletableFuture<PeerInfo> lookup(String target) {
+        CompletableFuture<PeerInfo> result = new CompletableFuture<>();
+        if (!acceptsQueries(result)) {
+            return result;
+        }
+        query(new Lookup(txid(), cookie, token, name, target), result, reply -> {
+            if (reply instanceof LookupResult found) {
+                result.complete(found.peer());
+            } else {
+                fail(result, reply, "lookup of " + target);
+            }
+        });
+        return result;
+    }
+
+    /** One page of registered peers, from {@code cursor} (0 for the first page). */
+    public CompletableFuture<ListPage> list(int cursor) {
+        CompletableFuture<ListPage> result = new CompletableFuture<>();
+        if (!acceptsQueries(result)) {
+            return result;
+        }
+        query(new ListRequest(txid(), cookie, cursor), result, reply -> {
+            if (reply instanceof ListPage page) {
+                result.complete(page);
+            } else {
+                fail(result, reply, "listing");
+            }
+        });
+        return result;
+    }
+
+    /** Moves the registration to {@code newName}; from then on the session registers under that name. */
+    public CompletableFuture<Void> rename(String newName) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        if (!acceptsQueries(result)) {
+            return result;
+        }
+        Rename unsigned = new Rename(txid(), cookie, token, name, newName, Octets.zeros(Wire.SIGNATURE_SIZE));
+        query(unsigned.withSignature(identity.signatureFor(unsigned)), result, reply -> {
+            if (reply instanceof Ok) {
+                name = newName;
+                result.complete(null);
+            } else {
+                fail(result, reply, "rename to " + newName);
+            }
+        });
+        return result;
+    }
+
+    /** Gives the name up and stops; completes when the tracker confirms, or fails when it does not answer. */
+    public CompletableFuture<Void> unregister() {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        if (!acceptsQueries(result)) {
+            return result;
+        }
+        Unregister unsigned = new Unregister(txid(), cookie, token, name, Octets.zeros(Wire.SIGNATURE_SIZE));
+        Unregister signed = unsigned.withSignature(identity.signatureFor(unsigned));
+        stop();
+        query(signed, result, reply -> {
+            if (reply instanceof Ok) {
+                result.complete(null);
+            } else {
+                fail(result, reply, "unregister");
+            }
+        });
+        return result;
+    }
+
+    /** Stops registering and keeping alive, and forgets queued requests (their futures fail). */
+    public void stop() {
+        state = State.STOPPED;
+        checking = false;
+        afterCheck.clear();
+        keepaliveDueMillis = Long.MAX_VALUE;
+        for (Pending request : List.copyOf(pending.values())) {
+            pending.remove(request.request.txid());
+            request.onGiveUp.run();
+        }
+    }
+
+    private void fetchCookie() {
+        state = State.FETCHING_COOKIE;
+        keepaliveDueMillis = Long.MAX_VALUE;
+        send(new CookieRequest(txid()), this::onCookieReply, () -> { }, true);
+    }
+
+    private void onCookieReply(Transaction reply) {
+        if (reply instanceof CookieChallenge challenge && state == State.FETCHING_COOKIE) {
+            cookie = challenge.cookie();
+            register();
+        }
+    }
+
+    private void register() {
+        state = State.REGISTERING;
+        Register unsigned = new Register(txid(), cookie, name, identity.publicKey(), agreementKey, capabilities,
+                privateAddresses, Octets.zeros(Wire.SIGNATURE_SIZE));
+        // No answer to a REGISTER usually means the cookie went stale (a restarted tracker): start over.
+        send(unsigned.withSignature(identity.signatureFor(unsigned)), this::onRegisterReply, this::fetchCookie,
+                false);
+    }
+
+    private void onRegisterReply(Transaction reply) {
+        if (state != State.REGISTERING) {
+            return;
+        }
+        if (reply instanceof Registered registered) {
+            token = registered.token();
+            cookie = registered.cookie();
+            observed = registered.observed();
+            keepaliveDueMillis = clock.millis() + registered.keepaliveMillis();
+            state = State.REGISTERED;
+            listener.registered(observed);
+            confirmed();
+        } else if (reply instanceof ErrorReply error) {
+            if (error.code() == ErrorCode.REGISTRY_FULL) {
+                // Room appears as leases end: ask again later rather than give up.
+                registerAgainAtMillis = clock.millis() + MAX_RETRY_MILLIS;
+                return;
+            }
+            state = State.REFUSED;
+            listener.refused(error.code());
+        }
+    }
+
+    private void sendKeepalive() {
+        send(new Keepalive(txid(), cookie, token, name), this::onKeepaliveReply, () -> {
+            if (state != State.STOPPED) { // stopped meanwhile: unregistering must not register again
+                listener.trackerSilent();
+                fetchCookie();
+            }
+        }, false);
+    }
+
+    private void onKeepaliveReply(Transaction reply) {
+        if (state != State.REGISTERED) {
+            return;
+        }
+        if (reply instanceof KeepaliveAck ack) {
+            cookie = ack.cookie();
+            keepaliveDueMillis = clock.millis() + ack.keepaliveMillis();
+            if (!ack.observed().equals(observed)) {
+                // The NAT mapping moved; the tracker only trusts the token from the registered address.
+                register();
+            } else {
+                confirmed();
+            }
+        } else if (reply instanceof ErrorReply) {
+            // NOT_REGISTERED (lease ended, tracker restarted) or BAD_TOKEN: the cookie still works.
+            register();
+        }
+    }
+
+    /** Registered at the mapping the tracker sees: what waited for a {@link #checkMapping} runs now. */
+    private void confirmed() {
+        checking = false;
+        List<Runnable> waiting = List.copyOf(afterCheck);
+        afterCheck.clear();
+        waiting.forEach(Runnable::run);
+    }
+
+    private boolean acceptsQueries(CompletableFuture<?> result) {
+        if (state != State.REGISTERED) {
+            result.completeExceptionally(new IllegalStateException("not registered with the tracker (" + state + ")"));
+            return false;
+        }
+        long queries = pending.values().stream().filter(p -> !p.retryForever).count();
+        if (queries >= MAX_PENDING_QUERIES) {
+            result.completeExceptionally(new IllegalStateException(
+                    MAX_PENDING_QUERIES + " tracker requests are already waiting for answers"));
+            return false;
+        }
+        return true;
+    }
+
+    private void query(Transaction request, CompletableFuture<?> result, Consumer<Transaction> onReply) {
+        send(request, reply -> {
+            if (reply instanceof ErrorReply error && error.code() == ErrorCode.NOT_REGISTERED
+                    && state == State.REGISTERED) {
+                register();
+            }
+            onReply.accept(reply);
+        }, () -> result.completeExceptionally(
+                new QueryFailedException(null, "the tracker did not answer a " + request.type())), false);
+    }
+
+    private static void fail(CompletableFuture<?> result, Transaction reply, String what) {
+        ErrorCode code = reply instanceof ErrorReply error ? error.code() : null;
+        result.completeExceptionally(new QueryFailedException(code, what + " failed: "
+                + (code != null ? code : "unexpected reply " + reply.type())));
+    }
+
+    private void send(Transaction request, Consumer<Transaction> onReply, Runnable onGiveUp, boolean retryForever) {
+        pending.put(request.txid(), new Pending(request, onReply, onGiveUp, retryForever,
+                clock.millis() + firstRetryMillis));
+        sender.send(request);
+    }
+
+    private void retryOrGiveUp(Pending request, long now) {
+        if (!request.retryForever && request.attempts >= MAX_ATTEMPTS) {
+            pending.remove(request.request.txid());
+            request.onGiveUp.run();
+            return;
+        }
+        long wait = Math.min(MAX_RETRY_MILLIS, firstRetryMillis << Math.min(request.attempts, 16));
+        request.attempts++;
+        request.retryAtMillis = now + wait;
+        sender.send(request.request);
+    }
+
+    private int txid() {
+        return nextTxid++;
+    }
+}

@@ -1,9 +1,0 @@
-package dev.p2pchat.peer.node;
-
-import dev.p2pchat.peer.chat.PeerEvent;
-
-/** What a running peer tells the program that drives it. Called on the peer's event loop: return quickly. */
-@FunctionalInterface
-public interface PeerListener {
-    void onEvent(PeerEvent event);
-}

@@ -1,0 +1,465 @@
+package dev.p2pchat.peer.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.p2pchat.peer.api.PeerEvent.Connected;
+import dev.p2pchat.peer.api.PeerEvent.Delivered;
+import dev.p2pchat.peer.api.PeerEvent.Disconnected;
+import dev.p2pchat.peer.api.PeerEvent.Failed;
+import dev.p2pchat.peer.api.PeerEvent.MessageReceived;
+import dev.p2pchat.peer.link.LinkTable;
+import dev.p2pchat.protocol.ProtocolException.Reason;
+import dev.p2pchat.protocol.ProtocolException;
+import dev.p2pchat.protocol.Wire;
+import dev.p2pchat.protocol.peer.FrameType;
+import dev.p2pchat.protocol.peer.PeerFrameCodec;
+import dev.p2pchat.protocol.peer.PeerWire;
+import dev.p2pchat.testsupport.FaultInjector.Faults;
+import dev.p2pchat.testsupport.FaultInjector;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DatagramPacket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
+import java.util.zip.CRC32C;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Two peers on 127.0.0.1 that talk through a seeded {@link FaultInjector} at the front of each one's receive path,
+ * so every fault hits both directions: alice's DATA on the way to bob, bob's ACKs on the way back, and the
+ * handshake. The tests check what bob shows (every message exactly once, in alice's order), what alice is told
+ * (each message delivered exactly once, none failed), and that the faults they are about really happened.
+ *
+ * <p>The seeds fix each injector's decisions per datagram position; which datagram lands at which position still
+ * depends on timing (retransmissions), so a run is not replayed bit for bit, and the floors on the fault counters
+ * are set well below what the rates make likely.
+ */
+class PeerFaultTest {
+    /** Bounds each wait for a batch of deliveries; the test's own timeout is above it. */
+    private static final long DELIVERY_WAIT_SECONDS = 25;
+    /** DATA and ACK both carry the message id right after the header and the session (PROTOCOL.md). */
+    private static final int MESSAGE_ID_OFFSET = Wire.HEADER_SIZE + PeerWire.SESSION_SIZE;
+    /** DATA's fragment count (u16), after the message id, the kind (u8) and the fragment number (u16). */
+    private static final int FRAGMENTS_OFFSET = MESSAGE_ID_OFFSET + PeerWire.MESSAGE_ID_SIZE + 1 + 2;
+
+    @TempDir
+    Path dataRoot;
+
+    private final EventLog aliceEvents = new EventLog();
+    private final EventLog bobEvents = new EventLog();
+    private TestNetwork network;
+    private PeerNode alice;
+    private PeerNode bob;
+    private FaultInjector aliceFaults;
+    private FaultInjector bobFaults;
+
+    /**
+     * Starts alice and bob with {@code faults} on both receive paths from their first datagram on, connects alice
+     * to bob's address and waits until both sides see the conversation open.
+     */
+    private void start(long seed, Faults faults) throws Exception {
+        network = new TestNetwork(dataRoot);
+        alice = network.start("alice", aliceEvents);
+        bob = network.start("bob", bobEvents);
+        // Different seeds, so the two directions do not lose the same positions in step.
+        aliceFaults = new FaultInjector(seed, faults);
+        bobFaults = new FaultInjector(seed ^ 0x5DEECE66DL, faults);
+        inFront(alice, FaultInjector.NAME, aliceFaults);
+        inFront(bob, FaultInjector.NAME, bobFaults);
+
+        alice.connect("127.0.0.1:" + bob.localAddress().getPort()).get(5, TimeUnit.SECONDS);
+        aliceEvents.await(Connected.class, event -> event.peer().name().equals("bob"));
+        bobEvents.await(Connected.class, event -> event.peer().name().equals("alice"));
+    }
+
+    /**
+     * Puts {@code handler} at the front of the node's receive path, on its event loop: added from another thread, a
+     * handler is skipped by datagrams read before the loop gets round to adding it, which a test that counts on
+     * seeing one particular datagram cannot afford.
+     */
+    private static void inFront(PeerNode node, String name, ChannelHandler handler) throws Exception {
+        node.channel().eventLoop().submit(() -> node.channel().pipeline().addFirst(name, handler))
+                .get(5, TimeUnit.SECONDS);
+    }
+
+    @AfterEach
+    void stop() {
+        // Faults off first, so the goodbyes get through and neither side is left waiting for a dead peer.
+        for (FaultInjector injector : new FaultInjector[] {aliceFaults, bobFaults}) {
+            if (injector != null) {
+                injector.setFaults(Faults.none());
+            }
+        }
+        if (network != null) {
+            network.close();
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldDeliverAThousandMessagesExactlyOnceInOrderWithThirtyPercentLossBothWays() throws Exception {
+        start(0x10557L, Faults.loss(0.3));
+        List<String> texts = texts("loss", 1000);
+
+        List<Long> ids = sendAll(texts);
+
+        awaitDelivery(ids, texts);
+        assertDeliveredExactlyOnceInOrder(ids, texts);
+        assertThat(bobFaults.dropped()).as("DATA lost on the way to bob: " + bobFaults).isGreaterThan(200);
+        assertThat(aliceFaults.dropped()).as("ACKs lost on the way to alice: " + aliceFaults).isGreaterThan(200);
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldShowNoMessageTwiceWhenAQuarterOfTheDatagramsArriveTwice() throws Exception {
+        start(0xD0B1EL, Faults.duplicate(0.25));
+        List<String> texts = texts("dup", 300);
+
+        List<Long> ids = sendAll(texts);
+
+        awaitDelivery(ids, texts);
+        assertDeliveredExactlyOnceInOrder(ids, texts);
+        assertThat(bobFaults.duplicated()).as("DATA copies bob got: " + bobFaults).isGreaterThan(30);
+        assertThat(aliceFaults.duplicated()).as("ACK copies alice got: " + aliceFaults).isGreaterThan(30);
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldKeepTheSendersOrderWhenDatagramsOvertakeEachOther() throws Exception {
+        start(0x0DE4L, Faults.reorder(0.3));
+        List<String> texts = texts("reorder", 300);
+
+        List<Long> ids = sendAll(texts);
+
+        awaitDelivery(ids, texts);
+        assertDeliveredExactlyOnceInOrder(ids, texts);
+        assertThat(bobFaults.reordered()).as("DATA held back on the way to bob: " + bobFaults).isGreaterThan(30);
+        assertThat(aliceFaults.reordered()).as("ACKs held back on the way to alice: " + aliceFaults)
+                .isGreaterThan(30);
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldRetransmitUntilAnAckGetsThroughWhenEveryAckOfOneMessageIsLostThreeTimes() throws Exception {
+        start(0xACCL, Faults.none());
+        // A first message gives alice a round-trip sample, so retransmissions run on the measured timeout.
+        List<Long> warmUp = sendAll(List.of("warm-up"));
+        awaitDelivery(warmUp, List.of("warm-up"));
+
+        // The session numbers its messages apart from the ids send() returns, so the id to match on the wire is
+        // read from the DATA that carries the text, on bob's side, before bob can acknowledge it.
+        String text = "the one whose acknowledgements get lost";
+        DataTap tap = new DataTap(text.getBytes(StandardCharsets.UTF_8));
+        inFront(bob, "tap", tap);
+        aliceFaults.dropMatching(datagram -> isType(datagram, FrameType.ACK)
+                && datagram.getLong(datagram.readerIndex() + MESSAGE_ID_OFFSET) == tap.messageId(), 3);
+
+        List<Long> ids = sendAll(List.of(text));
+
+        awaitDelivery(ids, List.of("warm-up", text));
+        assertDeliveredExactlyOnceInOrder(List.of(warmUp.get(0), ids.get(0)), List.of("warm-up", text));
+        assertThat(aliceFaults.targetedDrops()).as("ACKs dropped: " + aliceFaults).isEqualTo(3);
+        assertThat(aliceFaults.pendingTargetedDrops()).isZero();
+        // Alice only learns of the delivery from an ACK, and the first three were dropped: bob must have been sent
+        // the message at least four times, and shown it once.
+        assertThat(tap.copies()).as("copies of the DATA bob received").isGreaterThanOrEqualTo(4);
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldReassembleA64KibMessageIntactWithTenPercentLossBothWays() throws Exception {
+        start(0x64C1BL, Faults.loss(0.1));
+        String big = variedText(new SplittableRandom(64), PeerWire.MAX_MESSAGE_SIZE);
+        assertThat(big.getBytes(StandardCharsets.UTF_8)).hasSize(65_536);
+        List<String> texts = List.of(big, "after the big one");
+
+        List<Long> ids = sendAll(texts);
+
+        awaitDelivery(ids, texts);
+        assertDeliveredExactlyOnceInOrder(ids, texts);
+        // 57 fragments each way (DATA there, ACKs back), plus retransmissions: some were lost on both sides.
+        assertThat(bobFaults.dropped()).as("fragments lost on the way to bob: " + bobFaults).isPositive();
+        assertThat(aliceFaults.dropped()).as("ACKs lost on the way to alice: " + aliceFaults).isPositive();
+    }
+
+    /**
+     * A flipped bit lands anywhere: in the header, a length, the session id, the text, the kind, the message id or
+     * the fragment count. Every peer-to-peer datagram ends with a checksum that the decoder checks before it reads a
+     * field, so wherever the bit lands the datagram is dropped and counted as malformed (a flip that turns the type
+     * into a tracker type is dropped as not for peers), and the sender's retransmission repairs the loss: bob shows
+     * every message once, in order, with its exact text.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldDeliverEveryMessageOnceInOrderWhenFivePercentOfDatagramsAreCorrupted() throws Exception {
+        start(0xC0DEL, Faults.corrupt(0.05));
+        long aliceMalformedAtStart = alice.malformedDatagrams();
+        long bobMalformedAtStart = bob.malformedDatagrams();
+        List<String> texts = texts("corrupt", 300);
+
+        List<Long> ids = sendAll(texts);
+
+        awaitDelivery(ids, texts);
+        assertDeliveredExactlyOnceInOrder(ids, texts);
+        assertThat(bobFaults.corrupted()).as("DATA corrupted on the way to bob: " + bobFaults).isGreaterThan(5);
+        assertThat(aliceFaults.corrupted()).as("ACKs corrupted on the way to alice: " + aliceFaults).isGreaterThan(5);
+        assertThat(bob.malformedDatagrams()).as("bob's malformed datagrams").isGreaterThan(bobMalformedAtStart);
+        assertThat(alice.malformedDatagrams()).as("alice's malformed datagrams").isGreaterThan(aliceMalformedAtStart);
+        // Nothing else sends malformed datagrams here: each corrupted one was dropped and counted, none got through.
+        assertThat(dropped(bob)).as("datagrams bob dropped; " + bobFaults).isEqualTo(bobFaults.corrupted());
+        assertThat(dropped(alice)).as("datagrams alice dropped; " + aliceFaults).isEqualTo(aliceFaults.corrupted());
+        assertThat(alice.channel().isActive() && bob.channel().isActive()).as("both sockets open").isTrue();
+    }
+
+    /**
+     * One flipped bit turns "1 fragment" into "9 fragments" in a short message's only DATA. Without an integrity
+     * check that decoded: bob kept the fragment as the first of nine and acknowledged it, alice reported the message
+     * delivered and never sent it again, and bob waited for eight fragments that do not exist, so nothing alice sent
+     * afterwards was shown. Now bob drops the datagram: as it came, its checksum fails; and with the checksum made
+     * right again (a random flip cannot do that, a forger can), a fragment but the last that is not full is
+     * refused. Bob acknowledges nothing, so alice sends the message again and it arrives intact.
+     */
+    @ParameterizedTest(name = "checksum made right again: {0}")
+    @ValueSource(booleans = {false, true})
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldDropADatagramWhoseFragmentCountFlippedAndDeliverTheMessageAgain(boolean rechecksum) throws Exception {
+        start(0xF1A9L, Faults.none());
+        List<String> texts = List.of("before", "the one whose fragment count flips", "after");
+        byte[] payload = texts.get(1).getBytes(StandardCharsets.UTF_8);
+        BitFlip flip = new BitFlip(payload, FRAGMENTS_OFFSET + 1, 0x08, rechecksum);
+        DataTap tap = new DataTap(payload);
+        inFront(bob, "flip", flip);
+        // In front of the flip: the tap sees every copy of the DATA as alice sent it.
+        inFront(bob, "tap", tap);
+        long malformedBefore = bob.malformedDatagrams();
+
+        List<Long> ids = sendAll(texts);
+
+        awaitDelivery(ids, texts);
+        assertThat(flip.flipped()).as("the fragment count was flipped").isNotNull();
+        assertThat(reasonOf(flip.flipped())).isEqualTo(rechecksum ? Reason.BAD_FIELD : Reason.BAD_CHECKSUM);
+        assertDeliveredExactlyOnceInOrder(ids, texts);
+        assertThat(bob.malformedDatagrams() - malformedBefore).as("datagrams bob dropped as malformed").isEqualTo(1);
+        assertThat(tap.copies()).as("copies of the DATA bob received: the flipped one, then a retransmission")
+                .isGreaterThanOrEqualTo(2);
+    }
+
+    // ---- helpers ----
+
+    private static List<String> texts(String prefix, int count) {
+        return IntStream.rangeClosed(1, count).mapToObj(i -> String.format("%s %04d of %d", prefix, i, count))
+                .toList();
+    }
+
+    /** Sends each text from alice to bob in order; returns the ids once every send is queued. */
+    private List<Long> sendAll(List<String> texts) throws Exception {
+        List<CompletableFuture<Long>> futures = texts.stream().map(text -> alice.send("bob", text)).toList();
+        List<Long> ids = new ArrayList<>();
+        for (CompletableFuture<Long> future : futures) {
+            ids.add(future.get(5, TimeUnit.SECONDS));
+        }
+        return ids;
+    }
+
+    /** Waits until alice was told of every delivery (or of a failure) and bob showed as many messages. */
+    private void awaitDelivery(List<Long> ids, List<String> shown) throws InterruptedException {
+        Set<Long> awaited = Set.copyOf(ids);
+        EventLog.until(ids.size() + " deliveries to bob; " + aliceFaults + " " + bobFaults, DELIVERY_WAIT_SECONDS,
+                () -> aliceEvents.all(Delivered.class, event -> awaited.contains(event.id())).size() >= ids.size()
+                        || aliceEvents.count(Failed.class) > 0);
+        EventLog.until(shown.size() + " messages shown by bob", DELIVERY_WAIT_SECONDS,
+                () -> received().size() >= shown.size() || aliceEvents.count(Failed.class) > 0);
+    }
+
+    /** Every message delivered once and shown once, in order, none failed and nobody disconnected. */
+    private void assertDeliveredExactlyOnceInOrder(List<Long> ids, List<String> texts) throws Exception {
+        assertSettled(ids);
+        List<String> expected = endWithFaultsOff(texts);
+        assertThat(received()).as("what bob showed").containsExactlyElementsOf(expected);
+        assertStillConnected();
+    }
+
+    /** Alice was told of each delivery once, and of no failure. */
+    private void assertSettled(List<Long> ids) {
+        assertThat(aliceEvents.all(Failed.class)).as("failed").isEmpty();
+        assertThat(aliceEvents.all(Delivered.class).stream().map(Delivered::id).toList())
+                .as("delivered").containsAll(ids).doesNotHaveDuplicates();
+    }
+
+    /**
+     * Turns the faults off and sends one more message, waiting until bob shows it: a copy of an earlier message
+     * still on its way would be shown before it, so "exactly once" is checked past the faulty part. Returns the
+     * texts bob should have shown.
+     */
+    private List<String> endWithFaultsOff(List<String> texts) throws Exception {
+        aliceFaults.setFaults(Faults.none());
+        bobFaults.setFaults(Faults.none());
+        String last = "the end, with the faults off";
+        long lastId = sendAll(List.of(last)).get(0);
+        List<String> expected = new ArrayList<>(texts);
+        expected.add(last);
+        EventLog.until("the last message", DELIVERY_WAIT_SECONDS, () -> received().contains(last)
+                && !aliceEvents.all(Delivered.class, event -> event.id() == lastId).isEmpty());
+        return expected;
+    }
+
+    private void assertStillConnected() {
+        assertThat(aliceEvents.all(Disconnected.class)).as("alice's disconnections").isEmpty();
+        assertThat(bobEvents.all(Disconnected.class)).as("bob's disconnections").isEmpty();
+    }
+
+    private List<String> received() {
+        return bobEvents.all(MessageReceived.class, event -> event.from().name().equals("alice")).stream()
+                .map(MessageReceived::text).toList();
+    }
+
+    /**
+     * Datagrams a peer dropped before any conversation saw them: malformed, or decoded as a type that peers do not
+     * send each other (what a flipped bit in the type byte can make of a peer-to-peer datagram).
+     */
+    private static long dropped(PeerNode node) {
+        return node.malformedDatagrams() + node.droppedDatagrams(LinkTable.Drop.NOT_FOR_PEERS);
+    }
+
+    /** Why the codec refuses {@code datagram}; null when it decodes. */
+    private static Reason reasonOf(byte[] datagram) {
+        try {
+            PeerFrameCodec.decode(datagram);
+            return null;
+        } catch (ProtocolException e) {
+            return e.reason();
+        }
+    }
+
+    private static boolean isType(ByteBuf datagram, FrameType type) {
+        return datagram.readableBytes() > Wire.TYPE_OFFSET
+                && datagram.getUnsignedByte(datagram.readerIndex() + Wire.TYPE_OFFSET) == type.code();
+    }
+
+    /**
+     * Exactly {@code bytes} bytes of UTF-8 mixing one- to four-byte characters and line breaks, so that fragment
+     * boundaries fall inside characters too.
+     */
+    private static String variedText(SplittableRandom random, int bytes) {
+        String[] palette = {"a", "Z", "7", " ", ".", "\n", "é", "ß", "€", "中", "😀"};
+        StringBuilder text = new StringBuilder();
+        int size = 0;
+        while (size < bytes) {
+            String next = palette[random.nextInt(palette.length)];
+            int length = next.getBytes(StandardCharsets.UTF_8).length;
+            if (size + length > bytes) {
+                next = "x";
+                length = 1;
+            }
+            text.append(next);
+            size += length;
+        }
+        return text.toString();
+    }
+
+    /** Watches a receive path for the DATA that carries one payload: its message id and how often it came. */
+    private static final class DataTap extends ChannelInboundHandlerAdapter {
+        private final byte[] payload;
+        private final AtomicLong messageId = new AtomicLong(-1);
+        private final AtomicInteger copies = new AtomicInteger();
+
+        DataTap(byte[] payload) {
+            this.payload = payload;
+        }
+
+        /** The session's number for the message, or -1 before its DATA came by. */
+        long messageId() {
+            return messageId.get();
+        }
+
+        int copies() {
+            return copies.get();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof DatagramPacket packet && carries(packet.content(), payload)) {
+                messageId.set(packet.content().getLong(packet.content().readerIndex() + MESSAGE_ID_OFFSET));
+                copies.incrementAndGet();
+            }
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    /**
+     * Flips the bits of {@code mask} at {@code offset} in the first DATA on a receive path that carries one payload:
+     * the one corruption a test is about, where a random one would land anywhere. With {@code rechecksum} it then
+     * replaces the checksum trailer with the right one for the flipped bytes.
+     */
+    private static final class BitFlip extends ChannelInboundHandlerAdapter {
+        private final byte[] payload;
+        private final int offset;
+        private final int mask;
+        private final boolean rechecksum;
+        private final AtomicReference<byte[]> flipped = new AtomicReference<>();
+
+        BitFlip(byte[] payload, int offset, int mask, boolean rechecksum) {
+            this.payload = payload;
+            this.offset = offset;
+            this.mask = mask;
+            this.rechecksum = rechecksum;
+        }
+
+        /** The datagram as it was passed on after the flip, or null before the DATA came by. */
+        byte[] flipped() {
+            return flipped.get();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof DatagramPacket packet && flipped.get() == null && carries(packet.content(), payload)) {
+                ByteBuf copy = packet.content().copy();
+                copy.setByte(offset, copy.getByte(offset) ^ mask);
+                if (rechecksum) {
+                    int trailer = copy.writerIndex() - PeerWire.CHECKSUM_SIZE;
+                    CRC32C crc = new CRC32C();
+                    crc.update(copy.nioBuffer(0, trailer));
+                    copy.setInt(trailer, (int) crc.getValue());
+                }
+                flipped.set(ByteBufUtil.getBytes(copy));
+                DatagramPacket corrupted = packet.replace(copy);
+                packet.release();
+                ctx.fireChannelRead(corrupted);
+                return;
+            }
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    /** Whether {@code datagram} is a DATA whose whole payload is {@code payload}. */
+    private static boolean carries(ByteBuf datagram, byte[] payload) {
+        if (!isType(datagram, FrameType.DATA)
+                || datagram.readableBytes() != PeerWire.DATA_FIXED_SIZE + payload.length) {
+            return false;
+        }
+        for (int i = 0; i < payload.length; i++) {
+            if (datagram.getByte(datagram.readerIndex() + PeerWire.DATA_PAYLOAD_OFFSET + i) != payload[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,44 @@
+package dev.p2pchat.protocol.tracker;
+
+/** Why the tracker refused a request whose sender had proven its address. */
+public enum ErrorCode {
+    /** The name breaks the naming rule (see {@link dev.p2pchat.protocol.Names}). */
+    NAME_INVALID(1),
+    /** Another identity key holds the name. */
+    NAME_TAKEN(2),
+    /** The sender has no live registration under the name it gave (lease expired, or tracker restarted). */
+    NOT_REGISTERED(3),
+    /** No live registration under the looked-up name. */
+    NOT_FOUND(4),
+    /** The registry holds its maximum number of peers. */
+    REGISTRY_FULL(5),
+    /** The signature does not verify with the key that holds the name. */
+    BAD_SIGNATURE(6),
+    /** The session token does not match the registration. */
+    BAD_TOKEN(7),
+    /** An announced private address is not usable (unspecified, multicast or broadcast). */
+    ADDRESS_INVALID(8);
+
+    private static final ErrorCode[] BY_CODE = new ErrorCode[256];
+
+    static {
+        for (ErrorCode error : values()) {
+            BY_CODE[error.code] = error;
+        }
+    }
+
+    private final int code;
+
+    ErrorCode(int code) {
+        this.code = code;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    /** The error for a code byte, or {@code null} when this version defines none. */
+    public static ErrorCode ofCode(int code) {
+        return BY_CODE[code & 0xFF];
+    }
+}

@@ -1,0 +1,608 @@
+package dev.p2pchat.protocol.tracker;
+
+import static dev.p2pchat.protocol.GoldenVectors.ALICE_SESSION;
+import static dev.p2pchat.protocol.GoldenVectors.BOB_SESSION;
+import static dev.p2pchat.protocol.GoldenVectors.COOKIE;
+import static dev.p2pchat.protocol.GoldenVectors.IDENTITY_KEY;
+import static dev.p2pchat.protocol.GoldenVectors.RELAY_TOKEN;
+import static dev.p2pchat.protocol.GoldenVectors.SENDER_KEY;
+import static dev.p2pchat.protocol.GoldenVectors.SIGNATURE;
+import static dev.p2pchat.protocol.GoldenVectors.TOKEN;
+import static dev.p2pchat.protocol.GoldenVectors.checksummed;
+import static dev.p2pchat.protocol.GoldenVectors.header;
+import static dev.p2pchat.protocol.GoldenVectors.hex;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.p2pchat.protocol.CodecUnderTest;
+import dev.p2pchat.protocol.GoldenVectors;
+import dev.p2pchat.protocol.GoldenVectors.Vector;
+import dev.p2pchat.protocol.Octets;
+import dev.p2pchat.protocol.ProtocolException;
+import dev.p2pchat.protocol.ProtocolException.Reason;
+import dev.p2pchat.protocol.Wire;
+import dev.p2pchat.protocol.peer.FrameType;
+import dev.p2pchat.protocol.peer.PeerFrame;
+import dev.p2pchat.protocol.peer.PeerFrameCodec;
+import dev.p2pchat.protocol.peer.PeerGoldenVectors;
+import dev.p2pchat.protocol.peer.PeerWire;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Relay;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Relayed;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Hostile datagrams: the tracker decoder returns a message or throws {@link ProtocolException}, nothing else. What
+ * a RELAY or RELAYED carries is opaque to it: any payload of {@value TrackerWire#MIN_RELAY_PAYLOAD} to
+ * {@value Wire#MAX_PEER_DATAGRAM_SIZE} bytes passes byte for byte, and only the receiving peer judges it.
+ */
+@Timeout(120)
+class TrackerCodecMalformedInputTest {
+    private static final int SWEEP_MAX_BODY = 1300;
+    private static final CodecUnderTest<TrackerMessage> CODEC =
+            new CodecUnderTest<>(TrackerCodec::decode, TrackerCodec::encode);
+    private static final String RELAY_HEAD = "5032 01 10" + RELAY_TOKEN + IDENTITY_KEY;
+    private static final String RELAYED_HEAD = "5032 01 11" + SENDER_KEY;
+
+    private static Reason outcome(byte[] datagram) {
+        return CODEC.outcome(datagram);
+    }
+
+    private static Reason reasonOf(byte[] datagram) {
+        return CODEC.reasonOf(datagram);
+    }
+
+    /** Why the receiving peer drops {@code frame}, or null when it is a valid peer frame. */
+    private static Reason peerReasonOf(byte[] frame) {
+        try {
+            PeerFrameCodec.decode(frame);
+            return null;
+        } catch (ProtocolException e) {
+            return e.reason();
+        }
+    }
+
+    @Test
+    void shouldReturnAMessageOrThrowProtocolExceptionForEveryTypeAndBodyLength() {
+        Random random = new Random(0x5EED);
+        Map<Reason, Integer> reasons = new EnumMap<>(Reason.class);
+        Set<TrackerMessageType> decodedTypes = EnumSet.noneOf(TrackerMessageType.class);
+        for (int type = 0; type <= 0xFF; type++) {
+            boolean defined = TrackerMessageType.ofCode(type) != null;
+            for (int bodyLength = 0; bodyLength <= SWEEP_MAX_BODY; bodyLength++) {
+                byte[] datagram = Arrays.copyOf(header(type), Wire.HEADER_SIZE + bodyLength);
+                for (int fill = 0; fill < 3; fill++) {
+                    if (fill == 1) {
+                        byte[] body = new byte[bodyLength];
+                        random.nextBytes(body);
+                        System.arraycopy(body, 0, datagram, Wire.HEADER_SIZE, bodyLength);
+                    } else if (fill == 2) {
+                        Arrays.fill(datagram, Wire.HEADER_SIZE, datagram.length, (byte) 0xFF);
+                    }
+                    // A peer frame type is tried with its right checksum too: it is still no tracker message.
+                    boolean frame = FrameType.ofCode(type) != null;
+                    for (byte[] candidate : frame ? List.of(datagram, GoldenVectors.withChecksum(datagram))
+                            : List.of(datagram)) {
+                        Reason reason = outcome(candidate);
+                        if (reason == null) {
+                            decodedTypes.add(TrackerMessageType.ofCode(type));
+                        } else {
+                            reasons.merge(reason, 1, Integer::sum);
+                        }
+                        // Plain check: an assertion chain a million times would dominate the run time.
+                        if (candidate.length <= Wire.MAX_DATAGRAM_SIZE
+                                && defined == (reason == Reason.UNKNOWN_TYPE)) {
+                            fail("type 0x%02x with a body of %d bytes rejected as %s", type, bodyLength, reason);
+                        }
+                    }
+                }
+            }
+        }
+        // The sweep reached past the limits: every kind of rejection happened, and some bodies were valid, among
+        // them OK (any txid) and RELAY and RELAYED, which carry any payload.
+        assertThat(decodedTypes).contains(TrackerMessageType.OK, TrackerMessageType.COOKIE_REQUEST,
+                TrackerMessageType.RELAY, TrackerMessageType.RELAYED);
+        assertThat(reasons).containsKeys(Reason.TOO_LONG, Reason.UNKNOWN_TYPE, Reason.TRUNCATED,
+                Reason.TRAILING_BYTES, Reason.BAD_FIELD);
+        assertThat(reasons).as("tracker messages have no checksum").doesNotContainKey(Reason.BAD_CHECKSUM);
+    }
+
+    /**
+     * The same sweep inside RELAY and RELAYED: a payload that starts with a valid header of every defined type of
+     * both codecs (and some undefined ones), with bodies of every length, as they are and, for a frame type, with
+     * the right checksum. The tracker never reads the payload: every one of 4 to 1156 bytes is carried byte for
+     * byte, whatever it holds; a longer one is {@code BAD_FIELD}, or {@code TOO_LONG} once the whole datagram is.
+     */
+    @Test
+    void shouldCarryEveryPayloadOfFourTo1156BytesWhateverItHolds() throws ProtocolException {
+        Random random = new Random(0x5EED_0010);
+        Map<Reason, Integer> reasons = new EnumMap<>(Reason.class);
+        Set<Integer> carried = new HashSet<>();
+        List<Integer> types = new ArrayList<>(List.of(0x00, 0x12, 0x3F, 0x47, 0xFF));
+        for (TrackerMessageType type : TrackerMessageType.values()) {
+            types.add(type.code());
+        }
+        for (FrameType type : FrameType.values()) {
+            types.add(type.code());
+        }
+        for (byte[] head : List.of(hex(RELAY_HEAD), hex(RELAYED_HEAD))) {
+            for (int type : types) {
+                boolean frame = FrameType.ofCode(type) != null;
+                // Up to one byte more than fits: the last lengths are TOO_LONG.
+                int mostBody = Wire.MAX_DATAGRAM_SIZE - head.length - Wire.HEADER_SIZE + 1;
+                for (int bodyLength = 0; bodyLength <= mostBody; bodyLength++) {
+                    byte[] datagram = Arrays.copyOf(head, head.length + Wire.HEADER_SIZE + bodyLength);
+                    System.arraycopy(header(type), 0, datagram, head.length, Wire.HEADER_SIZE);
+                    int bodyStart = head.length + Wire.HEADER_SIZE;
+                    for (int fill = 0; fill < 3; fill++) {
+                        if (fill == 1) {
+                            byte[] body = new byte[bodyLength];
+                            random.nextBytes(body);
+                            System.arraycopy(body, 0, datagram, bodyStart, bodyLength);
+                        } else if (fill == 2) {
+                            Arrays.fill(datagram, bodyStart, datagram.length, (byte) 0xFF);
+                        }
+                        for (byte[] candidate : frame
+                                ? List.of(datagram, GoldenVectors.withChecksumFrom(datagram, head.length))
+                                : List.of(datagram)) {
+                            int payload = candidate.length - head.length;
+                            Reason expected = candidate.length > Wire.MAX_DATAGRAM_SIZE ? Reason.TOO_LONG
+                                    : payload > Wire.MAX_PEER_DATAGRAM_SIZE ? Reason.BAD_FIELD
+                                    : null;
+                            Reason reason = outcome(candidate);
+                            // Plain checks: an assertion chain half a million times would dominate the run time.
+                            if (reason != expected) {
+                                fail("payload of type 0x%02x, %d bytes in all, rejected as %s", type, payload,
+                                        reason);
+                            }
+                            if (reason == null) {
+                                byte[] carriedPayload = TrackerGoldenVectors.payload(TrackerCodec.decode(candidate));
+                                if (!Arrays.equals(carriedPayload, 0, carriedPayload.length, candidate, head.length,
+                                        candidate.length)) {
+                                    fail("payload of type 0x%02x, %d bytes, not carried byte for byte", type,
+                                            payload);
+                                }
+                                carried.add(type);
+                            } else {
+                                reasons.merge(reason, 1, Integer::sum);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(carried).as("every type a payload started with was carried").containsExactlyInAnyOrderElementsOf(
+                types);
+        assertThat(reasons).as("RELAY is too long first, RELAYED's longest payloads are too long themselves")
+                .containsOnlyKeys(Reason.TOO_LONG, Reason.BAD_FIELD);
+    }
+
+    @Test
+    void shouldReturnAMessageOrThrowProtocolExceptionForEveryMutationOfEveryGoldenVector() {
+        Random random = new Random(0xF022);
+        int decoded = 0;
+        for (Vector<TrackerMessage> vector : TrackerGoldenVectors.ALL) {
+            for (int i = 0; i < 2_000; i++) {
+                if (outcome(CodecUnderTest.mutate(vector.bytes(), random)) == null) {
+                    decoded++;
+                }
+            }
+        }
+        // Flipping bytes inside keys, cookies and signatures keeps a datagram valid: the decoder saw those too.
+        assertThat(decoded).isPositive();
+    }
+
+    static Stream<Vector<TrackerMessage>> vectors() {
+        return TrackerGoldenVectors.ALL.stream();
+    }
+
+    /** The vectors with fields of their own to the end: all but RELAY and RELAYED. */
+    static Stream<Vector<TrackerMessage>> fieldVectors() {
+        return TrackerGoldenVectors.ALL.stream().filter(v -> TrackerGoldenVectors.payloadOffset(v.message()) < 0);
+    }
+
+    static Stream<Vector<TrackerMessage>> relayVectors() {
+        return TrackerGoldenVectors.ALL.stream().filter(v -> TrackerGoldenVectors.payloadOffset(v.message()) > 0);
+    }
+
+    /** A tracker datagram cut short is {@code TRUNCATED}, shorter than a header {@code TOO_SHORT}. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fieldVectors")
+    void shouldRejectEveryTruncation(Vector<TrackerMessage> vector) {
+        byte[] bytes = vector.bytes();
+        for (int length = 0; length < bytes.length; length++) {
+            Reason expected = length < Wire.HEADER_SIZE ? Reason.TOO_SHORT : Reason.TRUNCATED;
+            assertThat(reasonOf(Arrays.copyOf(bytes, length))).as("first %d bytes", length).isEqualTo(expected);
+        }
+    }
+
+    /**
+     * A RELAY or RELAYED cut short in its own fields, or before four bytes of payload, is {@code TRUNCATED}. Cut
+     * anywhere later it is still a relay: it carries what is left of the frame, which the receiving peer rejects
+     * ({@code BAD_CHECKSUM}, or {@code TRUNCATED} with no room for the trailer or behind a right one), instead of
+     * the tracker.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("relayVectors")
+    void shouldCarryAPayloadCutShortAsLongAsFourBytesAreLeft(Vector<TrackerMessage> vector)
+            throws ProtocolException {
+        byte[] bytes = vector.bytes();
+        int offset = TrackerGoldenVectors.payloadOffset(vector.message());
+        for (int length = 0; length < bytes.length; length++) {
+            byte[] cut = Arrays.copyOf(bytes, length);
+            if (length < offset + TrackerWire.MIN_RELAY_PAYLOAD) {
+                assertThat(reasonOf(cut)).as("first %d bytes", length)
+                        .isEqualTo(length < Wire.HEADER_SIZE ? Reason.TOO_SHORT : Reason.TRUNCATED);
+                continue;
+            }
+            assertThat(outcome(cut)).as("first %d bytes", length).isNull();
+            byte[] payload = TrackerGoldenVectors.payload(TrackerCodec.decode(cut));
+            assertThat(payload).as("first %d bytes", length).isEqualTo(Arrays.copyOfRange(bytes, offset, length));
+            assertThat(peerReasonOf(payload)).as("the receiver, of the first %d bytes", length)
+                    .isEqualTo(payload.length >= Wire.HEADER_SIZE + PeerWire.CHECKSUM_SIZE ? Reason.BAD_CHECKSUM
+                            : Reason.TRUNCATED);
+        }
+        // Cut inside the carried frame's body and given a right checksum again: carried all the same, and the
+        // receiver finds a field running into the trailer.
+        byte[] body = Arrays.copyOf(bytes, bytes.length - PeerWire.CHECKSUM_SIZE);
+        for (int length = offset + Wire.HEADER_SIZE; length < body.length; length++) {
+            byte[] cut = GoldenVectors.withChecksumFrom(Arrays.copyOf(body, length), offset);
+            assertThat(outcome(cut)).as("first %d bytes and a checksum", length).isNull();
+            assertThat(peerReasonOf(TrackerGoldenVectors.payload(TrackerCodec.decode(cut))))
+                    .as("the receiver, of the first %d bytes and a checksum", length).isEqualTo(Reason.TRUNCATED);
+        }
+    }
+
+    /**
+     * The relay passes the payload on unchanged, and it is the carried frame's checksum that guards it, at the
+     * receiver: one flipped bit anywhere after the relay's header leaves a valid RELAY or RELAYED, with the token or
+     * key flipped (those carry any value) or the payload flipped, which the receiving peer then rejects.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("relayVectors")
+    void shouldCarryAFlippedBitOfThePayloadForTheReceiverToReject(Vector<TrackerMessage> vector)
+            throws ProtocolException {
+        byte[] original = vector.bytes();
+        int offset = TrackerGoldenVectors.payloadOffset(vector.message());
+        byte[] payload = TrackerGoldenVectors.payload(vector.message());
+        for (int bit = Wire.HEADER_SIZE * 8; bit < original.length * 8; bit++) {
+            byte[] bytes = original.clone();
+            bytes[bit / 8] ^= (byte) (1 << (bit % 8));
+            assertThat(outcome(bytes)).as("bit %d", bit).isNull();
+            TrackerMessage decoded = TrackerCodec.decode(bytes);
+            assertThat(decoded).as("bit %d", bit).isNotEqualTo(vector.message())
+                    .isInstanceOf(vector.message().getClass());
+            byte[] carried = TrackerGoldenVectors.payload(decoded);
+            if (bit < offset * 8) {
+                assertThat(carried).as("bit %d", bit).isEqualTo(payload);
+            } else {
+                assertThat(carried).as("bit %d", bit).isEqualTo(Arrays.copyOfRange(bytes, offset, bytes.length));
+                assertThat(peerReasonOf(carried)).as("bit %d, at the receiver", bit).isNotNull();
+                if (bit >= (offset + Wire.HEADER_SIZE) * 8) {
+                    assertThat(peerReasonOf(carried)).as("bit %d, at the receiver", bit)
+                            .isEqualTo(Reason.BAD_CHECKSUM);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fieldVectors")
+    void shouldRejectATrailingByte(Vector<TrackerMessage> vector) {
+        for (int trailing : new int[] {0x00, 0x01, 0xFF}) {
+            byte[] bytes = Arrays.copyOf(vector.bytes(), vector.bytes().length + 1);
+            bytes[bytes.length - 1] = (byte) trailing;
+            assertThat(reasonOf(bytes)).isEqualTo(Reason.TRAILING_BYTES);
+        }
+    }
+
+    /**
+     * A byte after the carried frame is part of the payload: the relay carries it, and the receiving peer rejects
+     * the frame, since the byte moved its trailer ({@code BAD_CHECKSUM}), or, put before a valid checksum, since it
+     * is left over after the frame's last field ({@code TRAILING_BYTES}).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("relayVectors")
+    void shouldCarryATrailingByteAsPartOfThePayload(Vector<TrackerMessage> vector) throws ProtocolException {
+        int offset = TrackerGoldenVectors.payloadOffset(vector.message());
+        for (int trailing : new int[] {0x00, 0x01, 0xFF}) {
+            byte[] bytes = Arrays.copyOf(vector.bytes(), vector.bytes().length + 1);
+            bytes[bytes.length - 1] = (byte) trailing;
+            assertThat(outcome(bytes)).isNull();
+            byte[] payload = TrackerGoldenVectors.payload(TrackerCodec.decode(bytes));
+            assertThat(payload).isEqualTo(Arrays.copyOfRange(bytes, offset, bytes.length));
+            assertThat(peerReasonOf(payload)).isEqualTo(Reason.BAD_CHECKSUM);
+
+            byte[] body = Arrays.copyOf(vector.bytes(), vector.bytes().length - PeerWire.CHECKSUM_SIZE + 1);
+            body[body.length - 1] = (byte) trailing;
+            byte[] rechecksummed = GoldenVectors.withChecksumFrom(body, offset);
+            assertThat(outcome(rechecksummed)).isNull();
+            assertThat(peerReasonOf(TrackerGoldenVectors.payload(TrackerCodec.decode(rechecksummed))))
+                    .isEqualTo(Reason.TRAILING_BYTES);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("vectors")
+    void shouldRejectABadMagic(Vector<TrackerMessage> vector) {
+        for (int offset = 0; offset < 2; offset++) {
+            for (int bit = 0; bit < 8; bit++) {
+                byte[] bytes = vector.bytes();
+                bytes[offset] ^= (byte) (1 << bit);
+                assertThat(reasonOf(bytes)).isEqualTo(Reason.BAD_MAGIC);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("vectors")
+    void shouldRejectEveryVersionButOne(Vector<TrackerMessage> vector) {
+        for (int version = 0; version <= 0xFF; version++) {
+            if (version != Wire.VERSION) {
+                byte[] bytes = vector.bytes();
+                bytes[Wire.VERSION_OFFSET] = (byte) version;
+                assertThat(reasonOf(bytes)).as("version %d", version).isEqualTo(Reason.BAD_VERSION);
+            }
+        }
+    }
+
+    @Test
+    void shouldRejectEveryTypeCodeThatIsNoTrackerType() {
+        for (int type = 0; type <= 0xFF; type++) {
+            if (TrackerMessageType.ofCode(type) == null) {
+                // The body is a valid OK body: the type alone decides.
+                byte[] bytes = hex(String.format("5032 01 %02x", type), "0000000e");
+                assertThat(reasonOf(bytes)).as("type 0x%02x", type).isEqualTo(Reason.UNKNOWN_TYPE);
+            }
+        }
+        assertThat(reasonOf(hex("5032 01 00"))).isEqualTo(Reason.UNKNOWN_TYPE);
+        // The first code after RELAYED, with a valid RELAYED body: still the type alone decides.
+        assertThat(reasonOf(hex("5032 01 12", SENDER_KEY, checksummed("5032 01 45", ALICE_SESSION, "0000000000000007",
+                        "0002")))).as("tracker type 0x12 is reserved").isEqualTo(Reason.UNKNOWN_TYPE);
+        for (int type = 0x12; type <= Wire.TRACKER_TYPES_LAST; type++) {
+            assertThat(TrackerMessageType.ofCode(type)).as("type 0x%02x is reserved", type).isNull();
+        }
+        for (int type = Wire.TRACKER_TYPES_FIRST; type <= 0x11; type++) {
+            assertThat(TrackerMessageType.ofCode(type)).as("type 0x%02x is defined", type).isNotNull();
+            assertThat(reasonOf(hex(String.format("5032 01 %02x", type)))).as("type 0x%02x without a body", type)
+                    .isEqualTo(Reason.TRUNCATED);
+        }
+        // A valid GOODBYE body with its checksum, after every peer frame code, defined or not: no tracker message.
+        for (int type = Wire.PEER_TYPES_FIRST; type <= Wire.PEER_TYPES_LAST; type++) {
+            assertThat(reasonOf(GoldenVectors.hexWithChecksum(String.format("5032 01 %02x", type), BOB_SESSION)))
+                    .as("peer-to-peer type 0x%02x", type).isEqualTo(Reason.UNKNOWN_TYPE);
+            assertThat(reasonOf(header(type))).as("peer-to-peer type 0x%02x without a body", type)
+                    .isEqualTo(Reason.UNKNOWN_TYPE);
+        }
+    }
+
+    /**
+     * A peer frame is no tracker message: {@code UNKNOWN_TYPE} here, however valid; the header's own checks still
+     * come first.
+     */
+    @Test
+    void shouldRejectEveryPeerFrameAsUnknownType() {
+        for (Vector<PeerFrame> vector : PeerGoldenVectors.ALL) {
+            assertThat(reasonOf(vector.bytes())).as(vector.name()).isEqualTo(Reason.UNKNOWN_TYPE);
+        }
+        assertThat(reasonOf(hex(PeerGoldenVectors.LARGEST_DATA_HEX))).isEqualTo(Reason.UNKNOWN_TYPE);
+        byte[] ping = PeerGoldenVectors.named("PING").bytes();
+        ping[Wire.VERSION_OFFSET] = 2;
+        assertThat(reasonOf(ping)).as("the version before the type").isEqualTo(Reason.BAD_VERSION);
+        ping[0] = 0x51;
+        assertThat(reasonOf(ping)).as("the magic before the version").isEqualTo(Reason.BAD_MAGIC);
+        byte[] longData = Arrays.copyOf(header(FrameType.DATA.code()), Wire.MAX_DATAGRAM_SIZE + 1);
+        assertThat(reasonOf(longData)).as("the length before the type").isEqualTo(Reason.TOO_LONG);
+    }
+
+    @Test
+    void shouldRejectDatagramsShorterThanTheHeader() {
+        assertThat(reasonOf(new byte[0])).isEqualTo(Reason.TOO_SHORT);
+        assertThat(reasonOf(hex("50"))).isEqualTo(Reason.TOO_SHORT);
+        assertThat(reasonOf(hex("5032"))).isEqualTo(Reason.TOO_SHORT);
+        assertThat(reasonOf(hex("5032 01"))).isEqualTo(Reason.TOO_SHORT);
+        assertThat(reasonOf(hex("ffff ff"))).as("too short wins over bad magic").isEqualTo(Reason.TOO_SHORT);
+    }
+
+    @Test
+    void shouldRejectDatagramsLongerThanTheLimitBeforeLookingAtThem() {
+        byte[] bytes = Arrays.copyOf(header(0x0B), Wire.MAX_DATAGRAM_SIZE + 1);
+        assertThat(reasonOf(bytes)).isEqualTo(Reason.TOO_LONG);
+        assertThat(reasonOf(new byte[65_507])).isEqualTo(Reason.TOO_LONG);
+    }
+
+    /**
+     * A relay carries at most {@code MAX_PEER_DATAGRAM_SIZE} = 1156 bytes, so a RELAY of a full DATA fragment fills a
+     * datagram exactly; a byte more is too long, whether after the carried frame or inside it. A RELAYED is 8 bytes
+     * shorter, so its payload can be longer than the limit without the datagram being too long: that payload is
+     * out of range.
+     */
+    @Test
+    void shouldRejectARelayOfMoreThanOneDatagramAsTooLong() throws ProtocolException {
+        String fullData = checksummed("5032 01 44", BOB_SESSION, "0000000000000007", "01 0000 0001 0465",
+                "78".repeat(PeerWire.MAX_FRAGMENT_PAYLOAD));
+        assertThat(hex(RELAY_HEAD, fullData)).hasSize(Wire.MAX_DATAGRAM_SIZE);
+        assertThat(outcome(hex(RELAY_HEAD, fullData))).isNull();
+        assertThat(reasonOf(hex(RELAY_HEAD, fullData, "00"))).isEqualTo(Reason.TOO_LONG);
+        String longerData = checksummed("5032 01 44", BOB_SESSION, "0000000000000007", "01 0000 0001 0466",
+                "78".repeat(PeerWire.MAX_FRAGMENT_PAYLOAD + 1));
+        assertThat(reasonOf(hex(RELAY_HEAD, longerData))).isEqualTo(Reason.TOO_LONG);
+        // The same DATA is short enough for a RELAYED (8 bytes shorter), but one byte longer than a payload may be.
+        assertThat(reasonOf(hex(RELAYED_HEAD, longerData))).isEqualTo(Reason.BAD_FIELD);
+        assertThat(outcome(hex(RELAYED_HEAD, fullData))).isNull();
+        // The limit is the payload's length, whatever its bytes.
+        int mostRelayed = Wire.MAX_DATAGRAM_SIZE - TrackerWire.RELAYED_FIXED_SIZE;
+        for (int length = Wire.MAX_PEER_DATAGRAM_SIZE - 1; length <= mostRelayed; length++) {
+            byte[] relayed = hex(RELAYED_HEAD, "ab".repeat(length));
+            assertThat(outcome(relayed)).as("a payload of %d bytes", length)
+                    .isEqualTo(length > Wire.MAX_PEER_DATAGRAM_SIZE ? Reason.BAD_FIELD : null);
+        }
+        assertThat(reasonOf(hex(RELAYED_HEAD, "ab".repeat(mostRelayed + 1)))).isEqualTo(Reason.TOO_LONG);
+        assertThat(TrackerCodec.decode(hex(RELAYED_HEAD, fullData))).isEqualTo(new Relayed(
+                GoldenVectors.octets(SENDER_KEY), GoldenVectors.octets(fullData)));
+    }
+
+    static Stream<Arguments> badFields() {
+        String cookieRequest = "5032 01 01 00000001";
+        String keepalive = "5032 01 05 00000001" + COOKIE + TOKEN;
+        String registerHead = "5032 01 03 00000001" + COOKIE + "05 616c696365" + IDENTITY_KEY + IDENTITY_KEY
+                + "00000000";
+        String registeredHead = "5032 01 04 00000001" + TOKEN + "0000005a 000061a8";
+        String listPageHead = "5032 01 0b 00000001 00000000 00000000";
+        return Stream.of(
+                Arguments.of("non-zero cookie request padding", cookieRequest + "00000000000000000000000000000001"),
+                Arguments.of("name of length 0", keepalive + "00"),
+                Arguments.of("name of length 33", keepalive + "21" + "61".repeat(33)),
+                Arguments.of("name of length 255", keepalive + "ff" + "61".repeat(255)),
+                Arguments.of("name with a space", keepalive + "03 612062"),
+                Arguments.of("name with a control byte", keepalive + "03 610a62"),
+                Arguments.of("name with DEL", keepalive + "03 617f62"),
+                Arguments.of("name with a non-ASCII byte", keepalive + "03 61c362"),
+                Arguments.of("lookup target of length 0", "5032 01 07 00000001" + COOKIE + TOKEN + "00 00"),
+                Arguments.of("lookup requester of length 33",
+                        "5032 01 07 00000001" + COOKIE + TOKEN + "21" + "61".repeat(33) + "03 626f62"),
+                Arguments.of("five private addresses",
+                        registerHead + "05" + "04 c0a8010a a028".repeat(5) + SIGNATURE),
+                Arguments.of("255 private addresses, nothing after", registerHead + "ff"),
+                Arguments.of("address family 0", registeredHead + "00 cb007107 9c40" + COOKIE),
+                Arguments.of("address family 5", registeredHead + "05 cb007107 9c40" + COOKIE),
+                Arguments.of("address family 46", registeredHead + "2e cb007107 9c40" + COOKIE),
+                Arguments.of("IPv4 port 0", registeredHead + "04 cb007107 0000" + COOKIE),
+                Arguments.of("IPv6 port 0", registeredHead + "06 20010db8000000000000000000000001 0000" + COOKIE),
+                Arguments.of("list count 35, entries missing", listPageHead + "23"),
+                Arguments.of("list count 255", listPageHead + "ff" + ("01 61" + IDENTITY_KEY).repeat(34)),
+                Arguments.of("list entry name of length 0", listPageHead + "01 00" + IDENTITY_KEY),
+                Arguments.of("error code 9", "5032 01 0f 0a0b0c0d 09"),
+                Arguments.of("RELAYED payload of 1157 bytes", RELAYED_HEAD + "00".repeat(1157)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badFields")
+    void shouldRejectAFieldOutOfItsRangeAsBadField(String description, String datagram) {
+        assertThat(reasonOf(hex(datagram))).isEqualTo(Reason.BAD_FIELD);
+    }
+
+    /** RELAY and RELAYED cut short in their own fields, or with fewer than four bytes of payload. */
+    static Stream<Arguments> truncatedRelays() {
+        List<Arguments> cases = new ArrayList<>(List.of(
+                Arguments.of("RELAY without a body", "5032 01 10"),
+                Arguments.of("RELAY cut inside the token", "5032 01 10 01020304"),
+                Arguments.of("RELAY cut after the token", "5032 01 10" + RELAY_TOKEN),
+                Arguments.of("RELAY cut inside the target key", "5032 01 10" + RELAY_TOKEN
+                        + IDENTITY_KEY.substring(0, 62)),
+                Arguments.of("RELAYED without a body", "5032 01 11"),
+                Arguments.of("RELAYED cut inside the sender key", "5032 01 11" + SENDER_KEY.substring(0, 40))));
+        for (String[] relay : new String[][] {{"RELAY", RELAY_HEAD}, {"RELAYED", RELAYED_HEAD}}) {
+            String name = relay[0];
+            String head = relay[1];
+            cases.addAll(List.of(
+                    Arguments.of(name + " carrying nothing", head),
+                    Arguments.of(name + " carrying 1 byte", head + "50"),
+                    Arguments.of(name + " carrying 2 bytes", head + "5032"),
+                    Arguments.of(name + " carrying 3 bytes", head + "5032 01"),
+                    Arguments.of(name + " carrying 3 bytes of garbage", head + "ffffff")));
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("truncatedRelays")
+    void shouldRejectARelayWithoutRoomForItsPayloadAsTruncated(String description, String datagram) {
+        assertThat(reasonOf(hex(datagram))).isEqualTo(Reason.TRUNCATED);
+    }
+
+    /**
+     * Payloads the tracker used to refuse when it decoded the carried frame: now it carries each byte for byte, and
+     * it is the receiving peer that drops it, for what is wrong with it. A tracker message inside (an OK, a RELAY
+     * inside a RELAY) is {@code UNKNOWN_TYPE} to the peer, where it was {@code BAD_FIELD} to the tracker.
+     */
+    static Stream<Arguments> carriedPayloads() {
+        String ping = "5032 01 42" + BOB_SESSION + "80000001" + "eb50a391";
+        String pingBody = "5032 01 42" + BOB_SESSION + "80000001";
+        String dataHead = "5032 01 44" + BOB_SESSION + "0000000000000007";
+        return Stream.of(
+                Arguments.of("a header alone", "5032 01 42", Reason.TRUNCATED),
+                Arguments.of("a header and 3 bytes", "5032 01 42 102030", Reason.TRUNCATED),
+                Arguments.of("a PING with a bad checksum", pingBody + "eb50a390", Reason.BAD_CHECKSUM),
+                Arguments.of("a PING without its checksum", pingBody, Reason.BAD_CHECKSUM),
+                Arguments.of("a PING short of one byte", ping.substring(0, ping.length() - 2), Reason.BAD_CHECKSUM),
+                Arguments.of("a PING and one more byte", ping + "00", Reason.BAD_CHECKSUM),
+                Arguments.of("a PING with a bad magic", checksummed("5033 01 42", BOB_SESSION, "80000001"),
+                        Reason.BAD_MAGIC),
+                Arguments.of("four zero bytes", "00000000", Reason.BAD_MAGIC),
+                Arguments.of("a PING of version 2", checksummed("5032 02 42", BOB_SESSION, "80000001"),
+                        Reason.BAD_VERSION),
+                Arguments.of("type 0x47", checksummed("5032 01 47", BOB_SESSION), Reason.UNKNOWN_TYPE),
+                Arguments.of("type 0x12", "5032 01 12" + SENDER_KEY + ping, Reason.UNKNOWN_TYPE),
+                Arguments.of("a PING cut inside its body, with a valid checksum",
+                        checksummed("5032 01 42", BOB_SESSION, "8000"), Reason.TRUNCATED),
+                Arguments.of("a GOODBYE with a byte before its valid checksum",
+                        checksummed("5032 01 46", BOB_SESSION, "00"), Reason.TRAILING_BYTES),
+                Arguments.of("a DATA of content kind 0", checksummed(dataHead, "00 0000 0001 0000"),
+                        Reason.BAD_FIELD),
+                Arguments.of("a DATA with 60 fragments", checksummed(dataHead, "01 0000 003c 0000"),
+                        Reason.BAD_FIELD),
+                Arguments.of("a DATA longer than its payload", checksummed(dataHead, "01 0000 0001 0004 616263"),
+                        Reason.TRUNCATED),
+                Arguments.of("an OK", "5032 01 0e 0000000e", Reason.UNKNOWN_TYPE),
+                Arguments.of("a COOKIE_REQUEST", "5032 01 01 00000001 00000000000000000000000000000000",
+                        Reason.UNKNOWN_TYPE),
+                Arguments.of("an ERROR", "5032 01 0f 0a0b0c0d 02", Reason.UNKNOWN_TYPE),
+                Arguments.of("a RELAY carrying a PING", RELAY_HEAD + ping, Reason.UNKNOWN_TYPE),
+                Arguments.of("a RELAYED carrying a PING", RELAYED_HEAD + ping, Reason.UNKNOWN_TYPE),
+                Arguments.of("a RELAY carrying an OK", RELAY_HEAD + "5032 01 0e 0000000e", Reason.UNKNOWN_TYPE),
+                Arguments.of("an OK cut short", "5032 01 0e 0000", Reason.UNKNOWN_TYPE),
+                Arguments.of("an OK and one more byte", "5032 01 0e 0000000e 00", Reason.UNKNOWN_TYPE),
+                Arguments.of("a valid PING", ping, null));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("carriedPayloads")
+    void shouldCarryAPayloadByteForByteForTheReceiverToJudge(String description, String payload, Reason atReceiver)
+            throws ProtocolException {
+        byte[] bytes = hex(payload);
+        for (byte[] datagram : List.of(hex(RELAY_HEAD, payload), hex(RELAYED_HEAD, payload))) {
+            assertThat(outcome(datagram)).as("the tracker").isNull();
+            TrackerMessage message = TrackerCodec.decode(datagram);
+            assertThat(TrackerGoldenVectors.payload(message)).isEqualTo(bytes);
+            assertThat(message).isEqualTo(message instanceof Relay
+                    ? new Relay(0x0102030405060708L, GoldenVectors.octets(IDENTITY_KEY), Octets.of(bytes))
+                    : new Relayed(GoldenVectors.octets(SENDER_KEY), Octets.of(bytes)));
+        }
+        assertThat(peerReasonOf(bytes)).as("the receiving peer").isEqualTo(atReceiver);
+    }
+
+    @Test
+    void shouldNotTurnAValidFixedFieldIntoAnError() {
+        // Bytes of keys, cookies, tokens and signatures carry any value: flipping them still decodes.
+        byte[] bytes = TrackerGoldenVectors.named("REGISTER without private addresses").bytes();
+        for (int i = 8; i < 24; i++) {
+            bytes[i] = (byte) ~bytes[i];
+        }
+        assertThat(outcome(bytes)).isNull();
+    }
+
+    @Test
+    void shouldCarryNoStackTraceInAProtocolException() {
+        assertThatThrownBy(() -> TrackerCodec.decode(new byte[1]))
+                .isInstanceOfSatisfying(ProtocolException.class, e -> {
+                    assertThat(e.getStackTrace()).isEmpty();
+                    assertThat(e.reason()).isEqualTo(Reason.TOO_SHORT);
+                    assertThat(e.getMessage()).startsWith("TOO_SHORT");
+                });
+    }
+}

@@ -1,0 +1,292 @@
+package dev.p2pchat.protocol.tracker;
+
+import static dev.p2pchat.protocol.GoldenVectors.AGREEMENT_KEY;
+import static dev.p2pchat.protocol.GoldenVectors.ALICE_SESSION;
+import static dev.p2pchat.protocol.GoldenVectors.BOB_SESSION;
+import static dev.p2pchat.protocol.GoldenVectors.COOKIE;
+import static dev.p2pchat.protocol.GoldenVectors.IDENTITY_KEY;
+import static dev.p2pchat.protocol.GoldenVectors.MAPPED_V6;
+import static dev.p2pchat.protocol.GoldenVectors.MAPPED_V6_HEX;
+import static dev.p2pchat.protocol.GoldenVectors.NONCE;
+import static dev.p2pchat.protocol.GoldenVectors.OBSERVED_V4;
+import static dev.p2pchat.protocol.GoldenVectors.OBSERVED_V4_HEX;
+import static dev.p2pchat.protocol.GoldenVectors.OBSERVED_V6;
+import static dev.p2pchat.protocol.GoldenVectors.OBSERVED_V6_HEX;
+import static dev.p2pchat.protocol.GoldenVectors.PRIVATE_V4;
+import static dev.p2pchat.protocol.GoldenVectors.PRIVATE_V4_HEX;
+import static dev.p2pchat.protocol.GoldenVectors.PRIVATE_V6;
+import static dev.p2pchat.protocol.GoldenVectors.PRIVATE_V6_HEX;
+import static dev.p2pchat.protocol.GoldenVectors.RELAY_TOKEN;
+import static dev.p2pchat.protocol.GoldenVectors.SENDER_KEY;
+import static dev.p2pchat.protocol.GoldenVectors.SIGNATURE;
+import static dev.p2pchat.protocol.GoldenVectors.TOKEN;
+import static dev.p2pchat.protocol.GoldenVectors.ZERO_KEY;
+import static dev.p2pchat.protocol.GoldenVectors.hex;
+import static dev.p2pchat.protocol.GoldenVectors.octets;
+
+import dev.p2pchat.protocol.GoldenVectors.Vector;
+import dev.p2pchat.protocol.tracker.TrackerMessage.CookieChallenge;
+import dev.p2pchat.protocol.tracker.TrackerMessage.CookieRequest;
+import dev.p2pchat.protocol.tracker.TrackerMessage.ErrorReply;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Introduction;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Keepalive;
+import dev.p2pchat.protocol.tracker.TrackerMessage.KeepaliveAck;
+import dev.p2pchat.protocol.tracker.TrackerMessage.ListPage;
+import dev.p2pchat.protocol.tracker.TrackerMessage.ListRequest;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Lookup;
+import dev.p2pchat.protocol.tracker.TrackerMessage.LookupResult;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Ok;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Register;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Registered;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Relay;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Relayed;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Rename;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Unregister;
+import java.util.List;
+
+/**
+ * Byte vectors of the messages between a peer and the tracker, written by hand from {@code PROTOCOL.md}, one or
+ * more per message type, each beside the record it encodes. Never produced by calling the encoder: they are the
+ * independent definition the codec is checked against. Each hex string is laid out one field per line, in wire
+ * order.
+ */
+public final class TrackerGoldenVectors {
+    /** The PING of {@code PeerGoldenVectors}, as the RELAY vector carries it. */
+    private static final String PING = "5032 01 42" + BOB_SESSION + "80000001" + "eb50a391";
+    /** The ACK of {@code PeerGoldenVectors}, as a RELAYED vector carries it. */
+    private static final String ACK = "5032 01 45" + ALICE_SESSION + "0000000000000007" + "0002" + "b09053a5";
+    /** The HELLO of {@code PeerGoldenVectors}, as a RELAYED vector carries it. */
+    private static final String HELLO = "5032 01 40" + ALICE_SESSION + NONCE + "05 616c696365" + IDENTITY_KEY
+            + AGREEMENT_KEY + "00000001" + SIGNATURE + "dff443af";
+
+    public static final List<Vector<TrackerMessage>> ALL = List.of(
+            vector("COOKIE_REQUEST", new CookieRequest(0x01020304),
+                    "5032 01 01",
+                    "01020304", // txid
+                    "00000000000000000000000000000000"), // padding
+            vector("COOKIE_CHALLENGE", new CookieChallenge(0x01020304, octets(COOKIE)),
+                    "5032 01 02",
+                    "01020304", // txid
+                    COOKIE),
+            vector("REGISTER without private addresses",
+                    new Register(0x11223344, octets(COOKIE), "alice", octets(IDENTITY_KEY), octets(AGREEMENT_KEY),
+                            1, List.of(), octets(SIGNATURE)),
+                    "5032 01 03",
+                    "11223344", // txid
+                    COOKIE,
+                    "05 616c696365", // name "alice"
+                    IDENTITY_KEY,
+                    AGREEMENT_KEY,
+                    "00000001", // capabilities
+                    "00", // private address count
+                    SIGNATURE),
+            vector("REGISTER with an IPv4 and an IPv6 private address",
+                    new Register(0x80000001, octets(COOKIE), "bob", octets(IDENTITY_KEY), octets(ZERO_KEY),
+                            0xFFFFFFFF, List.of(PRIVATE_V4, PRIVATE_V6), octets(SIGNATURE)),
+                    "5032 01 03",
+                    "80000001", // txid, high bit set: unsigned on the wire
+                    COOKIE,
+                    "03 626f62", // name "bob"
+                    IDENTITY_KEY,
+                    ZERO_KEY, // no agreement key
+                    "ffffffff", // capabilities
+                    "02", // private address count
+                    PRIVATE_V4_HEX,
+                    PRIVATE_V6_HEX,
+                    SIGNATURE),
+            vector("REGISTERED with an IPv4 observed address",
+                    new Registered(0x11223344, 0x0123456789ABCDEFL, 90, 25_000, OBSERVED_V4, octets(COOKIE)),
+                    "5032 01 04",
+                    "11223344", // txid
+                    TOKEN,
+                    "0000005a", // lease seconds 90
+                    "000061a8", // keepalive millis 25000
+                    OBSERVED_V4_HEX,
+                    COOKIE),
+            vector("REGISTERED with an IPv6 observed address",
+                    new Registered(1, 0xFEDCBA9876543210L, 300, 15_000, OBSERVED_V6, octets(COOKIE)),
+                    "5032 01 04",
+                    "00000001", // txid
+                    "fedcba9876543210", // token, high bit set
+                    "0000012c", // lease seconds 300
+                    "00003a98", // keepalive millis 15000
+                    OBSERVED_V6_HEX,
+                    COOKIE),
+            vector("KEEPALIVE",
+                    new Keepalive(5, octets(COOKIE), 0x0123456789ABCDEFL, "alice"),
+                    "5032 01 05",
+                    "00000005", // txid
+                    COOKIE,
+                    TOKEN,
+                    "05 616c696365"), // name "alice"
+            vector("KEEPALIVE_ACK with an IPv4 observed address",
+                    new KeepaliveAck(5, 25_000, OBSERVED_V4, octets(COOKIE)),
+                    "5032 01 06",
+                    "00000005", // txid
+                    "000061a8", // keepalive millis 25000
+                    OBSERVED_V4_HEX,
+                    COOKIE),
+            vector("KEEPALIVE_ACK with an IPv6 observed address",
+                    new KeepaliveAck(6, 24_000, OBSERVED_V6, octets(COOKIE)),
+                    "5032 01 06",
+                    "00000006", // txid
+                    "00005dc0", // keepalive millis 24000
+                    OBSERVED_V6_HEX,
+                    COOKIE),
+            vector("LOOKUP with an empty requester",
+                    new Lookup(7, octets(COOKIE), 0, "", "bob"),
+                    "5032 01 07",
+                    "00000007", // txid
+                    COOKIE,
+                    "0000000000000000", // token 0: anonymous
+                    "00", // requester "" (optional name)
+                    "03 626f62"), // target "bob"
+            vector("LOOKUP with a requester",
+                    new Lookup(8, octets(COOKIE), 0x0123456789ABCDEFL, "alice", "bob"),
+                    "5032 01 07",
+                    "00000008", // txid
+                    COOKIE,
+                    TOKEN,
+                    "05 616c696365", // requester "alice"
+                    "03 626f62"), // target "bob"
+            vector("LOOKUP_RESULT with IPv4 observed and three private addresses",
+                    new LookupResult(8, new PeerInfo("bob", octets(IDENTITY_KEY), octets(AGREEMENT_KEY), 0,
+                            OBSERVED_V4, List.of(PRIVATE_V4, PRIVATE_V6, MAPPED_V6))),
+                    "5032 01 08",
+                    "00000008", // txid
+                    "03 626f62", // name "bob"
+                    IDENTITY_KEY,
+                    AGREEMENT_KEY,
+                    "00000000", // capabilities
+                    OBSERVED_V4_HEX,
+                    "03", // private address count
+                    PRIVATE_V4_HEX,
+                    PRIVATE_V6_HEX,
+                    MAPPED_V6_HEX),
+            vector("INTRODUCTION with IPv6 observed and no private address",
+                    new Introduction(new PeerInfo("alice", octets(IDENTITY_KEY), octets(ZERO_KEY), 1, OBSERVED_V6,
+                            List.of())),
+                    "5032 01 09",
+                    "05 616c696365", // name "alice"
+                    IDENTITY_KEY,
+                    ZERO_KEY, // no agreement key
+                    "00000001", // capabilities
+                    OBSERVED_V6_HEX,
+                    "00"), // private address count
+            vector("LIST",
+                    new ListRequest(10, octets(COOKIE), 0),
+                    "5032 01 0a",
+                    "0000000a", // txid
+                    COOKIE,
+                    "00000000"), // cursor: first page
+            vector("LIST_PAGE with three entries",
+                    new ListPage(10, 3, 5, List.of(
+                            new ListPage.Entry("alice", octets(IDENTITY_KEY)),
+                            new ListPage.Entry("bob", octets(AGREEMENT_KEY)),
+                            new ListPage.Entry("Z~!", octets(ZERO_KEY)))),
+                    "5032 01 0b",
+                    "0000000a", // txid
+                    "00000003", // next cursor
+                    "00000005", // total
+                    "03", // count
+                    "05 616c696365", IDENTITY_KEY, // "alice"
+                    "03 626f62", AGREEMENT_KEY, // "bob"
+                    "03 5a7e21", ZERO_KEY), // "Z~!": valid on the wire, though not a name the tracker accepts
+            vector("LIST_PAGE without entries",
+                    new ListPage(11, 0, 0, List.of()),
+                    "5032 01 0b",
+                    "0000000b", // txid
+                    "00000000", // next cursor: last page
+                    "00000000", // total
+                    "00"), // count
+            vector("RENAME",
+                    new Rename(12, octets(COOKIE), 0x0123456789ABCDEFL, "alice", "alice2", octets(SIGNATURE)),
+                    "5032 01 0c",
+                    "0000000c", // txid
+                    COOKIE,
+                    TOKEN,
+                    "05 616c696365", // name "alice"
+                    "06 616c69636532", // new name "alice2"
+                    SIGNATURE),
+            vector("UNREGISTER",
+                    new Unregister(13, octets(COOKIE), 0x0123456789ABCDEFL, "alice", octets(SIGNATURE)),
+                    "5032 01 0d",
+                    "0000000d", // txid
+                    COOKIE,
+                    TOKEN,
+                    "05 616c696365", // name "alice"
+                    SIGNATURE),
+            vector("OK",
+                    new Ok(14),
+                    "5032 01 0e",
+                    "0000000e"), // txid
+            vector("ERROR",
+                    new ErrorReply(0x0A0B0C0D, ErrorCode.NAME_TAKEN),
+                    "5032 01 0f",
+                    "0a0b0c0d", // txid
+                    "02"), // NAME_TAKEN
+
+            // The tracker's relay. What a RELAY or RELAYED carries is an opaque payload; here a peer frame vector,
+            // byte for byte, its own checksum included. The relay adds no checksum of its own.
+            vector("RELAY carrying a PING",
+                    new Relay(0x0102030405060708L, octets(IDENTITY_KEY), octets(PING)),
+                    "5032 01 10",
+                    RELAY_TOKEN, // token: the sender's session token
+                    IDENTITY_KEY, // target: the identity key of the peer to pass the payload on to
+                    "5032 01 42", // payload: the PING peer vector, unchanged
+                    BOB_SESSION,
+                    "80000001",
+                    "eb50a391"), // the PING's checksum: CRC-32C of the PING's 16 bytes before it, not of the RELAY
+            vector("RELAYED carrying an ACK",
+                    new Relayed(octets(SENDER_KEY), octets(ACK)),
+                    "5032 01 11",
+                    SENDER_KEY, // sender: the identity key of the registered peer that sent the RELAY
+                    "5032 01 45", // payload: the ACK peer vector, unchanged
+                    ALICE_SESSION,
+                    "0000000000000007",
+                    "0002",
+                    "b09053a5"), // the ACK's checksum
+            vector("RELAYED carrying a HELLO",
+                    new Relayed(octets(IDENTITY_KEY), octets(HELLO)),
+                    "5032 01 11",
+                    IDENTITY_KEY, // sender: the same key as the HELLO's identity key, as the receiver requires
+                    "5032 01 40", // payload: the HELLO peer vector, unchanged
+                    ALICE_SESSION,
+                    NONCE,
+                    "05 616c696365",
+                    IDENTITY_KEY,
+                    AGREEMENT_KEY,
+                    "00000001",
+                    SIGNATURE,
+                    "dff443af")); // the HELLO's checksum
+
+    private TrackerGoldenVectors() {}
+
+    public static Vector<TrackerMessage> named(String name) {
+        return ALL.stream().filter(v -> v.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    /** Where the payload of a RELAY or RELAYED starts in its encoding; -1 for the other messages, which hold none. */
+    public static int payloadOffset(TrackerMessage message) {
+        return switch (message.type()) {
+            case RELAY -> TrackerWire.RELAY_FIXED_SIZE;
+            case RELAYED -> TrackerWire.RELAYED_FIXED_SIZE;
+            default -> -1;
+        };
+    }
+
+    /** The payload of a RELAY or RELAYED. */
+    public static byte[] payload(TrackerMessage message) {
+        if (message instanceof Relay relay) {
+            return relay.payload().toByteArray();
+        }
+        if (message instanceof Relayed relayed) {
+            return relayed.payload().toByteArray();
+        }
+        throw new IllegalArgumentException("carries no payload: " + message);
+    }
+
+    private static Vector<TrackerMessage> vector(String name, TrackerMessage message, String... hexFields) {
+        return new Vector<>(name, message, hex(hexFields));
+    }
+}
