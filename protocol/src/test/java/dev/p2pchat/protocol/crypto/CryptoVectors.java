@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * Reads the published test vectors beside these tests: the {@code .txt} files ({@code # case} starts a case,
- * {@code name = hex} lines fill it, other {@code #} lines are comments).
+ * {@code name = hex} lines fill it, other {@code #} lines are comments) and {@code noise.json}.
  */
 final class CryptoVectors {
     private static final HexFormat HEX = HexFormat.of();
@@ -55,6 +55,12 @@ final class CryptoVectors {
             }
         }
         return cases;
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> noiseVectors() {
+        Map<String, Object> root = (Map<String, Object>) MiniJson.parse(read("noise.json"));
+        return (List<Map<String, Object>>) root.get("vectors");
     }
 
     static byte[] hex(String hex) {
