@@ -40,6 +40,11 @@ public final class Octets {
         return bytes.clone();
     }
 
+    /** Copies the bytes into {@code destination} from {@code offset}. */
+    public void copyTo(byte[] destination, int offset) {
+        System.arraycopy(bytes, 0, destination, offset, bytes.length);
+    }
+
     public boolean isAllZeros() {
         for (byte b : bytes) {
             if (b != 0) {

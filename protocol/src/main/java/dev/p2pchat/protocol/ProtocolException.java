@@ -18,12 +18,7 @@ public final class ProtocolException extends Exception {
         BAD_MAGIC,
         BAD_VERSION,
         UNKNOWN_TYPE,
-        /**
-         * A peer frame whose CRC-32C trailer does not match the bytes before it: corrupted on the way
-         * (or cut short or lengthened). Checked before any field of the body.
-         */
-        BAD_CHECKSUM,
-        /** A field runs past the end of the datagram (for a peer-to-peer datagram, into its checksum trailer). */
+        /** A field runs past the end of the datagram, or a frame of a fixed size is shorter. */
         TRUNCATED,
         /** Bytes left over after the last field. */
         TRAILING_BYTES,

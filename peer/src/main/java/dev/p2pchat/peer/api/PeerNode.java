@@ -12,7 +12,7 @@ import dev.p2pchat.peer.directory.TrackerSession;
 import dev.p2pchat.peer.identity.DataDirectoryLock;
 import dev.p2pchat.peer.identity.IdentityStore;
 import dev.p2pchat.peer.link.LinkTable;
-import dev.p2pchat.peer.link.PeerSession;
+import dev.p2pchat.peer.link.LocalPeer;
 import dev.p2pchat.peer.transport.LocalAddresses;
 import dev.p2pchat.peer.transport.PeerChannelInitializer;
 import dev.p2pchat.peer.transport.PeerDatagramHandler;
@@ -20,7 +20,7 @@ import dev.p2pchat.peer.transport.PeerSocket;
 import dev.p2pchat.protocol.Identity;
 import dev.p2pchat.protocol.Octets;
 import dev.p2pchat.protocol.ProtocolException;
-import dev.p2pchat.protocol.Wire;
+import dev.p2pchat.protocol.crypto.X25519;
 import dev.p2pchat.protocol.netty.Transport;
 import dev.p2pchat.protocol.tracker.ErrorCode;
 import dev.p2pchat.protocol.tracker.PeerInfo;
@@ -84,7 +84,7 @@ public final class PeerNode implements AutoCloseable {
     private volatile String name;
 
     private PeerNode(PeerConfig config, PeerListener listener, DataDirectoryLock lock, Identity identity,
-            Contacts contacts) throws InterruptedException {
+            X25519.KeyPair agreement, Contacts contacts) throws InterruptedException {
         this.config = config;
         this.listener = listener;
         this.lock = lock;
@@ -105,12 +105,15 @@ public final class PeerNode implements AutoCloseable {
             throw e;
         }
         SecureRandom random = new SecureRandom();
-        PeerSession.Self self = new PeerSession.Self(identity, config.name(), Octets.zeros(Wire.KEY_SIZE), 0);
-        this.chat = new ChatEngine(Clock.systemUTC(), random, config.sessionTimers(), self, config.friendsOnly(),
-                contacts, new PeerFrames(), this::tell, this::introduce);
+        LocalPeer self = new LocalPeer(identity, agreement, config.name());
+        this.chat = new ChatEngine(Clock.systemUTC(), random, () -> X25519.generate(random), config.sessionTimers(),
+                self, config.friendsOnly(), contacts, new PeerFrames(), this::tell, this::introduce);
+        // Acknowledgements wait for the end of each burst of datagrams, so a reply the application sends in answer
+        // (its task runs before the flush's) carries them: one datagram each way per round trip, not two.
+        chat.links().deferAcks(true);
         this.tracker = config.hasTracker()
                 ? new TrackerSession(Clock.systemUTC(), config.trackerRetry(), random, identity, config.name(),
-                        Octets.zeros(Wire.KEY_SIZE), 0, LocalAddresses.of(localAddress()),
+                        self.agreementKey(), 0, LocalAddresses.of(localAddress()),
                         message -> send(trackerAddress, message),
                         new TrackerEvents())
                 : null;
@@ -132,8 +135,10 @@ public final class PeerNode implements AutoCloseable {
     public static PeerNode start(PeerConfig config, PeerListener listener) throws IOException, InterruptedException {
         DataDirectoryLock lock = DataDirectoryLock.acquire(config.dataDirectory());
         try {
-            Identity identity = IdentityStore.loadOrCreate(config.dataDirectory(), new SecureRandom());
-            return new PeerNode(config, listener, lock, identity, Contacts.load(config.dataDirectory()));
+            SecureRandom random = new SecureRandom();
+            Identity identity = IdentityStore.loadOrCreate(config.dataDirectory(), random);
+            X25519.KeyPair agreement = IdentityStore.loadOrCreateAgreement(config.dataDirectory(), random);
+            return new PeerNode(config, listener, lock, identity, agreement, Contacts.load(config.dataDirectory()));
         } catch (IOException | InterruptedException | RuntimeException e) {
             lock.close();
             throw e;
@@ -365,12 +370,12 @@ public final class PeerNode implements AutoCloseable {
             }
             InetSocketAddress last = known == null ? null : chat.lastAddress(known);
             if (last != null) {
-                chat.connect(known, null, List.of(last));
+                chat.connect(known, null, null, List.of(last));
                 if (tracker != null) {
                     // More candidates, and an introduction that opens the other side's NAT; the last address may do.
                     tracker.lookup(peerName).thenAccept(info -> {
                         if (info.identityKey().equals(known)) {
-                            chat.connect(known, info.name(), candidates(info));
+                            chat.connect(known, info.agreementKey(), info.name(), candidates(info));
                         }
                     });
                 }
@@ -390,7 +395,7 @@ public final class PeerNode implements AutoCloseable {
                     }
                     throw new CompletionException(lookupProblem(peerName, failure));
                 }
-                chat.connect(info.identityKey(), info.name(), candidates(info));
+                chat.connect(info.identityKey(), info.agreementKey(), info.name(), candidates(info));
                 return action.apply(info.identityKey());
             });
         });
@@ -408,7 +413,7 @@ public final class PeerNode implements AutoCloseable {
         tracker.checkMapping(() -> tracker.lookup(peerName).thenAccept(info -> {
             // Only for a conversation still there: a late answer must not reopen one that ended meanwhile.
             if (info.identityKey().equals(key) && chat.hasConversation(key)) {
-                chat.connect(key, info.name(), candidates(info));
+                chat.connect(key, info.agreementKey(), info.name(), candidates(info));
             }
         }));
     }
@@ -531,6 +536,12 @@ public final class PeerNode implements AutoCloseable {
         public void malformed(ProtocolException failure) {
             malformed.increment();
         }
+
+        @Override
+        public void burstEnded() {
+            // After what the burst made the application do (its tasks are queued already), so replies carry them.
+            channel.eventLoop().execute(chat.links()::flushAcks);
+        }
     }
 
     /** Where the conversations' frames go: out of the socket, or to the tracker to relay. */
@@ -575,7 +586,7 @@ public final class PeerNode implements AutoCloseable {
         @Override
         public void introduced(PeerInfo peer) {
             try {
-                chat.connect(peer.identityKey(), peer.name(), candidates(peer));
+                chat.connect(peer.identityKey(), peer.agreementKey(), peer.name(), candidates(peer));
             } catch (ChatException e) {
                 return; // blocked, or this peer itself: no conversation, and nothing to tell
             }

@@ -8,11 +8,13 @@ import dev.p2pchat.peer.api.PeerEvent;
 import dev.p2pchat.peer.api.PeerRef;
 import dev.p2pchat.peer.api.PeerView;
 import dev.p2pchat.peer.link.LinkTable;
+import dev.p2pchat.peer.link.LocalPeer;
 import dev.p2pchat.peer.link.PeerSession;
 import dev.p2pchat.peer.transport.PeerSocket;
 import dev.p2pchat.protocol.Identity;
 import dev.p2pchat.protocol.Names;
 import dev.p2pchat.protocol.Octets;
+import dev.p2pchat.protocol.crypto.X25519;
 import dev.p2pchat.protocol.peer.ContentKind;
 import dev.p2pchat.protocol.peer.PeerWire;
 import java.net.InetSocketAddress;
@@ -23,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -45,14 +48,14 @@ public final class ChatEngine {
     private final Consumer<PeerEvent> events;
     private final Introductions introductions;
     private final LinkTable links;
-    private PeerSession.Self self;
+    private final LocalPeer self;
     private long nextMessageId = 1;
     /** Delivered messages whose content broke their kind's rule (a bad name, a body where none belongs). */
     private long badContent;
 
-    public ChatEngine(Clock clock, RandomGenerator random, PeerSession.Timers timers, PeerSession.Self self,
-            boolean friendsOnly, Contacts contacts, PeerSocket socket, Consumer<PeerEvent> events,
-            Introductions introductions) {
+    public ChatEngine(Clock clock, RandomGenerator random, Supplier<X25519.KeyPair> ephemerals,
+            PeerSession.Timers timers, LocalPeer self, boolean friendsOnly, Contacts contacts, PeerSocket socket,
+            Consumer<PeerEvent> events, Introductions introductions) {
         this.clock = clock;
         this.self = self;
         this.identity = self.identity();
@@ -60,7 +63,7 @@ public final class ChatEngine {
         this.contacts = contacts;
         this.events = events;
         this.introductions = introductions;
-        this.links = new LinkTable(clock, random, timers, self, socket, new Conversations());
+        this.links = new LinkTable(clock, random, ephemerals, timers, self, socket, new Conversations());
         contacts.keepWhile(contact -> links.hasConversation(contact.key));
     }
 
@@ -85,9 +88,11 @@ public final class ChatEngine {
      * existing conversation is kept, and tries the new candidates too while it is still connecting). Messages may
      * be sent at once; they wait until it connects.
      *
+     * @param agreementKey the peer's X25519 key as the tracker gave it, for a handshake that hides this side's
+     *     identity from onlookers (IK); null or zeros when unknown
      * @param name the name the peer goes by, as the tracker vouches for it; null when this side only knows the key
      */
-    public void connect(Octets key, String name, List<InetSocketAddress> candidates) {
+    public void connect(Octets key, Octets agreementKey, String name, List<InetSocketAddress> candidates) {
         if (key.equals(identity.publicKey())) {
             throw new ChatException("that is this peer's own key");
         }
@@ -96,7 +101,8 @@ public final class ChatEngine {
         if (contact.friend == FriendState.BLOCKED) {
             throw new ChatException(contact.ref() + " is blocked; unblock it first");
         }
-        links.connect(key, contact.name, candidates);
+        links.connect(key, agreementKey == null || agreementKey.isAllZeros() ? null : agreementKey, contact.name,
+                candidates);
     }
 
     /** Opens a conversation with whoever answers at {@code address} (no tracker needed). */
@@ -188,8 +194,7 @@ public final class ChatEngine {
     /** From now on this peer goes by {@code newName}; every connected peer is told. */
     public void rename(String newName) {
         checkName(newName);
-        self = new PeerSession.Self(identity, newName, self.agreementKey(), self.capabilities());
-        links.introduceAs(self);
+        self.rename(newName);
         byte[] content = newName.getBytes(StandardCharsets.US_ASCII);
         for (Octets key : links.keys()) {
             if (links.connected(key) != null) {

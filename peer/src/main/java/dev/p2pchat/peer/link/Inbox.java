@@ -1,114 +1,153 @@
 package dev.p2pchat.peer.link;
 
 import dev.p2pchat.protocol.peer.ContentKind;
-import dev.p2pchat.protocol.peer.PeerFrame.Data;
-import dev.p2pchat.protocol.Wire;
-import dev.p2pchat.protocol.peer.PeerWire;
+import dev.p2pchat.protocol.peer.LinkFrame.AckBlock;
+import dev.p2pchat.protocol.peer.LinkFrame.AckEntry;
+import dev.p2pchat.protocol.peer.LinkFrame.Data;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The receiving half of a reliable conversation: reassembles fragments, hands complete messages on in the
- * sender's order exactly once, and tells the caller which fragments to acknowledge (duplicates included, so a
- * sender whose acknowledgement was lost stops retransmitting).
+ * The receiving half of a reliable conversation: reassembles pieces (by offset, so the sender may cut a message
+ * anew, smaller, when large datagrams stop getting through), hands complete messages on in the sender's order
+ * exactly once, and says what to acknowledge. Its cursor, the next id to hand on, is the cumulative
+ * acknowledgement: a message counts as delivered only once the cursor passed it, that is once it was handed to the
+ * application. Pieces of later messages are acknowledged one by one as they are kept, which only stops their
+ * retransmission. A message the sender gave up on is skipped at its request ({@link #skip}), so it never blocks the
+ * ones behind it.
  *
- * <p>Bounded per conversation: messages more than {@link #MAX_AHEAD} ahead of the next expected one are not
- * accepted (nor acknowledged, so the sender tries again later), partial messages hold at most
- * {@link #MAX_BUFFERED_BYTES}, and a partial message that is not completed within the reassembly timeout is
- * dropped (the sender's retransmissions bring it back).
+ * <p>Bounded per conversation: messages more than {@link #MAX_AHEAD} ahead of the cursor are not kept (nor
+ * acknowledged, so the sender tries again later), and partial messages hold at most {@link #MAX_BUFFERED_BYTES},
+ * except the one at the cursor, which is always kept: it is what every other message waits for. Nothing kept is
+ * ever dropped by time, since its pieces were acknowledged and will not come again.
  */
 final class Inbox {
-    /** How far ahead of the next expected message a message may arrive and be kept. */
+    /** How far ahead of the cursor a message may arrive and be kept. */
     static final int MAX_AHEAD = 256;
     static final long MAX_BUFFERED_BYTES = 2L * 1024 * 1024;
+    /** Skipped ids remembered, to answer a SKIP sent again (its answer lost) the same way. */
+    static final int SKIPPED_MEMORY = 1024;
+    /** Acknowledgement entries waiting to be sent; beyond that the oldest go, and their pieces come again. */
+    static final int MAX_PENDING_ACKS = 256;
 
     /** A complete message, in order. */
     record Received(long messageId, ContentKind kind, byte[] content) {}
 
-    /** What to do with one DATA: whether to acknowledge it, and the messages that became deliverable. */
-    record Outcome(boolean acknowledge, List<Received> delivered) {}
+    /** What a SKIP did: whether the message had been handed on before, and what became deliverable. */
+    record Skip(boolean delivered, List<Received> nowDeliverable) {}
 
     private static final class Partial {
         final ContentKind kind;
-        final byte[][] fragments;
-        final long firstSeenMillis;
-        int missing;
-        int bytes;
+        final byte[] content;
+        final BitSet received;
 
-        Partial(ContentKind kind, int count, long now) {
+        Partial(ContentKind kind, int total) {
             this.kind = kind;
-            this.fragments = new byte[count][];
-            this.missing = count;
-            this.firstSeenMillis = now;
+            this.content = new byte[total];
+            this.received = new BitSet(total);
         }
 
-        byte[] assemble() {
-            byte[] content = new byte[bytes];
-            int offset = 0;
-            for (byte[] fragment : fragments) {
-                System.arraycopy(fragment, 0, content, offset, fragment.length);
-                offset += fragment.length;
-            }
-            return content;
+        boolean complete() {
+            return received.cardinality() == content.length;
         }
     }
 
-    private final long reassemblyTimeoutMillis;
     private final Map<Long, Partial> partial = new HashMap<>();
-    private long nextExpected = 1;
+    private final LinkedHashSet<Long> skipped = new LinkedHashSet<>();
+    private final ArrayDeque<AckEntry> pendingAcks = new ArrayDeque<>();
+    private long cursor = 1;
     private long bufferedBytes;
     private long duplicates;
+    private boolean ackDue;
 
-    Inbox(long reassemblyTimeoutMillis) {
-        this.reassemblyTimeoutMillis = reassemblyTimeoutMillis;
-    }
-
-    Outcome receive(Data data, long now) {
+    /** One piece; returns the messages that became deliverable, in order. */
+    List<Received> receive(Data data) {
         long id = data.messageId();
-        if (id < nextExpected) {
+        ackDue = true; // even a duplicate: the sender missed the acknowledgement
+        if (id < cursor || skipped.contains(id)) {
             duplicates++;
-            return new Outcome(true, List.of()); // delivered before: the sender missed our ack
+            return List.of();
         }
-        if (id - nextExpected >= MAX_AHEAD) {
-            return new Outcome(false, List.of());
+        if (id - cursor >= MAX_AHEAD) {
+            return List.of();
         }
         Partial message = partial.get(id);
         if (message == null) {
-            message = new Partial(data.kind(), data.fragments(), now);
+            if (id != cursor && bufferedBytes + data.total() > MAX_BUFFERED_BYTES) {
+                return List.of();
+            }
+            message = new Partial(data.content(), data.total());
             partial.put(id, message);
-        } else if (message.fragments.length != data.fragments() || message.kind != data.kind()) {
-            return new Outcome(false, List.of()); // contradicts what this message's other fragments said
+            bufferedBytes += data.total();
+        } else if (message.kind != data.content() || message.content.length != data.total()) {
+            return List.of(); // contradicts what this message's other pieces said
         }
-        if (message.fragments[data.fragment()] != null) {
+        int from = data.offset();
+        int to = from + data.payload().length();
+        if (message.received.nextClearBit(from) >= to && to > from) {
             duplicates++;
-            return new Outcome(true, List.of());
+        } else {
+            data.payload().copyTo(message.content, from);
+            message.received.set(from, to);
         }
-        int length = data.payload().length();
-        if (bufferedBytes + length > MAX_BUFFERED_BYTES || message.bytes + length > PeerWire.MAX_MESSAGE_SIZE) {
-            return new Outcome(false, List.of());
+        if (pendingAcks.size() == MAX_PENDING_ACKS) {
+            pendingAcks.removeFirst();
         }
-        message.fragments[data.fragment()] = data.payload().toByteArray();
-        message.bytes += length;
-        message.missing--;
-        bufferedBytes += length;
-        return new Outcome(true, deliverInOrder());
+        pendingAcks.addLast(new AckEntry(id, from, to - from));
+        return deliverInOrder();
     }
 
-    /** Drops partial messages older than the reassembly timeout; returns how many. */
-    int expire(long now) {
-        int dropped = 0;
-        for (Iterator<Partial> it = partial.values().iterator(); it.hasNext(); ) {
-            Partial message = it.next();
-            if (now - message.firstSeenMillis >= reassemblyTimeoutMillis) {
-                bufferedBytes -= message.bytes;
-                it.remove();
-                dropped++;
+    /** The sender gave up on message {@code id}; null when it is too far ahead for the sender to have sent it. */
+    Skip skip(long id) {
+        ackDue = true;
+        if (id < cursor) {
+            return new Skip(!skipped.contains(id), List.of());
+        }
+        if (id - cursor >= MAX_AHEAD) {
+            return null;
+        }
+        Partial dropped = partial.remove(id);
+        if (dropped != null) {
+            bufferedBytes -= dropped.content.length;
+        }
+        if (skipped.size() == SKIPPED_MEMORY) {
+            Iterator<Long> oldest = skipped.iterator();
+            oldest.next();
+            oldest.remove();
+        }
+        skipped.add(id);
+        return new Skip(false, deliverInOrder());
+    }
+
+    /**
+     * The acknowledgement to send now: the cursor and up to {@code maxEntries} of the pieces kept since the last one
+     * (those of messages the cursor has passed meanwhile need no entry).
+     */
+    AckBlock ackBlock(int maxEntries) {
+        List<AckEntry> entries = new ArrayList<>();
+        while (!pendingAcks.isEmpty() && entries.size() < maxEntries) {
+            AckEntry entry = pendingAcks.removeFirst();
+            if (entry.messageId() >= cursor && !skipped.contains(entry.messageId())) {
+                entries.add(entry);
             }
         }
-        return dropped;
+        ackDue = !pendingAcks.isEmpty();
+        return new AckBlock(cursor, entries);
+    }
+
+    /** Whether something arrived that the sender has not been told about yet. */
+    boolean ackDue() {
+        return ackDue;
+    }
+
+    long cursor() {
+        return cursor;
     }
 
     long duplicates() {
@@ -121,13 +160,19 @@ final class Inbox {
 
     private List<Received> deliverInOrder() {
         List<Received> delivered = new ArrayList<>();
-        Partial next;
-        while ((next = partial.get(nextExpected)) != null && next.missing == 0) {
-            partial.remove(nextExpected);
-            bufferedBytes -= next.bytes;
-            delivered.add(new Received(nextExpected, next.kind, next.assemble()));
-            nextExpected++;
+        while (true) {
+            if (skipped.contains(cursor)) {
+                cursor++;
+                continue;
+            }
+            Partial next = partial.get(cursor);
+            if (next == null || !next.complete()) {
+                return delivered;
+            }
+            partial.remove(cursor);
+            bufferedBytes -= next.content.length;
+            delivered.add(new Received(cursor, next.kind, next.content));
+            cursor++;
         }
-        return delivered;
     }
 }

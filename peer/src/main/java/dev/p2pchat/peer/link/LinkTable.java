@@ -5,49 +5,101 @@ import dev.p2pchat.peer.api.PathStats;
 import dev.p2pchat.peer.transport.PeerSocket;
 import dev.p2pchat.peer.transport.Route;
 import dev.p2pchat.protocol.Header;
-import dev.p2pchat.protocol.Identity;
 import dev.p2pchat.protocol.Octets;
 import dev.p2pchat.protocol.ProtocolException;
 import dev.p2pchat.protocol.Wire;
+import dev.p2pchat.protocol.crypto.CryptoException;
+import dev.p2pchat.protocol.crypto.NoisePattern;
+import dev.p2pchat.protocol.crypto.X25519;
 import dev.p2pchat.protocol.peer.ContentKind;
+import dev.p2pchat.protocol.peer.HandshakePayload;
+import dev.p2pchat.protocol.peer.LinkFrame;
+import dev.p2pchat.protocol.peer.PeerFrame.CookieReply;
+import dev.p2pchat.protocol.peer.PeerFrame.Finish;
+import dev.p2pchat.protocol.peer.PeerFrame.Initiation;
+import dev.p2pchat.protocol.peer.PeerFrame.Response;
+import dev.p2pchat.protocol.peer.PeerFrame.Transport;
 import dev.p2pchat.protocol.peer.PeerFrame;
-import dev.p2pchat.protocol.peer.PeerFrame.Hello;
-import dev.p2pchat.protocol.peer.PeerFrame.HelloAck;
-import dev.p2pchat.protocol.peer.PeerFrame.PeerMessage;
 import dev.p2pchat.protocol.peer.PeerFrameCodec;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
  * The table of conversations, one {@link PeerSession} per remote peer, as pure logic on one thread: it takes the
- * peer frames that arrive (as bytes, from the socket or the tracker's relay), finds the conversation each belongs
- * to (by the session id it carries, by the key in a HELLO, or by the nonce a HELLO_ACK echoes), and reports what the
+ * peer frames that arrive (as bytes, from the socket or the tracker's relay), runs the responder's side of the
+ * handshakes, opens every transport frame under the keys its receiver index names, and reports what the
  * conversations say to a {@link Listener}, the chat on top. Told the time and what arrived, it says what to send.
  *
- * <p>Signatures of HELLO and HELLO_ACK are checked here, once, before anything is created for them; the table holds
- * at most {@link #MAX_SESSIONS} conversations, so a flood of HELLOs costs a bounded amount of memory. Everything it
- * drops is counted by {@link Drop}.
+ * <p>A frame that does not authenticate changes nothing: handshake frames are checked (mac1, under load mac2, the
+ * Noise tags, the identity's binding signature) before anything is created for them, and transport frames are
+ * opened before their conversation sees them. Everything dropped is counted by {@link Drop}. Bounded: at most
+ * {@link #MAX_SESSIONS} conversations, {@link #MAX_WAITING_XX} XX handshakes waiting for their third message, and a
+ * bounded memory of timestamps, answers and cookies.
  */
 public final class LinkTable {
     public static final int MAX_SESSIONS = 1024;
     /** The receipt of a message the user did not write (a rename notice, an automatic answer): none is reported. */
     public static final long NO_RECEIPT = 0;
+    static final int MAX_WAITING_XX = 256;
+    static final long WAITING_XX_MILLIS = 10_000;
+    /** Initiators whose latest timestamp is remembered, so a replayed initiation is told from a new one. */
+    static final int MAX_TIMESTAMPS = 4096;
+    /** Answers kept, so an initiation repeated (the answer was lost) is answered again without new work. */
+    static final int MAX_ANSWERS = 256;
+    static final long ANSWER_MILLIS = 5_000;
+    /** Cookies a responder under load gave this side, per route; a cookie lasts as long as its secret. */
+    static final int MAX_COOKIES = 1024;
+    static final long COOKIE_MILLIS = CookieGuard.SECRET_LIFETIME_MILLIS;
+    private static final byte[] RELAY_SOURCE = "relay".getBytes(StandardCharsets.US_ASCII);
 
-    /** Peer frames the table dropped, by why. */
+    /** Frames the table dropped, by why. */
     public enum Drop {
         /** Not a peer frame at all: it did not decode. */
         MALFORMED,
-        UNKNOWN_SESSION, BAD_SIGNATURE, BLOCKED, TOO_MANY_SESSIONS,
         /** A tracker message from an address that is not the tracker's. */
         NOT_FOR_PEERS,
-        /** A relayed HELLO or HELLO_ACK whose key is not the one the tracker says relayed it. */
-        RELAY_MISMATCH
+        /** A receiver index that names no handshake or keys here (any more). */
+        UNKNOWN_INDEX,
+        /** An initiation whose mac1 is not that of one to this peer's key. */
+        BAD_MAC,
+        /** An initiation without a valid mac2 while under load: answered with a cookie, and otherwise ignored. */
+        COOKIE_SENT,
+        /** An initiation with a valid mac2 beyond its source's budget while under load. */
+        RATE_LIMITED,
+        /** A handshake message that does not authenticate, or carries no valid payload. */
+        BAD_HANDSHAKE,
+        /** A handshake payload whose identity did not sign the key the handshake authenticated. */
+        BAD_SIGNATURE,
+        /** A cookie reply that does not open. */
+        BAD_COOKIE,
+        /** A handshake by this peer's own key, or by a blocked one. */
+        BLOCKED,
+        /** A handshake answered by another identity than the conversation set out to reach. */
+        WRONG_PEER,
+        TOO_MANY_SESSIONS,
+        /** An initiation no newer than one already seen from the same identity: a replay. */
+        REPLAYED_HANDSHAKE,
+        /** A transport frame that does not authenticate under the keys its index names. */
+        NOT_AUTHENTIC,
+        /** A transport frame whose counter was seen already, or is too old. */
+        REPLAYED,
+        /** A transport frame that authenticated but holds no link frame. */
+        MALFORMED_SEALED,
+        /** An XX handshake dropped unfinished to make room for a newer one. */
+        TOO_MANY_HANDSHAKES
     }
 
     /** What the conversations tell the chat on top. Every method runs on the table's thread. */
@@ -55,7 +107,7 @@ public final class LinkTable {
         /** Whether anything from {@code key} may be accepted at all (it is not blocked). */
         boolean admits(Octets key);
 
-        /** An authenticated datagram from {@code key} arrived at {@code now}. */
+        /** An authenticated frame from {@code key} arrived at {@code now}. */
         void seen(Octets key, long now);
 
         /** The conversation opened: the peer proved its key. */
@@ -64,7 +116,7 @@ public final class LinkTable {
         /** A complete message arrived, in the sender's order, once. */
         void received(PeerSession session, ContentKind kind, byte[] content);
 
-        /** The peer acknowledged every fragment of the message sent with {@code receipt}. */
+        /** The peer handed the message sent with {@code receipt} to its application. */
         void delivered(PeerSession session, long receipt);
 
         /**
@@ -87,32 +139,61 @@ public final class LinkTable {
         void wantsIntroduction(Octets key);
     }
 
+    /** What an index names: a handshake this side started (no keys), keys, or an XX handshake waiting. */
+    private record Slot(Entry entry, Keypair keys, WaitingXx waiting) {}
+
+    /** An XX handshake this side answered, until its third message. */
+    private record WaitingXx(int localIndex, int initiatorIndex, dev.p2pchat.protocol.crypto.NoiseHandshake noise,
+            long linkId, long since) {}
+
+    private record Remembered(byte[] bytes, long at) {}
+
+    /** Whose cookie: a responder's address, or through the relay the responder's key. */
+    private record CookieKey(Route route, Octets relayedPeer) {
+        static CookieKey of(Route route, Octets peer) {
+            return new CookieKey(route, route.relayed() ? peer : null);
+        }
+    }
+
     private final Clock clock;
     private final RandomGenerator random;
     private final PeerSession.Timers timers;
+    private final LocalPeer self;
+    private final Handshaker handshaker;
+    private final CookieGuard guard;
     private final PeerSocket socket;
     private final Listener listener;
     private final PathCounters paths = new PathCounters();
-    private final Map<Long, Entry> byLocalSession = new HashMap<>();
-    /** Conversations still connecting, by the nonce their HELLO carries. */
-    private final Map<Long, Entry> byNonce = new HashMap<>();
+    private final Map<Integer, Slot> byIndex = new HashMap<>();
     private final Map<Octets, Entry> byKey = new HashMap<>();
     /** Conversations opened to a bare address, until the peer there proves who it is. */
     private final Map<InetSocketAddress, Entry> byPendingAddress = new HashMap<>();
     /**
-     * New conversations offered by connected peers under a new session id (a restart, or a replayed old HELLO): at
-     * most one per key, and it replaces the open one only once the peer signs this side's fresh nonce.
+     * New conversations a connected peer opened under a new conversation id (it restarted, or someone replays an
+     * old initiation of its): at most one per key, and it replaces the open one only once the peer confirms it.
      */
     private final Map<Octets, Entry> replacing = new HashMap<>();
+    private final List<Entry> sessions = new ArrayList<>();
+    private final LinkedHashMap<Integer, WaitingXx> waitingXx = new LinkedHashMap<>();
+    private final LinkedHashMap<Octets, Long> timestamps = new LinkedHashMap<>(16, 0.75f, true);
+    private final LinkedHashMap<ByteBuffer, Remembered> answers = new LinkedHashMap<>();
+    private final LinkedHashMap<CookieKey, Remembered> cookies = new LinkedHashMap<>(16, 0.75f, true);
+    private final Set<Entry> acksDue = new LinkedHashSet<>();
     private final long[] drops = new long[Drop.values().length];
-    private PeerSession.Self self;
+    private boolean deferAcks;
 
-    public LinkTable(Clock clock, RandomGenerator random, PeerSession.Timers timers, PeerSession.Self self,
-            PeerSocket socket, Listener listener) {
+    /**
+     * @param ephemerals fresh X25519 key pairs for the handshakes (from a {@code SecureRandom} in production)
+     * @param random indices, conversation ids and cookie nonces
+     */
+    public LinkTable(Clock clock, RandomGenerator random, Supplier<X25519.KeyPair> ephemerals,
+            PeerSession.Timers timers, LocalPeer self, PeerSocket socket, Listener listener) {
         this.clock = clock;
         this.random = random;
         this.timers = timers;
         this.self = self;
+        this.handshaker = new Handshaker(self, ephemerals);
+        this.guard = new CookieGuard(random, clock.millis());
         this.socket = socket;
         this.listener = listener;
     }
@@ -127,84 +208,85 @@ public final class LinkTable {
         return paths.snapshot();
     }
 
-    /** Who this side says it is in the HELLOs of conversations opened from now on. */
-    public void introduceAs(PeerSession.Self self) {
-        this.self = self;
+    /**
+     * Whether acknowledgements wait for {@link #flushAcks} (the end of a burst of datagrams, so that a reply the
+     * application sends meanwhile carries them) instead of going out after each datagram.
+     */
+    public void deferAcks(boolean defer) {
+        this.deferAcks = defer;
     }
 
     // ---- frames and time ----
 
     /** A datagram from {@code from} that is not the tracker's. */
     public void onDatagram(InetSocketAddress from, ByteBuffer datagram) {
-        PeerFrame frame = decode(datagram);
-        if (frame != null) {
-            onFrame(Route.direct(from), frame);
-        }
+        onDatagram(Route.direct(from), null, datagram);
     }
 
     /**
-     * A frame the tracker relayed from the peer holding {@code sender}. The tracker vouches for who sent it, so a
-     * greeting must carry that peer's own key, and any other frame must belong to a conversation with it: a session
-     * id seen by someone else never lets them speak in it through the relay.
+     * A frame the tracker relayed from the peer holding {@code sender}. The tracker's word for the sender only
+     * says where to relay an answer to a handshake that does not yet name its initiator (XX): the frames themselves
+     * authenticate, or are dropped.
      */
     public void onRelayed(Octets sender, ByteBuffer datagram) {
-        PeerFrame frame = decode(datagram);
-        if (frame == null) {
-            return;
-        }
-        Octets claimed;
-        if (frame instanceof Hello hello) {
-            claimed = hello.identityKey();
-        } else if (frame instanceof HelloAck ack) {
-            claimed = ack.identityKey();
-        } else {
-            Entry entry = byLocalSession.get(((PeerMessage) frame).session());
-            claimed = entry == null ? sender : entry.key();
-        }
-        if (!sender.equals(claimed)) {
-            drop(Drop.RELAY_MISMATCH);
-            return;
-        }
-        onFrame(Route.RELAY, frame);
+        onDatagram(Route.RELAY, sender, datagram);
     }
 
-    /** The frame in {@code datagram}, or null (counted) when it is none. */
-    private PeerFrame decode(ByteBuffer datagram) {
+    private void onDatagram(Route from, Octets relayedSender, ByteBuffer datagram) {
+        byte[] raw = new byte[datagram.remaining()];
+        datagram.get(raw);
+        PeerFrame frame;
         try {
-            if (!Wire.isPeerFrame(Header.type(datagram))) {
+            if (!Wire.isPeerFrame(Header.type(ByteBuffer.wrap(raw)))) {
                 drop(Drop.NOT_FOR_PEERS);
-                return null;
-            }
-            return PeerFrameCodec.decode(datagram);
-        } catch (ProtocolException e) {
-            drop(Drop.MALFORMED);
-            return null;
-        }
-    }
-
-    private void onFrame(Route from, PeerFrame frame) {
-        long now = clock.millis();
-        if (frame instanceof Hello hello) {
-            onHello(from, hello, now);
-        } else if (frame instanceof HelloAck ack) {
-            onHelloAck(from, ack, now);
-        } else {
-            PeerMessage message = (PeerMessage) frame;
-            Entry entry = byLocalSession.get(message.session());
-            if (entry == null) {
-                drop(Drop.UNKNOWN_SESSION);
                 return;
             }
-            entry.seen(now);
-            entry.session.onPeerMessage(from, message, now);
+            frame = PeerFrameCodec.decode(raw);
+        } catch (ProtocolException e) {
+            drop(Drop.MALFORMED);
+            return;
         }
+        long now = clock.millis();
+        if (frame instanceof Transport transport) {
+            onTransport(from, transport, now);
+        } else if (frame instanceof Initiation initiation) {
+            onInitiation(from, relayedSender, initiation, raw, now);
+        } else if (frame instanceof Response response) {
+            onResponse(from, response, now);
+        } else if (frame instanceof Finish finish) {
+            onFinish(from, relayedSender, finish, now);
+        } else {
+            onCookieReply(from, (CookieReply) frame, now);
+        }
+        if (!deferAcks) {
+            flushAcks();
+        }
+    }
+
+    /** Sends the acknowledgements the frames since the last call left due. */
+    public void flushAcks() {
+        long now = clock.millis();
+        for (Entry entry : List.copyOf(acksDue)) {
+            entry.session.flushAcks(now);
+        }
+        acksDue.clear();
     }
 
     public void tick() {
         long now = clock.millis();
-        for (Entry entry : List.copyOf(byLocalSession.values())) {
+        for (Entry entry : List.copyOf(sessions)) {
             entry.session.tick(now);
         }
+        for (Iterator<WaitingXx> it = waitingXx.values().iterator(); it.hasNext(); ) {
+            WaitingXx waiting = it.next();
+            if (now - waiting.since() < WAITING_XX_MILLIS) {
+                break;
+            }
+            byIndex.remove(waiting.localIndex());
+            it.remove();
+        }
+        answers.values().removeIf(answer -> now - answer.at() >= ANSWER_MILLIS);
+        cookies.values().removeIf(cookie -> now - cookie.at() >= COOKIE_MILLIS);
     }
 
     // ---- connecting ----
@@ -214,15 +296,16 @@ public final class LinkTable {
      * conversation is kept, and tries the new candidates too while it is still connecting). Messages may be sent at
      * once; they wait until it connects.
      *
+     * @param agreementKey the peer's X25519 key (from the tracker), for an IK handshake; null when unknown (XX)
      * @param target what the user asked to connect to, told back if the conversation fails
      */
-    public void connect(Octets key, String target, List<InetSocketAddress> candidates) {
+    public void connect(Octets key, Octets agreementKey, String target, List<InetSocketAddress> candidates) {
         Entry existing = byKey.get(key);
         if (existing == null) {
-            existing = adoptPending(key, candidates);
+            existing = adoptPending(key, agreementKey, candidates);
         }
         if (existing != null) {
-            // A conversation the peer's HELLO opened becomes this side's attempt once it has addresses to punch.
+            // A conversation the peer's handshake opened becomes this side's attempt once it has addresses to punch.
             boolean firstPunch = !existing.attempted && !candidates.isEmpty()
                     && existing.session.state() == PeerSession.State.CONNECTING;
             if (existing.session.addCandidates(candidates, clock.millis()) || firstPunch) {
@@ -231,7 +314,7 @@ public final class LinkTable {
             }
             return;
         }
-        open(key, target, candidates, true);
+        open(key, agreementKey, target, candidates, true, newLinkId());
     }
 
     /** Opens a conversation with whoever answers at {@code address}. */
@@ -244,7 +327,7 @@ public final class LinkTable {
                 return; // already talking to, or trying, whoever is there
             }
         }
-        Entry entry = open(null, target, List.of(address), false);
+        Entry entry = open(null, null, target, List.of(address), false, newLinkId());
         byPendingAddress.put(address, entry);
     }
 
@@ -252,10 +335,10 @@ public final class LinkTable {
      * A conversation opened to one of {@code candidates} by address, now known to be meant for {@code key}: it
      * becomes that key's, so that one peer never gets two conversations from here.
      */
-    private Entry adoptPending(Octets key, List<InetSocketAddress> candidates) {
+    private Entry adoptPending(Octets key, Octets agreementKey, List<InetSocketAddress> candidates) {
         for (InetSocketAddress candidate : candidates) {
             Entry pending = byPendingAddress.get(candidate);
-            if (pending != null && pending.session.expect(key)) {
+            if (pending != null && pending.session.expect(key, agreementKey)) {
                 byKey.put(key, pending);
                 return pending;
             }
@@ -300,7 +383,7 @@ public final class LinkTable {
 
     /** Says goodbye to every peer; queued messages fail. */
     public void closeAll(String reason) {
-        for (Entry entry : List.copyOf(byLocalSession.values())) {
+        for (Entry entry : List.copyOf(sessions)) {
             entry.session.close(reason, true);
         }
     }
@@ -317,85 +400,355 @@ public final class LinkTable {
         return entry != null && entry.offer(kind, content, receipt);
     }
 
-    // ---- internals ----
+    // ---- handshakes: responder ----
 
-    private void onHello(Route from, Hello hello, long now) {
-        Octets key = hello.identityKey();
-        if (key.equals(self.identity().publicKey()) || !listener.admits(key)) {
-            drop(Drop.BLOCKED);
+    private void onInitiation(Route from, Octets relayedSender, Initiation initiation, byte[] raw, long now) {
+        if (!handshaker.mac1Valid(initiation.type(), raw)) {
+            drop(Drop.BAD_MAC);
             return;
         }
-        if (!Identity.verify(key, hello)) {
-            drop(Drop.BAD_SIGNATURE);
-            return;
-        }
-        Entry entry = byKey.get(key);
-        boolean replacement = entry != null && entry.session.state() == PeerSession.State.CONNECTED
-                && entry.session.remoteSession() != hello.session();
-        if (replacement) {
-            entry = replacing.get(key);
-        } else if (entry == null && !from.relayed()) {
-            entry = byPendingAddress.get(from.address());
-        }
-        if (entry == null) {
-            if (byLocalSession.size() >= MAX_SESSIONS) {
-                drop(Drop.TOO_MANY_SESSIONS);
+        byte[] source = source(from, relayedSender);
+        if (guard.arrived(now)) {
+            if (!guard.proves(source, now, cookie -> Handshaker.mac2Valid(initiation.type(), raw, cookie))) {
+                // No state, no work, and an answer far smaller than what came: a forged source gains nothing.
+                CookieReply reply = handshaker.cookieReply(initiation, guard.cookie(source, now), guard.nonce());
+                send(from, relayedSender, PeerFrameCodec.encode(reply));
+                drop(Drop.COOKIE_SENT);
                 return;
             }
-            // Nobody here asked for it, so nobody is told if it fails.
-            entry = open(key, null, List.of(), !replacement);
-            if (replacement) {
-                replacing.put(key, entry);
+            if (!guard.allow(source, now)) {
+                drop(Drop.RATE_LIMITED);
+                return;
             }
         }
-        entry.seen(now);
-        entry.session.onHello(from, hello, now);
+        ByteBuffer ephemeral = ByteBuffer.wrap(initiation.noise().toByteArray(), 0, Wire.KEY_SIZE).slice();
+        Remembered answer = answers.get(ephemeral);
+        if (answer != null) {
+            send(from, relayedSender, answer.bytes()); // the same initiation again: its answer was lost
+            return;
+        }
+        Handshaker.Read read;
+        try {
+            read = handshaker.read(initiation);
+        } catch (Handshaker.Refused refused) {
+            drop(refused.reason);
+            return;
+        }
+        byte[] response = read.peer() != null ? answerIk(from, read, now) : answerXx(read, now);
+        if (response != null) {
+            send(from, read.peer() != null ? read.peer().identityKey() : relayedSender, response);
+            remember(answers, ephemeral, new Remembered(response, now), MAX_ANSWERS);
+        }
     }
 
-    private void onHelloAck(Route from, HelloAck ack, long now) {
-        Entry entry = byNonce.get(ack.nonce());
+    private byte[] answerIk(Route from, Handshaker.Read read, long now) {
+        HandshakePayload peer = read.peer();
+        if (!admissible(peer.identityKey())) {
+            return null;
+        }
+        Long last = timestamps.get(peer.identityKey());
+        if (last != null && peer.timestamp() <= last) {
+            drop(Drop.REPLAYED_HANDSHAKE);
+            return null;
+        }
+        Entry entry = responderFor(peer, from);
         if (entry == null) {
-            drop(Drop.UNKNOWN_SESSION);
+            return null;
+        }
+        timestamps.put(peer.identityKey(), peer.timestamp());
+        trim(timestamps, MAX_TIMESTAMPS);
+        int index = newIndex();
+        Handshaker.Answered answered;
+        try {
+            answered = handshaker.answer(read, index, entry.session.localLinkId(), now);
+        } catch (Handshaker.Refused refused) {
+            drop(refused.reason);
+            return null;
+        }
+        byIndex.put(index, new Slot(entry, answered.keypair(), null));
+        entry.seen(now);
+        entry.session.answered(read, answered.keypair(), now);
+        return answered.response();
+    }
+
+    /**
+     * The conversation an IK initiation from {@code peer} belongs to: the one open with it (a rekey, or both sides
+     * connecting at once), a new one replacing it once confirmed (the peer's conversation id changed: it
+     * restarted), one opened to the address it came from, or a new one; null (counted) when the table is full.
+     */
+    private Entry responderFor(HandshakePayload peer, Route from) {
+        Octets key = peer.identityKey();
+        Entry entry = byKey.get(key);
+        if (entry != null && entry.session.state() == PeerSession.State.CONNECTED
+                && entry.session.remoteLinkId() != peer.linkId()) {
+            Entry waiting = replacing.get(key);
+            if (waiting != null && waiting.session.remoteLinkId() == peer.linkId()) {
+                return waiting;
+            }
+            if (waiting != null) {
+                waiting.session.close("replaced by a newer conversation", false);
+            }
+            Entry replacement = openResponder(key);
+            if (replacement != null) {
+                replacing.put(key, replacement);
+            }
+            return replacement;
+        }
+        if (entry == null && !from.relayed()) {
+            entry = byPendingAddress.get(from.address());
+            if (entry != null && entry.session.expect(key, null)) {
+                byKey.put(key, entry);
+                return entry;
+            }
+            entry = null;
+        }
+        if (entry == null) {
+            entry = openResponder(key);
+            if (entry != null) {
+                byKey.put(key, entry);
+            }
+        }
+        return entry;
+    }
+
+    private Entry openResponder(Octets key) {
+        if (sessions.size() >= MAX_SESSIONS) {
+            drop(Drop.TOO_MANY_SESSIONS);
+            return null;
+        }
+        // Nobody here asked for it, so nobody is told if it fails.
+        return open(key, null, null, List.of(), false, newLinkId());
+    }
+
+    private byte[] answerXx(Handshaker.Read read, long now) {
+        if (waitingXx.size() >= MAX_WAITING_XX) {
+            Iterator<WaitingXx> oldest = waitingXx.values().iterator();
+            byIndex.remove(oldest.next().localIndex());
+            oldest.remove();
+            drop(Drop.TOO_MANY_HANDSHAKES);
+        }
+        int index = newIndex();
+        long linkId = newLinkId();
+        Handshaker.Answered answered;
+        try {
+            answered = handshaker.answer(read, index, linkId, now);
+        } catch (Handshaker.Refused refused) {
+            drop(refused.reason);
+            return null;
+        }
+        WaitingXx waiting = new WaitingXx(index, read.initiation().senderIndex(), answered.waiting(), linkId, now);
+        waitingXx.put(index, waiting);
+        byIndex.put(index, new Slot(null, null, waiting));
+        return answered.response();
+    }
+
+    /**
+     * XX message 3: the initiator proved who it is. It opened a new conversation (it connected by address): that
+     * one replaces any other with the same peer at once, since message 3 is its confirmation.
+     */
+    private void onFinish(Route from, Octets relayedSender, Finish finish, long now) {
+        Slot slot = byIndex.get(finish.receiverIndex());
+        if (slot == null || slot.waiting() == null) {
+            drop(Drop.UNKNOWN_INDEX);
             return;
         }
-        if (!listener.admits(ack.identityKey())) {
+        WaitingXx waiting = slot.waiting();
+        byIndex.remove(waiting.localIndex());
+        waitingXx.remove(waiting.localIndex());
+        Handshaker.Completed completed;
+        try {
+            completed = handshaker.finish(waiting.noise(), waiting.localIndex(), waiting.initiatorIndex(), finish,
+                    now);
+        } catch (Handshaker.Refused refused) {
+            drop(refused.reason);
+            return;
+        }
+        Octets key = completed.peer().identityKey();
+        if (!admissible(key)) {
+            return;
+        }
+        if (sessions.size() >= MAX_SESSIONS) {
+            drop(Drop.TOO_MANY_SESSIONS);
+            return;
+        }
+        Entry entry = open(key, null, null, List.of(), false, waiting.linkId());
+        replacing.put(key, entry); // connected below, it takes the key's place from whatever held it
+        byIndex.put(completed.keypair().localIndex, new Slot(entry, completed.keypair(), null));
+        entry.seen(now);
+        entry.session.finished(from, completed, now);
+    }
+
+    // ---- handshakes: initiator ----
+
+    private void onResponse(Route from, Response response, long now) {
+        Slot slot = byIndex.get(response.receiverIndex());
+        Handshaker.Initiating pending = slot == null || slot.entry() == null || slot.keys() != null ? null
+                : slot.entry().session.pending(response.receiverIndex());
+        if (pending == null) {
+            drop(Drop.UNKNOWN_INDEX);
+            return;
+        }
+        Entry entry = slot.entry();
+        Handshaker.Completed completed;
+        try {
+            completed = handshaker.complete(pending, response, now);
+        } catch (Handshaker.Refused refused) {
+            drop(refused.reason);
+            return;
+        }
+        Octets key = completed.peer().identityKey();
+        Octets expected = entry.session.expectedKey();
+        if (expected != null && !expected.equals(key)) {
+            drop(Drop.WRONG_PEER);
+            return;
+        }
+        if (!admissible(key)) {
+            return;
+        }
+        PeerSession session = entry.session;
+        long known = session.remoteLinkId();
+        if (session.state() == PeerSession.State.CONNECTED && known != 0 && known != completed.peer().linkId()) {
+            // The peer restarted: its new conversation holds this side's id, and starts from nothing. So does this
+            // one: what the old one queued fails, and a new one under the same id takes the new keys.
+            byIndex.remove(response.receiverIndex());
+            session.close("the peer restarted", false);
+            Entry fresh = open(key, completed.peerStatic(), null, List.of(), false, session.localLinkId());
+            fresh.attempted = entry.attempted;
+            byKey.put(key, fresh);
+            entry = fresh;
+        }
+        byIndex.put(response.receiverIndex(), new Slot(entry, completed.keypair(), null));
+        entry.seen(now);
+        entry.session.completed(from, completed, now);
+    }
+
+    private void onCookieReply(Route from, CookieReply reply, long now) {
+        Slot slot = byIndex.get(reply.receiverIndex());
+        Handshaker.Initiating pending = slot == null || slot.entry() == null || slot.keys() != null ? null
+                : slot.entry().session.pending(reply.receiverIndex());
+        if (pending == null) {
+            drop(Drop.UNKNOWN_INDEX);
+            return;
+        }
+        try {
+            remember(cookies, CookieKey.of(from, slot.entry().session.remoteKey()),
+                    new Remembered(Handshaker.openCookie(pending, reply), now), MAX_COOKIES);
+        } catch (Handshaker.Refused refused) {
+            drop(refused.reason);
+        }
+    }
+
+    // ---- transport ----
+
+    private void onTransport(Route from, Transport transport, long now) {
+        Slot slot = byIndex.get(transport.receiverIndex());
+        if (slot == null || slot.keys() == null || !slot.entry().session.holds(slot.keys())) {
+            drop(Drop.UNKNOWN_INDEX);
+            return;
+        }
+        LinkFrame frame;
+        try {
+            frame = slot.keys().open(transport);
+        } catch (CryptoException e) {
+            drop(Drop.NOT_AUTHENTIC);
+            return;
+        } catch (ProtocolException e) {
+            drop(Drop.MALFORMED_SEALED);
+            return;
+        }
+        if (frame == null) {
+            drop(Drop.REPLAYED);
+            return;
+        }
+        Entry entry = slot.entry();
+        entry.seen(now);
+        entry.session.onFrame(from, slot.keys(), frame, now);
+        acksDue.add(entry);
+    }
+
+    // ---- internals ----
+
+    /** Whether a handshake by {@code key} may go on: not this peer's own key, and not a blocked one. */
+    private boolean admissible(Octets key) {
+        if (key.equals(self.identity().publicKey()) || !listener.admits(key)) {
             drop(Drop.BLOCKED);
-            return;
+            return false;
         }
-        if (!Identity.verify(ack.identityKey(), ack)) {
-            drop(Drop.BAD_SIGNATURE);
-            return;
+        return true;
+    }
+
+    /** What a cookie proves: the source address, or for a relayed frame the peer the tracker says relayed it. */
+    private static byte[] source(Route from, Octets relayedSender) {
+        if (from.relayed()) {
+            byte[] key = relayedSender == null ? new byte[0] : relayedSender.toByteArray();
+            byte[] source = Arrays.copyOf(RELAY_SOURCE, RELAY_SOURCE.length + key.length);
+            System.arraycopy(key, 0, source, RELAY_SOURCE.length, key.length);
+            return source;
         }
-        entry.session.onHelloAck(from, ack, now);
+        byte[] address = from.address().getAddress().getAddress();
+        byte[] source = Arrays.copyOf(address, address.length + 2);
+        source[address.length] = (byte) (from.address().getPort() >> 8);
+        source[address.length + 1] = (byte) from.address().getPort();
+        return source;
+    }
+
+    /** Sends a handshake frame over {@code route}: through the relay to {@code relayTo}, or straight. */
+    private void send(Route route, Octets relayTo, byte[] frame) {
+        if (!route.relayed()) {
+            socket.send(route.address(), frame);
+        } else if (relayTo != null) {
+            socket.relay(relayTo, frame);
+        }
     }
 
     /** A new conversation; {@code keyed}: the one for {@code expectedKey} from now on (else only once it connects). */
-    private Entry open(Octets expectedKey, String target, List<InetSocketAddress> candidates, boolean keyed) {
-        if (byLocalSession.size() >= MAX_SESSIONS) {
+    private Entry open(Octets expectedKey, Octets agreementKey, String target, List<InetSocketAddress> candidates,
+            boolean keyed, long linkId) {
+        if (sessions.size() >= MAX_SESSIONS) {
             throw new ChatException(MAX_SESSIONS + " conversations are open already; disconnect some first");
         }
-        long localSession;
-        do {
-            localSession = random.nextLong();
-        } while (localSession == 0 || byLocalSession.containsKey(localSession));
-        long nonce;
-        do {
-            nonce = random.nextLong();
-        } while (byNonce.containsKey(nonce));
         Entry entry = new Entry(target);
-        entry.session = new PeerSession(self, timers, localSession, nonce, expectedKey, candidates, socket, entry,
+        entry.session = new PeerSession(timers, linkId, expectedKey, agreementKey, candidates, socket, entry,
                 clock.millis());
-        byLocalSession.put(localSession, entry);
-        byNonce.put(nonce, entry);
+        sessions.add(entry);
         if (keyed) {
             byKey.put(expectedKey, entry);
         }
-        entry.session.tick(clock.millis()); // the first HELLO goes out now, not at the next tick
+        entry.session.tick(clock.millis()); // the first initiation goes out now, not at the next tick
         if (!candidates.isEmpty()) {
             entry.attempted = true;
             paths.attempted();
         }
         return entry;
+    }
+
+    private int newIndex() {
+        int index;
+        do {
+            index = random.nextInt();
+        } while (index == 0 || byIndex.containsKey(index));
+        return index;
+    }
+
+    private long newLinkId() {
+        long id;
+        do {
+            id = random.nextLong();
+        } while (id == 0);
+        return id;
+    }
+
+    private static <K, V> void remember(LinkedHashMap<K, V> map, K key, V value, int max) {
+        map.put(key, value);
+        trim(map, max);
+    }
+
+    private static <K, V> void trim(LinkedHashMap<K, V> map, int max) {
+        Iterator<V> oldest = map.values().iterator();
+        while (map.size() > max) {
+            oldest.next();
+            oldest.remove();
+        }
     }
 
     private void drop(Drop reason) {
@@ -441,9 +794,36 @@ public final class LinkTable {
         }
 
         @Override
+        public Handshaker.Initiating initiate(PeerSession initiator, NoisePattern pattern, Octets remoteStatic) {
+            int index = newIndex();
+            try {
+                Handshaker.Initiating initiating = handshaker.initiate(pattern, remoteStatic, index,
+                        initiator.localLinkId(), clock.millis());
+                byIndex.put(index, new Slot(this, null, null));
+                return initiating;
+            } catch (CryptoException e) {
+                drop(Drop.BAD_HANDSHAKE); // the peer's static key is of low order: nobody holds it
+                return null;
+            }
+        }
+
+        @Override
+        public void retired(int index) {
+            Slot slot = byIndex.get(index);
+            if (slot != null && slot.entry() == this) {
+                byIndex.remove(index);
+            }
+        }
+
+        @Override
+        public byte[] cookie(Route route) {
+            Remembered cookie = cookies.get(CookieKey.of(route, session.remoteKey()));
+            return cookie == null ? null : cookie.bytes();
+        }
+
+        @Override
         public void connected(PeerSession connectedSession) {
             Octets key = session.remoteKey();
-            byNonce.remove(session.nonce());
             byPendingAddress.values().remove(this);
             if (!listener.admits(key)) {
                 session.close("blocked", false);
@@ -511,11 +891,12 @@ public final class LinkTable {
             if (!connected && attempted) {
                 paths.failed();
             }
-            byLocalSession.remove(session.localSession());
-            byNonce.remove(session.nonce());
+            sessions.remove(this);
+            byIndex.values().removeIf(slot -> slot.entry() == this);
             byPendingAddress.values().remove(this);
             byKey.values().remove(this);
             replacing.values().remove(this);
+            acksDue.remove(this);
             if (connected) {
                 listener.disconnected(session, reason);
             } else if (target != null) {

@@ -1,9 +1,9 @@
 package dev.p2pchat.peer.link;
 
-import dev.p2pchat.protocol.peer.ContentKind;
-import dev.p2pchat.protocol.peer.PeerFrame.Data;
-import dev.p2pchat.protocol.Octets;
 import dev.p2pchat.protocol.Wire;
+import dev.p2pchat.protocol.peer.ContentKind;
+import dev.p2pchat.protocol.peer.LinkFrame.AckBlock;
+import dev.p2pchat.protocol.peer.LinkFrame.AckEntry;
 import dev.p2pchat.protocol.peer.PeerWire;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -11,22 +11,40 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * The sending half of a reliable conversation: messages are numbered from 1, split into fragments, sent within
- * a window of unacknowledged fragments, retransmitted on a timeout from the measured round trip (doubling per
- * retransmission), and reported delivered once every fragment is acknowledged, or failed when that has not
- * happened within the give-up time of its first send. When the conversation moved to another path that answers,
- * everything unacknowledged can go out again at once ({@link #resendNow}). (A peer that stops answering altogether
- * is caught sooner by the conversation's liveness check, which fails everything queued.) Pure logic: told the time,
- * it says what to send.
+ * The sending half of a reliable conversation: messages are numbered from 1, cut into pieces when first sent, sent
+ * within a window of unacknowledged pieces, retransmitted on a timeout from the measured round trip (doubling while
+ * nothing is acknowledged), and reported delivered once the peer's cursor passed them, that is once the peer handed
+ * them to its application. Pure logic: told the time and the acknowledgements, it says what to send.
  *
- * <p>Bounded: at most {@link #MAX_QUEUED_MESSAGES} messages and {@link #MAX_QUEUED_BYTES} bytes wait; beyond
- * that {@link #enqueue} refuses, so a sender learns at once that its message was not taken.
+ * <p>Giving up follows evidence, never a clock alone. A message one of whose pieces went out {@link #MAX_TRIES}
+ * times unacknowledged is abandoned: its pieces stop, and a SKIP asks the peer to pass over it. Only the peer's
+ * answer settles it: delivered if the peer had handed it on after all (only the acknowledgements were lost), failed
+ * if the peer skipped it. So an abandoned message never blocks the ones behind it, and no receipt says what did not
+ * happen. A peer that stops answering altogether is caught by the conversation's liveness check, which fails what
+ * is queued.
+ *
+ * <p>Path MTU black holes: when a large piece went out {@link #BLACK_HOLE_TRIES} times unacknowledged while the peer
+ * kept answering, and no large piece has been acknowledged on this path, pieces are cut to {@link #SMALL_PIECE}
+ * bytes from then on, unacknowledged ones included, until {@link #largeDatagramsPass} says otherwise.
+ *
+ * <p>Bounded: at most {@link #MAX_QUEUED_MESSAGES} messages and {@link #MAX_QUEUED_BYTES} bytes wait; beyond that
+ * {@link #enqueue} refuses, so a sender learns at once that its message was not taken.
  */
 final class Outbox {
     static final int MAX_QUEUED_MESSAGES = 1024;
     static final long MAX_QUEUED_BYTES = 4L * 1024 * 1024;
-    /** Fragments sent and not yet acknowledged, across messages. */
+    /** Pieces sent and not yet acknowledged, across messages. */
     static final int WINDOW = 64;
+    /** Sends of one piece, unacknowledged, after which its message is abandoned. */
+    static final int MAX_TRIES = 20;
+    /** Sends of one large piece, unacknowledged while the peer answers, after which pieces are cut small. */
+    static final int BLACK_HOLE_TRIES = 3;
+    /**
+     * Pieces that fit a 576-byte path: an IPv4 datagram of at most 576 bytes (RFC 791's minimum) holds a peer frame
+     * of 548, which still fits the same path inside the tracker's relay when it is at most 504.
+     */
+    static final int SMALL_PIECE = 576 - 28 - Wire.RELAY_OVERHEAD - PeerWire.TRANSPORT_HEADER_SIZE - PeerWire.TAG_SIZE
+            - PeerWire.DATA_FIXED_SIZE - PeerWire.ACK_BLOCK_FIXED_SIZE;
 
     /** What became of a message. */
     interface Outcome {
@@ -35,96 +53,135 @@ final class Outbox {
         void failed(long messageId, String reason);
     }
 
+    /** A piece to send now. */
+    record Send(long messageId, ContentKind kind, int total, int offset, byte[] content, int length) {}
+
+    private static final class Piece {
+        final int offset;
+        final int length;
+        long sentAt;
+        int sends;
+        boolean acked;
+
+        Piece(int offset, int length) {
+            this.offset = offset;
+            this.length = length;
+        }
+    }
+
     private static final class Outgoing {
         final long id;
         final ContentKind kind;
-        final Octets[] payloads;
-        final long[] sentAt;
-        final int[] sends;
-        final boolean[] acked;
-        long firstSentAt = -1;
-        int unacked;
+        final byte[] content;
+        /** Cut when the message first goes out, at the piece size of that moment. */
+        List<Piece> pieces;
         int nextUnsent;
-        final int bytes;
+        long firstSentAt;
+        boolean abandoned;
+        long skipSentAt;
 
         Outgoing(long id, ContentKind kind, byte[] content) {
             this.id = id;
             this.kind = kind;
-            int count = Math.max(1, (content.length + PeerWire.MAX_FRAGMENT_PAYLOAD - 1) / PeerWire.MAX_FRAGMENT_PAYLOAD);
-            this.payloads = new Octets[count];
-            for (int i = 0; i < count; i++) {
-                int from = i * PeerWire.MAX_FRAGMENT_PAYLOAD;
-                payloads[i] = Octets.of(content, from, Math.min(PeerWire.MAX_FRAGMENT_PAYLOAD, content.length - from));
-            }
-            this.sentAt = new long[count];
-            this.sends = new int[count];
-            this.acked = new boolean[count];
-            this.unacked = count;
-            this.bytes = content.length;
+            this.content = content;
+        }
+
+        boolean allAcked() {
+            return pieces != null && nextUnsent == pieces.size() && pieces.stream().allMatch(piece -> piece.acked);
         }
     }
 
     private final RttEstimator rtt;
-    private final long giveUpMillis;
     private final Outcome outcome;
     private final Deque<Outgoing> queue = new ArrayDeque<>();
     private long nextId = 1;
     private long queuedBytes;
     private int inFlight;
     private long retransmissions;
+    private long abandoned;
     /**
-     * Timeouts in a row with no acknowledgement in between; the timeout doubles with each. Per conversation, as
-     * in TCP: while acknowledgements flow the path works and a lost fragment is resent after one timeout, and
-     * only a path that stopped answering backs off towards the maximum.
+     * Timeouts in a row with no acknowledgement in between; the timeout doubles with each. Per conversation, as in
+     * TCP: while acknowledgements flow the path works and a lost piece is resent after one timeout, and only a path
+     * that stopped answering backs off towards the maximum.
      */
     private int backoff;
     private boolean resendAll;
+    private int pieceSize = PeerWire.MAX_PIECE;
+    private boolean largeAcked;
+    /** When the peer was last heard from, over any frame: proof that small datagrams pass. */
+    private long lastHeardAt = Long.MIN_VALUE;
 
-    Outbox(RttEstimator rtt, long giveUpMillis, Outcome outcome) {
+    Outbox(RttEstimator rtt, Outcome outcome) {
         this.rtt = rtt;
-        this.giveUpMillis = giveUpMillis;
         this.outcome = outcome;
     }
 
     /** Queues a message; returns its id, or -1 when the queue is full or the message too large. */
     long enqueue(ContentKind kind, byte[] content) {
         if (content.length > PeerWire.MAX_MESSAGE_SIZE || queue.size() >= MAX_QUEUED_MESSAGES
-                || queuedBytes + content.length > MAX_QUEUED_BYTES) {
+                || queuedBytes + content.length > MAX_QUEUED_BYTES || nextId > 0xFFFF_FFFFL) {
             return -1;
         }
         Outgoing message = new Outgoing(nextId++, kind, content);
         queue.add(message);
-        queuedBytes += message.bytes;
+        queuedBytes += content.length;
         return message.id;
     }
 
     /**
-     * The fragments to send now for conversation {@code session}: retransmissions whose timeout passed, then new
-     * fragments while the window has room. Fails (and drops) messages past the give-up time first.
+     * What to send now: retransmissions whose timeout passed (abandoning the messages that ran out of tries), the
+     * SKIPs of abandoned messages that are due, then new pieces while the window has room.
      */
-    List<Data> poll(long session, long now) {
-        expire(now);
-        List<Data> out = new ArrayList<>();
+    List<Send> poll(long now, List<Long> skips) {
+        List<Send> out = new ArrayList<>();
         long timeout = rtt.backedOffRtoMillis(backoff);
         boolean resend = resendAll;
         resendAll = false;
-        for (Outgoing message : queue) {
-            if (message.nextUnsent == 0) {
+        boolean timedOut = false;
+        for (Outgoing message : List.copyOf(queue)) {
+            if (message.pieces == null) {
                 break; // messages go out in queue order: nothing after this one has been sent either
             }
-            for (int i = 0; i < message.nextUnsent; i++) {
-                if (!message.acked[i] && (resend || now - message.sentAt[i] >= timeout)) {
-                    out.add(send(session, message, i, now));
-                    retransmissions++;
+            if (message.abandoned) {
+                if (resend || now - message.skipSentAt >= timeout) {
+                    message.skipSentAt = now;
+                    skips.add(message.id);
+                    timedOut |= !resend;
                 }
+                continue;
+            }
+            for (int i = 0; i < message.nextUnsent; i++) {
+                Piece piece = message.pieces.get(i);
+                if (piece.acked || !(resend || now - piece.sentAt >= timeout)) {
+                    continue;
+                }
+                if (piece.sends >= MAX_TRIES) {
+                    abandon(message, now);
+                    skips.add(message.id);
+                    break;
+                }
+                if (blackHole(message, piece)) {
+                    cutSmall();
+                    return poll(now, skips); // the unacknowledged pieces are new now: send them as such
+                }
+                out.add(send(message, piece, now));
+                retransmissions++;
+                timedOut |= !resend;
             }
         }
-        if (!out.isEmpty() && !resend) {
+        if (timedOut) {
             backoff++;
         }
         for (Outgoing message : queue) {
-            while (message.nextUnsent < message.payloads.length && inFlight < WINDOW) {
-                out.add(send(session, message, message.nextUnsent++, now));
+            if (message.abandoned) {
+                continue;
+            }
+            if (message.pieces == null) {
+                message.pieces = cut(message.content.length, 0, pieceSize);
+                message.firstSentAt = now;
+            }
+            while (message.nextUnsent < message.pieces.size() && inFlight < WINDOW) {
+                out.add(send(message, message.pieces.get(message.nextUnsent++), now));
                 inFlight++;
             }
             if (inFlight >= WINDOW) {
@@ -134,39 +191,111 @@ final class Outbox {
         return out;
     }
 
-    /** Records an acknowledgement; unknown or repeated ones are ignored. */
-    void acknowledge(long messageId, int fragment, long now) {
+    /**
+     * The peer's acknowledgements: every message below the cursor was handed on (an abandoned one excepted, whose
+     * fate the answer to its SKIP tells), and each entry's piece arrived.
+     */
+    void acknowledge(AckBlock ack, long now) {
+        boolean any = false;
+        while (!queue.isEmpty() && queue.peekFirst().id < ack.cursor() && queue.peekFirst().pieces != null
+                && !queue.peekFirst().abandoned) {
+            Outgoing message = queue.pollFirst();
+            long lastSent = Long.MIN_VALUE;
+            boolean sentOnce = true;
+            for (Piece piece : message.pieces.subList(0, message.nextUnsent)) {
+                if (!piece.acked) {
+                    inFlight--;
+                }
+                lastSent = Math.max(lastSent, piece.sentAt);
+                sentOnce &= piece.sends == 1;
+                largeAcked |= piece.length > SMALL_PIECE;
+            }
+            if (sentOnce && message.nextUnsent == message.pieces.size()) {
+                rtt.sample(now - lastSent);
+            }
+            settle(message);
+            outcome.delivered(message.id);
+            any = true;
+        }
+        for (AckEntry entry : ack.entries()) {
+            any |= acknowledge(entry, now);
+        }
+        if (any) {
+            backoff = 0;
+        }
+    }
+
+    private boolean acknowledge(AckEntry entry, long now) {
         for (Outgoing message : queue) {
-            if (message.id != messageId) {
+            if (message.id != entry.messageId()) {
                 continue;
             }
-            if (fragment >= message.nextUnsent || message.acked[fragment]) {
+            if (message.pieces == null || message.abandoned) {
+                return false;
+            }
+            boolean any = false;
+            int end = entry.offset() + entry.length();
+            for (Piece piece : message.pieces.subList(0, message.nextUnsent)) {
+                if (!piece.acked && piece.offset >= entry.offset() && piece.offset + piece.length <= end) {
+                    piece.acked = true;
+                    inFlight--;
+                    any = true;
+                    largeAcked |= piece.length > SMALL_PIECE;
+                    if (piece.sends == 1) {
+                        rtt.sample(now - piece.sentAt);
+                    }
+                }
+            }
+            return any;
+        }
+        return false;
+    }
+
+    /** The peer's answer to the SKIP of {@code messageId}: it settles an abandoned message. */
+    void skipped(long messageId, boolean delivered) {
+        for (Outgoing message : queue) {
+            if (message.id == messageId && message.abandoned) {
+                queue.remove(message);
+                settle(message);
+                if (delivered) {
+                    outcome.delivered(messageId);
+                } else {
+                    outcome.failed(messageId, "not delivered: " + MAX_TRIES + " sends of a piece went unanswered");
+                }
                 return;
             }
-            message.acked[fragment] = true;
-            message.unacked--;
-            inFlight--;
-            backoff = 0;
-            if (message.sends[fragment] == 1) {
-                rtt.sample(now - message.sentAt[fragment]);
-            }
-            if (message.unacked == 0) {
-                queue.remove(message);
-                queuedBytes -= message.bytes;
-                outcome.delivered(message.id);
-            }
-            return;
         }
+    }
+
+    /** An authenticated frame of the peer's arrived at {@code now}. */
+    void heard(long now) {
+        lastHeardAt = now;
+    }
+
+    /**
+     * A datagram as large as a full piece's reached the peer on this path (a path MTU probe was answered): large
+     * pieces from now on.
+     */
+    void largeDatagramsPass() {
+        largeAcked = true;
+        pieceSize = PeerWire.MAX_PIECE;
+    }
+
+    /** Whether pieces are cut small, because large datagrams seem not to pass. */
+    boolean smallPieces() {
+        return pieceSize < PeerWire.MAX_PIECE;
     }
 
     /**
      * The conversation moved to another path that answers: everything unacknowledged goes out again (see
-     * {@link #resendNow}), and the timeout starts over from the initial one, since the old path's round trip says
-     * nothing about the new one (QUIC resets its estimate on migration too). Otherwise a longer new path would time
-     * out every first send, and Karn's rule would never let the estimate learn from the answers.
+     * {@link #resendNow}), the timeout starts over from the initial one, since the old path's round trip says
+     * nothing about the new one (QUIC resets its estimate on migration too), and so does what the old path said
+     * about large datagrams.
      */
     void pathChanged() {
         rtt.reset();
+        largeAcked = false;
+        pieceSize = PeerWire.MAX_PIECE;
         resendNow();
     }
 
@@ -193,32 +322,82 @@ final class Outbox {
         return queue.size();
     }
 
+    boolean idle() {
+        return queue.isEmpty();
+    }
+
     long retransmissions() {
         return retransmissions;
     }
 
-    private Data send(long session, Outgoing message, int fragment, long now) {
-        if (message.firstSentAt < 0) {
-            message.firstSentAt = now;
-        }
-        message.sentAt[fragment] = now;
-        message.sends[fragment]++;
-        return new Data(session, message.id, message.kind, fragment, message.payloads.length,
-                message.payloads[fragment]);
+    long abandoned() {
+        return abandoned;
     }
 
-    /** Fails messages whose first fragment went out the give-up time ago (messages go out in queue order). */
-    private void expire(long now) {
-        while (!queue.isEmpty() && queue.peekFirst().firstSentAt >= 0
-                && now - queue.peekFirst().firstSentAt >= giveUpMillis) {
-            Outgoing message = queue.pollFirst();
-            queuedBytes -= message.bytes;
-            for (int i = 0; i < message.nextUnsent; i++) {
-                if (!message.acked[i]) {
-                    inFlight--;
+    private Send send(Outgoing message, Piece piece, long now) {
+        piece.sentAt = now;
+        piece.sends++;
+        return new Send(message.id, message.kind, message.content.length, piece.offset, message.content,
+                piece.length);
+    }
+
+    private void abandon(Outgoing message, long now) {
+        message.abandoned = true;
+        message.skipSentAt = now;
+        abandoned++;
+        for (Piece piece : message.pieces.subList(0, message.nextUnsent)) {
+            if (!piece.acked) {
+                inFlight--;
+            }
+        }
+    }
+
+    private void settle(Outgoing message) {
+        queuedBytes -= message.content.length;
+    }
+
+    /** Whether {@code piece} looks lost to a path that drops large datagrams and passes small ones. */
+    private boolean blackHole(Outgoing message, Piece piece) {
+        return !largeAcked && pieceSize > SMALL_PIECE && piece.length > SMALL_PIECE
+                && piece.sends >= BLACK_HOLE_TRIES && lastHeardAt > message.firstSentAt;
+    }
+
+    /** Small pieces from now on: every unacknowledged large piece is cut anew, and waits to be sent as new. */
+    private void cutSmall() {
+        pieceSize = SMALL_PIECE;
+        for (Outgoing message : queue) {
+            if (message.pieces == null || message.abandoned) {
+                continue;
+            }
+            List<Piece> recut = new ArrayList<>();
+            List<Piece> unsent = new ArrayList<>();
+            for (int i = 0; i < message.pieces.size(); i++) {
+                Piece piece = message.pieces.get(i);
+                boolean sent = i < message.nextUnsent;
+                if (piece.acked) {
+                    recut.add(piece);
+                } else {
+                    if (sent) {
+                        inFlight--;
+                    }
+                    unsent.addAll(cut(piece.length, piece.offset, SMALL_PIECE));
                 }
             }
-            outcome.failed(message.id, "not acknowledged within " + giveUpMillis / 1000 + " s");
+            message.nextUnsent = recut.size();
+            recut.addAll(unsent);
+            message.pieces = recut;
         }
+    }
+
+    /** Pieces of at most {@code size} bytes covering {@code length} bytes from {@code offset} (one if empty). */
+    private static List<Piece> cut(int length, int offset, int size) {
+        List<Piece> pieces = new ArrayList<>();
+        int from = 0;
+        do {
+            int piece = Math.min(size, length - from);
+            pieces.add(new Piece(offset + from, piece));
+            from += piece;
+        } while (from < length);
+        return pieces;
     }
 }

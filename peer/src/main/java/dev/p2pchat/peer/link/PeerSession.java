@@ -3,75 +3,89 @@ package dev.p2pchat.peer.link;
 import dev.p2pchat.peer.transport.PathSelector;
 import dev.p2pchat.peer.transport.PeerSocket;
 import dev.p2pchat.peer.transport.Route;
-import dev.p2pchat.protocol.Identity;
 import dev.p2pchat.protocol.Octets;
-import dev.p2pchat.protocol.Wire;
+import dev.p2pchat.protocol.crypto.NoisePattern;
 import dev.p2pchat.protocol.peer.ContentKind;
-import dev.p2pchat.protocol.peer.PeerFrame.Ack;
-import dev.p2pchat.protocol.peer.PeerFrame.Data;
-import dev.p2pchat.protocol.peer.PeerFrame.Goodbye;
-import dev.p2pchat.protocol.peer.PeerFrame.Hello;
-import dev.p2pchat.protocol.peer.PeerFrame.HelloAck;
-import dev.p2pchat.protocol.peer.PeerFrame.PeerMessage;
-import dev.p2pchat.protocol.peer.PeerFrame.Ping;
-import dev.p2pchat.protocol.peer.PeerFrame.Pong;
-import dev.p2pchat.protocol.peer.PeerFrame;
-import dev.p2pchat.protocol.peer.PeerFrameCodec;
+import dev.p2pchat.protocol.peer.HandshakePayload;
+import dev.p2pchat.protocol.peer.LinkFrame.Ack;
+import dev.p2pchat.protocol.peer.LinkFrame.AckBlock;
+import dev.p2pchat.protocol.peer.LinkFrame.Data;
+import dev.p2pchat.protocol.peer.LinkFrame.Goodbye;
+import dev.p2pchat.protocol.peer.LinkFrame.Ping;
+import dev.p2pchat.protocol.peer.LinkFrame.Pong;
+import dev.p2pchat.protocol.peer.LinkFrame.Skip;
+import dev.p2pchat.protocol.peer.LinkFrame.Skipped;
+import dev.p2pchat.protocol.peer.LinkFrame;
+import dev.p2pchat.protocol.peer.PeerWire;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One conversation with one remote peer, as pure logic: told the time and what arrived, it says what to send.
+ * One conversation with one remote peer, as pure logic: told the time and what arrived (already opened by its
+ * keys), it says what to send, sealed.
  *
- * <p>Connecting: HELLO goes to every candidate address at once and again every {@link #HELLO_INTERVAL_MILLIS}
- * (so both NATs open when both sides do it), until a HELLO_ACK signed by the expected key echoes this side's
- * nonce. When no direct path has formed after {@link #RELAY_AFTER_MILLIS} and a tracker can relay, HELLO also goes
- * through the relay, and the conversation runs over whichever route answers first. Connected: reliable messages
- * both ways ({@link Outbox}, {@link Inbox}), a PING when the path has been quiet for {@link #PING_IDLE_MILLIS}, and
- * the conversation ends as unreachable when nothing has been heard for {@link #DEAD_AFTER_MILLIS}. Every message a
- * peer sends carries the session id this side chose, so only someone who saw this side's HELLO or HELLO_ACK can
- * speak in the conversation.
+ * <p>Connecting: this side's Noise initiation (IK when the peer's X25519 key is known, XX otherwise) goes to every
+ * candidate address at once and again every {@link Timers#helloInterval} (so both NATs open when both sides do it),
+ * a new one every {@link #HANDSHAKE_RENEW_MILLIS}, and through the relay too once {@link Timers#relayAfter} passed
+ * without an answer. The conversation connects on the response (initiator), on message 3 (XX responder) or on the
+ * first frame sealed with the keys its response made (IK responder: until then the initiator may never have seen
+ * them). Connected: reliable messages both ways ({@link Outbox}, {@link Inbox}), a PING when the path has been quiet
+ * for {@link Timers#pingIdle}, and the conversation ends as unreachable when nothing authenticated has been heard
+ * for {@link Timers#deadAfter}.
  *
- * <p>Where datagrams go is the {@link PathSelector}'s choice: candidates, relay fallback, upgrade, roaming. What the
- * old route left unacknowledged is resent as soon as a new one answers a PING, and retransmissions carry on there,
- * so no message is lost or shown twice.
+ * <p>Keys, as WireGuard keeps them: the current keys seal; the previous ones still open what was sealed before a
+ * rekey; the next ones (made by a response this side sent) wait for the peer's first frame under them. The side that
+ * initiated the current keys makes new ones after {@link Timers#rekeyAfter} (the other side too if it did not,
+ * before they run out); keys older than {@link Timers#rejectAfter} are dropped and never used again.
+ *
+ * <p>Where datagrams go is the {@link PathSelector}'s choice. A route moves only on a frame that opened under this
+ * conversation's keys and was fresh. Probes of other addresses are sealed PINGs: answered where they came from,
+ * they move the route only of a conversation whose own path is gone (relayed, or silent).
  */
 public final class PeerSession {
     static final long HELLO_INTERVAL_MILLIS = 500;
+    /** A handshake unanswered this long is replaced by a new one (a new ephemeral key and index). */
+    static final long HANDSHAKE_RENEW_MILLIS = 5_000;
+    /** How often a rekey's initiation is repeated over the route until it is answered. */
+    static final long REKEY_RETRY_MILLIS = 1_000;
     static final long CONNECT_TIMEOUT_MILLIS = 10_000;
     static final long PING_IDLE_MILLIS = 5_000;
     static final long DEAD_AFTER_MILLIS = 15_000;
-    static final long GIVE_UP_MILLIS = 30_000;
-    static final long REASSEMBLY_TIMEOUT_MILLIS = 60_000;
     static final long RELAY_AFTER_MILLIS = 3_000;
     static final long UPGRADE_INTERVAL_MILLIS = 30_000;
-    /** Messages kept that arrive before this side's HELLO is answered (the peer's first burst). */
-    static final int MAX_EARLY = 16;
+    static final long REKEY_AFTER_MILLIS = 120_000;
 
     public enum State { CONNECTING, CONNECTED, CLOSED }
 
     /**
-     * The conversation's clocks, in milliseconds: how often HELLO is repeated, how long connecting may take, how
-     * long a quiet path waits before a PING, how long silence means the peer is gone, how long a message may stay
-     * unacknowledged before it fails, how long a direct path may stay silent (while connecting, or while an answer
-     * is due) before the relay is used, and how often a relayed conversation tries for a direct path again.
+     * The conversation's clocks, in milliseconds: how often the initiation is repeated, how long connecting may
+     * take, how long a quiet path waits before a PING, how long silence means the peer is gone, how long a direct
+     * path may stay silent (while connecting, or while an answer is due) before the relay is used, how often a relayed
+     * conversation tries for a direct path again (and a conversation cut to small pieces tries large ones), and after
+     * how long keys are renewed; they are dropped at one and a half times that.
      */
-    public record Timers(long helloInterval, long connectTimeout, long pingIdle, long deadAfter, long giveUp,
-            long relayAfter, long upgradeInterval) {
+    public record Timers(long helloInterval, long connectTimeout, long pingIdle, long deadAfter, long relayAfter,
+            long upgradeInterval, long rekeyAfter) {
         public static final Timers DEFAULT = new Timers(HELLO_INTERVAL_MILLIS, CONNECT_TIMEOUT_MILLIS,
-                PING_IDLE_MILLIS, DEAD_AFTER_MILLIS, GIVE_UP_MILLIS, RELAY_AFTER_MILLIS, UPGRADE_INTERVAL_MILLIS);
+                PING_IDLE_MILLIS, DEAD_AFTER_MILLIS, RELAY_AFTER_MILLIS, UPGRADE_INTERVAL_MILLIS, REKEY_AFTER_MILLIS);
 
         public Timers {
             if (helloInterval < 1 || connectTimeout < helloInterval || pingIdle < 1 || deadAfter <= pingIdle
-                    || giveUp < 1 || relayAfter < 1 || relayAfter >= connectTimeout || upgradeInterval < 1) {
+                    || relayAfter < 1 || relayAfter >= connectTimeout || upgradeInterval < 1
+                    || rekeyAfter <= deadAfter) {
                 throw new IllegalArgumentException("timers out of order: " + this);
             }
         }
+
+        /** Keys this old are never used again: WireGuard's 180 s to its 120 s rekey. */
+        public long rejectAfter() {
+            return rekeyAfter + rekeyAfter / 2;
+        }
     }
 
-    /** What the conversation tells its owner. */
-    public interface Events {
+    /** What the conversation tells its owner, and asks of it. */
+    interface Events {
         void connected(PeerSession session);
 
         void received(PeerSession session, long messageId, ContentKind kind, byte[] content);
@@ -84,67 +98,76 @@ public final class PeerSession {
 
         /**
          * The conversation wants a fresh introduction to the peer: its direct path was lost, or it runs over the
-         * relay and tries for a direct one. The owner looks the peer up (which also makes the tracker introduce this
-         * side to it) and hands the addresses found to {@link #addCandidates}.
+         * relay and tries for a direct one. The owner looks the peer up and hands the addresses found to
+         * {@link #addCandidates}.
          */
         void wantsIntroduction(PeerSession session);
 
         /** A connected conversation now runs over {@link #route()}, no longer over {@code previous}. */
         void routeChanged(PeerSession session, Route previous);
+
+        /** Starts a handshake under a fresh index of this session's (null when none can start: counted). */
+        Handshaker.Initiating initiate(PeerSession session, NoisePattern pattern, Octets remoteStatic);
+
+        /** {@code index} names nothing of this session's any more. */
+        void retired(int index);
+
+        /** The cookie a responder under load gave for {@code route}, or null. */
+        byte[] cookie(Route route);
     }
 
-    private record Early(Route from, PeerMessage message) {}
-
-    /** Who this side is, as it introduces itself in HELLO and HELLO_ACK. */
-    public record Self(Identity identity, String name, Octets agreementKey, int capabilities) {}
-
-    private final Self self;
     private final Timers timers;
-    private final long localSession;
-    private final Hello hello;
-    private Octets expectedKey;
-    private final PathSelector path;
-    private final PeerSocket output;
+    private final long localLinkId;
+    private final PeerSocket socket;
     private final Events events;
+    private final PathSelector path;
     private final RttEstimator rtt = new RttEstimator();
-    private final List<Early> early = new ArrayList<>();
     private final Outbox outbox;
-    private Inbox inbox = new Inbox(REASSEMBLY_TIMEOUT_MILLIS);
-    private final long connectStarted;
+    private final Inbox inbox = new Inbox();
+    private final boolean initiating;
+    private final long started;
     private State state = State.CONNECTING;
-    private long remoteSession;
+    private Octets expectedKey;
     private Octets remoteKey;
+    private Octets remoteStatic;
     private String remoteName;
+    private long remoteLinkId;
+    private Handshaker.Initiating pending;
+    private long lastInitiationSent = Long.MIN_VALUE / 2;
+    private Keypair current;
+    private Keypair previous;
+    private Keypair next;
     private long lastHeard;
-    private long lastHelloSent = Long.MIN_VALUE / 2;
     private long lastPingSent = Long.MIN_VALUE / 2;
+    private long lastProbeOfSmallPath = Long.MIN_VALUE / 2;
+    private long lastLargeProbe = Long.MIN_VALUE / 2;
     private int pingSequence;
     /** The latest PING sent over the route, and when: its PONG is a round-trip sample (0: none outstanding). */
     private int routePing;
     private long routePingSentAt;
+    private int largeProbe;
 
     /**
-     * @param localSession the random id the remote peer must put in what it sends here
-     * @param nonce the random challenge the remote peer's HELLO_ACK must sign
-     * @param expectedKey the identity key the remote peer must prove, or null to accept whoever answers (a
-     *     connection to a bare address, until {@link #expect} names the key)
+     * @param localLinkId this side's id of the conversation, in its handshake payloads
+     * @param expectedKey the identity key the peer must prove, or null to accept whoever answers (a conversation
+     *     opened to a bare address, until {@link #expect} names the key, or one the peer opened)
+     * @param remoteStatic the peer's X25519 key when known (an IK handshake), else null (XX)
+     * @param candidates where this side sets out to reach the peer; none for a conversation the peer opened
      */
-    public PeerSession(Self self, Timers timers, long localSession, long nonce, Octets expectedKey,
-            List<InetSocketAddress> candidates, PeerSocket output, Events events, long now) {
-        this.self = self;
+    PeerSession(Timers timers, long localLinkId, Octets expectedKey, Octets remoteStatic,
+            List<InetSocketAddress> candidates, PeerSocket socket, Events events, long now) {
         this.timers = timers;
-        this.localSession = localSession;
-        Hello unsigned = new Hello(localSession, nonce, self.name(), self.identity().publicKey(), self.agreementKey(),
-                self.capabilities(), Octets.zeros(Wire.SIGNATURE_SIZE));
-        this.hello = unsigned.withSignature(self.identity().signatureFor(unsigned));
+        this.localLinkId = localLinkId;
         this.expectedKey = expectedKey;
+        this.remoteStatic = remoteStatic;
+        this.socket = socket;
+        this.events = events;
+        this.initiating = !candidates.isEmpty();
+        this.started = now;
+        this.lastHeard = now;
         this.path = new PathSelector(timers.relayAfter(), timers.upgradeInterval(), timers.pingIdle() / 2, candidates,
                 new Path(), now);
-        this.output = output;
-        this.events = events;
-        this.connectStarted = now;
-        this.lastHeard = now;
-        this.outbox = new Outbox(rtt, timers.giveUp(), new Outbox.Outcome() {
+        this.outbox = new Outbox(rtt, new Outbox.Outcome() {
             @Override
             public void delivered(long messageId) {
                 events.delivered(PeerSession.this, messageId);
@@ -157,27 +180,27 @@ public final class PeerSession {
         });
     }
 
-    public long localSession() {
-        return localSession;
-    }
-
-    /** The id the remote peer chose for its side of the conversation, 0 until it said. */
-    public long remoteSession() {
-        return remoteSession;
-    }
-
-    /** The challenge in this side's HELLO, which the remote peer's HELLO_ACK echoes. */
-    public long nonce() {
-        return hello.nonce();
-    }
-
     public State state() {
         return state;
     }
 
-    /** The remote peer's identity key once it proved it (or announced it in a HELLO), else the expected one. */
+    long localLinkId() {
+        return localLinkId;
+    }
+
+    /** The peer's id of the conversation, 0 until a handshake said it. */
+    long remoteLinkId() {
+        return remoteLinkId;
+    }
+
+    /** The remote peer's identity key once it proved it, else the expected one (null when none is). */
     public Octets remoteKey() {
         return remoteKey != null ? remoteKey : expectedKey;
+    }
+
+    /** The key a handshake must prove, or null when anyone may answer. */
+    Octets expectedKey() {
+        return expectedKey;
     }
 
     public String remoteName() {
@@ -199,45 +222,51 @@ public final class PeerSession {
         return rtt.smoothedMillis();
     }
 
+    /** PINGs sent to find a direct path while connected. */
+    public long probes() {
+        return path.probes();
+    }
+
     /**
-     * Names the key a conversation opened to a bare address must prove, once it is known to be that peer's;
-     * false (and nothing changes) when it already expects or heard from another key, or is no longer connecting.
+     * Names the key a conversation opened to a bare address must prove, once it is known to be that peer's; false
+     * (and nothing changes) when it already expects or heard from another key, or is no longer connecting.
      */
-    public boolean expect(Octets key) {
-        if (state != State.CONNECTING || !accepts(key) || (remoteKey != null && !remoteKey.equals(key))) {
+    boolean expect(Octets key, Octets agreementKey) {
+        if (state != State.CONNECTING || (expectedKey != null && !expectedKey.equals(key))) {
             return false;
         }
         expectedKey = key;
+        if (remoteStatic == null && agreementKey != null) {
+            remoteStatic = agreementKey;
+        }
         return true;
     }
 
     /** Whether this conversation runs over, or is trying, {@code candidate}. */
-    public boolean triesAddress(InetSocketAddress candidate) {
+    boolean triesAddress(InetSocketAddress candidate) {
         return path.tries(candidate);
     }
 
     /**
-     * Addresses where the peer may be reached, from a lookup or an introduction. While connecting, HELLO goes to the
-     * new ones at once. While connected over the relay, over a direct path that stopped answering, or over a direct
-     * path to an address the peer is no longer found at (its mapping moved), a PING goes to each, so that both NATs
-     * open towards each other again; whichever answers directly becomes the route. Returns whether it probed.
+     * Addresses where the peer may be reached, from a lookup or an introduction: while connecting the initiation goes
+     * to the new ones at once; while connected they may be probed (see {@link PathSelector#probeTargets}). Returns
+     * whether it probed.
      */
-    public boolean addCandidates(List<InetSocketAddress> more, long now) {
-        if (state == State.CONNECTING) {
-            path.addCandidates(more).forEach(candidate -> send(Route.direct(candidate), hello));
+    boolean addCandidates(List<InetSocketAddress> more, long now) {
+        if (state == State.CONNECTING && initiating) {
+            if (pending != null) {
+                for (InetSocketAddress candidate : path.addCandidates(more)) {
+                    socket.send(candidate, pending.frame(events.cookie(Route.direct(candidate))));
+                }
+            }
         } else if (state == State.CONNECTED) {
             return path.probeTargets(more, now);
         }
         return false;
     }
 
-    /** PINGs sent to find a direct path while connected (see {@link #addCandidates}). */
-    public long probes() {
-        return path.probes();
-    }
-
     /** Queues a message; returns its id, or -1 when it was not taken (closed, queue full, too large). */
-    public long send(ContentKind kind, byte[] content, long now) {
+    long send(ContentKind kind, byte[] content, long now) {
         if (state == State.CLOSED) {
             return -1;
         }
@@ -248,20 +277,15 @@ public final class PeerSession {
         return id;
     }
 
-    public void tick(long now) {
+    void tick(long now) {
         if (state == State.CONNECTING) {
-            if (now - connectStarted >= timers.connectTimeout()) {
-                close("no answer to HELLO within " + seconds(timers.connectTimeout()), false);
+            if (now - started >= timers.connectTimeout()) {
+                close(initiating ? "no answer to the handshake within " + seconds(timers.connectTimeout())
+                        : "the handshake was never confirmed", false);
                 return;
             }
-            if (now - lastHelloSent >= timers.helloInterval()) {
-                lastHelloSent = now;
-                path.candidates().forEach(candidate -> send(Route.direct(candidate), hello));
-                // Only towards a peer this side set out to reach: a session opened by someone else's HELLO (maybe
-                // a replayed one) answers it once and must not turn into a stream of relayed datagrams.
-                if (relayable() && path.relayWhileConnecting(now)) {
-                    send(Route.RELAY, hello);
-                }
+            if (initiating) {
+                greet(now);
             }
             return;
         }
@@ -272,96 +296,196 @@ public final class PeerSession {
             close("unreachable: nothing heard for " + seconds(timers.deadAfter()), false);
             return;
         }
+        expireKeys(now);
+        rekey(now);
         path.tick(now, relayable());
         if (now - lastHeard >= timers.pingIdle() && now - lastPingSent >= timers.pingIdle() / 2) {
             pingRoute(now);
+        } else if (path.pathLost(now) && now - lastProbeOfSmallPath >= timers.relayAfter() / 3) {
+            // The path owes an answer: a small datagram tells a dead path from one that drops only large ones.
+            lastProbeOfSmallPath = now;
+            pingRoute(now);
         }
-        inbox.expire(now);
+        if (outbox.smallPieces() && now - lastLargeProbe >= timers.upgradeInterval()) {
+            lastLargeProbe = now;
+            largeProbe = ++pingSequence;
+            sendSealed(path.route(), new Ping(largeProbe, 0, PeerWire.MAX_LINK_FRAME_SIZE - 6));
+        }
         flush(now);
+        flushAcks(now);
     }
 
-    private boolean relayable() {
-        return remoteKey() != null && output.canRelay();
+    // ---- handshakes ----
+
+    /** Sends this side's initiation while connecting: to every candidate, through the relay once it is time. */
+    private void greet(long now) {
+        if (pending == null || now - pending.started >= HANDSHAKE_RENEW_MILLIS) {
+            renewInitiation();
+        }
+        if (pending == null || now - lastInitiationSent < timers.helloInterval()) {
+            return;
+        }
+        lastInitiationSent = now;
+        for (InetSocketAddress candidate : path.candidates()) {
+            socket.send(candidate, pending.frame(events.cookie(Route.direct(candidate))));
+        }
+        if (relayable() && path.relayWhileConnecting(now)) {
+            socket.relay(remoteKey(), pending.frame(events.cookie(Route.RELAY)));
+        }
+    }
+
+    /** Renews the keys over the route when they are old, or sealed many messages; repeats until answered. */
+    private void rekey(long now) {
+        boolean due = current == null
+                || (current.initiator && now - current.created >= timers.rekeyAfter())
+                || now - current.created >= timers.rejectAfter() - timers.deadAfter()
+                || current.manyMessages();
+        if (!due) {
+            return;
+        }
+        if (pending == null || now - pending.started >= HANDSHAKE_RENEW_MILLIS) {
+            renewInitiation();
+        }
+        if (pending != null && now - lastInitiationSent >= REKEY_RETRY_MILLIS) {
+            lastInitiationSent = now;
+            sendRaw(path.route(), pending.frame(events.cookie(path.route())));
+        }
+    }
+
+    private void renewInitiation() {
+        if (pending != null) {
+            events.retired(pending.localIndex);
+        }
+        pending = events.initiate(this, remoteStatic != null ? NoisePattern.IK : NoisePattern.XX, remoteStatic);
+        lastInitiationSent = Long.MIN_VALUE / 2;
+    }
+
+    /** The handshake this side started, whose index {@code index} is; null when it is no longer waited for. */
+    Handshaker.Initiating pending(int index) {
+        return pending != null && pending.localIndex == index ? pending : null;
     }
 
     /**
-     * A HELLO from {@code from}, its signature already verified by the caller (who needed the key to route it):
-     * answers it, and if this side is still connecting, greets back from here (so that both NATs open).
+     * A response to this side's initiation completed over {@code from}: its keys are current from now on (the
+     * initiator may seal at once; its first frame confirms them to the responder). The caller checked who answered.
      */
-    public void onHello(Route from, Hello message, long now) {
-        if (state == State.CLOSED || !accepts(message.identityKey())) {
-            return;
+    void completed(Route from, Handshaker.Completed completed, long now) {
+        pending = null;
+        learn(completed.peer(), completed.peerStatic());
+        if (completed.finish() != null) {
+            sendRaw(from, completed.finish());
         }
-        if (remoteSession != 0 && remoteSession != message.session()) {
-            inbox = new Inbox(REASSEMBLY_TIMEOUT_MILLIS); // the peer restarted: a new conversation from its side
-            early.clear();
-        }
-        remoteSession = message.session();
-        remoteKey = message.identityKey();
-        remoteName = message.name();
-        HelloAck unsigned = new HelloAck(localSession, message.nonce(), self.name(), self.identity().publicKey(),
-                self.agreementKey(), self.capabilities(), Octets.zeros(Wire.SIGNATURE_SIZE));
-        send(from, unsigned.withSignature(self.identity().signatureFor(unsigned)));
+        promote(completed.keypair());
         if (state == State.CONNECTING) {
-            // One greeting per HELLO, not a repeating one: the other side repeats its HELLO until answered, and a
-            // HELLO from a forged address must not turn this peer into a source of repeated datagrams.
-            send(from, hello);
+            becomeConnected(from, now);
+        } else {
+            pingRoute(now); // confirms the new keys to the responder at once
         }
     }
 
-    /**
-     * A HELLO_ACK, its signature already verified by the caller: connected if it echoes this side's nonce and
-     * comes from the key this side expects.
-     */
-    public void onHelloAck(Route from, HelloAck message, long now) {
-        if (state != State.CONNECTING || message.nonce() != hello.nonce() || !accepts(message.identityKey())) {
-            return;
+    /** This side answered an IK initiation over {@code from}: the keys wait for the peer's first frame under them. */
+    void answered(Handshaker.Read read, Keypair keys, long now) {
+        learn(read.peer(), read.peerStatic());
+        if (next != null) {
+            events.retired(next.localIndex);
         }
-        remoteSession = message.session();
-        remoteKey = message.identityKey();
-        remoteName = message.name();
-        becomeConnected(from, now);
+        next = keys;
     }
 
-    /** A message routed here by its session id (this side's {@link #localSession()}). */
-    public void onPeerMessage(Route from, PeerMessage message, long now) {
+    /** An XX initiator finished over {@code from}: message 3 proved it, so its keys are current at once. */
+    void finished(Route from, Handshaker.Completed completed, long now) {
+        learn(completed.peer(), completed.peerStatic());
+        promote(completed.keypair());
+        if (state == State.CONNECTING) {
+            becomeConnected(from, now);
+        }
+    }
+
+    private void learn(HandshakePayload peer, Octets peerStatic) {
+        remoteKey = peer.identityKey();
+        remoteName = peer.name();
+        remoteLinkId = peer.linkId();
+        remoteStatic = peerStatic;
+    }
+
+    /** Takes {@code keys} as the current ones: the current ones become the previous, the previous are dropped. */
+    private void promote(Keypair keys) {
+        if (previous != null) {
+            events.retired(previous.localIndex);
+        }
+        previous = current;
+        current = keys;
+        if (next == keys) {
+            next = null;
+        }
+    }
+
+    /** Whether {@code keys} are among this session's. */
+    boolean holds(Keypair keys) {
+        return keys == current || keys == previous || keys == next;
+    }
+
+    private void expireKeys(long now) {
+        long reject = timers.rejectAfter();
+        if (previous != null && now - previous.created >= reject) {
+            events.retired(previous.localIndex);
+            previous = null;
+        }
+        if (next != null && now - next.created >= reject) {
+            events.retired(next.localIndex);
+            next = null;
+        }
+        if (current != null && !current.canSeal(now, reject)) {
+            events.retired(current.localIndex);
+            current = null;
+        }
+    }
+
+    // ---- frames ----
+
+    /** A link frame that opened under {@code keys}, fresh, from {@code from}. */
+    void onFrame(Route from, Keypair keys, LinkFrame frame, long now) {
         if (state == State.CLOSED) {
             return;
         }
-        if (state != State.CONNECTED) {
-            // Until the peer signed this side's fresh nonce, the HELLO it answered may have been a replay: the
-            // session id that answer gave away proves nothing. So what comes early waits (a few datagrams, then
-            // the peer's retransmissions), and is read only once the peer proves itself. The peer counts as
-            // connected already and has stopped sending HELLOs: greet it again (one HELLO per datagram received,
-            // never more) so that its HELLO_ACK completes this side.
-            if (remoteSession != 0 && early.size() < MAX_EARLY) {
-                early.add(new Early(from, message));
-            }
-            send(from, hello);
+        if (keys == next) {
+            promote(keys); // the peer has the keys this side's response made: they are confirmed
+        }
+        if (state == State.CONNECTING) {
+            becomeConnected(from, now);
+        }
+        lastHeard = now;
+        outbox.heard(now);
+        if (frame instanceof Ping ping && (ping.flags() & LinkFrame.PROBE) != 0) {
+            // A probe: answered where it came from, and it moves nothing here (whoever sent it from there may just
+            // be passing on what the peer sent to an address someone else named).
+            sendSealed(from, new Pong(ping.sequence(), LinkFrame.PROBE));
+            return;
+        }
+        if (frame instanceof Pong pong && (pong.flags() & LinkFrame.PROBE) != 0) {
+            path.probeAnswered(from, now);
+            flush(now);
             return;
         }
         heard(from, now);
-        if (message instanceof Data data) {
-            Inbox.Outcome outcome = inbox.receive(data, now);
-            if (outcome.acknowledge()) {
-                send(new Ack(remoteSession, data.messageId(), data.fragment()), now);
+        if (frame instanceof Data data) {
+            outbox.acknowledge(data.ack(), now);
+            deliver(inbox.receive(data));
+        } else if (frame instanceof Ack ack) {
+            outbox.acknowledge(ack.ack(), now);
+        } else if (frame instanceof Ping ping) {
+            sendSealed(path.route(), new Pong(ping.sequence(), 0));
+        } else if (frame instanceof Pong pong) {
+            onPong(pong, from, now);
+        } else if (frame instanceof Skip skip) {
+            Inbox.Skip outcome = inbox.skip(skip.messageId());
+            if (outcome != null) {
+                sendSealed(path.route(), new Skipped(skip.messageId(), outcome.delivered()));
+                deliver(outcome.nowDeliverable());
             }
-            for (Inbox.Received received : outcome.delivered()) {
-                events.received(this, received.messageId(), received.kind(), received.content());
-            }
-        } else if (message instanceof Ack ack) {
-            outbox.acknowledge(ack.messageId(), ack.fragment(), now);
-        } else if (message instanceof Ping ping) {
-            send(path.route(), new Pong(remoteSession, ping.sequence()));
-        } else if (message instanceof Pong pong && routePing != 0 && pong.sequence() == routePing
-                && from.equals(path.route())) {
-            routePing = 0;
-            if (path.answered()) {
-                // The new route answers: measure it afresh, and send what the old one swallowed.
-                outbox.pathChanged();
-            }
-            rtt.sample(now - routePingSentAt);
-        } else if (message instanceof Goodbye) {
+        } else if (frame instanceof Skipped skipped) {
+            outbox.skipped(skipped.messageId(), skipped.delivered());
+        } else if (frame instanceof Goodbye) {
             close("said goodbye", false);
         }
         if (state == State.CONNECTED) {
@@ -369,21 +493,33 @@ public final class PeerSession {
         }
     }
 
-    /** Something authenticated arrived over {@code from}: the peer is there, and the path may move (see {@link
-     * PathSelector#heard}). */
-    private void heard(Route from, long now) {
-        lastHeard = now;
-        if (path.heard(from, now)) {
-            // A path that counted as lost answers again: what it swallowed goes out now, not at the next timeout.
-            // (At most once per relayAfter of silence; and over the route, so towards whoever answered.)
-            outbox.resendNow();
+    private void deliver(List<Inbox.Received> messages) {
+        for (Inbox.Received received : messages) {
+            events.received(this, received.messageId(), received.kind(), received.content());
         }
     }
 
-    /** A PING over the route, whose PONG is a round-trip sample (see {@link #send(PeerMessage, long)}). */
-    private void pingRoute(long now) {
-        lastPingSent = now;
-        send(new Ping(remoteSession, ++pingSequence), now);
+    private void onPong(Pong pong, Route from, long now) {
+        if (pong.sequence() == largeProbe && largeProbe != 0) {
+            largeProbe = 0;
+            outbox.largeDatagramsPass();
+        }
+        if (routePing != 0 && pong.sequence() == routePing && from.equals(path.route())) {
+            routePing = 0;
+            if (path.answered()) {
+                // The new route answers: measure it afresh, and send what the old one swallowed.
+                outbox.pathChanged();
+            }
+            rtt.sample(now - routePingSentAt);
+        }
+    }
+
+    /** Something authenticated arrived over {@code from}: the path may move (see {@link PathSelector#heard}). */
+    private void heard(Route from, long now) {
+        if (path.heard(from, now)) {
+            // A path that counted as lost answers again: what it swallowed goes out now, not at the next timeout.
+            outbox.resendNow();
+        }
     }
 
     private void becomeConnected(Route from, long now) {
@@ -391,23 +527,58 @@ public final class PeerSession {
         lastHeard = now;
         state = State.CONNECTED;
         events.connected(this);
-        for (Early waiting : early) {
-            onPeerMessage(waiting.from(), waiting.message(), now);
+        if (state == State.CONNECTED) {
+            pingRoute(now);
+            flush(now);
         }
-        early.clear();
-        flush(now);
+    }
+
+    /** Sends what the outbox has due, each piece with the acknowledgements that fit beside it. */
+    private void flush(long now) {
+        if (state != State.CONNECTED || current == null) {
+            return;
+        }
+        List<Long> skips = new ArrayList<>();
+        for (Outbox.Send piece : outbox.poll(now, skips)) {
+            int room = PeerWire.MAX_LINK_FRAME_SIZE - PeerWire.DATA_FIXED_SIZE - PeerWire.ACK_BLOCK_FIXED_SIZE
+                    - piece.length();
+            AckBlock ack = inbox.ackBlock(Math.min(PeerWire.MAX_ACK_ENTRIES, room / PeerWire.ACK_ENTRY_SIZE));
+            path.answerDue(now);
+            sendSealed(path.route(), new Data(ack, piece.messageId(), piece.kind(), piece.total(), piece.offset(),
+                    Octets.of(piece.content(), piece.offset(), piece.length())));
+        }
+        for (long id : skips) {
+            path.answerDue(now);
+            sendSealed(path.route(), new Skip(id));
+        }
+    }
+
+    /** Sends the acknowledgements that did not ride on a message: at the end of a burst, or at the next tick. */
+    void flushAcks(long now) {
+        while (state == State.CONNECTED && current != null && inbox.ackDue()) {
+            sendSealed(path.route(), new Ack(inbox.ackBlock(PeerWire.MAX_ACK_ENTRIES)));
+        }
     }
 
     /** Ends the conversation: queued messages fail with {@code reason}; a GOODBYE tells the peer if asked. */
-    public void close(String reason, boolean sayGoodbye) {
+    void close(String reason, boolean sayGoodbye) {
         if (state == State.CLOSED) {
             return;
         }
         if (sayGoodbye && state == State.CONNECTED) {
-            send(path.route(), new Goodbye(remoteSession));
+            sendSealed(path.route(), new Goodbye());
         }
         state = State.CLOSED;
-        early.clear();
+        for (Keypair keys : new Keypair[] {current, previous, next}) {
+            if (keys != null) {
+                events.retired(keys.localIndex);
+            }
+        }
+        if (pending != null) {
+            events.retired(pending.localIndex);
+        }
+        current = previous = next = null;
+        pending = null;
         outbox.failAll(reason);
         events.closed(this, reason);
     }
@@ -416,51 +587,47 @@ public final class PeerSession {
         return outbox.retransmissions();
     }
 
+    private boolean relayable() {
+        return remoteKey() != null && socket.canRelay();
+    }
+
+    /** A PING over the route, whose PONG is a round-trip sample. */
+    private void pingRoute(long now) {
+        lastPingSent = now;
+        routePing = ++pingSequence;
+        routePingSentAt = now;
+        path.answerDue(now);
+        sendSealed(path.route(), new Ping(routePing, 0, 0));
+    }
+
+    private void sendSealed(Route over, LinkFrame frame) {
+        if (current != null) {
+            sendRaw(over, current.seal(frame));
+        }
+    }
+
+    private void sendRaw(Route over, byte[] frame) {
+        if (over.relayed()) {
+            socket.relay(remoteKey(), frame);
+        } else {
+            socket.send(over.address(), frame);
+        }
+    }
+
     private static String seconds(long millis) {
         return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
-    }
-
-    private boolean accepts(Octets key) {
-        return expectedKey == null || expectedKey.equals(key);
-    }
-
-    private void flush(long now) {
-        for (Data data : outbox.poll(remoteSession, now)) {
-            send(data, now);
-        }
-    }
-
-    /** Sends over the conversation's route something the peer answers (DATA, PING) or that answers it. */
-    private void send(PeerMessage message, long now) {
-        if (message instanceof Data || message instanceof Ping) {
-            path.answerDue(now);
-        }
-        if (message instanceof Ping ping) {
-            routePing = ping.sequence();
-            routePingSentAt = now;
-        }
-        send(path.route(), message);
-    }
-
-    private void send(Route over, PeerFrame frame) {
-        byte[] bytes = PeerFrameCodec.encode(frame);
-        if (over.relayed()) {
-            output.relay(remoteKey(), bytes);
-        } else {
-            output.send(over.address(), bytes);
-        }
     }
 
     /** What the path selector asks of this conversation. */
     private final class Path implements PathSelector.Session {
         @Override
         public void probe(InetSocketAddress address) {
-            send(Route.direct(address), new Ping(remoteSession, ++pingSequence));
+            sendSealed(Route.direct(address), new Ping(++pingSequence, LinkFrame.PROBE, 0));
         }
 
         @Override
-        public void moved(Route previous, long now) {
-            events.routeChanged(PeerSession.this, previous);
+        public void moved(Route previousRoute, long now) {
+            events.routeChanged(PeerSession.this, previousRoute);
             pingRoute(now);
         }
 

@@ -8,8 +8,8 @@ import java.util.List;
  * Which path one conversation's datagrams take, as pure logic: the candidate addresses it greets while connecting,
  * the route once connected (straight to an address, or the tracker's relay), the fallback to the relay when a direct
  * path stops answering, the probes that look for a direct path again (an upgrade, or a peer whose NAT mapping moved),
- * and roaming onto whatever address authenticated datagrams arrive from. The conversation that owns it does the
- * sending; this decides where.
+ * and roaming onto whatever address fresh authenticated datagrams arrive from. The conversation that owns it does
+ * the sending; this decides where.
  *
  * <p>Routes move. A direct route that owes an answer for {@code relayAfter} falls back to the relay, and asks for a
  * fresh introduction; a relayed conversation asks for one every {@code upgradeInterval} and probes the addresses it
@@ -199,6 +199,19 @@ public final class PathSelector {
             moveTo(Route.RELAY, now);
         }
         return wasLost;
+    }
+
+    /**
+     * A probe of {@code from} was answered: a direct path to the peer there works. It becomes the route only when
+     * the conversation has no working path of its own (it runs over the relay, or its direct route went silent): an
+     * answer can come from whoever passes a probe on, so it must never take a working route away.
+     */
+    public void probeAnswered(Route from, long now) {
+        if (!from.relayed() && (route.relayed() || pathLost(now))) {
+            answerDueSince = 0;
+            lastHeardDirect = now;
+            moveTo(from, now);
+        }
     }
 
     /** The route answered a PING sent over it; true if that proves a route that had moved. */

@@ -5,8 +5,8 @@ import dev.p2pchat.protocol.Octets;
 import dev.p2pchat.protocol.ProtocolException;
 import dev.p2pchat.protocol.Wire;
 import dev.p2pchat.protocol.tracker.TrackerCodec;
-import dev.p2pchat.protocol.tracker.TrackerMessage;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Relayed;
+import dev.p2pchat.protocol.tracker.TrackerMessage;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -38,6 +38,9 @@ public final class PeerDatagramHandler extends SimpleChannelInboundHandler<Datag
 
         /** A datagram from the tracker's address with a tracker type that did not decode. */
         void malformed(ProtocolException failure);
+
+        /** The socket has no more datagrams for now: the end of a burst. */
+        default void burstEnded() {}
     }
 
     private final Receiver receiver;
@@ -77,6 +80,12 @@ public final class PeerDatagramHandler extends SimpleChannelInboundHandler<Datag
         } catch (ProtocolException e) {
             return false; // not even a header: the conversations count it
         }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        receiver.burstEnded();
+        ctx.fireChannelReadComplete();
     }
 
     @Override

@@ -146,7 +146,7 @@ class PeerNodeTrackerTest {
      * relayed conversation tries for a direct path every 5 s.
      */
     private static final PeerSession.Timers RELAY_TIMERS =
-            new PeerSession.Timers(200, 3_000, 300, 1_500, 10_000, 1_000, 5_000);
+            new PeerSession.Timers(200, 3_000, 300, 1_500, 1_000, 5_000, 120_000);
 
     private PeerNode relayPeer(String name, EventLog events) throws Exception {
         return network.start(network.config(name).sessionTimers(RELAY_TIMERS).build(), events);

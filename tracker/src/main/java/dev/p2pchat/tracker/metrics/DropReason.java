@@ -10,8 +10,6 @@ public enum DropReason {
     BAD_MAGIC,
     BAD_VERSION,
     UNKNOWN_TYPE,
-    /** A peer-to-peer datagram with a bad checksum: the tracker never expects one, but counts it like any other. */
-    BAD_CHECKSUM,
     TRUNCATED,
     TRAILING_BYTES,
     BAD_FIELD,
@@ -38,7 +36,6 @@ public enum DropReason {
             case BAD_MAGIC -> BAD_MAGIC;
             case BAD_VERSION -> BAD_VERSION;
             case UNKNOWN_TYPE -> UNKNOWN_TYPE;
-            case BAD_CHECKSUM -> BAD_CHECKSUM;
             case TRUNCATED -> TRUNCATED;
             case TRAILING_BYTES -> TRAILING_BYTES;
             case BAD_FIELD -> BAD_FIELD;

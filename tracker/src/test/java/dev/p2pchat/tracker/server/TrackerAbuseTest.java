@@ -81,10 +81,7 @@ class TrackerAbuseTest {
             // Every reason the decoder knows happened, and the tracker's own for requests it will not serve.
             List<DropReason> reasons = new ArrayList<>(List.of(DropReason.BAD_COOKIE, DropReason.UNEXPECTED_TYPE));
             for (ProtocolException.Reason reason : ProtocolException.Reason.values()) {
-                // The tracker never reads a peer frame's checksum: a peer frame is a type it does not know.
-                if (reason != ProtocolException.Reason.BAD_CHECKSUM) {
-                    reasons.add(DropReason.of(reason));
-                }
+                reasons.add(DropReason.of(reason));
             }
             for (DropReason reason : reasons) {
                 assertThat(metrics.dropped(reason)).as(reason.name()).isPositive();
