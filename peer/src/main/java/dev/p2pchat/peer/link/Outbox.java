@@ -196,59 +196,58 @@ final class Outbox {
      * fate the answer to its SKIP tells), and each entry's piece arrived.
      */
     void acknowledge(AckBlock ack, long now) {
-        boolean any = false;
+        // Karn, and head-of-line blocking: only the newest piece this acknowledgement covers says how long a round
+        // trip takes (older ones waited at the peer for a gap to fill), and only if it was sent once.
+        Piece newest = null;
         while (!queue.isEmpty() && queue.peekFirst().id < ack.cursor() && queue.peekFirst().pieces != null
                 && !queue.peekFirst().abandoned) {
             Outgoing message = queue.pollFirst();
-            long lastSent = Long.MIN_VALUE;
-            boolean sentOnce = true;
             for (Piece piece : message.pieces.subList(0, message.nextUnsent)) {
                 if (!piece.acked) {
                     inFlight--;
+                    newest = newer(newest, piece);
                 }
-                lastSent = Math.max(lastSent, piece.sentAt);
-                sentOnce &= piece.sends == 1;
                 largeAcked |= piece.length > SMALL_PIECE;
-            }
-            if (sentOnce && message.nextUnsent == message.pieces.size()) {
-                rtt.sample(now - lastSent);
             }
             settle(message);
             outcome.delivered(message.id);
-            any = true;
         }
         for (AckEntry entry : ack.entries()) {
-            any |= acknowledge(entry, now);
+            newest = acknowledge(entry, newest);
         }
-        if (any) {
+        if (newest != null) {
             backoff = 0;
+            if (newest.sends == 1) {
+                rtt.sample(now - newest.sentAt);
+            }
         }
     }
 
-    private boolean acknowledge(AckEntry entry, long now) {
+    /** Marks the pieces {@code entry} covers acknowledged; returns the newest of those and {@code newest}. */
+    private Piece acknowledge(AckEntry entry, Piece newest) {
         for (Outgoing message : queue) {
             if (message.id != entry.messageId()) {
                 continue;
             }
             if (message.pieces == null || message.abandoned) {
-                return false;
+                return newest;
             }
-            boolean any = false;
             int end = entry.offset() + entry.length();
             for (Piece piece : message.pieces.subList(0, message.nextUnsent)) {
                 if (!piece.acked && piece.offset >= entry.offset() && piece.offset + piece.length <= end) {
                     piece.acked = true;
                     inFlight--;
-                    any = true;
                     largeAcked |= piece.length > SMALL_PIECE;
-                    if (piece.sends == 1) {
-                        rtt.sample(now - piece.sentAt);
-                    }
+                    newest = newer(newest, piece);
                 }
             }
-            return any;
+            return newest;
         }
-        return false;
+        return newest;
+    }
+
+    private static Piece newer(Piece a, Piece b) {
+        return a == null || b.sentAt > a.sentAt ? b : a;
     }
 
     /** The peer's answer to the SKIP of {@code messageId}: it settles an abandoned message. */

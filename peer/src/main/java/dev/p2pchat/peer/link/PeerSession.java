@@ -133,6 +133,8 @@ public final class PeerSession {
     private String remoteName;
     private long remoteLinkId;
     private Handshaker.Initiating pending;
+    /** XX message 3 this side sent, until the responder is heard under the keys it made: it may have been lost. */
+    private byte[] unconfirmedFinish;
     private long lastInitiationSent = Long.MIN_VALUE / 2;
     private Keypair current;
     private Keypair previous;
@@ -296,6 +298,10 @@ public final class PeerSession {
             close("unreachable: nothing heard for " + seconds(timers.deadAfter()), false);
             return;
         }
+        if (unconfirmedFinish != null && now - lastInitiationSent >= timers.helloInterval()) {
+            lastInitiationSent = now;
+            sendRaw(path.route(), unconfirmedFinish);
+        }
         expireKeys(now);
         rekey(now);
         path.tick(now, relayable());
@@ -373,7 +379,8 @@ public final class PeerSession {
         pending = null;
         learn(completed.peer(), completed.peerStatic());
         if (completed.finish() != null) {
-            sendRaw(from, completed.finish());
+            unconfirmedFinish = completed.finish();
+            sendRaw(from, unconfirmedFinish);
         }
         promote(completed.keypair());
         if (state == State.CONNECTING) {
@@ -450,6 +457,9 @@ public final class PeerSession {
         }
         if (keys == next) {
             promote(keys); // the peer has the keys this side's response made: they are confirmed
+        }
+        if (keys == current) {
+            unconfirmedFinish = null; // the responder has the keys: it got message 3
         }
         if (state == State.CONNECTING) {
             becomeConnected(from, now);

@@ -123,7 +123,8 @@ class PeerFaultTest {
         awaitDelivery(ids, texts);
         assertDeliveredExactlyOnceInOrder(ids, texts);
         assertThat(bobFaults.dropped()).as("DATA lost on the way to bob: " + bobFaults).isGreaterThan(200);
-        assertThat(aliceFaults.dropped()).as("ACKs lost on the way to alice: " + aliceFaults).isGreaterThan(200);
+        // Acknowledgements are cumulative and ride on bursts, so far fewer go back than DATA went out.
+        assertThat(aliceFaults.dropped()).as("ACKs lost on the way to alice: " + aliceFaults).isGreaterThan(40);
     }
 
     @Test
@@ -137,7 +138,7 @@ class PeerFaultTest {
         awaitDelivery(ids, texts);
         assertDeliveredExactlyOnceInOrder(ids, texts);
         assertThat(bobFaults.duplicated()).as("DATA copies bob got: " + bobFaults).isGreaterThan(30);
-        assertThat(aliceFaults.duplicated()).as("ACK copies alice got: " + aliceFaults).isGreaterThan(30);
+        assertThat(aliceFaults.duplicated()).as("ACK copies alice got: " + aliceFaults).isPositive();
     }
 
     @Test
@@ -151,8 +152,7 @@ class PeerFaultTest {
         awaitDelivery(ids, texts);
         assertDeliveredExactlyOnceInOrder(ids, texts);
         assertThat(bobFaults.reordered()).as("DATA held back on the way to bob: " + bobFaults).isGreaterThan(30);
-        assertThat(aliceFaults.reordered()).as("ACKs held back on the way to alice: " + aliceFaults)
-                .isGreaterThan(30);
+        assertThat(aliceFaults.reordered()).as("ACKs held back on the way to alice: " + aliceFaults).isPositive();
     }
 
     @Test
@@ -207,8 +207,8 @@ class PeerFaultTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void shouldDeliverEveryMessageOnceInOrderWhenFivePercentOfDatagramsAreCorrupted() throws Exception {
         start(0xC0DEL, Faults.corrupt(0.05));
-        long aliceMalformedAtStart = alice.malformedDatagrams();
-        long bobMalformedAtStart = bob.malformedDatagrams();
+        long aliceDroppedAtStart = dropped(alice);
+        long bobDroppedAtStart = dropped(bob);
         List<String> texts = texts("corrupt", 300);
 
         List<Long> ids = sendAll(texts);
@@ -216,9 +216,10 @@ class PeerFaultTest {
         awaitDelivery(ids, texts);
         assertDeliveredExactlyOnceInOrder(ids, texts);
         assertThat(bobFaults.corrupted()).as("DATA corrupted on the way to bob: " + bobFaults).isGreaterThan(5);
-        assertThat(aliceFaults.corrupted()).as("ACKs corrupted on the way to alice: " + aliceFaults).isGreaterThan(5);
-        assertThat(bob.malformedDatagrams()).as("bob's malformed datagrams").isGreaterThan(bobMalformedAtStart);
-        assertThat(alice.malformedDatagrams()).as("alice's malformed datagrams").isGreaterThan(aliceMalformedAtStart);
+        assertThat(aliceFaults.corrupted()).as("ACKs corrupted on the way to alice: " + aliceFaults).isPositive();
+        assertThat(dropped(bob)).as("bob's dropped datagrams").isGreaterThan(bobDroppedAtStart);
+        assertThat(dropped(alice)).as("alice's dropped datagrams").isGreaterThan(aliceDroppedAtStart);
+        assertThat(bob.droppedDatagrams(LinkTable.Drop.NOT_AUTHENTIC)).as("most fail to open").isPositive();
         // Nothing else sends malformed datagrams here: each corrupted one was dropped and counted, none got through.
         assertThat(dropped(bob)).as("datagrams bob dropped; " + bobFaults).isEqualTo(bobFaults.corrupted());
         assertThat(dropped(alice)).as("datagrams alice dropped; " + aliceFaults).isEqualTo(aliceFaults.corrupted());

@@ -267,7 +267,7 @@ class PeerNodeTrackerTest {
 
         ConnectFailed failed = aliceEvents.await(ConnectFailed.class);
         assertThat(failed.target()).isEqualTo("bob");
-        assertThat(failed.reason()).contains("no answer to HELLO");
+        assertThat(failed.reason()).contains("no answer to the handshake");
         assertThat(aliceEvents.await(Failed.class).id()).isEqualTo(id);
         assertThat(aliceEvents.all(Connected.class)).isEmpty();
         assertThat(aliceEvents.all(Delivered.class)).isEmpty();
