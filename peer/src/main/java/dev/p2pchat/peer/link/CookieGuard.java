@@ -34,7 +34,7 @@ final class CookieGuard {
     private byte[] secret;
     private byte[] previousSecret;
     private long secretSince;
-    private long windowStart = Long.MIN_VALUE;
+    private long windowStart;
     private int inWindow;
     private int previousWindow;
     private final Map<ByteBuffer, Bucket> sources = new LinkedHashMap<>(16, 0.75f, true);
@@ -44,6 +44,7 @@ final class CookieGuard {
         this.secret = fresh();
         this.previousSecret = fresh();
         this.secretSince = now;
+        this.windowStart = now;
     }
 
     /** Counts an initiation that arrived; returns whether the responder is under load. */

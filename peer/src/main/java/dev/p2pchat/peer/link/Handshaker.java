@@ -151,7 +151,8 @@ final class Handshaker {
             NoiseHandshake.Split keys = pending.noise.split();
             return new Completed(new Keypair(pending.localIndex, response.senderIndex(), true,
                     keys.initiatorToResponder(), keys.responderToInitiator(), now), peer, peerStatic, finish);
-        } catch (CryptoException e) {
+        } catch (CryptoException | IllegalStateException e) {
+            // IllegalStateException: the state read a message already; whatever comes after that is refused.
             throw new Refused(LinkTable.Drop.BAD_HANDSHAKE, e.getMessage());
         }
     }

@@ -146,7 +146,7 @@ public final class LinkTable {
     private record WaitingXx(int localIndex, int initiatorIndex, dev.p2pchat.protocol.crypto.NoiseHandshake noise,
             long linkId, long since) {}
 
-    private record Remembered(byte[] bytes, long at) {}
+    private record Remembered(byte[] bytes, long at, Route from) {}
 
     /** Whose cookie: a responder's address, or through the relay the responder's key. */
     private record CookieKey(Route route, Octets relayedPeer) {
@@ -423,7 +423,7 @@ public final class LinkTable {
         }
         ByteBuffer ephemeral = ByteBuffer.wrap(initiation.noise().toByteArray(), 0, Wire.KEY_SIZE).slice();
         Remembered answer = answers.get(ephemeral);
-        if (answer != null) {
+        if (answer != null && answer.from().equals(from)) {
             send(from, relayedSender, answer.bytes()); // the same initiation again: its answer was lost
             return;
         }
@@ -437,7 +437,7 @@ public final class LinkTable {
         byte[] response = read.peer() != null ? answerIk(from, read, now) : answerXx(read, now);
         if (response != null) {
             send(from, read.peer() != null ? read.peer().identityKey() : relayedSender, response);
-            remember(answers, ephemeral, new Remembered(response, now), MAX_ANSWERS);
+            remember(answers, ephemeral, new Remembered(response, now, from), MAX_ANSWERS);
         }
     }
 
@@ -594,15 +594,18 @@ public final class LinkTable {
             completed = handshaker.complete(pending, response, now);
         } catch (Handshaker.Refused refused) {
             drop(refused.reason);
+            entry.session.discard(pending); // a Noise state is spent once it read a message: start anew
             return;
         }
         Octets key = completed.peer().identityKey();
         Octets expected = entry.session.expectedKey();
         if (expected != null && !expected.equals(key)) {
             drop(Drop.WRONG_PEER);
+            entry.session.discard(pending);
             return;
         }
         if (!admissible(key)) {
+            entry.session.discard(pending);
             return;
         }
         PeerSession session = entry.session;
@@ -632,7 +635,7 @@ public final class LinkTable {
         }
         try {
             remember(cookies, CookieKey.of(from, slot.entry().session.remoteKey()),
-                    new Remembered(Handshaker.openCookie(pending, reply), now), MAX_COOKIES);
+                    new Remembered(Handshaker.openCookie(pending, reply), now, from), MAX_COOKIES);
         } catch (Handshaker.Refused refused) {
             drop(refused.reason);
         }
