@@ -112,6 +112,14 @@ final class NatLab implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes {@code router}'s public link a path MTU black hole: packets over {@code bytes} vanish there and the ICMP
+     * that would say so is dropped; {@code bytes} 0 restores the link.
+     */
+    void blackHole(String router, int bytes) throws IOException, InterruptedException {
+        check(script("black-hole", router(router).name(), bytes == 0 ? "off" : Integer.toString(bytes)));
+    }
+
     /** Gives {@code router} a new public address and forgets its mappings: its LAN's peers roam. */
     String renumber(String router) throws IOException, InterruptedException {
         String address = check(script("renumber", router(router).name())).strip();

@@ -38,6 +38,8 @@ class NatTraversalIT {
     private static final int IDLE_TIMEOUT_SECONDS = 8;
     /** A roaming peer is found again within a keepalive, a lookup and the retransmissions' backoff. */
     private static final Duration ROAMING_WAIT = Duration.ofSeconds(30);
+    /** Finding the black hole takes a few unanswered sends of a large datagram, then 60 KiB go in small pieces. */
+    private static final Duration BLACK_HOLE_WAIT = Duration.ofSeconds(45);
 
     private static final Pattern RELAYED = Pattern.compile(" relayed=(\\d+)/");
 
@@ -166,6 +168,31 @@ class NatTraversalIT {
     }
 
     @Test
+    void shouldDeliverSixtyKibAcrossAPathMtuBlackHole() throws Exception {
+        Peer alice = peer("alice", "a1");
+        Peer bob = peer("bob", "b1");
+        alice.sendAndAwaitDelivery(bob, "hello before the link shrinks");
+        lab.blackHole("nat1", 576);
+        try {
+            StringBuilder big = new StringBuilder();
+            for (int i = 0; big.length() < 60 * 1024; i++) {
+                big.append("line ").append(i).append(" of a long message; ");
+            }
+            String text = big.substring(0, 60 * 1024);
+
+            Duration took = alice.sendAndAwaitDelivery(bob, text, BLACK_HOLE_WAIT);
+            Duration back = bob.sendAndAwaitDelivery(alice, text, BLACK_HOLE_WAIT);
+
+            assertThat(alice.process.saw(line -> line.contains("\"event\":\"failed\""))).isFalse();
+            assertThat(bob.process.saw(line -> line.contains("\"event\":\"failed\""))).isFalse();
+            report("a 576-byte link, ICMP dropped: 60 KiB each way", "delivered in small pieces",
+                    took.compareTo(back) > 0 ? took : back);
+        } finally {
+            lab.blackHole("nat1", 0);
+        }
+    }
+
+    @Test
     void shouldFindAPeerAgainWhenItsRouterGetsANewAddressWithoutLosingOrDoublingAMessage() throws Exception {
         Peer alice = peer("alice", "a1");
         Peer bob = peer("bob", "b1");
@@ -240,11 +267,15 @@ class NatTraversalIT {
 
         /** Sends {@code text} to {@code to} and waits until it is acknowledged and shown; the time that took. */
         Duration sendAndAwaitDelivery(Peer to, String text) throws Exception {
+            return sendAndAwaitDelivery(to, text, WAIT);
+        }
+
+        Duration sendAndAwaitDelivery(Peer to, String text, Duration wait) throws Exception {
             int mine = process.mark();
             int theirs = to.process.mark();
             long typed = process.type("/msg " + to.name + " " + text);
-            LineProcess.Line delivered = process.awaitJson(Map.of("event", "delivered", "to", to.name), mine, WAIT);
-            to.process.awaitJson(Map.of("event", "message", "from", name, "text", text), theirs, WAIT);
+            LineProcess.Line delivered = process.awaitJson(Map.of("event", "delivered", "to", to.name), mine, wait);
+            to.process.awaitJson(Map.of("event", "message", "from", name, "text", text), theirs, wait);
             return Duration.ofNanos(delivered.nanos() - typed);
         }
 
