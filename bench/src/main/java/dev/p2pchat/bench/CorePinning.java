@@ -43,6 +43,13 @@ final class CorePinning implements AutoCloseable {
         }
     }
 
+    /** Whether threads can be pinned here: two cores or more, a thread id, and {@code taskset}. */
+    static boolean tasksetAvailable() {
+        OptionalLong self = currentThreadId();
+        return Runtime.getRuntime().availableProcessors() >= 2 && self.isPresent()
+                && taskset(self.getAsLong(), null).isPresent();
+    }
+
     /**
      * Pins the calling thread (the generator) and {@code server} to different cores, until closed; does nothing
      * when there are fewer than two cores, no thread id or no {@code taskset}.

@@ -5,9 +5,9 @@ import dev.p2pchat.peer.transport.PeerDatagramHandler;
 import dev.p2pchat.protocol.Octets;
 import dev.p2pchat.protocol.ProtocolException;
 import dev.p2pchat.protocol.netty.Transport;
-import dev.p2pchat.protocol.peer.ContentKind;
 import dev.p2pchat.protocol.peer.PeerFrame;
 import dev.p2pchat.protocol.peer.PeerFrameCodec;
+import dev.p2pchat.protocol.peer.PeerWire;
 import dev.p2pchat.protocol.tracker.TrackerMessage;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -27,8 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the peers' transport alone costs per round trip: two Netty channels set up as a peer sets up its socket
- * ({@link Transport#best()}, the peer's own pipeline, one event loop thread each), one sending a DATA frame and the
- * other sending it back, with nothing else: no acknowledgements, no sessions, no events. The sender's handler
+ * ({@link Transport#best()}, the peer's own pipeline, one event loop thread each), one sending a frame the size of a
+ * sealed DATA and the other sending it back, with nothing else: no sealing, no acknowledgements, no sessions, no
+ * events. The sender's handler
  * sends the next DATA as soon as the answer arrives, as in the peers' round trips sent from the event loop, and all
  * threads share one core.
  */
@@ -47,8 +48,9 @@ final class NettyPingPong {
         EventLoopGroup senderLoop = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         EventLoopGroup answererLoop = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         try {
-            byte[] data = PeerFrameCodec.encode(new PeerFrame.Data(1, 1, ContentKind.TEXT, 0, 1,
-                    Octets.of(new byte[size])));
+            // As large as the sealed DATA of a one-piece message of this size, but nothing is sealed or opened.
+            byte[] data = PeerFrameCodec.encode(new PeerFrame.Transport(1, 1, Octets.zeros(PeerWire.DATA_FIXED_SIZE
+                    + PeerWire.ACK_BLOCK_FIXED_SIZE + size + PeerWire.TAG_SIZE)));
             Channel[] answerer = new Channel[1];
             answerer[0] = bind(transport, answererLoop, (from, frame) -> send(answerer[0], from, copy(frame)));
             InetSocketAddress target = (InetSocketAddress) answerer[0].localAddress();

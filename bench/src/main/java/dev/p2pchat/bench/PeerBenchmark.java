@@ -31,7 +31,12 @@ public final class PeerBenchmark implements Callable<Integer> {
     static final int LARGE = 1024;
     /** The peer refuses more than 1024 queued messages per conversation; stay clear of that. */
     private static final int MAX_OUTSTANDING = 1000;
-    /** A timer period short enough that the first HELLO goes out about at once, to show what the default costs. */
+    /** The most pieces a peer has in flight, which the UDP echo baseline keeps outstanding too. */
+    private static final class Outboxes {
+        static final int WINDOW = 64;
+    }
+
+    /** A timer period short enough that the first handshake goes out at once, to show what the default costs. */
     static final Duration FAST_TICK = Duration.ofMillis(1);
 
     @Option(names = "--warmup", defaultValue = "2",
@@ -114,6 +119,14 @@ public final class PeerBenchmark implements Callable<Integer> {
             UdpPingPong.Result baseline = UdpPingPong.measure(SMALL, pings, pings);
             progress("Netty ping-pong with the peers' transport and codec, " + pings + " round trips");
             UdpPingPong.Result transport = NettyPingPong.measure(SMALL, pings, pings);
+            progress("ENet ping-pong (the outside anchor), " + pings + " round trips");
+            EnetPingPong.Result enet = EnetPingPong.measure(Path.of("bench/enet/enet_pingpong.c"), pings, pings,
+                    SMALL);
+            progress(enet.measured() ? String.format("  p50 %.1f us", enet.p50Micros()) : "  " + enet.missing());
+            progress("handshakes per second on one thread, IK and XX");
+            double ik = HandshakeRate.measure(true, Duration.ofSeconds(Math.max(1, measureSeconds / 2)));
+            double xx = HandshakeRate.measure(false, Duration.ofSeconds(Math.max(1, measureSeconds / 2)));
+            progress(String.format("  IK %,.0f/s, XX %,.0f/s", ik, xx));
             progress("message round trips from the calling thread, " + roundTrips);
             PeerPair.RoundTrips fromCaller = pair.roundTripsFromCaller(SMALL, roundTrips, roundTrips);
             progress("message round trips from the sender's event loop, " + roundTrips);
@@ -122,7 +135,10 @@ public final class PeerBenchmark implements Callable<Integer> {
             Duration warmup = Duration.ofSeconds(warmupSeconds);
             Duration measure = Duration.ofSeconds(measureSeconds);
             List<PeerPair.Throughput> throughput = new ArrayList<>();
+            List<UdpEchoRate.Result> echo = new ArrayList<>();
             for (int size : new int[] {SMALL, LARGE}) {
+                progress("UDP echo baseline, " + size + "-byte datagrams, " + Outboxes.WINDOW + " outstanding");
+                echo.add(UdpEchoRate.measure(size, Outboxes.WINDOW, warmup, measure));
                 progress("throughput, " + size + "-byte messages, " + outstanding + " outstanding");
                 PeerPair.Throughput run = pair.throughput(size, outstanding, warmup, measure);
                 progress(String.format("  %,.0f/s; sent %d, acknowledged %d, received %d, out of sequence %d, "
@@ -131,8 +147,8 @@ public final class PeerBenchmark implements Callable<Integer> {
                 throughput.add(run);
             }
             double others = CpuMeter.others(start, CpuMeter.snapshot());
-            return new PeerReport.Figures(baseline, transport, fromCaller, onLoop, throughput, pair.senderStartup(),
-                    defaults, fast, others);
+            return new PeerReport.Figures(baseline, transport, enet, ik, xx, fromCaller, onLoop, throughput, echo,
+                    pair.senderStartup(), defaults, fast, others);
         }
     }
 

@@ -26,7 +26,7 @@ final class PeerStartup {
      * Times from just before {@link PeerNode#start}, in nanoseconds.
      *
      * @param started {@code start} returned: key generated and stored, socket bound, event loop running
-     * @param connected the {@link PeerEvent.Connected} event (HELLO answered by a signed HELLO_ACK)
+     * @param connected the {@link PeerEvent.Connected} event (the handshake answered and confirmed)
      * @param delivered the {@link PeerEvent.Delivered} event of the first message
      */
     record Timings(long started, long connected, long delivered) {}

@@ -333,6 +333,72 @@ class PeerNodeTrackerTest {
         }
     }
 
+    /**
+     * The relay sees ciphertext only: everything the tracker received while two peers talked through it, taken off
+     * its socket before anything decodes it, holds no byte sequence of their messages, though it carried them.
+     */
+    @Test
+    void shouldShowTheTrackerNothingOfTheMessagesItRelays() throws Exception {
+        TrackerTap tap = new TrackerTap();
+        tracker.channel().eventLoop().submit(() -> tracker.channel().pipeline().addFirst("tap", tap))
+                .get(5, TimeUnit.SECONDS);
+        EventLog aliceEvents = new EventLog();
+        EventLog bobEvents = new EventLog();
+        PeerNode alice = relayPeer("alice", aliceEvents);
+        PeerNode bob = relayPeer("bob", bobEvents);
+        blockDirectPath(alice, bob);
+        EventLog.until("both registered",
+                () -> aliceEvents.count(Registered.class) == 1 && bobEvents.count(Registered.class) == 1);
+        String secret = "meet me at the old mill at nine";
+        String answer = "the old mill it is";
+
+        long id = alice.send("bob", secret).get(5, TimeUnit.SECONDS);
+        aliceEvents.await(Delivered.class, event -> event.id() == id);
+        long back = bob.send("alice", answer).get(5, TimeUnit.SECONDS);
+        bobEvents.await(Delivered.class, event -> event.id() == back);
+
+        assertThat(bobEvents.all(MessageReceived.class)).extracting(MessageReceived::text).containsExactly(secret);
+        assertThat(onlyPeer(alice).path()).isEqualTo("relay");
+        assertThat(tracker.metrics().relayedDatagrams()).as("it carried them").isPositive();
+        List<byte[]> seen = tap.datagrams();
+        assertThat(seen).isNotEmpty();
+        for (String needle : List.of(secret, answer, "old mill")) {
+            byte[] bytes = needle.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(seen).as("no datagram the tracker got holds \"" + needle + "\"")
+                    .noneMatch(datagram -> contains(datagram, bytes));
+        }
+    }
+
+    private static boolean contains(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /** Keeps a copy of every datagram a channel receives, before anything else sees it. */
+    private static final class TrackerTap extends ChannelInboundHandlerAdapter {
+        private final List<byte[]> datagrams = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        List<byte[]> datagrams() {
+            return List.copyOf(datagrams);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof io.netty.channel.socket.DatagramPacket packet) {
+                datagrams.add(io.netty.buffer.ByteBufUtil.getBytes(packet.content()));
+            }
+            ctx.fireChannelRead(msg);
+        }
+    }
+
     @Test
     void shouldReportANameHeldByAnotherKeyAsRefused() throws Exception {
         EventLog first = new EventLog();
