@@ -5,7 +5,6 @@ import dev.p2pchat.protocol.crypto.ChaChaPoly;
 import dev.p2pchat.protocol.crypto.CryptoException;
 import dev.p2pchat.protocol.peer.LinkFrame;
 import dev.p2pchat.protocol.peer.LinkFrameCodec;
-import dev.p2pchat.protocol.peer.PeerFrame.Transport;
 import dev.p2pchat.protocol.peer.PeerFrameCodec;
 import dev.p2pchat.protocol.peer.PeerWire;
 
@@ -51,31 +50,33 @@ final class Keypair {
 
     /** {@code frame} sealed into a whole TRANSPORT frame to the peer, under the next counter. */
     byte[] seal(LinkFrame frame) {
-        byte[] plaintext = LinkFrameCodec.encode(frame);
+        int length = LinkFrameCodec.size(frame);
         long counter = nextCounter++;
-        byte[] out = new byte[PeerWire.TRANSPORT_HEADER_SIZE + plaintext.length + PeerWire.TAG_SIZE];
-        byte[] header = PeerFrameCodec.transportHeader(remoteIndex, counter);
-        System.arraycopy(header, 0, out, 0, header.length);
-        sealer.seal(counter, header, 0, header.length, plaintext, 0, plaintext.length, out, header.length);
+        // One array, sealed in place: the header, then the link frame encoded where its ciphertext goes.
+        byte[] out = new byte[PeerWire.TRANSPORT_HEADER_SIZE + length + PeerWire.TAG_SIZE];
+        PeerFrameCodec.putTransportHeader(out, remoteIndex, counter);
+        LinkFrameCodec.encode(frame, out, PeerWire.TRANSPORT_HEADER_SIZE);
+        sealer.seal(counter, out, 0, PeerWire.TRANSPORT_HEADER_SIZE, out, PeerWire.TRANSPORT_HEADER_SIZE, length, out,
+                PeerWire.TRANSPORT_HEADER_SIZE);
         return out;
     }
 
     /**
-     * The link frame {@code frame} seals, once it authenticated and its counter is fresh; null for a replay (a
+     * The link frame the TRANSPORT frame {@code frame} seals, once it authenticated and its counter is fresh; null for a replay (a
      * counter seen, or older than the window). Nothing changes unless it authenticates.
      *
      * @throws CryptoException when it does not authenticate: forged, damaged, or sealed under other keys
      * @throws ProtocolException when it authenticates but holds no link frame (a broken or hostile peer)
      */
-    LinkFrame open(Transport frame) throws CryptoException, ProtocolException {
-        long counter = frame.counter();
+    LinkFrame open(byte[] frame) throws CryptoException, ProtocolException {
+        long counter = PeerFrameCodec.transportCounter(frame);
         if (!window.mayAccept(counter)) {
             return null;
         }
-        byte[] sealed = frame.sealed().toByteArray();
-        byte[] header = PeerFrameCodec.transportHeader(frame.receiverIndex(), counter);
-        byte[] plaintext = new byte[sealed.length - PeerWire.TAG_SIZE];
-        int length = opener.open(counter, header, 0, header.length, sealed, 0, sealed.length, plaintext, 0);
+        int sealed = frame.length - PeerWire.TRANSPORT_HEADER_SIZE;
+        byte[] plaintext = new byte[sealed - PeerWire.TAG_SIZE];
+        int length = opener.open(counter, frame, 0, PeerWire.TRANSPORT_HEADER_SIZE, frame,
+                PeerWire.TRANSPORT_HEADER_SIZE, sealed, plaintext, 0);
         window.accept(counter);
         return LinkFrameCodec.decode(plaintext, 0, length);
     }

@@ -12,13 +12,13 @@ import dev.p2pchat.protocol.crypto.CryptoException;
 import dev.p2pchat.protocol.crypto.NoisePattern;
 import dev.p2pchat.protocol.crypto.X25519;
 import dev.p2pchat.protocol.peer.ContentKind;
+import dev.p2pchat.protocol.peer.FrameType;
 import dev.p2pchat.protocol.peer.HandshakePayload;
 import dev.p2pchat.protocol.peer.LinkFrame;
 import dev.p2pchat.protocol.peer.PeerFrame.CookieReply;
 import dev.p2pchat.protocol.peer.PeerFrame.Finish;
 import dev.p2pchat.protocol.peer.PeerFrame.Initiation;
 import dev.p2pchat.protocol.peer.PeerFrame.Response;
-import dev.p2pchat.protocol.peer.PeerFrame.Transport;
 import dev.p2pchat.protocol.peer.PeerFrame;
 import dev.p2pchat.protocol.peer.PeerFrameCodec;
 import java.net.InetSocketAddress;
@@ -235,20 +235,27 @@ public final class LinkTable {
     private void onDatagram(Route from, Octets relayedSender, ByteBuffer datagram) {
         byte[] raw = new byte[datagram.remaining()];
         datagram.get(raw);
-        PeerFrame frame;
+        PeerFrame frame = null;
+        int transportTo = 0;
         try {
-            if (!Wire.isPeerFrame(Header.type(ByteBuffer.wrap(raw)))) {
+            int type = Header.type(ByteBuffer.wrap(raw));
+            if (!Wire.isPeerFrame(type)) {
                 drop(Drop.NOT_FOR_PEERS);
                 return;
             }
-            frame = PeerFrameCodec.decode(raw);
+            // The hot path: a transport frame is opened where it lies, with no record made of it.
+            if (type == FrameType.TRANSPORT.code()) {
+                transportTo = PeerFrameCodec.transportReceiver(raw);
+            } else {
+                frame = PeerFrameCodec.decode(raw);
+            }
         } catch (ProtocolException e) {
             drop(Drop.MALFORMED);
             return;
         }
         long now = clock.millis();
-        if (frame instanceof Transport transport) {
-            onTransport(from, transport, now);
+        if (frame == null) {
+            onTransport(from, transportTo, raw, now);
         } else if (frame instanceof Initiation initiation) {
             onInitiation(from, relayedSender, initiation, raw, now);
         } else if (frame instanceof Response response) {
@@ -643,8 +650,8 @@ public final class LinkTable {
 
     // ---- transport ----
 
-    private void onTransport(Route from, Transport transport, long now) {
-        Slot slot = byIndex.get(transport.receiverIndex());
+    private void onTransport(Route from, int receiverIndex, byte[] transport, long now) {
+        Slot slot = byIndex.get(receiverIndex);
         if (slot == null || slot.keys() == null || !slot.entry().session.holds(slot.keys())) {
             drop(Drop.UNKNOWN_INDEX);
             return;

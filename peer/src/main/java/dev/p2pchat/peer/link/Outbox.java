@@ -8,6 +8,7 @@ import dev.p2pchat.protocol.peer.PeerWire;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -86,14 +87,14 @@ final class Outbox {
             this.content = content;
         }
 
-        boolean allAcked() {
-            return pieces != null && nextUnsent == pieces.size() && pieces.stream().allMatch(piece -> piece.acked);
-        }
     }
 
     private final RttEstimator rtt;
     private final Outcome outcome;
-    private final Deque<Outgoing> queue = new ArrayDeque<>();
+    /** Messages cut into pieces, at least one sent, in id order; at most the window's worth are unacknowledged. */
+    private final Deque<Outgoing> sending = new ArrayDeque<>();
+    /** Messages not yet cut, in id order, behind every one in {@link #sending}. */
+    private final Deque<Outgoing> waiting = new ArrayDeque<>();
     private long nextId = 1;
     private long queuedBytes;
     private int inFlight;
@@ -118,12 +119,12 @@ final class Outbox {
 
     /** Queues a message; returns its id, or -1 when the queue is full or the message too large. */
     long enqueue(ContentKind kind, byte[] content) {
-        if (content.length > PeerWire.MAX_MESSAGE_SIZE || queue.size() >= MAX_QUEUED_MESSAGES
+        if (content.length > PeerWire.MAX_MESSAGE_SIZE || queuedMessages() >= MAX_QUEUED_MESSAGES
                 || queuedBytes + content.length > MAX_QUEUED_BYTES || nextId > 0xFFFF_FFFFL) {
             return -1;
         }
         Outgoing message = new Outgoing(nextId++, kind, content);
-        queue.add(message);
+        waiting.add(message);
         queuedBytes += content.length;
         return message.id;
     }
@@ -138,10 +139,7 @@ final class Outbox {
         boolean resend = resendAll;
         resendAll = false;
         boolean timedOut = false;
-        for (Outgoing message : List.copyOf(queue)) {
-            if (message.pieces == null) {
-                break; // messages go out in queue order: nothing after this one has been sent either
-            }
+        for (Outgoing message : sending) {
             if (message.abandoned) {
                 if (resend || now - message.skipSentAt >= timeout) {
                     message.skipSentAt = now;
@@ -172,21 +170,20 @@ final class Outbox {
         if (timedOut) {
             backoff++;
         }
-        for (Outgoing message : queue) {
-            if (message.abandoned) {
-                continue;
+        // Messages go out in id order: only the newest of those cut may have pieces not yet sent.
+        Outgoing last = sending.peekLast();
+        while (inFlight < WINDOW) {
+            if (last == null || last.abandoned || last.nextUnsent == last.pieces.size()) {
+                last = waiting.poll();
+                if (last == null) {
+                    break;
+                }
+                last.pieces = cut(last.content.length, 0, pieceSize);
+                last.firstSentAt = now;
+                sending.add(last);
             }
-            if (message.pieces == null) {
-                message.pieces = cut(message.content.length, 0, pieceSize);
-                message.firstSentAt = now;
-            }
-            while (message.nextUnsent < message.pieces.size() && inFlight < WINDOW) {
-                out.add(send(message, message.pieces.get(message.nextUnsent++), now));
-                inFlight++;
-            }
-            if (inFlight >= WINDOW) {
-                break;
-            }
+            out.add(send(last, last.pieces.get(last.nextUnsent++), now));
+            inFlight++;
         }
         return out;
     }
@@ -199,9 +196,15 @@ final class Outbox {
         // Karn, and head-of-line blocking: only the newest piece this acknowledgement covers says how long a round
         // trip takes (older ones waited at the peer for a gap to fill), and only if it was sent once.
         Piece newest = null;
-        while (!queue.isEmpty() && queue.peekFirst().id < ack.cursor() && queue.peekFirst().pieces != null
-                && !queue.peekFirst().abandoned) {
-            Outgoing message = queue.pollFirst();
+        for (Iterator<Outgoing> it = sending.iterator(); it.hasNext(); ) {
+            Outgoing message = it.next();
+            if (message.id >= ack.cursor()) {
+                break;
+            }
+            if (message.abandoned) {
+                continue; // passed by the cursor delivered or skipped: the answer to its SKIP says which
+            }
+            it.remove();
             for (Piece piece : message.pieces.subList(0, message.nextUnsent)) {
                 if (!piece.acked) {
                     inFlight--;
@@ -225,11 +228,11 @@ final class Outbox {
 
     /** Marks the pieces {@code entry} covers acknowledged; returns the newest of those and {@code newest}. */
     private Piece acknowledge(AckEntry entry, Piece newest) {
-        for (Outgoing message : queue) {
+        for (Outgoing message : sending) {
             if (message.id != entry.messageId()) {
                 continue;
             }
-            if (message.pieces == null || message.abandoned) {
+            if (message.abandoned) {
                 return newest;
             }
             int end = entry.offset() + entry.length();
@@ -252,9 +255,9 @@ final class Outbox {
 
     /** The peer's answer to the SKIP of {@code messageId}: it settles an abandoned message. */
     void skipped(long messageId, boolean delivered) {
-        for (Outgoing message : queue) {
+        for (Outgoing message : sending) {
             if (message.id == messageId && message.abandoned) {
-                queue.remove(message);
+                sending.remove(message);
                 settle(message);
                 if (delivered) {
                     outcome.delivered(messageId);
@@ -309,20 +312,23 @@ final class Outbox {
 
     /** Fails every queued message with {@code reason} (the conversation ended) and empties the queue. */
     void failAll(String reason) {
-        for (Outgoing message : List.copyOf(queue)) {
+        List<Outgoing> all = new ArrayList<>(sending);
+        all.addAll(waiting);
+        for (Outgoing message : all) {
             outcome.failed(message.id, reason);
         }
-        queue.clear();
+        sending.clear();
+        waiting.clear();
         queuedBytes = 0;
         inFlight = 0;
     }
 
     int queuedMessages() {
-        return queue.size();
+        return sending.size() + waiting.size();
     }
 
     boolean idle() {
-        return queue.isEmpty();
+        return sending.isEmpty() && waiting.isEmpty();
     }
 
     long retransmissions() {
@@ -364,8 +370,8 @@ final class Outbox {
     /** Small pieces from now on: every unacknowledged large piece is cut anew, and waits to be sent as new. */
     private void cutSmall() {
         pieceSize = SMALL_PIECE;
-        for (Outgoing message : queue) {
-            if (message.pieces == null || message.abandoned) {
+        for (Outgoing message : sending) {
+            if (message.abandoned) {
                 continue;
             }
             List<Piece> recut = new ArrayList<>();

@@ -51,7 +51,15 @@ public final class LinkFrameCodec {
 
     /** Encodes {@code frame} into a new array of exactly its size. */
     public static byte[] encode(LinkFrame frame) {
-        ByteBuffer out = ByteBuffer.allocate(size(frame)).order(ByteOrder.BIG_ENDIAN);
+        byte[] out = new byte[size(frame)];
+        encode(frame, out, 0);
+        return out;
+    }
+
+    /** Encodes {@code frame} into {@code out} from {@code offset}, which needs {@link #size} bytes; returns them. */
+    public static int encode(LinkFrame frame, byte[] destination, int offset) {
+        int size = size(frame);
+        ByteBuffer out = ByteBuffer.wrap(destination, offset, size).order(ByteOrder.BIG_ENDIAN);
         out.put((byte) frame.kind().code());
         if (frame instanceof Ping ping) {
             out.putInt(ping.sequence()).put((byte) ping.flags()).put(new byte[ping.padding()]);
@@ -69,7 +77,7 @@ public final class LinkFrameCodec {
         } else if (frame instanceof Skipped skipped) {
             out.putInt((int) skipped.messageId()).put((byte) (skipped.delivered() ? 1 : 0));
         }
-        return out.array();
+        return size;
     }
 
     /** Decodes all of {@code in[offset, offset + length)} as one link frame. */

@@ -71,11 +71,37 @@ public final class PeerFrameCodec {
      * counter and the type to, so that none of them can be changed on the way.
      */
     public static byte[] transportHeader(int receiverIndex, long counter) {
-        ByteBuffer out = ByteBuffer.allocate(PeerWire.TRANSPORT_HEADER_SIZE);
-        Header.put(out, FrameType.TRANSPORT.code());
-        out.putInt(receiverIndex);
-        out.putLong(counter);
-        return out.array();
+        byte[] out = new byte[PeerWire.TRANSPORT_HEADER_SIZE];
+        putTransportHeader(out, receiverIndex, counter);
+        return out;
+    }
+
+    /** Writes the clear header of a transport frame into {@code out[0, 16)}. */
+    public static void putTransportHeader(byte[] out, int receiverIndex, long counter) {
+        ByteBuffer header = ByteBuffer.wrap(out, 0, PeerWire.TRANSPORT_HEADER_SIZE);
+        Header.put(header, FrameType.TRANSPORT.code());
+        header.putInt(receiverIndex);
+        header.putLong(counter);
+    }
+
+    /**
+     * The receiver index of the transport frame {@code frame} (its header checked by {@link Header#type} to be
+     * TRANSPORT), or throws when the frame is not a transport frame's size: what the receiving side reads of a frame
+     * before it opens it in place, without a record or a copy.
+     */
+    public static int transportReceiver(byte[] frame) throws ProtocolException {
+        if (frame.length < PeerWire.MIN_TRANSPORT_SIZE) {
+            throw new ProtocolException(Reason.TRUNCATED, "a transport frame of " + frame.length + " bytes");
+        }
+        if (frame.length > Wire.MAX_PEER_DATAGRAM_SIZE) {
+            throw new ProtocolException(Reason.TOO_LONG, "a transport frame of " + frame.length + " bytes");
+        }
+        return ByteBuffer.wrap(frame).getInt(Wire.HEADER_SIZE);
+    }
+
+    /** The counter of the transport frame {@code frame}, once {@link #transportReceiver} accepted it. */
+    public static long transportCounter(byte[] frame) {
+        return ByteBuffer.wrap(frame).getLong(Wire.HEADER_SIZE + PeerWire.INDEX_SIZE);
     }
 
     /** Where an initiation's mac1 starts: it covers every byte before it. */
