@@ -8,6 +8,7 @@ import dev.p2pchat.peer.api.PeerLocation;
 import dev.p2pchat.peer.api.PeerNode;
 import dev.p2pchat.peer.api.PeerRef;
 import dev.p2pchat.peer.api.PeerView;
+import dev.p2pchat.peer.link.LinkTable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -301,15 +303,38 @@ final class Commands {
 
     private void stats(String args) throws InterruptedException {
         noArguments(args);
-        request(node.paths(), paths -> statsReport(paths, node.malformedDatagrams()));
+        request(node.paths(), paths -> statsReport(paths, node.malformedDatagrams(), droppedFrames()));
     }
 
-    static Report statsReport(PathStats paths, long malformed) {
-        String text = "punch attempts: " + paths.attempts() + "; ended direct: " + paths.direct()
-                + ", through the relay: " + paths.relayed() + ", failed: " + paths.failed()
-                + "; malformed datagrams dropped: " + malformed;
-        return new Report(text, Json.event("stats").put("attempts", paths.attempts()).put("direct", paths.direct())
-                .put("relayed", paths.relayed()).put("failed", paths.failed()).put("malformed", malformed));
+    /** Frames that decoded but were dropped, by reason, the reasons that never happened left out. */
+    private Map<LinkTable.Drop, Long> droppedFrames() {
+        Map<LinkTable.Drop, Long> dropped = new EnumMap<>(LinkTable.Drop.class);
+        for (LinkTable.Drop reason : LinkTable.Drop.values()) {
+            long count = node.droppedDatagrams(reason);
+            if (reason != LinkTable.Drop.MALFORMED && count > 0) {
+                dropped.put(reason, count);
+            }
+        }
+        return dropped;
+    }
+
+    static Report statsReport(PathStats paths, long malformed, Map<LinkTable.Drop, Long> dropped) {
+        StringBuilder text = new StringBuilder("punch attempts: " + paths.attempts() + "; ended direct: "
+                + paths.direct() + ", through the relay: " + paths.relayed() + ", failed: " + paths.failed()
+                + "; malformed datagrams dropped: " + malformed);
+        Json droppedJson = new Json();
+        List<String> reasons = new ArrayList<>();
+        dropped.forEach((reason, count) -> {
+            String name = reason.name().toLowerCase(Locale.ROOT);
+            reasons.add(name.replace('_', ' ') + ": " + count);
+            droppedJson.put(name, count);
+        });
+        if (!reasons.isEmpty()) {
+            text.append("; other datagrams dropped: ").append(String.join(", ", reasons));
+        }
+        return new Report(text.toString(), Json.event("stats").put("attempts", paths.attempts())
+                .put("direct", paths.direct()).put("relayed", paths.relayed()).put("failed", paths.failed())
+                .put("malformed", malformed).put("dropped", droppedJson));
     }
 
     private void connect(String args) throws InterruptedException {

@@ -2,9 +2,12 @@ package dev.p2pchat.peer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.p2pchat.peer.api.HostPort;
+import dev.p2pchat.protocol.peer.PeerFrameCodec;
 import dev.p2pchat.testsupport.JsonParser;
 import dev.p2pchat.tracker.TrackerConfig;
 import dev.p2pchat.tracker.server.TrackerServer;
+import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -217,7 +220,7 @@ class PeerCommandTest {
     }
 
     private static final Pattern STATS = Pattern.compile("punch attempts: (\\d+); ended direct: (\\d+), through the "
-            + "relay: (\\d+), failed: (\\d+); malformed datagrams dropped: (\\d+)");
+            + "relay: (\\d+), failed: (\\d+); malformed datagrams dropped: (\\d+)(; other datagrams dropped: .*)?");
 
     /** What {@code /stats} says, in text or in JSON. */
     private record Stats(long attempts, long direct, long relayed, long failed, long malformed) {
@@ -229,7 +232,7 @@ class PeerCommandTest {
         }
 
         static Stats of(Map<String, Object> json) {
-            assertThat(json).containsOnlyKeys("event", "attempts", "direct", "relayed", "failed", "malformed");
+            assertThat(json).containsOnlyKeys("event", "attempts", "direct", "relayed", "failed", "malformed", "dropped");
             return new Stats((Long) json.get("attempts"), (Long) json.get("direct"), (Long) json.get("relayed"),
                     (Long) json.get("failed"), (Long) json.get("malformed"));
         }
@@ -277,6 +280,33 @@ class PeerCommandTest {
         assertOneDirectConversation(stats);
         assertThat(alice.out.lines()).noneMatch(line -> line.contains("through the tracker's relay"));
         assertThat(alice.quit()).isZero();
+        assertThat(bob.quit()).isZero();
+    }
+
+    @Test
+    void shouldCountDroppedDatagramsByReasonInStats() throws Exception {
+        CliPeer bob = peer("bob");
+        Matcher listening = LISTENING.matcher(bob.awaitContaining(" listening on udp "));
+        assertThat(listening.find()).isTrue();
+        InetSocketAddress bobAddress = HostPort.parse(listening.group(1));
+        byte[] forNoSession = new byte[33];
+        PeerFrameCodec.putTransportHeader(forNoSession, 0x1234_5678, 0);
+        try (DatagramSocket stranger = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            stranger.send(new DatagramPacket(new byte[] {1, 2, 3}, 3, bobAddress));
+            stranger.send(new DatagramPacket(forNoSession, forNoSession.length, bobAddress));
+            stranger.send(new DatagramPacket(forNoSession, forNoSession.length, bobAddress));
+        }
+
+        String expected = "punch attempts: 0; ended direct: 0, through the relay: 0, failed: 0; malformed datagrams "
+                + "dropped: 1; other datagrams dropped: unknown index: 2";
+        String said = "";
+        for (int poll = 0; poll < 50 && !said.equals(expected); poll++) {
+            Thread.sleep(poll == 0 ? 0 : 50);
+            int from = bob.out.lines().size();
+            bob.type("/stats");
+            said = bob.out.await(line -> line.startsWith("punch attempts: "), from);
+        }
+        assertThat(said).isEqualTo(expected);
         assertThat(bob.quit()).isZero();
     }
 
