@@ -6,7 +6,7 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
 /**
  * An Ed25519 key pair: a peer's identity. Names are bound to the public key, and REGISTER, RENAME and UNREGISTER
  * are signed with the private key, and so
- * are the HELLO and HELLO_ACK with which peers prove their keys to each other.
+ * is the binding of each peer's X25519 key that its handshakes carry.
  *
  * <p>Uses Bouncy Castle's low-level RFC 8032 implementation, which verifies several times faster than the
  * JDK's provider; the tracker verifies one signature per registration.

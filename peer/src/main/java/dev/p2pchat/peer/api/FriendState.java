@@ -9,6 +9,6 @@ public enum FriendState {
     /** The other side asked; this side has not answered. */
     REQUEST_RECEIVED,
     FRIEND,
-    /** Nothing from this peer is accepted, not even a HELLO. */
+    /** Nothing from this peer is accepted, not even a handshake. */
     BLOCKED
 }

@@ -23,7 +23,7 @@ import java.util.Objects;
  * @param friendsOnly whether messages from peers that are not friends are held as requests instead of shown
  * @param tick how often timers (retransmission, keepalive, liveness) are looked at (default 100 ms)
  * @param trackerRetry first retransmission delay towards the tracker, doubling per try (default 1 s)
- * @param sessionTimers the clocks of each conversation (HELLO repeats, liveness, give-up); tests shorten them
+ * @param sessionTimers the clocks of each conversation (initiation repeats, liveness, give-up, rekeying); tests shorten them
  */
 public record PeerConfig(
         String name,

@@ -11,7 +11,7 @@ public sealed interface PeerEvent {
     /** The tracker refused the name for good (another key holds it, or it is invalid). */
     record RegistrationRefused(String name, ErrorCode code) implements PeerEvent {}
 
-    /** Another peer looked this one up; both now send HELLOs so that their NATs open. */
+    /** Another peer looked this one up; both now send handshake initiations so that their NATs open. */
     record Introduced(PeerRef peer, InetSocketAddress observed) implements PeerEvent {}
 
     /**

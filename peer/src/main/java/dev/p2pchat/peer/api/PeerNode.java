@@ -468,7 +468,7 @@ public final class PeerNode implements AutoCloseable {
     /**
      * Where a peer the tracker knows may be reached: its NAT mapping, and its LAN addresses when it is behind the
      * same NAT as this peer (the tracker sees both at one public address). A LAN address of another network names
-     * some unrelated host on this one, which must not be sent this side's HELLO and session id.
+     * some unrelated host on this one, which must not be sent this side's handshake initiation.
      */
     private List<InetSocketAddress> candidates(PeerInfo info) {
         Set<InetSocketAddress> all = new LinkedHashSet<>();

@@ -4,7 +4,7 @@ import dev.p2pchat.protocol.Octets;
 
 /**
  * A remote peer as a user sees it: the name it goes by, and a short fingerprint of its identity key (names can
- * be claimed in a HELLO by anyone; the fingerprint is what tells two "bob"s apart).
+ * be claimed in a handshake by anyone; the fingerprint is what tells two "bob"s apart).
  */
 public record PeerRef(String name, String fingerprint) {
     /** How many bytes of the identity key the fingerprint shows. */

@@ -218,7 +218,7 @@ final class EventReports {
                 .put("path", address == null ? "relay" : "direct");
     }
 
-    /** A peer's name as shown in text; names are printable ASCII, but a peer's own HELLO claims them. */
+    /** A peer's name as shown in text; names are printable ASCII, but a peer's own handshake claims them. */
     static String name(PeerRef peer) {
         return Text.safe(peer.name());
     }

@@ -26,7 +26,7 @@ import java.util.List;
  * keys), it says what to send, sealed.
  *
  * <p>Connecting: this side's Noise initiation (IK when the peer's X25519 key is known, XX otherwise) goes to every
- * candidate address at once and again every {@link Timers#helloInterval} (so both NATs open when both sides do it),
+ * candidate address at once and again every {@link Timers#initiationInterval} (so both NATs open when both sides do it),
  * a new one every {@link #HANDSHAKE_RENEW_MILLIS}, and through the relay too once {@link Timers#relayAfter} passed
  * without an answer. The conversation connects on the response (initiator), on message 3 (XX responder) or on the
  * first frame sealed with the keys its response made (IK responder: until then the initiator may never have seen
@@ -44,7 +44,7 @@ import java.util.List;
  * they move the route only of a conversation whose own path is gone (relayed, or silent).
  */
 public final class PeerSession {
-    static final long HELLO_INTERVAL_MILLIS = 500;
+    static final long INITIATION_INTERVAL_MILLIS = 500;
     /** A handshake unanswered this long is replaced by a new one (a new ephemeral key and index). */
     static final long HANDSHAKE_RENEW_MILLIS = 5_000;
     /** How often a rekey's initiation is repeated over the route until it is answered. */
@@ -65,13 +65,13 @@ public final class PeerSession {
      * conversation tries for a direct path again (and a conversation cut to small pieces tries large ones), and after
      * how long keys are renewed; they are dropped at one and a half times that.
      */
-    public record Timers(long helloInterval, long connectTimeout, long pingIdle, long deadAfter, long relayAfter,
+    public record Timers(long initiationInterval, long connectTimeout, long pingIdle, long deadAfter, long relayAfter,
             long upgradeInterval, long rekeyAfter) {
-        public static final Timers DEFAULT = new Timers(HELLO_INTERVAL_MILLIS, CONNECT_TIMEOUT_MILLIS,
+        public static final Timers DEFAULT = new Timers(INITIATION_INTERVAL_MILLIS, CONNECT_TIMEOUT_MILLIS,
                 PING_IDLE_MILLIS, DEAD_AFTER_MILLIS, RELAY_AFTER_MILLIS, UPGRADE_INTERVAL_MILLIS, REKEY_AFTER_MILLIS);
 
         public Timers {
-            if (helloInterval < 1 || connectTimeout < helloInterval || pingIdle < 1 || deadAfter <= pingIdle
+            if (initiationInterval < 1 || connectTimeout < initiationInterval || pingIdle < 1 || deadAfter <= pingIdle
                     || relayAfter < 1 || relayAfter >= connectTimeout || upgradeInterval < 1
                     || rekeyAfter <= deadAfter) {
                 throw new IllegalArgumentException("timers out of order: " + this);
@@ -298,7 +298,7 @@ public final class PeerSession {
             close("unreachable: nothing heard for " + seconds(timers.deadAfter()), false);
             return;
         }
-        if (unconfirmedFinish != null && now - lastInitiationSent >= timers.helloInterval()) {
+        if (unconfirmedFinish != null && now - lastInitiationSent >= timers.initiationInterval()) {
             lastInitiationSent = now;
             sendRaw(path.route(), unconfirmedFinish);
         }
@@ -328,7 +328,7 @@ public final class PeerSession {
         if (pending == null || now - pending.started >= HANDSHAKE_RENEW_MILLIS) {
             renewInitiation();
         }
-        if (pending == null || now - lastInitiationSent < timers.helloInterval()) {
+        if (pending == null || now - lastInitiationSent < timers.initiationInterval()) {
             return;
         }
         lastInitiationSent = now;

@@ -142,7 +142,7 @@ class PeerNodeTrackerTest {
     // ---- the relay ----
 
     /**
-     * Short conversation clocks: HELLO every 200 ms, through the relay after 1 s of punching, giving up after 3 s; a
+     * Short conversation clocks: an initiation every 200 ms, through the relay after 1 s of punching, giving up after 3 s; a
      * relayed conversation tries for a direct path every 5 s.
      */
     private static final PeerSession.Timers RELAY_TIMERS =
@@ -274,15 +274,15 @@ class PeerNodeTrackerTest {
         assertThat(bobEvents.all(MessageReceived.class)).isEmpty();
         assertThat(tracker.metrics().relayedDatagrams()).as("datagrams the tracker relayed").isZero();
         assertThat(tracker.metrics().dropped(DropReason.RELAY_NOT_REGISTERED))
-                .as("HELLOs the tracker refused to relay").isPositive();
+                .as("initiations the tracker refused to relay").isPositive();
         PathStats paths = alice.paths().get(5, TimeUnit.SECONDS);
         assertThat(paths.attempts()).isEqualTo(1);
         assertThat(paths.failed()).isEqualTo(1);
         assertThat(paths.direct()).isZero();
         assertThat(paths.relayed()).isZero();
         assertThat(onlyPeer(alice).path()).isEqualTo("none");
-        assertThat(blocks[0].dropped()).as("bob's HELLOs dropped at alice").isPositive();
-        assertThat(blocks[1].dropped()).as("alice's HELLOs dropped at bob").isPositive();
+        assertThat(blocks[0].dropped()).as("bob's initiations dropped at alice").isPositive();
+        assertThat(blocks[1].dropped()).as("alice's initiations dropped at bob").isPositive();
     }
 
     private static PeerView onlyPeer(PeerNode node) throws Exception {

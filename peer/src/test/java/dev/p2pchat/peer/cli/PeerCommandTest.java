@@ -178,8 +178,8 @@ class PeerCommandTest {
         assertThat(message).containsEntry("text", tricky.strip()).containsEntry("broadcast", false)
                 .containsKey("fingerprint");
 
-        // The side that answered a HELLO counts as connected once its own HELLO is answered, which can come
-        // after the first message; a broadcast goes to connected peers only.
+        // The side that answered the handshake counts as connected once a sealed frame confirms the keys, which
+        // can come after the first message is shown; a broadcast goes to connected peers only.
         bob.awaitJson(Map.of("event", "connected", "name", "alice"));
         bob.type("/broadcast to everyone");
         bob.awaitJson(Map.of("event", "broadcast"));
@@ -241,7 +241,7 @@ class PeerCommandTest {
     /**
      * After one conversation on 127.0.0.1: it ended direct on both sides, nothing went through the relay or failed,
      * and nothing malformed arrived. Both sides punch, the looking-up side and the introduced one, unless one
-     * side's conversation was already open by the other's HELLO when its own lookup answer came: so at least one
+     * side's conversation was already open by the other's initiation when its own lookup answer came: so at least one
      * attempt between them.
      */
     private static void assertOneDirectConversation(Map<String, Stats> stats) {
@@ -457,7 +457,7 @@ class PeerCommandTest {
         assertThat(send.exitCode()).as(send.toString()).isZero();
         assertThat(send.out.lines()).containsExactly("#1 delivered to bob");
         bob.awaitLine("<carol> one shot");
-        // The answering side counts as connected only once its own HELLO is answered; a sender that leaves at
+        // The answering side counts as connected only once a sealed frame confirms the keys; a sender that leaves at
         // once may say goodbye before that, which the library reports as a failed connection.
         bob.await(line -> line.equals("* carol disconnected: said goodbye")
                 || line.equals("* could not connect to carol: said goodbye"));
