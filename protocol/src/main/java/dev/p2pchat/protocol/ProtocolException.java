@@ -13,7 +13,10 @@ public final class ProtocolException extends Exception {
     public enum Reason {
         /** Shorter than the header. */
         TOO_SHORT,
-        /** Longer than {@link Wire#MAX_DATAGRAM_SIZE}. */
+        /**
+         * Longer than {@link Wire#MAX_DATAGRAM_SIZE}, or than what the frame may be: a TRANSPORT over
+         * {@link Wire#MAX_PEER_DATAGRAM_SIZE}, a link frame over what one TRANSPORT seals.
+         */
         TOO_LONG,
         BAD_MAGIC,
         BAD_VERSION,

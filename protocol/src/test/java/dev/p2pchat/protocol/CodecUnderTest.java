@@ -10,17 +10,24 @@ import java.util.Random;
 import java.util.function.Function;
 
 /**
- * One of the two codecs, seen the way hostile-input tests see it: a decoder that must return a message or throw
+ * One of the codecs, seen the way hostile-input tests see it: a decoder that must return a message or throw
  * {@link ProtocolException} and nothing else, and an encoder that a decoded message must re-encode through to the
- * very bytes it came from. The tracker's and the peers' tests run the same checks through it.
+ * very bytes it came from. The tracker's, the peer frames' and the link frames' tests run the same checks through it.
  *
- * @param <M> what the codec decodes to: a tracker message or a peer frame
+ * @param <M> what the codec decodes to: a tracker message, a peer frame or a link frame
+ * @param longest the most bytes the codec accepts: {@code TOO_LONG} is only for inputs longer than this (and, as
+ *     for every datagram, always for those longer than {@link Wire#MAX_DATAGRAM_SIZE})
  */
-public record CodecUnderTest<M>(Decoder<M> decoder, Function<M, byte[]> encoder) {
-    /** {@code TrackerCodec::decode} or {@code PeerFrameCodec::decode}. */
+public record CodecUnderTest<M>(Decoder<M> decoder, Function<M, byte[]> encoder, int longest) {
+    /** {@code TrackerCodec::decode}, {@code PeerFrameCodec::decode}, or a link frame decoded from a whole array. */
     @FunctionalInterface
     public interface Decoder<M> {
         M decode(byte[] datagram) throws ProtocolException;
+    }
+
+    /** A codec of datagrams that accepts any length up to {@link Wire#MAX_DATAGRAM_SIZE}. */
+    public CodecUnderTest(Decoder<M> decoder, Function<M, byte[]> encoder) {
+        this(decoder, encoder, Wire.MAX_DATAGRAM_SIZE);
     }
 
     public M decode(byte[] datagram) throws ProtocolException {
@@ -62,17 +69,17 @@ public record CodecUnderTest<M>(Decoder<M> decoder, Function<M, byte[]> encoder)
 
     /**
      * The fuzz property: any byte string either decodes, and then re-encodes to exactly the same bytes (the codec is
-     * canonical), or is rejected with {@link ProtocolException}, as {@code TOO_LONG} exactly when it is longer than a
-     * datagram. Anything else escaping the decoder fails the test. Plain checks rather than assertion chains: this
-     * runs millions of times per minute when fuzzing.
+     * canonical), or is rejected with {@link ProtocolException}: as {@code TOO_LONG} whenever it is longer than a
+     * datagram, and never when it is no longer than {@link #longest}. Anything else escaping the decoder fails the
+     * test. Plain checks rather than assertion chains: this runs millions of times per minute when fuzzing.
      */
     public void checkCanonicalOrRejected(byte[] datagram) {
         M message;
         try {
             message = decoder.decode(datagram);
         } catch (ProtocolException e) {
-            boolean tooLong = datagram.length > Wire.MAX_DATAGRAM_SIZE;
-            if (tooLong != (e.reason() == Reason.TOO_LONG)) {
+            boolean tooLong = e.reason() == Reason.TOO_LONG;
+            if (tooLong ? datagram.length <= longest : datagram.length > Wire.MAX_DATAGRAM_SIZE) {
                 fail("%d bytes rejected as %s", datagram.length, e.reason());
             }
             return;

@@ -1,24 +1,20 @@
 package dev.p2pchat.protocol;
 
-import dev.p2pchat.protocol.peer.PeerWire;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
-import java.util.zip.CRC32C;
 
 /**
  * What the golden vectors of both codecs share: the field values they are written with, as hex exactly as they
  * appear on the wire, and the helpers that build datagrams by hand. The vectors themselves are in
- * {@code tracker.TrackerGoldenVectors} and {@code peer.PeerGoldenVectors}: written by hand from {@code PROTOCOL.md},
- * never produced by calling an encoder.
+ * {@code tracker.TrackerGoldenVectors}, {@code peer.PeerGoldenVectors} and {@code peer.LinkGoldenVectors}: written by
+ * hand from {@code PROTOCOL.md}, never produced by calling an encoder.
  */
 public final class GoldenVectors {
-    /** One message and the exact datagram that carries it. */
+    /** One message and the exact bytes that carry it: a datagram, or the link frame a TRANSPORT seals. */
     public record Vector<M>(String name, M message, byte[] bytes) {
         @Override
         public String toString() {
@@ -46,14 +42,15 @@ public final class GoldenVectors {
     public static final String TOKEN = "0123456789abcdef";
     /** The session token in the RELAY vectors. */
     public static final String RELAY_TOKEN = "0102030405060708";
-    /** Another identity key: the sender a RELAYED names, where it is not the key of the carried HELLO. */
+    /** Another identity key: the sender a RELAYED names. */
     public static final String SENDER_KEY = "b0b1b2b3b4b5b6b7b8b9babbbcbdbebf" + "c0c1c2c3c4c5c6c7c8c9cacbcccdcecf";
-    /** The session id alice chose: bob puts it in everything he sends her. High bit set: unsigned on the wire. */
+    /**
+     * Bytes 4..11 of the payload of PROTOCOL.md's RELAYED example, and of the RELAY example: eight bytes of a peer
+     * frame of an earlier draft, which the tracker carries without reading. High bit set.
+     */
     public static final String ALICE_SESSION = "8877665544332211";
-    /** The session id bob chose: alice puts it in everything she sends him. */
+    /** Bytes 4..11 of the payload of PROTOCOL.md's RELAY example. */
     public static final String BOB_SESSION = "1020304050607080";
-    /** The challenge in alice's HELLO, echoed (and signed) by bob's HELLO_ACK. */
-    public static final String NONCE = "0011223344556677";
 
     /** 203.0.113.7:40000 */
     public static final String OBSERVED_V4_HEX = "04" + "cb007107" + "9c40";
@@ -88,41 +85,15 @@ public final class GoldenVectors {
     }
 
     /**
-     * Joins hex fragments and appends the CRC-32C of the result: for the many peer frames a test builds around one
-     * field. Computed with the JDK's {@link CRC32C}, not by the codec; the golden vectors keep their checksums
-     * literal, and so pin down the algorithm and its byte order.
+     * The hex of {@code length} bytes counting up from {@code first} (wrapping after 0xff): a filler that shows where
+     * an opaque field starts and ends in a dump, for the Noise messages and sealed bytes the clear layer never reads.
      */
-    public static byte[] hexWithChecksum(String... fragments) {
-        return withChecksum(hex(fragments));
-    }
-
-    /** The hex of the joined fragments followed by their CRC-32C: a whole peer frame, to carry in a relay. */
-    public static String checksummed(String... fragments) {
-        return toHex(hexWithChecksum(fragments));
-    }
-
-    /** {@code datagram} followed by the CRC-32C of all its bytes, as a big-endian u32. */
-    public static byte[] withChecksum(byte[] datagram) {
-        CRC32C crc = new CRC32C();
-        crc.update(datagram);
-        return ByteBuffer.allocate(datagram.length + PeerWire.CHECKSUM_SIZE).put(datagram)
-                .putInt((int) crc.getValue()).array();
-    }
-
-    /**
-     * {@code datagram} followed by the CRC-32C of its bytes from {@code from} on: the trailer of a peer frame that
-     * starts at {@code from}, as one carried by a RELAY or RELAYED does.
-     */
-    public static byte[] withChecksumFrom(byte[] datagram, int from) {
-        byte[] carried = withChecksum(Arrays.copyOfRange(datagram, from, datagram.length));
-        byte[] whole = Arrays.copyOf(datagram, from + carried.length);
-        System.arraycopy(carried, 0, whole, from, carried.length);
-        return whole;
-    }
-
-    /** A peer frame with its trailer replaced by the right checksum of what precedes it. */
-    public static byte[] rechecksummed(byte[] frame) {
-        return withChecksum(Arrays.copyOf(frame, frame.length - PeerWire.CHECKSUM_SIZE));
+    public static String counting(int first, int length) {
+        StringBuilder hex = new StringBuilder(2 * length);
+        for (int i = 0; i < length; i++) {
+            hex.append(String.format("%02x", (first + i) & 0xFF));
+        }
+        return hex.toString();
     }
 
     /** The header of a datagram of type {@code type}, without a body. */

@@ -3,11 +3,7 @@ package dev.p2pchat.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.p2pchat.protocol.peer.PeerFrame;
-import dev.p2pchat.protocol.peer.PeerFrame.Hello;
-import dev.p2pchat.protocol.peer.PeerFrame.HelloAck;
-import dev.p2pchat.protocol.peer.PeerFrameCodec;
-import dev.p2pchat.protocol.peer.PeerWire;
+import dev.p2pchat.protocol.peer.HandshakePayload;
 import dev.p2pchat.protocol.tracker.TrackerCodec;
 import dev.p2pchat.protocol.tracker.TrackerMessage;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Register;
@@ -121,21 +117,8 @@ class IdentityTest {
         assertThatThrownBy(() -> Identity.fromPrivateKey(new byte[64])).isInstanceOf(IllegalArgumentException.class);
     }
 
-    /** The datagram of a signed tracker message or peer frame, each through its own codec. */
     private static byte[] encode(Signed message) {
-        return message instanceof PeerFrame frame ? PeerFrameCodec.encode(frame)
-                : TrackerCodec.encode((TrackerMessage) message);
-    }
-
-    /** Decodes {@code datagram} with the codec its type byte belongs to. */
-    private static Signed decode(byte[] datagram) throws ProtocolException {
-        return (Signed) (Wire.isPeerFrame(datagram[Wire.TYPE_OFFSET] & 0xFF) ? PeerFrameCodec.decode(datagram)
-                : TrackerCodec.decode(datagram));
-    }
-
-    /** A peer frame's checksum trailer, after the signature and not covered by it; a tracker message has none. */
-    private static int trailer(Signed message) {
-        return message instanceof PeerFrame ? PeerWire.CHECKSUM_SIZE : 0;
+        return TrackerCodec.encode((TrackerMessage) message);
     }
 
     static Stream<Signed> unsignedMessages() {
@@ -146,10 +129,7 @@ class IdentityTest {
                 new Register(1, cookie, "alice", key, Octets.zeros(Wire.KEY_SIZE), 0,
                         List.of(GoldenVectors.PRIVATE_V4, GoldenVectors.PRIVATE_V6), noSignature),
                 new Rename(2, cookie, 42L, "alice", "alice2", noSignature),
-                new Unregister(3, cookie, 42L, "alice", noSignature),
-                new Hello(0x8877665544332211L, 0x0011223344556677L, "alice", key, Octets.zeros(Wire.KEY_SIZE), 1,
-                        noSignature),
-                new HelloAck(0x1020304050607080L, 0x0011223344556677L, "bob", key, key, -1, noSignature));
+                new Unregister(3, cookie, 42L, "alice", noSignature));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -163,7 +143,7 @@ class IdentityTest {
         assertThat(Identity.verify(alice.publicKey(), unsigned)).isFalse();
 
         // The signature survives the wire.
-        Signed received = decode(encode(signed));
+        Signed received = (Signed) TrackerCodec.decode(encode(signed));
         assertThat(Identity.verify(alice.publicKey(), received)).isTrue();
     }
 
@@ -172,8 +152,8 @@ class IdentityTest {
     void shouldNotVerifyAfterAnySignedByteOfTheDatagramChanges(Signed unsigned) {
         Signed signed = unsigned.withSignature(alice.signatureFor(unsigned));
         byte[] datagram = encode(signed);
-        // Every byte before the signature is covered, the header included; a checksum trailer after it is not.
-        int covered = datagram.length - Wire.SIGNATURE_SIZE - trailer(signed);
+        // Every byte before the signature is covered, the header included.
+        int covered = datagram.length - Wire.SIGNATURE_SIZE;
         assertThat(signed.signedBytes()).as("Signed.signedBytes").isEqualTo(Arrays.copyOf(datagram, covered));
         assertThat(Identity.verify(alice.publicKey(), Arrays.copyOf(datagram, covered), signed.signature()))
                 .as("the unchanged bytes").isTrue();
@@ -200,107 +180,40 @@ class IdentityTest {
         assertThat(Identity.verify(alice.publicKey(), otherToken)).isFalse();
     }
 
-    /** Alice's HELLO to bob, signed by alice. */
-    private Hello hello(long nonce) {
-        Hello unsigned = new Hello(0x8877665544332211L, nonce, "alice", alice.publicKey(), Octets.zeros(Wire.KEY_SIZE),
-                0, Octets.zeros(Wire.SIGNATURE_SIZE));
-        return unsigned.withSignature(alice.signatureFor(unsigned));
-    }
-
-    /** Mallory's answer to a HELLO with {@code nonce}, signed by mallory. */
-    private HelloAck helloAck(long nonce) {
-        HelloAck unsigned = new HelloAck(0x1020304050607080L, nonce, "mallory", mallory.publicKey(),
-                Octets.zeros(Wire.KEY_SIZE), 0, Octets.zeros(Wire.SIGNATURE_SIZE));
-        return unsigned.withSignature(mallory.signatureFor(unsigned));
-    }
-
-    @Test
-    void shouldVerifyAHelloAfterARoundTripOverTheBytesBeforeItsSignature() throws ProtocolException {
-        Hello hello = hello(0x0011223344556677L);
-        byte[] datagram = PeerFrameCodec.encode(hello);
-        int signatureAt = datagram.length - PeerWire.CHECKSUM_SIZE - Wire.SIGNATURE_SIZE;
-
-        // On the wire: the signed bytes, the signature, then the checksum over both.
-        assertThat(Arrays.copyOfRange(datagram, signatureAt, signatureAt + Wire.SIGNATURE_SIZE))
-                .isEqualTo(hello.signature().toByteArray());
-        assertThat(GoldenVectors.rechecksummed(datagram)).isEqualTo(datagram);
-        assertThat(Identity.verify(alice.publicKey(), Arrays.copyOf(datagram, signatureAt), hello.signature()))
-                .as("the signature covers exactly the bytes before it").isTrue();
-
-        Hello received = (Hello) PeerFrameCodec.decode(datagram);
-        assertThat(received).isEqualTo(hello);
-        assertThat(PeerFrameCodec.signedBytes(received)).isEqualTo(Arrays.copyOf(datagram, signatureAt));
-        assertThat(Identity.verify(received.identityKey(), received)).isTrue();
-    }
-
-    @Test
-    void shouldVerifyAHelloAndItsHelloAckEachWithTheSendersKey() throws ProtocolException {
-        Hello hello = hello(0x0011223344556677L);
-        HelloAck ack = helloAck(hello.nonce());
-
-        Hello receivedHello = (Hello) PeerFrameCodec.decode(PeerFrameCodec.encode(hello));
-        HelloAck receivedAck = (HelloAck) PeerFrameCodec.decode(PeerFrameCodec.encode(ack));
-        assertThat(Identity.verify(receivedHello.identityKey(), receivedHello)).isTrue();
-        assertThat(Identity.verify(receivedAck.identityKey(), receivedAck)).isTrue();
-        assertThat(Identity.verify(alice.publicKey(), receivedAck)).isFalse();
-        assertThat(Identity.verify(mallory.publicKey(), receivedHello)).isFalse();
-    }
-
-    static Stream<Integer> flips() {
-        return Stream.of(0x01, 0x80, 0xFF);
-    }
-
     /**
-     * The checksum drops a flipped datagram before anyone looks at its signature, but it is no defence against a
-     * forger, who computes it like anyone else: so each flip is also tried with the checksum made right again, and
-     * the signature must refuse it.
+     * The binding signature of a handshake payload ties the X25519 static key the handshake authenticated, and the
+     * name, to the identity: it verifies only for that key, that name and that identity.
      */
-    @ParameterizedTest(name = "mask {0}")
-    @MethodSource("flips")
-    void shouldNotVerifyAHelloOrHelloAckWithAnyByteFlipped(int mask) {
-        for (PeerFrame.Signed signed : List.<PeerFrame.Signed>of(hello(42), helloAck(42))) {
-            byte[] datagram = PeerFrameCodec.encode(signed);
-            int decodedAndRefused = 0;
-            for (int i = 0; i < datagram.length - PeerWire.CHECKSUM_SIZE; i++) {
-                byte[] changed = datagram.clone();
-                changed[i] ^= (byte) mask;
-                if (i >= Wire.HEADER_SIZE) {
-                    assertThatThrownBy(() -> PeerFrameCodec.decode(changed)).as("%s, byte %d", signed.type(), i)
-                            .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.reason())
-                                    .isEqualTo(ProtocolException.Reason.BAD_CHECKSUM));
-                }
-                PeerFrame received;
-                try {
-                    received = PeerFrameCodec.decode(GoldenVectors.rechecksummed(changed));
-                } catch (ProtocolException dropped) {
-                    continue; // A name byte, magic, version or type that no longer decodes: dropped before verifying.
-                }
-                assertThat(Identity.verify(signed instanceof Hello ? alice.publicKey() : mallory.publicKey(),
-                        (PeerFrame.Signed) received)).as("%s, byte %d", signed.type(), i).isFalse();
-                decodedAndRefused++;
-            }
-            // The session, nonce, keys, capabilities and signature bytes decode whatever their value.
-            assertThat(decodedAndRefused).isGreaterThan(datagram.length / 2);
-        }
+    @Test
+    void shouldVerifyAHandshakeBindingOnlyForItsAgreementKeyNameAndIdentity() {
+        Octets agreementKey = Octets.fromHex(GoldenVectors.AGREEMENT_KEY);
+        Octets signature = alice.sign(HandshakePayload.binding(agreementKey, "alice"));
+        HandshakePayload payload = new HandshakePayload(alice.publicKey(), signature, "alice", 1, 2);
+
+        assertThat(Identity.verify(payload.identityKey(), HandshakePayload.binding(agreementKey, payload.name()),
+                payload.bindingSignature())).as("the key and name it was signed for").isTrue();
+        Octets otherKey = Octets.fromHex(GoldenVectors.IDENTITY_KEY);
+        assertThat(Identity.verify(alice.publicKey(), HandshakePayload.binding(otherKey, "alice"), signature))
+                .as("another agreement key").isFalse();
+        assertThat(Identity.verify(alice.publicKey(), HandshakePayload.binding(agreementKey, "alicf"), signature))
+                .as("another name").isFalse();
+        assertThat(Identity.verify(alice.publicKey(), HandshakePayload.binding(agreementKey, "alic"), signature))
+                .as("a prefix of the name").isFalse();
+        assertThat(Identity.verify(mallory.publicKey(), HandshakePayload.binding(agreementKey, "alice"), signature))
+                .as("another identity").isFalse();
+        // Mallory cannot claim alice's key either: his own binding of it verifies only with his identity.
+        Octets mallorys = mallory.sign(HandshakePayload.binding(agreementKey, "alice"));
+        assertThat(Identity.verify(alice.publicKey(), HandshakePayload.binding(agreementKey, "alice"), mallorys))
+                .isFalse();
     }
 
     @Test
-    void shouldNotVerifyAHelloAckThatEchoesAnotherNonce() {
-        // A HELLO_ACK recorded for one challenge does not answer another one.
-        HelloAck ack = helloAck(1);
-        HelloAck replayed = new HelloAck(ack.session(), 2, ack.name(), ack.identityKey(), ack.agreementKey(),
-                ack.capabilities(), ack.signature());
-        assertThat(Identity.verify(mallory.publicKey(), ack)).isTrue();
-        assertThat(Identity.verify(mallory.publicKey(), replayed)).isFalse();
-    }
-
-    @Test
-    void shouldNotVerifyAHelloSignatureAsAHelloAckWithTheSameFields() {
-        // The two layouts are the same; the signed type byte keeps a HELLO from passing as the answer to itself.
-        Hello hello = hello(7);
-        HelloAck sameFields = new HelloAck(hello.session(), hello.nonce(), hello.name(), hello.identityKey(),
-                hello.agreementKey(), hello.capabilities(), hello.signature());
-        assertThat(Identity.verify(alice.publicKey(), hello)).isTrue();
-        assertThat(Identity.verify(alice.publicKey(), sameFields)).isFalse();
+    void shouldKeepTheBindingSignatureThroughTheEncodedPayload() throws ProtocolException {
+        Octets agreementKey = Octets.fromHex(GoldenVectors.AGREEMENT_KEY);
+        HandshakePayload payload = new HandshakePayload(alice.publicKey(),
+                alice.sign(HandshakePayload.binding(agreementKey, "alice")), "alice", 1, 2);
+        HandshakePayload received = HandshakePayload.decode(payload.encode());
+        assertThat(Identity.verify(received.identityKey(), HandshakePayload.binding(agreementKey, received.name()),
+                received.bindingSignature())).isTrue();
     }
 }

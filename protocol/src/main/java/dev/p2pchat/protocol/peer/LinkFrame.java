@@ -68,7 +68,8 @@ public sealed interface LinkFrame {
     record AckEntry(long messageId, int offset, int length) {
         public AckEntry {
             LinkFrame.requireId(messageId, "messageId");
-            if (offset < 0 || offset >= PeerWire.MAX_MESSAGE_SIZE || length < 0 || length > PeerWire.MAX_PIECE) {
+            if (offset < 0 || length < 0 || length > PeerWire.MAX_PIECE
+                    || offset + length > PeerWire.MAX_MESSAGE_SIZE) {
                 throw new IllegalArgumentException("piece of " + length + " bytes at " + offset);
             }
         }
@@ -119,6 +120,10 @@ public sealed interface LinkFrame {
                     || offset + payload.length() > total || (payload.length() == 0 && (total != 0 || offset != 0))
                     || (total > 0 && offset >= total)) {
                 throw new IllegalArgumentException(payload.length() + " bytes at " + offset + " of " + total);
+            }
+            int size = PeerWire.DATA_FIXED_SIZE + ack.size() + payload.length();
+            if (size > PeerWire.MAX_LINK_FRAME_SIZE) {
+                throw new IllegalArgumentException("a DATA of " + size + " bytes does not fit one TRANSPORT frame");
             }
         }
 

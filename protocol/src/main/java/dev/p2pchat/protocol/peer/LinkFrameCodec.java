@@ -80,8 +80,14 @@ public final class LinkFrameCodec {
         return size;
     }
 
-    /** Decodes all of {@code in[offset, offset + length)} as one link frame. */
+    /**
+     * Decodes all of {@code in[offset, offset + length)} as one link frame: at most
+     * {@value PeerWire#MAX_LINK_FRAME_SIZE} bytes, what one TRANSPORT frame seals.
+     */
     public static LinkFrame decode(byte[] in, int offset, int length) throws ProtocolException {
+        if (length > PeerWire.MAX_LINK_FRAME_SIZE) {
+            throw new ProtocolException(Reason.TOO_LONG, "a link frame of " + length + " bytes");
+        }
         WireReader reader = new WireReader(ByteBuffer.wrap(in, offset, length).order(ByteOrder.BIG_ENDIAN));
         int code = reader.u8("kind");
         Kind kind = Kind.ofCode(code);
@@ -151,8 +157,8 @@ public final class LinkFrameCodec {
             long id = id(in, "acknowledged message id");
             int offset = in.u16("acknowledged offset");
             int length = in.u16("acknowledged length");
-            if (length > PeerWire.MAX_PIECE) {
-                throw new ProtocolException(Reason.BAD_FIELD, "acknowledged length " + length);
+            if (length > PeerWire.MAX_PIECE || offset + length > PeerWire.MAX_MESSAGE_SIZE) {
+                throw new ProtocolException(Reason.BAD_FIELD, "acknowledged " + length + " bytes at " + offset);
             }
             entries.add(new AckEntry(id, offset, length));
         }

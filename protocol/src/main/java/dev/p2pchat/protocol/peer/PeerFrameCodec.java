@@ -25,7 +25,7 @@ import java.nio.ByteOrder;
  * RESPONSE_IK/XX    header | sender index:u32 | receiver index:u32 | noise message 2
  * FINISH_XX         header | receiver index:u32 | noise message 3
  * COOKIE_REPLY      header | receiver index:u32 | nonce:12 | sealed cookie:32
- * TRANSPORT         header | receiver index:u32 | counter:u64 | sealed link frame (1..1108 bytes + tag:16)
+ * TRANSPORT         header | receiver index:u32 | counter:u64 | sealed link frame (1..1124 bytes + tag:16)
  * </pre>
  */
 public final class PeerFrameCodec {
@@ -106,12 +106,19 @@ public final class PeerFrameCodec {
 
     /** Where an initiation's mac1 starts: it covers every byte before it. */
     public static int mac1Offset(FrameType initiation) {
-        return fixedSize(initiation) - 2 * PeerWire.MAC_SIZE;
+        return initiationSize(initiation) - 2 * PeerWire.MAC_SIZE;
     }
 
     /** Where an initiation's mac2 starts: it covers every byte before it, mac1 included. */
     public static int mac2Offset(FrameType initiation) {
-        return fixedSize(initiation) - PeerWire.MAC_SIZE;
+        return initiationSize(initiation) - PeerWire.MAC_SIZE;
+    }
+
+    private static int initiationSize(FrameType type) {
+        if (type != FrameType.INITIATION_IK && type != FrameType.INITIATION_XX) {
+            throw new IllegalArgumentException(type + " carries no macs");
+        }
+        return fixedSize(type);
     }
 
     /**

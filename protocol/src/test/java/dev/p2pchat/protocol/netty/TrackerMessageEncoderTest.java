@@ -130,7 +130,7 @@ class TrackerMessageEncoderTest {
     @Test
     void shouldPassOnAnEnvelopeOfAPeerFrame() {
         AddressedEnvelope<PeerFrame, InetSocketAddress> envelope =
-                new DefaultAddressedEnvelope<>(new PeerFrame.Ping(1, 2), PEER, LOCAL);
+                new DefaultAddressedEnvelope<>(new PeerFrame.Transport(1, 2, Octets.zeros(17)), PEER, LOCAL);
         assertThat(channel.writeOutbound(envelope)).isTrue();
         AddressedEnvelope<PeerFrame, InetSocketAddress> passed = channel.readOutbound();
         assertThat(passed).isSameAs(envelope);

@@ -2,6 +2,7 @@ package dev.p2pchat.protocol.stun;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.p2pchat.protocol.Octets;
 import dev.p2pchat.protocol.peer.PeerFrame;
 import dev.p2pchat.protocol.peer.PeerFrameCodec;
 import dev.p2pchat.protocol.tracker.TrackerCodec;
@@ -84,9 +85,9 @@ class StunBindingTest {
         byte[] cookieRequest = TrackerCodec.encode(new TrackerMessage.CookieRequest(42));
         assertThat(StunBinding.isStun(ByteBuffer.wrap(cookieRequest))).isFalse();
         assertThat(StunBinding.mayBeStun(cookieRequest[0])).as("told apart on the first byte").isFalse();
-        byte[] ping = PeerFrameCodec.encode(new PeerFrame.Ping(1, 2));
-        assertThat(StunBinding.isStun(ByteBuffer.wrap(ping))).isFalse();
-        assertThat(StunBinding.mayBeStun(ping[0])).as("a peer frame too").isFalse();
+        byte[] transport = PeerFrameCodec.encode(new PeerFrame.Transport(1, 2, Octets.zeros(17)));
+        assertThat(StunBinding.isStun(ByteBuffer.wrap(transport))).isFalse();
+        assertThat(StunBinding.mayBeStun(transport[0])).as("a peer frame too").isFalse();
         assertThat(StunBinding.isStun(hex("0001 0000 2112a442 b7e7a701bc34d686fa87dfae"))).isTrue();
     }
 }

@@ -30,7 +30,7 @@ import java.util.Random;
  * Valid random tracker messages of every type from seeded {@link RandomFields}, reaching the edges of every field:
  * names of 1 and 32 bytes, empty and full address lists, IPv4, IPv6 and IPv4-mapped IPv6 addresses, ports 1 and
  * 65535, integers with the high bit set, list pages that fill a datagram to the last byte; RELAY and RELAYED
- * carrying the encoding of every peer frame type, among them full DATA fragments, and opaque payloads of every
+ * carrying the encoding of every peer frame type, among them the largest TRANSPORT, and opaque payloads of every
  * length from {@value TrackerWire#MIN_RELAY_PAYLOAD} to {@value Wire#MAX_PEER_DATAGRAM_SIZE} bytes, so that some
  * RELAY fills a datagram to the last byte.
  */

@@ -16,11 +16,10 @@ import dev.p2pchat.protocol.Octets;
 import dev.p2pchat.protocol.ProtocolException;
 import dev.p2pchat.protocol.ProtocolException.Reason;
 import dev.p2pchat.protocol.Wire;
+import dev.p2pchat.protocol.peer.FrameType;
 import dev.p2pchat.protocol.peer.PeerFrame;
-import dev.p2pchat.protocol.peer.PeerFrame.Hello;
 import dev.p2pchat.protocol.peer.PeerFrameCodec;
 import dev.p2pchat.protocol.peer.PeerGoldenVectors;
-import dev.p2pchat.protocol.peer.PeerWire;
 import dev.p2pchat.protocol.tracker.TrackerMessage.ErrorReply;
 import dev.p2pchat.protocol.tracker.TrackerMessage.ListPage;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Lookup;
@@ -235,35 +234,14 @@ class TrackerCodecGoldenTest {
         assertThat(signedVectors).as("REGISTER twice, RENAME, UNREGISTER").isEqualTo(4);
     }
 
-    /**
-     * No tracker message has a checksum trailer: none ends with the CRC-32C of the bytes before it. A RELAY or
-     * RELAYED ends with the checksum of the peer frame it carries, over the frame only.
-     */
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("vectors")
-    void shouldEndNoVectorWithTheChecksumOfTheBytesBeforeIt(Vector<TrackerMessage> vector) {
-        byte[] bytes = vector.bytes();
-        assertThat(GoldenVectors.withChecksum(Arrays.copyOf(bytes, bytes.length - PeerWire.CHECKSUM_SIZE)))
-                .isNotEqualTo(bytes);
-    }
-
-    /**
-     * A RELAY or RELAYED ends with its payload, here a peer frame vector exactly as that frame travels alone: the last
-     * four bytes are the carried frame's checksum, over its own bytes only, never over the relay's fields.
-     */
+    /** A RELAY or RELAYED ends with its payload, exactly the bytes after its own fields. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("relayVectors")
-    void shouldCarryAPeerFrameVectorUnchangedInEveryRelayVector(Vector<TrackerMessage> vector)
-            throws ProtocolException {
+    void shouldEndEveryRelayVectorWithItsPayloadUnchanged(Vector<TrackerMessage> vector) {
         int offset = TrackerGoldenVectors.payloadOffset(vector.message());
-        byte[] payload = TrackerGoldenVectors.payload(vector.message());
-        Vector<PeerFrame> alone = PeerGoldenVectors.ALL.stream().filter(v -> Arrays.equals(v.bytes(), payload))
-                .findFirst().orElseThrow(() -> new AssertionError(vector.name() + " carries no peer frame vector"));
         byte[] bytes = vector.bytes();
-        assertThat(Arrays.copyOfRange(bytes, offset, bytes.length)).isEqualTo(alone.bytes());
-        assertThat(PeerFrameCodec.decode(payload)).as("the receiver decodes the payload").isEqualTo(alone.message());
-        assertThat(GoldenVectors.withChecksumFrom(Arrays.copyOf(bytes, bytes.length - PeerWire.CHECKSUM_SIZE),
-                offset)).as("the trailer covers the carried frame only").isEqualTo(bytes);
+        assertThat(Arrays.copyOfRange(bytes, offset, bytes.length))
+                .isEqualTo(TrackerGoldenVectors.payload(vector.message()));
     }
 
     @Test
@@ -279,7 +257,7 @@ class TrackerCodecGoldenTest {
             assertThat(TrackerCodec.decode(relayedBytes)).as(vector.name()).isEqualTo(relayed);
             assertThat(TrackerCodec.encode(relayed)).as(vector.name()).isEqualTo(relayedBytes);
         }
-        assertThat(PeerGoldenVectors.ALL).as("HELLO, HELLO_ACK, PING, PONG, three DATA, ACK, GOODBYE").hasSize(9);
+        assertThat(PeerGoldenVectors.ALL).as("every frame type, TRANSPORT thrice, INITIATION_IK twice").hasSize(10);
     }
 
     @Test
@@ -288,17 +266,17 @@ class TrackerCodecGoldenTest {
         Relayed relayed = new Relayed(octets(SENDER_KEY), relay.payload());
         assertThat(TrackerCodec.encode(relayed))
                 .hasSize(TrackerGoldenVectors.named("RELAY carrying a PING").bytes().length - 8)
-                .endsWith(PeerGoldenVectors.named("PING").bytes());
+                .endsWith(relay.payload().toByteArray());
         assertThat(TrackerWire.RELAY_FIXED_SIZE - TrackerWire.RELAYED_FIXED_SIZE).isEqualTo(TrackerWire.TOKEN_SIZE);
     }
 
     @Test
-    void shouldNameTheKeyOfTheRelayedHelloAsItsSender() throws ProtocolException {
-        // The receiver of a relayed HELLO or HELLO_ACK drops it unless the two keys are the same: the example obeys.
-        Relayed relayed = (Relayed) TrackerGoldenVectors.named("RELAYED carrying a HELLO").message();
+    void shouldCarryAnXxInitiationThatTheReceiverDecodesAsThePeerFrameVector() throws ProtocolException {
+        // An XX initiation names no sender: the RELAYED's sender key is where the responder relays its answer.
+        Relayed relayed = (Relayed) TrackerGoldenVectors.named("RELAYED carrying an INITIATION_XX").message();
         PeerFrame carried = PeerFrameCodec.decode(relayed.payload().toByteArray());
-        assertThat(carried).isInstanceOf(Hello.class);
-        assertThat(((Hello) carried).identityKey()).isEqualTo(relayed.sender());
+        assertThat(carried.type()).isEqualTo(FrameType.INITIATION_XX);
+        assertThat(carried).isEqualTo(PeerGoldenVectors.named("INITIATION_XX").message());
     }
 
     @Test
@@ -316,12 +294,13 @@ class TrackerCodecGoldenTest {
     }
 
     @Test
-    void shouldEncodeARelayOfTheLargestDataFragmentAsExactlyOneDatagram() throws ProtocolException {
+    void shouldEncodeARelayOfTheLargestPeerFrameAsExactlyOneDatagram() throws ProtocolException {
         // 44 + 1156 = 1200 bytes: any peer frame fits a RELAY, and the RELAYED passing it on is 1192.
-        byte[] frame = hex(PeerGoldenVectors.LARGEST_DATA_HEX);
-        byte[] relayBytes = hex("5032 01 10", RELAY_TOKEN, IDENTITY_KEY, PeerGoldenVectors.LARGEST_DATA_HEX);
+        Vector<PeerFrame> largest = PeerGoldenVectors.named("TRANSPORT of the largest size");
+        byte[] frame = largest.bytes();
+        byte[] relayBytes = hex("5032 01 10", RELAY_TOKEN, IDENTITY_KEY, toHex(frame));
         Relay relay = new Relay(0x0102030405060708L, octets(IDENTITY_KEY), Octets.of(frame));
-        byte[] relayedBytes = hex("5032 01 11", SENDER_KEY, PeerGoldenVectors.LARGEST_DATA_HEX);
+        byte[] relayedBytes = hex("5032 01 11", SENDER_KEY, toHex(frame));
         Relayed relayed = new Relayed(octets(SENDER_KEY), Octets.of(frame));
 
         assertThat(relayBytes).hasSize(Wire.MAX_DATAGRAM_SIZE);
@@ -330,7 +309,8 @@ class TrackerCodecGoldenTest {
         assertThat(relayedBytes).hasSize(Wire.MAX_DATAGRAM_SIZE - 8);
         assertThat(TrackerCodec.encode(relayed)).isEqualTo(relayedBytes);
         assertThat(TrackerCodec.decode(relayedBytes)).isEqualTo(relayed);
-        assertThat(PeerFrameCodec.decode(relayed.payload().toByteArray())).isEqualTo(PeerGoldenVectors.LARGEST_DATA);
+        assertThat(frame).hasSize(Wire.MAX_PEER_DATAGRAM_SIZE);
+        assertThat(PeerFrameCodec.decode(relayed.payload().toByteArray())).isEqualTo(largest.message());
     }
 
     @Test

@@ -7,7 +7,6 @@ import static dev.p2pchat.protocol.GoldenVectors.COOKIE;
 import static dev.p2pchat.protocol.GoldenVectors.IDENTITY_KEY;
 import static dev.p2pchat.protocol.GoldenVectors.MAPPED_V6;
 import static dev.p2pchat.protocol.GoldenVectors.MAPPED_V6_HEX;
-import static dev.p2pchat.protocol.GoldenVectors.NONCE;
 import static dev.p2pchat.protocol.GoldenVectors.OBSERVED_V4;
 import static dev.p2pchat.protocol.GoldenVectors.OBSERVED_V4_HEX;
 import static dev.p2pchat.protocol.GoldenVectors.OBSERVED_V6;
@@ -23,8 +22,10 @@ import static dev.p2pchat.protocol.GoldenVectors.TOKEN;
 import static dev.p2pchat.protocol.GoldenVectors.ZERO_KEY;
 import static dev.p2pchat.protocol.GoldenVectors.hex;
 import static dev.p2pchat.protocol.GoldenVectors.octets;
+import static dev.p2pchat.protocol.GoldenVectors.toHex;
 
 import dev.p2pchat.protocol.GoldenVectors.Vector;
+import dev.p2pchat.protocol.peer.PeerGoldenVectors;
 import dev.p2pchat.protocol.tracker.TrackerMessage.CookieChallenge;
 import dev.p2pchat.protocol.tracker.TrackerMessage.CookieRequest;
 import dev.p2pchat.protocol.tracker.TrackerMessage.ErrorReply;
@@ -51,13 +52,15 @@ import java.util.List;
  * order.
  */
 public final class TrackerGoldenVectors {
-    /** The PING of {@code PeerGoldenVectors}, as the RELAY vector carries it. */
+    /**
+     * The 20-byte payload of PROTOCOL.md's RELAY example, byte for byte: a PING of an earlier draft of the peer frames.
+     * The tracker never reads it; a peer would drop it (type 0x42 is now RESPONSE_IK, of 205 bytes).
+     */
     private static final String PING = "5032 01 42" + BOB_SESSION + "80000001" + "eb50a391";
-    /** The ACK of {@code PeerGoldenVectors}, as a RELAYED vector carries it. */
+    /** The 26-byte payload of PROTOCOL.md's RELAYED example: an ACK of the same draft, as opaque to the tracker. */
     private static final String ACK = "5032 01 45" + ALICE_SESSION + "0000000000000007" + "0002" + "b09053a5";
-    /** The HELLO of {@code PeerGoldenVectors}, as a RELAYED vector carries it. */
-    private static final String HELLO = "5032 01 40" + ALICE_SESSION + NONCE + "05 616c696365" + IDENTITY_KEY
-            + AGREEMENT_KEY + "00000001" + SIGNATURE + "dff443af";
+    /** The INITIATION_XX of {@code PeerGoldenVectors}: a RELAYED names its sender, which an XX initiation does not. */
+    private static final String INITIATION_XX = toHex(PeerGoldenVectors.named("INITIATION_XX").bytes());
 
     public static final List<Vector<TrackerMessage>> ALL = List.of(
             vector("COOKIE_REQUEST", new CookieRequest(0x01020304),
@@ -226,39 +229,31 @@ public final class TrackerGoldenVectors {
                     "0a0b0c0d", // txid
                     "02"), // NAME_TAKEN
 
-            // The tracker's relay. What a RELAY or RELAYED carries is an opaque payload; here a peer frame vector,
-            // byte for byte, its own checksum included. The relay adds no checksum of its own.
+            // The tracker's relay. What a RELAY or RELAYED carries is an opaque payload: the two examples of
+            // PROTOCOL.md, and a peer frame vector, byte for byte. The relay adds nothing of its own.
             vector("RELAY carrying a PING",
                     new Relay(0x0102030405060708L, octets(IDENTITY_KEY), octets(PING)),
                     "5032 01 10",
                     RELAY_TOKEN, // token: the sender's session token
                     IDENTITY_KEY, // target: the identity key of the peer to pass the payload on to
-                    "5032 01 42", // payload: the PING peer vector, unchanged
+                    "5032 01 42", // payload: PROTOCOL.md's 20 bytes, unchanged
                     BOB_SESSION,
                     "80000001",
-                    "eb50a391"), // the PING's checksum: CRC-32C of the PING's 16 bytes before it, not of the RELAY
+                    "eb50a391"),
             vector("RELAYED carrying an ACK",
                     new Relayed(octets(SENDER_KEY), octets(ACK)),
                     "5032 01 11",
                     SENDER_KEY, // sender: the identity key of the registered peer that sent the RELAY
-                    "5032 01 45", // payload: the ACK peer vector, unchanged
+                    "5032 01 45", // payload: PROTOCOL.md's 26 bytes, unchanged
                     ALICE_SESSION,
                     "0000000000000007",
                     "0002",
-                    "b09053a5"), // the ACK's checksum
-            vector("RELAYED carrying a HELLO",
-                    new Relayed(octets(IDENTITY_KEY), octets(HELLO)),
+                    "b09053a5"),
+            vector("RELAYED carrying an INITIATION_XX",
+                    new Relayed(octets(SENDER_KEY), octets(INITIATION_XX)),
                     "5032 01 11",
-                    IDENTITY_KEY, // sender: the same key as the HELLO's identity key, as the receiver requires
-                    "5032 01 40", // payload: the HELLO peer vector, unchanged
-                    ALICE_SESSION,
-                    NONCE,
-                    "05 616c696365",
-                    IDENTITY_KEY,
-                    AGREEMENT_KEY,
-                    "00000001",
-                    SIGNATURE,
-                    "dff443af")); // the HELLO's checksum
+                    SENDER_KEY, // sender: where the responder relays its RESPONSE_XX to
+                    INITIATION_XX)); // payload: the 253 bytes of the peer frame vector, unchanged
 
     private TrackerGoldenVectors() {}
 

@@ -36,7 +36,9 @@ import org.junit.jupiter.api.Timeout;
 class TrackerMessageRecordsTest {
     private static final Octets KEY = octets(IDENTITY_KEY);
     private static final Octets SIGNATURE = Octets.zeros(Wire.SIGNATURE_SIZE);
-    private static final Octets PING = Octets.of(PeerFrameCodec.encode(new PeerFrame.Ping(1, 2)));
+    /** The smallest peer frame: a TRANSPORT sealing a one-byte link frame. */
+    private static final Octets FRAME = Octets.of(PeerFrameCodec.encode(new PeerFrame.Transport(1, 2,
+            Octets.zeros(17))));
 
     private static Register register(String name, List<InetSocketAddress> privateAddresses) {
         return new Register(1, octets(COOKIE), name, KEY, KEY, 0, privateAddresses, SIGNATURE);
@@ -111,18 +113,18 @@ class TrackerMessageRecordsTest {
 
     @Test
     void shouldRefuseARelayOrRelayedWithAKeyOfTheWrongLength() {
-        assertThat(new Relay(3, KEY, PING).target()).isEqualTo(KEY);
-        assertThat(new Relayed(KEY, PING).sender()).isEqualTo(KEY);
+        assertThat(new Relay(3, KEY, FRAME).target()).isEqualTo(KEY);
+        assertThat(new Relayed(KEY, FRAME).sender()).isEqualTo(KEY);
         for (int length : new int[] {0, 1, Wire.KEY_SIZE - 1, Wire.KEY_SIZE + 1, Wire.SIGNATURE_SIZE}) {
             Octets key = Octets.zeros(length);
-            assertThatThrownBy(() -> new Relay(3, key, PING)).as("target of %d bytes", length)
+            assertThatThrownBy(() -> new Relay(3, key, FRAME)).as("target of %d bytes", length)
                     .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> new Relayed(key, PING)).as("sender of %d bytes", length)
+            assertThatThrownBy(() -> new Relayed(key, FRAME)).as("sender of %d bytes", length)
                     .isInstanceOf(IllegalArgumentException.class);
         }
-        assertThatThrownBy(() -> new Relay(3, null, PING)).isInstanceOf(NullPointerException.class)
+        assertThatThrownBy(() -> new Relay(3, null, FRAME)).isInstanceOf(NullPointerException.class)
                 .hasMessage("target");
-        assertThatThrownBy(() -> new Relayed(null, PING)).isInstanceOf(NullPointerException.class)
+        assertThatThrownBy(() -> new Relayed(null, FRAME)).isInstanceOf(NullPointerException.class)
                 .hasMessage("sender");
     }
 
@@ -172,7 +174,7 @@ class TrackerMessageRecordsTest {
         }
         assertNoSubtypeIs(TrackerMessage.class, PeerFrame.class);
         assertNoSubtypeIs(PeerFrame.class, TrackerMessage.class);
-        assertThat(TrackerMessage.class.isAssignableFrom(PeerFrame.Hello.class)).isFalse();
+        assertThat(TrackerMessage.class.isAssignableFrom(PeerFrame.Initiation.class)).isFalse();
         assertThat(PeerFrame.class.isAssignableFrom(Ok.class)).isFalse();
         assertThat(PeerFrame.class.isAssignableFrom(Relay.class)).isFalse();
     }
