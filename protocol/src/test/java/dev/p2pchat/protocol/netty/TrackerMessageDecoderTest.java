@@ -131,12 +131,10 @@ class TrackerMessageDecoderTest {
                 Arguments.of("version 2", "5032020e0000000e", Reason.BAD_VERSION),
                 Arguments.of("undefined peer-to-peer type", "503201470000000e", Reason.UNKNOWN_TYPE),
                 // Peer frames are no tracker messages, whatever is wrong or right with them.
-                Arguments.of("a valid PING", "50320142" + "1020304050607080" + "80000001" + "eb50a391",
-                        Reason.UNKNOWN_TYPE),
-                Arguments.of("DATA of no fragments", "50320144" + "1020304050607080" + "0000000000000001"
-                        + "01" + "0000" + "0000" + "0000" + "0c8d9b6c", Reason.UNKNOWN_TYPE),
-                Arguments.of("PING with a flipped bit", "50320142" + "1020304050607080" + "80000001" + "eb50a390",
-                        Reason.UNKNOWN_TYPE),
+                Arguments.of("a TRANSPORT of the smallest size", "50320146" + "01020304" + "0000000000000005"
+                        + "ab".repeat(17), Reason.UNKNOWN_TYPE),
+                Arguments.of("an INITIATION_XX", "50320141" + "00".repeat(249), Reason.UNKNOWN_TYPE),
+                Arguments.of("a COOKIE_REPLY", "50320145" + "00".repeat(48), Reason.UNKNOWN_TYPE),
                 Arguments.of("RELAY carrying 3 bytes", "50320110" + "0102030405060708" + "00".repeat(32)
                         + "503201", Reason.TRUNCATED),
                 Arguments.of("RELAYED carrying 1157 bytes", "50320111" + "00".repeat(32) + "ab".repeat(1157),

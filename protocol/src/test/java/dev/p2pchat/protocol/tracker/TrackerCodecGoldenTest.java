@@ -130,13 +130,13 @@ class TrackerCodecGoldenTest {
                         "A0 A1 A2 A3 A4 A5 A6 A7 A8 A9 AA AB AC AD AE AF",
                         "B0 B1 B2 B3 B4 B5 B6 B7 B8 B9 BA BB BC BD BE BF",
                         "50 32 01 42  10 20 30 40 50 60 70 80  80 00 00 01  EB 50 A3 91")))
-                .isEqualTo(TrackerGoldenVectors.named("RELAY carrying a PING").message());
+                .isEqualTo(TrackerGoldenVectors.named("RELAY carrying 20 opaque bytes").message());
         assertThat(TrackerCodec.decode(hex(
                         "50 32 01 11",
                         "B0 B1 B2 B3 B4 B5 B6 B7 B8 B9 BA BB BC BD BE BF",
                         "C0 C1 C2 C3 C4 C5 C6 C7 C8 C9 CA CB CC CD CE CF",
                         "50 32 01 45  88 77 66 55 44 33 22 11  00 00 00 00 00 00 00 07  00 02  B0 90 53 A5")))
-                .isEqualTo(TrackerGoldenVectors.named("RELAYED carrying an ACK").message());
+                .isEqualTo(TrackerGoldenVectors.named("RELAYED carrying 26 opaque bytes").message());
     }
 
     @Test
@@ -262,10 +262,10 @@ class TrackerCodecGoldenTest {
 
     @Test
     void shouldMakeARelayedDatagramEightBytesShorterThanTheRelayItPassesOn() {
-        Relay relay = (Relay) TrackerGoldenVectors.named("RELAY carrying a PING").message();
+        Relay relay = (Relay) TrackerGoldenVectors.named("RELAY carrying 20 opaque bytes").message();
         Relayed relayed = new Relayed(octets(SENDER_KEY), relay.payload());
         assertThat(TrackerCodec.encode(relayed))
-                .hasSize(TrackerGoldenVectors.named("RELAY carrying a PING").bytes().length - 8)
+                .hasSize(TrackerGoldenVectors.named("RELAY carrying 20 opaque bytes").bytes().length - 8)
                 .endsWith(relay.payload().toByteArray());
         assertThat(TrackerWire.RELAY_FIXED_SIZE - TrackerWire.RELAYED_FIXED_SIZE).isEqualTo(TrackerWire.TOKEN_SIZE);
     }

@@ -231,7 +231,7 @@ public final class TrackerGoldenVectors {
 
             // The tracker's relay. What a RELAY or RELAYED carries is an opaque payload: the two examples of
             // PROTOCOL.md, and a peer frame vector, byte for byte. The relay adds nothing of its own.
-            vector("RELAY carrying a PING",
+            vector("RELAY carrying 20 opaque bytes",
                     new Relay(0x0102030405060708L, octets(IDENTITY_KEY), octets(PING)),
                     "5032 01 10",
                     RELAY_TOKEN, // token: the sender's session token
@@ -240,7 +240,7 @@ public final class TrackerGoldenVectors {
                     BOB_SESSION,
                     "80000001",
                     "eb50a391"),
-            vector("RELAYED carrying an ACK",
+            vector("RELAYED carrying 26 opaque bytes",
                     new Relayed(octets(SENDER_KEY), octets(ACK)),
                     "5032 01 11",
                     SENDER_KEY, // sender: the identity key of the registered peer that sent the RELAY
