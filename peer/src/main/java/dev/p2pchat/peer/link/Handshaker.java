@@ -133,15 +133,36 @@ final class Handshaker {
         return new Initiating(pattern, noise, localIndex, linkId, now, frame, sealKey);
     }
 
-    /** Reads the response to {@code pending}; for XX also writes message 3, to send before anything else. */
-    Completed complete(Initiating pending, Response response, long now) throws Refused {
+    /** Whether a handshake's peer, by its identity key, may be the one this side talks to; else why not. */
+    @FunctionalInterface
+    interface Admission {
+        void check(Octets identityKey) throws Refused;
+    }
+
+    /**
+     * Reads the response to {@code pending}; for XX also writes message 3, to send before anything else. A
+     * response that is refused, whatever for, leaves {@code pending} as it was: the genuine response can still come
+     * (anyone who saw the initiation can send a forged one to its index, and must not end the handshake by it).
+     */
+    Completed complete(Initiating pending, Response response, Admission admission, long now) throws Refused {
         if (response.type() != (pending.pattern == NoisePattern.IK ? FrameType.RESPONSE_IK : FrameType.RESPONSE_XX)) {
             throw new Refused(LinkTable.Drop.BAD_HANDSHAKE, response.type() + " answers a " + pending.pattern);
         }
         try {
-            byte[] payload = pending.noise.readMessage(response.noise().toByteArray());
-            Octets peerStatic = Octets.of(pending.noise.remoteStatic());
-            HandshakePayload peer = verified(payload, peerStatic);
+            HandshakePayload peer;
+            Octets peerStatic;
+            NoiseHandshake.Checkpoint before = pending.noise.checkpoint();
+            try {
+                byte[] payload = pending.noise.readMessage(response.noise().toByteArray());
+                peerStatic = Octets.of(pending.noise.remoteStatic());
+                peer = verified(payload, peerStatic);
+                admission.check(peer.identityKey());
+            } catch (Refused refused) {
+                pending.noise.restore(before);
+                throw refused;
+            } finally {
+                before.wipe();
+            }
             byte[] finish = null;
             if (pending.pattern == NoisePattern.XX) {
                 lastTimestamp = Math.max(now, lastTimestamp + 1);
@@ -151,8 +172,7 @@ final class Handshaker {
             NoiseHandshake.Split keys = pending.noise.split();
             return new Completed(new Keypair(pending.localIndex, response.senderIndex(), true,
                     keys.initiatorToResponder(), keys.responderToInitiator(), now), peer, peerStatic, finish);
-        } catch (CryptoException | IllegalStateException e) {
-            // IllegalStateException: the state read a message already; whatever comes after that is refused.
+        } catch (CryptoException e) {
             throw new Refused(LinkTable.Drop.BAD_HANDSHAKE, e.getMessage());
         }
     }
@@ -236,13 +256,26 @@ final class Handshaker {
         }
     }
 
-    /** Reads XX message 3: who the initiator is (checked), and the keys. */
+    /**
+     * Reads XX message 3: who the initiator is (checked), and the keys. A message 3 that is refused leaves
+     * {@code waiting} as it was, for the genuine one.
+     */
     Completed finish(NoiseHandshake waiting, int localIndex, int initiatorIndex, Finish finish, long now)
             throws Refused {
         try {
-            byte[] payload = waiting.readMessage(finish.noise().toByteArray());
-            Octets peerStatic = Octets.of(waiting.remoteStatic());
-            HandshakePayload peer = verified(payload, peerStatic);
+            HandshakePayload peer;
+            Octets peerStatic;
+            NoiseHandshake.Checkpoint before = waiting.checkpoint();
+            try {
+                byte[] payload = waiting.readMessage(finish.noise().toByteArray());
+                peerStatic = Octets.of(waiting.remoteStatic());
+                peer = verified(payload, peerStatic);
+            } catch (Refused refused) {
+                waiting.restore(before);
+                throw refused;
+            } finally {
+                before.wipe();
+            }
             NoiseHandshake.Split keys = waiting.split();
             return new Completed(new Keypair(localIndex, initiatorIndex, false, keys.responderToInitiator(),
                     keys.initiatorToResponder(), now), peer, peerStatic, null);

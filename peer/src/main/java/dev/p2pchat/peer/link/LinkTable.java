@@ -528,12 +528,6 @@ public final class LinkTable {
     }
 
     private byte[] answerXx(Handshaker.Read read, long now) {
-        if (waitingXx.size() >= MAX_WAITING_XX) {
-            Iterator<WaitingXx> oldest = waitingXx.values().iterator();
-            byIndex.remove(oldest.next().localIndex());
-            oldest.remove();
-            drop(Drop.TOO_MANY_HANDSHAKES);
-        }
         int index = newIndex();
         long linkId = newLinkId();
         Handshaker.Answered answered;
@@ -542,6 +536,12 @@ public final class LinkTable {
         } catch (Handshaker.Refused refused) {
             drop(refused.reason);
             return null;
+        }
+        if (waitingXx.size() >= MAX_WAITING_XX) {
+            Iterator<WaitingXx> oldest = waitingXx.values().iterator();
+            byIndex.remove(oldest.next().localIndex());
+            oldest.remove();
+            drop(Drop.TOO_MANY_HANDSHAKES);
         }
         WaitingXx waiting = new WaitingXx(index, read.initiation().senderIndex(), answered.waiting(), linkId, now);
         waitingXx.put(index, waiting);
@@ -560,16 +560,16 @@ public final class LinkTable {
             return;
         }
         WaitingXx waiting = slot.waiting();
-        byIndex.remove(waiting.localIndex());
-        waitingXx.remove(waiting.localIndex());
         Handshaker.Completed completed;
         try {
             completed = handshaker.finish(waiting.noise(), waiting.localIndex(), waiting.initiatorIndex(), finish,
                     now);
         } catch (Handshaker.Refused refused) {
-            drop(refused.reason);
+            drop(refused.reason); // the waiting state is as it was: a forged message 3 does not end it
             return;
         }
+        byIndex.remove(waiting.localIndex());
+        waitingXx.remove(waiting.localIndex());
         Octets key = completed.peer().identityKey();
         if (!admissible(key)) {
             return;
@@ -596,25 +596,24 @@ public final class LinkTable {
             return;
         }
         Entry entry = slot.entry();
+        Octets expected = entry.session.expectedKey();
         Handshaker.Completed completed;
         try {
-            completed = handshaker.complete(pending, response, now);
+            completed = handshaker.complete(pending, response, key -> {
+                if (expected != null && !expected.equals(key)) {
+                    throw new Handshaker.Refused(Drop.WRONG_PEER, "answered by " + key + ", not " + expected);
+                }
+                if (refused(key)) {
+                    throw new Handshaker.Refused(Drop.BLOCKED, "answered by " + key);
+                }
+            }, now);
         } catch (Handshaker.Refused refused) {
+            // The handshake is as it was: whoever saw the initiation can forge a response to its index, and must
+            // not end it so. The genuine response can still come; the initiation is renewed in time if none does.
             drop(refused.reason);
-            entry.session.discard(pending); // a Noise state is spent once it read a message: start anew
             return;
         }
         Octets key = completed.peer().identityKey();
-        Octets expected = entry.session.expectedKey();
-        if (expected != null && !expected.equals(key)) {
-            drop(Drop.WRONG_PEER);
-            entry.session.discard(pending);
-            return;
-        }
-        if (!admissible(key)) {
-            entry.session.discard(pending);
-            return;
-        }
         PeerSession session = entry.session;
         long known = session.remoteLinkId();
         if (session.state() == PeerSession.State.CONNECTED && known != 0 && known != completed.peer().linkId()) {
@@ -680,11 +679,16 @@ public final class LinkTable {
 
     /** Whether a handshake by {@code key} may go on: not this peer's own key, and not a blocked one. */
     private boolean admissible(Octets key) {
-        if (key.equals(self.identity().publicKey()) || !listener.admits(key)) {
+        if (refused(key)) {
             drop(Drop.BLOCKED);
             return false;
         }
         return true;
+    }
+
+    /** Whether nothing from {@code key} is taken: it is this peer's own, or blocked. */
+    private boolean refused(Octets key) {
+        return key.equals(self.identity().publicKey()) || !listener.admits(key);
     }
 
     /** What a cookie proves: the source address, or for a relayed frame the peer the tracker says relayed it. */

@@ -366,14 +366,6 @@ public final class PeerSession {
         lastInitiationSent = Long.MIN_VALUE / 2;
     }
 
-    /** Forgets {@code spent}, a handshake of this side's that cannot complete; the next one starts afresh. */
-    void discard(Handshaker.Initiating spent) {
-        if (pending == spent) {
-            events.retired(spent.localIndex);
-            pending = null;
-        }
-    }
-
     /** The handshake this side started, whose index {@code index} is; null when it is no longer waited for. */
     Handshaker.Initiating pending(int index) {
         return pending != null && pending.localIndex == index ? pending : null;

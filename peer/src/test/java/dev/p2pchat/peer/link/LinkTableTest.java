@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The conversation table on a simulated network, on a fake clock: handshakes, sealing, and every attack the sealed
@@ -119,6 +121,56 @@ class LinkTableTest {
         assertThat(alice.connected).isEmpty();
         assertThat(alice.table.dropped(LinkTable.Drop.WRONG_PEER)).isPositive();
         assertThat(alice.table.hasConversation(mallory.key())).isFalse();
+    }
+
+    /**
+     * Whoever saw an initiation (a shared link, the relay, any candidate address it went to) knows the index a
+     * response or a message 3 must name, and races a forgery to it ahead of the genuine one: from wherever, with
+     * the genuine frame's header and index but noise of its own, or the genuine noise with one bit flipped. The
+     * forgery is dropped and the genuine frame, right behind it, still completes the very same handshake: one
+     * initiation, no renewal, connected as fast as without the forger.
+     */
+    @ParameterizedTest(name = "{0}, {1}")
+    @CsvSource({"RESPONSE_IK, random noise", "RESPONSE_IK, a flipped bit", "RESPONSE_XX, random noise",
+        "RESPONSE_XX, a flipped bit", "FINISH_XX, random noise", "FINISH_XX, a flipped bit"})
+    void shouldNotLetAForgedResponseOrFinishAheadOfTheGenuineOneEndTheHandshake(FrameType raced, String forgery) {
+        SplittableRandom random = new SplittableRandom(7);
+        int[] forged = {0};
+        net.drop = datagram -> {
+            if (typeOf(datagram) == raced && forged[0] == 0) {
+                forged[0]++;
+                byte[] bytes = datagram.bytes().clone();
+                int noiseStart = raced == FrameType.FINISH_XX ? 8 : 12;
+                if (forgery.equals("random noise")) {
+                    for (int i = noiseStart; i < bytes.length; i++) {
+                        bytes[i] = (byte) random.nextInt(256);
+                    }
+                } else {
+                    bytes[bytes.length - 1] ^= 1;
+                }
+                net.inject(new Datagram(MALLORY_AT, datagram.to(), bytes, null));
+            }
+            return false;
+        };
+        if (raced == FrameType.RESPONSE_IK) {
+            alice.connect(bob, bob.address);
+        } else {
+            alice.table.connect(bob.address, "bob's address");
+        }
+        net.run(Duration.ofMillis(100));
+
+        assertThat(forged[0]).as("the forgery went in first").isEqualTo(1);
+        assertThat(alice.connected).containsExactly("bob");
+        assertThat(bob.connected).containsExactly("alice");
+        assertThat(net.tap).as("one initiation: the forgery renewed nothing")
+                .filteredOn(d -> typeOf(d) == FrameType.INITIATION_IK || typeOf(d) == FrameType.INITIATION_XX)
+                .hasSize(1);
+        Node reader = raced == FrameType.FINISH_XX ? bob : alice;
+        assertThat(reader.table.dropped(LinkTable.Drop.BAD_HANDSHAKE)).as("the forgery, counted").isEqualTo(1);
+        long receipt = alice.send(bob, "through the genuine keys");
+        net.run(Duration.ofMillis(100));
+        assertThat(bob.received).containsExactly("through the genuine keys");
+        assertThat(alice.delivered).containsExactly(receipt);
     }
 
     @Test

@@ -14,10 +14,14 @@ import java.util.function.Supplier;
  * datagram with {@link ChaChaPoly} under an explicit counter sent in the clear header (as WireGuard does), because
  * datagrams are lost and reordered and Noise's implicit nonce assumes neither.
  *
- * <p>A handshake is single-use: after any failure (a {@link CryptoException} from either method, or any other
- * exception from inside one) every method throws {@link IllegalStateException}, so nothing half-read can be used;
- * start a new handshake. Messages must be exchanged in the pattern's order: writing when a read is due, or anything
- * after completion, throws {@link IllegalStateException}. Not thread-safe.
+ * <p>A message that fails to read changes nothing: the handshake is as it was before, and the genuine message can
+ * still be read (as WireGuard, which commits a handshake's state only once a message checks out), so a forged
+ * message to a handshake in progress, made by anyone who saw it start, cannot end it. What the caller checks of a
+ * payload after reading it can be undone the same way: {@link #checkpoint} before the read, {@link #restore} when
+ * the payload is refused. Any other failure (a {@link CryptoException} while writing, or any other exception from
+ * inside a method) is final: every method then throws {@link IllegalStateException}, so nothing half-done can be
+ * used; start a new handshake. Messages must be exchanged in the pattern's order: writing when a read is due, or
+ * anything after completion, throws {@link IllegalStateException}. Not thread-safe.
  */
 public final class NoiseHandshake {
     /** Noise's limit on a message (rev 34 section 3); the caller checks its own, smaller, datagram limit first. */
@@ -77,8 +81,8 @@ public final class NoiseHandshake {
     /**
      * An initiator. {@code remoteStatic} is the responder's public key for {@link NoisePattern#IK} and
      * {@code null} for {@link NoisePattern#XX}. {@code ephemerals} gives a fresh key pair each call (production:
-     * {@code () -> X25519.generate(random)}); the handshake destroys it when done. {@code localStatic} stays the
-     * caller's.
+     * {@code () -> X25519.generate(random)}); the handshake destroys it once split, or once it failed (one abandoned
+     * before either is left to the garbage collector). {@code localStatic} stays the caller's.
      */
     public static NoiseHandshake initiator(NoisePattern pattern, byte[] prologue, X25519.KeyPair localStatic,
             byte[] remoteStatic, Supplier<X25519.KeyPair> ephemerals) {
@@ -130,21 +134,26 @@ public final class NoiseHandshake {
                 }
             }
             symmetric.encryptAndHash(payload, message, position);
+            nextMessage++;
             done = true;
         } finally {
-            finish(done);
+            if (!done) {
+                fail();
+            }
         }
         return message;
     }
 
     /**
-     * The payload of the next handshake message, after checking its length and every tag in it.
+     * The payload of the next handshake message, after checking its length and every tag in it. When it throws
+     * {@link CryptoException} the handshake is as it was before the call.
      *
      * @throws CryptoException if the message is too short for the keys and tags it must hold (or longer than
      *     {@value #MAX_MESSAGE_SIZE}), a tag does not verify, or a Diffie-Hellman result is all zeros
      */
     public byte[] readMessage(byte[] message) throws CryptoException {
         List<Token> tokens = nextTokens(false);
+        Checkpoint before = checkpoint();
         boolean done = false;
         try {
             int minimum = messageSize(tokens, 0);
@@ -167,10 +176,63 @@ public final class NoiseHandshake {
                 }
             }
             byte[] payload = symmetric.decryptAndHash(message, position, message.length - position);
+            nextMessage++;
             done = true;
             return payload;
+        } catch (CryptoException e) {
+            restore(before);
+            done = true;
+            throw e;
         } finally {
-            finish(done);
+            if (!done) {
+                fail();
+            }
+            before.wipe();
+        }
+    }
+
+    /**
+     * The state between two messages, to {@link #restore} when the message read after it is refused for what its
+     * payload says. Wipe it once it is not needed.
+     */
+    public Checkpoint checkpoint() {
+        checkNotFailed();
+        if (wasSplit) {
+            throw new IllegalStateException("the handshake was split already");
+        }
+        return new Checkpoint(symmetric.save(), remoteStatic, remoteEphemeral, nextMessage);
+    }
+
+    /** Goes back to {@code checkpoint}, taken of this handshake before it was split. */
+    public void restore(Checkpoint checkpoint) {
+        checkNotFailed();
+        if (wasSplit) {
+            throw new IllegalStateException("the handshake was split already");
+        }
+        symmetric.restore(checkpoint.symmetric);
+        remoteStatic = checkpoint.remoteStatic;
+        remoteEphemeral = checkpoint.remoteEphemeral;
+        nextMessage = checkpoint.nextMessage;
+    }
+
+    /** A handshake's state between two messages; see {@link #checkpoint}. */
+    public static final class Checkpoint {
+        private final SymmetricState.Saved symmetric;
+        private final byte[] remoteStatic;
+        private final byte[] remoteEphemeral;
+        private final int nextMessage;
+
+        private Checkpoint(SymmetricState.Saved symmetric, byte[] remoteStatic, byte[] remoteEphemeral,
+                int nextMessage) {
+            this.symmetric = symmetric;
+            this.remoteStatic = remoteStatic;
+            this.remoteEphemeral = remoteEphemeral;
+            this.nextMessage = nextMessage;
+        }
+
+        /** Wipes the chaining key it holds; it cannot be restored after. */
+        public void wipe() {
+            symmetric.wipe();
         }
     }
 
@@ -201,6 +263,7 @@ public final class NoiseHandshake {
             throw new IllegalStateException("the handshake was split already");
         }
         wasSplit = true;
+        destroyEphemeral();
         byte[][] keys = symmetric.split();
         return new Split(keys[0], keys[1]);
     }
@@ -245,13 +308,13 @@ public final class NoiseHandshake {
         });
     }
 
-    private void finish(boolean done) {
-        if (done) {
-            nextMessage++;
-        } else {
-            failed = true;
-        }
-        if (localEphemeral != null && (failed || nextMessage == pattern.messages().size())) {
+    private void fail() {
+        failed = true;
+        destroyEphemeral();
+    }
+
+    private void destroyEphemeral() {
+        if (localEphemeral != null) {
             localEphemeral.destroy();
         }
     }

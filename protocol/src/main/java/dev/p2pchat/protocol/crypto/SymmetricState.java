@@ -54,6 +54,42 @@ final class SymmetricState {
         nonce = 0;
     }
 
+    /** A copy of the whole state, to go back to when a message read turns out to be unacceptable. */
+    Saved save() {
+        return new Saved(chainingKey.clone(), hash, cipher, nonce);
+    }
+
+    /** Goes back to {@code saved}, which stays usable (and the caller's to wipe). */
+    void restore(Saved saved) {
+        Arrays.fill(chainingKey, (byte) 0);
+        chainingKey = saved.chainingKey.clone();
+        hash = saved.hash;
+        cipher = saved.cipher;
+        nonce = saved.nonce;
+    }
+
+    /**
+     * The state at one moment. The hash and the cipher are never changed in place (each step makes new ones), so
+     * they are shared; the chaining key is wiped in place by {@link #mixKey}, so it is copied.
+     */
+    static final class Saved {
+        private final byte[] chainingKey;
+        private final byte[] hash;
+        private final ChaChaPoly cipher;
+        private final long nonce;
+
+        private Saved(byte[] chainingKey, byte[] hash, ChaChaPoly cipher, long nonce) {
+            this.chainingKey = chainingKey;
+            this.hash = hash;
+            this.cipher = cipher;
+            this.nonce = nonce;
+        }
+
+        void wipe() {
+            Arrays.fill(chainingKey, (byte) 0);
+        }
+    }
+
     boolean hasKey() {
         return cipher != null;
     }

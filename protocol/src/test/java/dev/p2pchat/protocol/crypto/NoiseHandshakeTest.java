@@ -136,12 +136,14 @@ class NoiseHandshakeTest {
 
     @ParameterizedTest(name = "{0} message {1}")
     @MethodSource("authenticatedHandshakeMessages")
-    void shouldRejectATamperedByteAnywhereInAHandshakeMessageAndStayUnusable(Vector vector, int index)
+    void shouldRejectATamperedByteAnywhereInAHandshakeMessageAndStillReadTheGenuineOne(Vector vector, int index)
             throws CryptoException {
         byte[] genuine = vector.ciphertexts().get(index);
+        NoiseHandshake[] sides = runUntil(vector, index);
+        NoiseHandshake reader = sides[(index + 1) % 2];
+        // One reader takes every forgery in turn: a forged message, made by anyone who saw the handshake start,
+        // must not end it.
         for (int position = 0; position < genuine.length; position++) {
-            NoiseHandshake[] sides = runUntil(vector, index);
-            NoiseHandshake reader = sides[(index + 1) % 2];
             byte[] tampered = genuine.clone();
             tampered[position] ^= 1;
 
@@ -149,11 +151,40 @@ class NoiseHandshakeTest {
                     .as("byte %d", position)
                     .isInstanceOfSatisfying(CryptoException.class,
                             e -> assertThat(e.reason()).isEqualTo(CryptoException.Reason.BAD_TAG));
-            assertUnusable(reader, genuine);
+            assertThat(reader.isComplete()).isFalse();
         }
-        // The genuine message is fine: only the state that read the forgery is spent.
-        NoiseHandshake[] fresh = runUntil(vector, index);
-        assertThat(fresh[(index + 1) % 2].readMessage(genuine)).isEqualTo(vector.payloads().get(index));
+        assertThat(reader.readMessage(genuine)).isEqualTo(vector.payloads().get(index));
+        finishAndCompare(vector, sides, index + 1);
+    }
+
+    /** Runs the vector's handshake on from message {@code from} and checks it ends where the vector's does. */
+    private static void finishAndCompare(Vector vector, NoiseHandshake[] sides, int from) throws CryptoException {
+        for (int i = from; i < vector.handshakeMessages(); i++) {
+            byte[] message = sides[i % 2].writeMessage(vector.payloads().get(i));
+            assertThat(hex(message)).as("message %d", i).isEqualTo(hex(vector.ciphertexts().get(i)));
+            assertThat(sides[(i + 1) % 2].readMessage(message)).isEqualTo(vector.payloads().get(i));
+        }
+        assertThat(hex(sides[0].handshakeHash())).isEqualTo(hex(vector.bytes("handshake_hash")));
+        assertThat(hex(sides[1].handshakeHash())).isEqualTo(hex(vector.bytes("handshake_hash")));
+    }
+
+    /** What a caller refuses after reading (a payload it does not accept) is undone by a checkpoint. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("vectors")
+    void shouldGoBackToACheckpointAfterAMessageWasReadAndRefused(Vector vector) throws CryptoException {
+        for (int index = 0; index < vector.handshakeMessages(); index++) {
+            NoiseHandshake[] sides = runUntil(vector, index);
+            NoiseHandshake reader = sides[(index + 1) % 2];
+            byte[] genuine = vector.ciphertexts().get(index);
+            NoiseHandshake.Checkpoint before = reader.checkpoint();
+            assertThat(reader.readMessage(genuine)).isEqualTo(vector.payloads().get(index));
+            reader.restore(before);
+            before.wipe();
+
+            assertThat(reader.readMessage(genuine)).as("message %d read again", index)
+                    .isEqualTo(vector.payloads().get(index));
+            finishAndCompare(vector, sides, index + 1);
+        }
     }
 
     @Test
@@ -171,7 +202,9 @@ class NoiseHandshakeTest {
 
             assertThatThrownBy(() -> initiator.readMessage(second)).as("byte %d", position)
                     .isInstanceOf(CryptoException.class);
-            assertUnusable(initiator, second);
+            assertThatThrownBy(() -> initiator.readMessage(second)).as("byte %d, read again", position)
+                    .isInstanceOf(CryptoException.class);
+            assertThat(initiator.isComplete()).isFalse();
         }
     }
 
@@ -210,7 +243,12 @@ class NoiseHandshakeTest {
         assertThatThrownBy(() -> responder.readMessage(first))
                 .isInstanceOfSatisfying(CryptoException.class,
                         e -> assertThat(e.reason()).isEqualTo(CryptoException.Reason.BAD_TAG));
-        assertUnusable(responder, first);
+        // Unchanged by it: an initiation to the right key still reads.
+        NoiseHandshake right = NoiseHandshake.initiator(NoisePattern.IK, new byte[0], X25519.generate(RANDOM),
+                responderStatic.publicKey(), () -> X25519.generate(RANDOM));
+        assertThat(responder.readMessage(right.writeMessage(PAYLOAD))).isEqualTo(PAYLOAD);
+        right.readMessage(responder.writeMessage(PAYLOAD));
+        assertThat(right.handshakeHash()).isEqualTo(responder.handshakeHash());
     }
 
     @Test
@@ -219,11 +257,28 @@ class NoiseHandshakeTest {
         NoiseHandshake responder = xxResponder();
         responder.readMessage(initiator.writeMessage(PAYLOAD));
         byte[] second = responder.writeMessage(PAYLOAD);
-        Arrays.fill(second, 0, X25519.KEY_SIZE, (byte) 0);
+        byte[] lowOrder = second.clone();
+        Arrays.fill(lowOrder, 0, X25519.KEY_SIZE, (byte) 0);
 
-        assertThatThrownBy(() -> initiator.readMessage(second))
+        assertThatThrownBy(() -> initiator.readMessage(lowOrder))
                 .isInstanceOfSatisfying(CryptoException.class,
                         e -> assertThat(e.reason()).isEqualTo(CryptoException.Reason.LOW_ORDER_KEY));
+        assertThat(initiator.readMessage(second)).isEqualTo(PAYLOAD);
+    }
+
+    /** A write that fails is final: the handshake cannot go on, and says so. */
+    @Test
+    void shouldBeUnusableAfterAWriteFailed() throws CryptoException {
+        NoiseHandshake initiator = xxInitiator();
+        NoiseHandshake responder = xxResponder();
+        byte[] first = initiator.writeMessage(PAYLOAD);
+        Arrays.fill(first, 0, X25519.KEY_SIZE, (byte) 0);
+        responder.readMessage(first); // XX message 1 is only e: the low-order key shows in the next DH, ee
+
+        assertThatThrownBy(() -> responder.writeMessage(PAYLOAD))
+                .isInstanceOfSatisfying(CryptoException.class,
+                        e -> assertThat(e.reason()).isEqualTo(CryptoException.Reason.LOW_ORDER_KEY));
+        assertUnusable(responder, first);
     }
 
     @ParameterizedTest
