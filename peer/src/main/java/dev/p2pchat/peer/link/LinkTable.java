@@ -272,9 +272,8 @@ public final class LinkTable {
 
     /** Sends the acknowledgements the frames since the last call left due. */
     public void flushAcks() {
-        long now = clock.millis();
         for (Entry entry : List.copyOf(acksDue)) {
-            entry.session.flushAcks(now);
+            entry.session.flushAcks();
         }
         acksDue.clear();
     }

@@ -318,7 +318,7 @@ public final class PeerSession {
             sendSealed(path.route(), new Ping(largeProbe, 0, PeerWire.MAX_LINK_FRAME_SIZE - 6));
         }
         flush(now);
-        flushAcks(now);
+        flushAcks();
     }
 
     // ---- handshakes ----
@@ -564,18 +564,23 @@ public final class PeerSession {
     }
 
     /** Sends the acknowledgements that did not ride on a message: at the end of a burst, or at the next tick. */
-    void flushAcks(long now) {
+    void flushAcks() {
         while (state == State.CONNECTED && current != null && inbox.ackDue()) {
             sendSealed(path.route(), new Ack(inbox.ackBlock(PeerWire.MAX_ACK_ENTRIES)));
         }
     }
 
-    /** Ends the conversation: queued messages fail with {@code reason}; a GOODBYE tells the peer if asked. */
+    /**
+     * Ends the conversation: queued messages fail with {@code reason}; a GOODBYE tells the peer if asked, after the
+     * acknowledgements still due (the peer fails what it has not seen acknowledged when the GOODBYE comes, so what
+     * this side delivered must be acknowledged first).
+     */
     void close(String reason, boolean sayGoodbye) {
         if (state == State.CLOSED) {
             return;
         }
         if (sayGoodbye && state == State.CONNECTED) {
+            flushAcks();
             sendSealed(path.route(), new Goodbye());
         }
         state = State.CLOSED;

@@ -60,6 +60,30 @@ class LinkReceiptsTest {
         assertThat(alice.disconnected).isEmpty();
     }
 
+    /**
+     * A peer that leaves right after a burst it showed (its acknowledgements still waiting for the burst's end)
+     * acknowledges before it says goodbye: the sender, which fails what is unacknowledged at a GOODBYE, reports
+     * every shown message delivered and none failed.
+     */
+    @Test
+    void shouldAcknowledgeWhatWasShownBeforeSayingGoodbye() {
+        connect();
+        bob.table.deferAcks(true);
+        List<Long> receipts = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            receipts.add(alice.send(bob, "last words " + i));
+        }
+        net.deliverAll();
+        assertThat(bob.received).hasSize(5);
+
+        bob.table.close(alice.key(), "quit", true);
+        net.deliverAll();
+
+        assertThat(alice.disconnected).singleElement().asString().contains("said goodbye");
+        assertThat(alice.failed).as("nothing shown is reported failed").isEmpty();
+        assertThat(alice.delivered).containsExactlyInAnyOrderElementsOf(receipts);
+    }
+
     @Test
     void shouldReportNothingThatWasShownAsFailedAtEightyPercentLossWhileAcknowledgementsFlow() {
         connect();
