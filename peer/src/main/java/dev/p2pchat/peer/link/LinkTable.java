@@ -311,6 +311,9 @@ public final class LinkTable {
             existing = adoptPending(key, agreementKey, candidates);
         }
         if (existing != null) {
+            if (existing.target == null) {
+                existing.target = target; // asked for now: a failure is the caller's to hear
+            }
             // A conversation the peer's handshake opened becomes this side's attempt once it has addresses to punch.
             boolean firstPunch = !existing.attempted && !candidates.isEmpty()
                     && existing.session.state() == PeerSession.State.CONNECTING;
@@ -770,8 +773,8 @@ public final class LinkTable {
 
     /** One conversation's entry in the table, and the receiver of what its session reports. */
     private final class Entry implements PeerSession.Events {
-        /** What the user asked to connect to, or null for a conversation the other side opened. */
-        final String target;
+        /** What the user asked to connect to, or null for a conversation the other side opened (until asked). */
+        String target;
         PeerSession session;
         /** The session's own message numbers to the caller's receipts, for messages not yet settled. */
         final Map<Long, Long> receipts = new HashMap<>();

@@ -124,8 +124,9 @@ public final class PeerSession {
     private final RttEstimator rtt = new RttEstimator();
     private final Outbox outbox;
     private final Inbox inbox = new Inbox();
-    private final boolean initiating;
-    private final long started;
+    /** Whether this side sets out to reach the peer (it has candidates), rather than waiting to be reached. */
+    private boolean initiating;
+    private long started;
     private State state = State.CONNECTING;
     private Octets expectedKey;
     private Octets remoteKey;
@@ -255,6 +256,16 @@ public final class PeerSession {
      * whether it probed.
      */
     boolean addCandidates(List<InetSocketAddress> more, long now) {
+        if (state == State.CONNECTING && !initiating && !more.isEmpty()) {
+            // The peer's handshake opened this conversation and nothing confirmed it yet (the answer may be lost,
+            // or the initiation a replay): this side sets out itself now, with a full connect timeout, rather
+            // than leave the caller waiting for a confirmation that may never come.
+            initiating = true;
+            started = now;
+            path.addCandidates(more);
+            greet(now);
+            return true;
+        }
         if (state == State.CONNECTING && initiating) {
             if (pending != null) {
                 for (InetSocketAddress candidate : path.addCandidates(more)) {

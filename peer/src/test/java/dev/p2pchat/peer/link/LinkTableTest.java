@@ -173,6 +173,31 @@ class LinkTableTest {
         assertThat(alice.delivered).containsExactly(receipt);
     }
 
+    /**
+     * A conversation the peer's initiation opened waits for the initiator to confirm it. When that never comes (the
+     * answer was lost and the peer gave up, or the initiation was a replay) and the user connects to the peer, this
+     * side sets out at once instead of waiting out the unconfirmed one.
+     */
+    @Test
+    void shouldConnectAtOnceWhenTheUserAsksWhileTheConversationThePeerOpenedWaitsForAConfirmation() {
+        net.drop = datagram -> typeOf(datagram) == FrameType.RESPONSE_IK;
+        alice.connect(bob, bob.address);
+        net.run(Duration.ofMillis(100));
+        alice.table.close(bob.key(), "gave up", false);
+        net.drop = datagram -> false;
+        assertThat(bob.table.hasConversation(alice.key())).as("bob's side waits for a confirmation").isTrue();
+
+        bob.connect(alice, alice.address);
+        net.run(Duration.ofMillis(300));
+
+        assertThat(bob.connected).containsExactly("alice");
+        assertThat(alice.connected).containsExactly("bob");
+        long receipt = bob.send(alice, "here after all");
+        net.run(Duration.ofMillis(100));
+        assertThat(alice.received).containsExactly("here after all");
+        assertThat(bob.delivered).containsExactly(receipt);
+    }
+
     @Test
     void shouldDropForgedTransportFramesWithAGenuineReceiverIndexAndChangeNothing() {
         connectOverIk();
