@@ -55,7 +55,11 @@ public final class LinkTable {
     public static final long NO_RECEIPT = 0;
     static final int MAX_WAITING_XX = 256;
     static final long WAITING_XX_MILLIS = 10_000;
-    /** Initiators whose latest timestamp is remembered, so a replayed initiation is told from a new one. */
+    /**
+     * Initiators without a conversation here whose latest timestamp is remembered, so a replayed initiation is told
+     * from a new one. Those with a conversation keep theirs in it, beyond this bound: cycling throwaway identities
+     * cannot make a replay of a peer's initiation pass while it has a conversation here to disturb.
+     */
     static final int MAX_TIMESTAMPS = 4096;
     /** Answers kept, so an initiation repeated (the answer was lost) is answered again without new work. */
     static final int MAX_ANSWERS = 256;
@@ -455,8 +459,7 @@ public final class LinkTable {
         if (!admissible(peer.identityKey())) {
             return null;
         }
-        Long last = timestamps.get(peer.identityKey());
-        if (last != null && peer.timestamp() <= last) {
+        if (peer.timestamp() <= lastTimestamp(peer.identityKey())) {
             drop(Drop.REPLAYED_HANDSHAKE);
             return null;
         }
@@ -464,6 +467,7 @@ public final class LinkTable {
         if (entry == null) {
             return null;
         }
+        entry.initiationTimestamp = peer.timestamp();
         timestamps.put(peer.identityKey(), peer.timestamp());
         trim(timestamps, MAX_TIMESTAMPS);
         int index = newIndex();
@@ -478,6 +482,17 @@ public final class LinkTable {
         entry.seen(now);
         entry.session.answered(read, answered.keypair(), now);
         return answered.response();
+    }
+
+    /** The latest timestamp of an initiation from {@code key} taken here; 0 if none is remembered. */
+    private long lastTimestamp(Octets key) {
+        long last = timestamps.getOrDefault(key, 0L);
+        for (Entry entry : new Entry[] {byKey.get(key), replacing.get(key)}) {
+            if (entry != null) {
+                last = Math.max(last, entry.initiationTimestamp);
+            }
+        }
+        return last;
     }
 
     /**
@@ -781,6 +796,8 @@ public final class LinkTable {
         boolean connected;
         /** Whether this side set out to reach the peer at known addresses (a punch attempt). */
         boolean attempted;
+        /** The latest timestamp of the peer's initiations this conversation took (0: none). */
+        long initiationTimestamp;
 
         Entry(String target) {
             this.target = target;
@@ -908,6 +925,11 @@ public final class LinkTable {
                 paths.failed();
             }
             sessions.remove(this);
+            Octets key = session.remoteKey();
+            if (key != null && initiationTimestamp > 0) {
+                timestamps.merge(key, initiationTimestamp, Math::max); // the bounded memory takes over
+                trim(timestamps, MAX_TIMESTAMPS);
+            }
             byIndex.values().removeIf(slot -> slot.entry() == this);
             byPendingAddress.values().remove(this);
             byKey.values().remove(this);

@@ -5,13 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.p2pchat.peer.link.SimNet.Datagram;
 import dev.p2pchat.peer.link.SimNet.Node;
 import dev.p2pchat.peer.transport.Route;
+import dev.p2pchat.protocol.Identity;
 import dev.p2pchat.protocol.Octets;
 import dev.p2pchat.protocol.Wire;
+import dev.p2pchat.protocol.crypto.NoisePattern;
+import dev.p2pchat.protocol.crypto.X25519;
 import dev.p2pchat.protocol.peer.FrameType;
 import dev.p2pchat.protocol.peer.PeerWire;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -328,6 +332,43 @@ class LinkTableTest {
         assertThat(net.tap.subList(before, net.tap.size())).noneMatch(d -> d.to().equals(MALLORY_AT));
         assertThat(bob.connected).containsExactly("alice");
         assertThat(bob.disconnected).isEmpty();
+        long receipt = alice.send(bob, "undisturbed");
+        net.run(Duration.ofMillis(200));
+        assertThat(bob.received).containsExactly("undisturbed");
+        assertThat(alice.delivered).containsExactly(receipt);
+    }
+
+    /**
+     * The memory of initiators' timestamps is bounded; an attacker cycles more throwaway identities through it
+     * than it holds (slowly enough not to put bob under load), then replays alice's recorded initiation. Her
+     * conversation keeps her timestamp beyond the bound: the replay is still one, and bob answers nothing.
+     */
+    @Test
+    void shouldTellAReplayedInitiationEvenAfterMoreThrowawayIdentitiesThanTheTimestampMemoryHolds() throws Exception {
+        connectOverIk();
+        Datagram initiation = net.tap.stream().filter(d -> typeOf(d) == FrameType.INITIATION_IK).findFirst()
+                .orElseThrow();
+        SplittableRandom random = new SplittableRandom(11);
+        for (int i = 0; i <= LinkTable.MAX_TIMESTAMPS; i++) {
+            byte[] seed = new byte[Identity.PRIVATE_KEY_SIZE];
+            random.nextBytes(seed);
+            LocalPeer throwaway = new LocalPeer(Identity.fromPrivateKey(seed), X25519.generate(new SecureRandom()),
+                    "t" + i);
+            Handshaker handshaker = new Handshaker(throwaway, () -> X25519.generate(new SecureRandom()));
+            byte[] frame = handshaker.initiate(NoisePattern.IK, bob.self.agreementKey(), i + 1, i + 1,
+                    net.clock.millis()).frame(null);
+            InetSocketAddress source = new InetSocketAddress("203.0.113." + (1 + i % 250), 10_000 + i);
+            net.inject(new Datagram(source, bob.address, frame, null));
+            net.run(Duration.ofMillis(20)); // 50 a second: below the load threshold
+        }
+        assertThat(bob.table.dropped(LinkTable.Drop.COOKIE_SENT)).as("never under load").isZero();
+        int before = net.tap.size();
+
+        net.inject(new Datagram(MALLORY_AT, bob.address, initiation.bytes(), null));
+        net.run(Duration.ofMillis(200));
+
+        assertThat(bob.table.dropped(LinkTable.Drop.REPLAYED_HANDSHAKE)).isEqualTo(1);
+        assertThat(net.tap.subList(before, net.tap.size())).noneMatch(d -> typeOf(d) == FrameType.RESPONSE_IK);
         long receipt = alice.send(bob, "undisturbed");
         net.run(Duration.ofMillis(200));
         assertThat(bob.received).containsExactly("undisturbed");
