@@ -200,8 +200,8 @@ class PeerFaultTest {
         assertDeliveredExactlyOnceInOrder(ids, texts);
         // 60 pieces there, plus retransmissions: some were lost on the way, and acknowledgements on the way back.
         assertThat(bobFaults.dropped()).as("pieces lost on the way to bob: " + bobFaults).isPositive();
-        assertThat(aliceFaults.targetedDrops()).as("acknowledgement-sized datagrams lost on the way to alice: " + aliceFaults)
-                .isEqualTo(2);
+        assertThat(aliceFaults.targetedDrops())
+                .as("acknowledgement-sized datagrams lost on the way to alice: " + aliceFaults).isEqualTo(2);
     }
 
     /**
