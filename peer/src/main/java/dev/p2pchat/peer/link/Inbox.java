@@ -60,6 +60,8 @@ final class Inbox {
 
     private final Map<Long, Partial> partial = new HashMap<>();
     private final LinkedHashSet<Long> skipped = new LinkedHashSet<>();
+    /** The highest skipped id forgotten to keep {@link #SKIPPED_MEMORY}: at or below it, a SKIP cannot be answered. */
+    private long skipsForgottenUpTo;
     private final ArrayDeque<AckEntry> pendingAcks = new ArrayDeque<>();
     private long cursor = 1;
     private long bufferedBytes;
@@ -103,11 +105,18 @@ final class Inbox {
         return deliverInOrder();
     }
 
-    /** The sender gave up on message {@code id}; null when it is too far ahead for the sender to have sent it. */
+    /**
+     * The sender gave up on message {@code id}; null when it is too far ahead for the sender to have sent it, or so
+     * far behind that whether it was skipped is forgotten (no answer is better than a guess: "delivered" would be
+     * a lie for a message that was skipped).
+     */
     Skip skip(long id) {
         ackDue = true;
         if (id < cursor) {
-            return new Skip(!skipped.contains(id), List.of());
+            if (skipped.contains(id)) {
+                return new Skip(false, List.of());
+            }
+            return id <= skipsForgottenUpTo ? null : new Skip(true, List.of());
         }
         if (id - cursor >= MAX_AHEAD) {
             return null;
@@ -118,7 +127,7 @@ final class Inbox {
         }
         if (skipped.size() == SKIPPED_MEMORY) {
             Iterator<Long> oldest = skipped.iterator();
-            oldest.next();
+            skipsForgottenUpTo = Math.max(skipsForgottenUpTo, oldest.next());
             oldest.remove();
         }
         skipped.add(id);

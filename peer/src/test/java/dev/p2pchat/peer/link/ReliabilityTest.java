@@ -227,6 +227,19 @@ class ReliabilityTest {
         assertThat(inbox.cursor()).isEqualTo(4);
     }
 
+    /** A SKIP asked again so late that the skip is forgotten gets no answer: never "delivered" for a skipped one. */
+    @Test
+    void shouldNotAnswerASkipWhoseOutcomeIsForgottenRatherThanSayDelivered() {
+        for (long id = 1; id <= Inbox.SKIPPED_MEMORY + 1; id++) {
+            assertThat(inbox.skip(id).delivered()).isFalse();
+        }
+        inbox.receive(data(Inbox.SKIPPED_MEMORY + 2, 5, 0, text("shown")));
+
+        assertThat(inbox.skip(1)).as("skipped, and forgotten since").isNull();
+        assertThat(inbox.skip(2).delivered()).as("skipped, still remembered").isFalse();
+        assertThat(inbox.skip(Inbox.SKIPPED_MEMORY + 2).delivered()).as("handed on").isTrue();
+    }
+
     @Test
     void shouldAlwaysKeepTheMessageAtTheCursorEvenWhenTheBufferIsFull() {
         for (long id = 2; inbox.bufferedBytes() + PeerWire.MAX_MESSAGE_SIZE <= Inbox.MAX_BUFFERED_BYTES; id++) {
