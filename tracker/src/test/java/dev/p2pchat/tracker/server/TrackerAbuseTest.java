@@ -6,9 +6,10 @@ import dev.p2pchat.protocol.Identity;
 import dev.p2pchat.protocol.Octets;
 import dev.p2pchat.protocol.ProtocolException;
 import dev.p2pchat.protocol.Wire;
-import dev.p2pchat.protocol.peer.ContentKind;
+import dev.p2pchat.protocol.peer.FrameType;
 import dev.p2pchat.protocol.peer.PeerFrame;
 import dev.p2pchat.protocol.peer.PeerFrameCodec;
+import dev.p2pchat.protocol.peer.PeerWire;
 import dev.p2pchat.protocol.tracker.TrackerCodec;
 import dev.p2pchat.protocol.tracker.TrackerMessage.CookieRequest;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Keepalive;
@@ -148,9 +149,11 @@ class TrackerAbuseTest {
             case 0 -> TrackerCodec.encode(new Keepalive(random.nextInt(), cookie, random.nextLong(), "victim"));
             case 1 -> TrackerCodec.encode(new TrackerMessage.Lookup(random.nextInt(), cookie, 0, "", "victim"));
             case 2 -> TrackerCodec.encode(new TrackerMessage.ListRequest(random.nextInt(), cookie, random.nextInt()));
-            case 3 -> PeerFrameCodec.encode(new PeerFrame.Ping(random.nextLong(), random.nextInt()));
-            case 4 -> PeerFrameCodec.encode(new PeerFrame.Data(random.nextLong(), 1 + random.nextInt(100),
-                    ContentKind.TEXT, 0, 1, Octets.of(randomBytes(random.nextInt(200)))));
+            case 3 -> PeerFrameCodec.encode(new PeerFrame.Transport(random.nextInt(), random.nextLong() >>> 1,
+                    Octets.of(randomBytes(PeerWire.TAG_SIZE + 1 + random.nextInt(200)))));
+            case 4 -> PeerFrameCodec.encode(new PeerFrame.Initiation(FrameType.INITIATION_XX, random.nextInt(),
+                    Octets.of(randomBytes(PeerWire.NOISE_XX_1)), Octets.of(randomBytes(PeerWire.MAC_SIZE)),
+                    Octets.zeros(PeerWire.MAC_SIZE)));
             default -> TrackerCodec.encode(new TrackerMessage.Ok(random.nextInt()));
         };
     }
