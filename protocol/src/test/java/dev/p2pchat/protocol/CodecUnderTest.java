@@ -68,6 +68,28 @@ public record CodecUnderTest<M>(Decoder<M> decoder, Function<M, byte[]> encoder,
     }
 
     /**
+     * The shared header's checks, which every codec makes before anything else: each flipped bit of the magic in
+     * {@code datagram} (a valid one) makes it {@code BAD_MAGIC}, each version but {@link Wire#VERSION}
+     * {@code BAD_VERSION}.
+     */
+    public void assertHeaderChecked(byte[] datagram) {
+        for (int offset = 0; offset < 2; offset++) {
+            for (int bit = 0; bit < 8; bit++) {
+                byte[] bytes = datagram.clone();
+                bytes[offset] ^= (byte) (1 << bit);
+                assertThat(reasonOf(bytes)).as("bit %d of byte %d flipped", bit, offset).isEqualTo(Reason.BAD_MAGIC);
+            }
+        }
+        for (int version = 0; version <= 0xFF; version++) {
+            if (version != Wire.VERSION) {
+                byte[] bytes = datagram.clone();
+                bytes[Wire.VERSION_OFFSET] = (byte) version;
+                assertThat(reasonOf(bytes)).as("version %d", version).isEqualTo(Reason.BAD_VERSION);
+            }
+        }
+    }
+
+    /**
      * The fuzz property: any byte string either decodes, and then re-encodes to exactly the same bytes (the codec is
      * canonical), or is rejected with {@link ProtocolException}: as {@code TOO_LONG} whenever it is longer than a
      * datagram, and never when it is no longer than {@link #longest}. Anything else escaping the decoder fails the
