@@ -103,7 +103,12 @@ public final class LinkTable {
         /** A transport frame that authenticated but holds no link frame. */
         MALFORMED_SEALED,
         /** An XX handshake dropped unfinished to make room for a newer one. */
-        TOO_MANY_HANDSHAKES
+        TOO_MANY_HANDSHAKES,
+        /**
+         * A frame or a timer that made a conversation throw (a bug): that conversation was closed, saying so, and
+         * the others went on.
+         */
+        CONVERSATION_FAILED
     }
 
     /** What the conversations tell the chat on top. Every method runs on the table's thread. */
@@ -285,7 +290,7 @@ public final class LinkTable {
     public void tick() {
         long now = clock.millis();
         for (Entry entry : List.copyOf(sessions)) {
-            entry.session.tick(now);
+            guarded(entry, () -> entry.session.tick(now));
         }
         for (Iterator<WaitingXx> it = waitingXx.values().iterator(); it.hasNext(); ) {
             WaitingXx waiting = it.next();
@@ -688,8 +693,21 @@ public final class LinkTable {
         }
         Entry entry = slot.entry();
         entry.seen(now);
-        entry.session.onFrame(from, slot.keys(), frame, now);
+        guarded(entry, () -> entry.session.onFrame(from, slot.keys(), frame, now));
         acksDue.add(entry);
+    }
+
+    /**
+     * Runs {@code step} of {@code entry}'s conversation; should it throw, that conversation alone ends (its messages
+     * fail, saying why) and is counted, so that one broken conversation cannot stop every other's timers or frames.
+     */
+    private void guarded(Entry entry, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            drop(Drop.CONVERSATION_FAILED);
+            entry.session.close("internal error: " + e, false);
+        }
     }
 
     // ---- internals ----

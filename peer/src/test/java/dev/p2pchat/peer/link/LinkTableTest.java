@@ -202,6 +202,32 @@ class LinkTableTest {
         assertThat(bob.delivered).containsExactly(receipt);
     }
 
+    /**
+     * A conversation that throws (here the application choked on a message) ends alone, saying why, and is counted;
+     * every other conversation's frames and timers go on.
+     */
+    @Test
+    void shouldEndOnlyTheConversationThatThrewAndKeepTheOthersGoing() {
+        Node carol = net.node("carol", "192.0.2.3", 3);
+        connectOverIk();
+        carol.connect(bob, bob.address);
+        net.run(Duration.ofMillis(200));
+        bob.chokesOn = "boom";
+
+        alice.send(bob, "boom");
+        net.run(Duration.ofMillis(200));
+
+        assertThat(bob.disconnected).singleElement().asString()
+                .startsWith("internal error: java.lang.IllegalStateException: the application choked on boom");
+        assertThat(bob.table.dropped(LinkTable.Drop.CONVERSATION_FAILED)).isEqualTo(1);
+        net.run(Duration.ofSeconds(20)); // past the silence that would end a conversation nobody pinged
+        long receipt = carol.send(bob, "still here");
+        net.run(Duration.ofMillis(200));
+        assertThat(bob.received).containsExactly("still here");
+        assertThat(carol.delivered).containsExactly(receipt);
+        assertThat(carol.disconnected).isEmpty();
+    }
+
     @Test
     void shouldDropForgedTransportFramesWithAGenuineReceiverIndexAndChangeNothing() {
         connectOverIk();

@@ -198,9 +198,16 @@ final class SimNet {
             connected.add(session.remoteName());
         }
 
+        /** A text this node's application chokes on (throws for), as a buggy one would; null: none. */
+        String chokesOn;
+
         @Override
         public void received(PeerSession session, ContentKind kind, byte[] content) {
-            received.add(new String(content, StandardCharsets.UTF_8));
+            String text = new String(content, StandardCharsets.UTF_8);
+            if (text.equals(chokesOn)) {
+                throw new IllegalStateException("the application choked on " + text);
+            }
+            received.add(text);
         }
 
         @Override
