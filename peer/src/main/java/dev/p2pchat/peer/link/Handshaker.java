@@ -57,6 +57,8 @@ final class Handshaker {
         final int localIndex;
         final long linkId;
         final long started;
+        /** Responses to it refused so far: each cost Diffie-Hellman work, so only a few are read. */
+        int refusals;
         /** The initiation without mac2, and its mac1 (the cookie reply's associated data). */
         private final byte[] frame;
         final byte[] mac1;

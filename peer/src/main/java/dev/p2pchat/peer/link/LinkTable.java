@@ -298,6 +298,7 @@ public final class LinkTable {
                 break;
             }
             byIndex.remove(waiting.localIndex());
+            waiting.noise().destroy();
             it.remove();
         }
         answers.values().removeIf(answer -> now - answer.at() >= ANSWER_MILLIS);
@@ -326,7 +327,7 @@ public final class LinkTable {
             // A conversation the peer's handshake opened becomes this side's attempt once it has addresses to punch.
             boolean firstPunch = !existing.attempted && !candidates.isEmpty()
                     && existing.session.state() == PeerSession.State.CONNECTING;
-            if (existing.session.addCandidates(candidates, clock.millis()) || firstPunch) {
+            if (existing.session.addCandidates(candidates, agreementKey, clock.millis()) || firstPunch) {
                 existing.attempted = true;
                 paths.attempted();
             }
@@ -561,7 +562,9 @@ public final class LinkTable {
         }
         if (waitingXx.size() >= MAX_WAITING_XX) {
             Iterator<WaitingXx> oldest = waitingXx.values().iterator();
-            byIndex.remove(oldest.next().localIndex());
+            WaitingXx evicted = oldest.next();
+            byIndex.remove(evicted.localIndex());
+            evicted.noise().destroy();
             oldest.remove();
             drop(Drop.TOO_MANY_HANDSHAKES);
         }
@@ -631,8 +634,9 @@ public final class LinkTable {
             }, now);
         } catch (Handshaker.Refused refused) {
             // The handshake is as it was: whoever saw the initiation can forge a response to its index, and must
-            // not end it so. The genuine response can still come; the initiation is renewed in time if none does.
+            // not end it so. The genuine response can still come; after a few refused ones, a new initiation.
             drop(refused.reason);
+            entry.session.refused(pending);
             return;
         }
         Octets key = completed.peer().identityKey();

@@ -47,6 +47,11 @@ public final class PeerSession {
     static final long INITIATION_INTERVAL_MILLIS = 500;
     /** A handshake unanswered this long is replaced by a new one (a new ephemeral key and index). */
     static final long HANDSHAKE_RENEW_MILLIS = 5_000;
+    /**
+     * Refused responses a handshake reads before it is renewed (a new key and index): a forged response costs the
+     * reader two or three X25519 operations, so whoever saw the index may make it do only this many.
+     */
+    static final int MAX_REFUSED_RESPONSES = 8;
     /** How often a rekey's initiation is repeated over the route until it is answered. */
     static final long REKEY_RETRY_MILLIS = 1_000;
     static final long CONNECT_TIMEOUT_MILLIS = 10_000;
@@ -253,10 +258,14 @@ public final class PeerSession {
     /**
      * Addresses where the peer may be reached, from a lookup or an introduction: while connecting the initiation goes
      * to the new ones at once; while connected they may be probed (see {@link PathSelector#probeTargets}). Returns
-     * whether it probed.
+     * whether it probed. {@code agreementKey}, when given, is the peer's X25519 key as the caller learned it (a
+     * fresh lookup): an initiation this side starts now goes to it.
      */
-    boolean addCandidates(List<InetSocketAddress> more, long now) {
+    boolean addCandidates(List<InetSocketAddress> more, Octets agreementKey, long now) {
         if (state == State.CONNECTING && !initiating && !more.isEmpty()) {
+            if (agreementKey != null) {
+                remoteStatic = agreementKey; // the key the initiation that opened this named may be an old one
+            }
             // The peer's handshake opened this conversation and nothing confirmed it yet (the answer may be lost,
             // or the initiation a replay): this side sets out itself now, with a full connect timeout, rather
             // than leave the caller waiting for a confirmation that may never come.
@@ -372,9 +381,20 @@ public final class PeerSession {
     private void renewInitiation() {
         if (pending != null) {
             events.retired(pending.localIndex);
+            pending.noise.destroy();
         }
         pending = events.initiate(this, remoteStatic != null ? NoisePattern.IK : NoisePattern.XX, remoteStatic);
         lastInitiationSent = Long.MIN_VALUE / 2;
+    }
+
+    /**
+     * A response to {@code refusedFor} was refused; it stays pending for the genuine one, unless it has read as many
+     * refused ones as it may: then a new initiation replaces it (sent at the next tick).
+     */
+    void refused(Handshaker.Initiating refusedFor) {
+        if (pending == refusedFor && ++pending.refusals >= MAX_REFUSED_RESPONSES) {
+            renewInitiation();
+        }
     }
 
     /** The handshake this side started, whose index {@code index} is; null when it is no longer waited for. */
@@ -602,6 +622,7 @@ public final class PeerSession {
         }
         if (pending != null) {
             events.retired(pending.localIndex);
+            pending.noise.destroy();
         }
         current = previous = next = null;
         pending = null;

@@ -228,6 +228,67 @@ class LinkTableTest {
         assertThat(carol.disconnected).isEmpty();
     }
 
+    /**
+     * Each forged response costs the initiator Diffie-Hellman work, so a handshake reads only a few refused ones: a
+     * thousand raced ahead of the genuine response cost it {@value PeerSession#MAX_REFUSED_RESPONSES} reads, then a
+     * new initiation (a new key and index) replaces it, and the rest, to an index that names nothing any more, cost
+     * a lookup each. The new handshake connects.
+     */
+    @Test
+    void shouldReadOnlyAFewForgedResponsesPerHandshakeAndThenStartANewOne() {
+        SplittableRandom random = new SplittableRandom(8);
+        boolean[] raced = {false};
+        net.drop = datagram -> {
+            if (typeOf(datagram) == FrameType.RESPONSE_IK && !raced[0]) {
+                raced[0] = true;
+                for (int i = 0; i < 1_000; i++) {
+                    byte[] forged = datagram.bytes().clone();
+                    for (int j = 12; j < forged.length; j++) {
+                        forged[j] = (byte) random.nextInt(256);
+                    }
+                    net.inject(new Datagram(MALLORY_AT, datagram.to(), forged, null));
+                }
+            }
+            return false;
+        };
+        alice.connect(bob, bob.address);
+        net.run(Duration.ofSeconds(1));
+
+        assertThat(alice.table.dropped(LinkTable.Drop.BAD_HANDSHAKE)).isEqualTo(PeerSession.MAX_REFUSED_RESPONSES);
+        assertThat(alice.table.dropped(LinkTable.Drop.UNKNOWN_INDEX))
+                .as("the rest of the forgeries, and the genuine response to the renewed handshake")
+                .isEqualTo(1_000 - PeerSession.MAX_REFUSED_RESPONSES + 1);
+        assertThat(alice.connected).containsExactly("bob");
+        assertThat(bob.connected).containsExactly("alice");
+    }
+
+    /**
+     * Someone who saw alice's XX initiation to bob's address answers it first with a valid handshake of its own
+     * identity. Alice expects bob there: the answer is refused as the wrong peer, her handshake goes back to where
+     * it was, and bob's answer, right behind, completes it.
+     */
+    @Test
+    void shouldRefuseAValidAnswerFromTheWrongIdentityAndStillTakeTheRightOne() {
+        Node mallory = net.node("mallory", "203.0.113.66", 6);
+        boolean[] raced = {false};
+        net.drop = datagram -> {
+            if (typeOf(datagram) == FrameType.INITIATION_XX && datagram.to().equals(bob.address) && !raced[0]) {
+                raced[0] = true;
+                net.inject(new Datagram(alice.address, mallory.address, datagram.bytes(), null));
+            }
+            return false;
+        };
+        alice.table.connect(bob.key(), null, "bob", List.of(bob.address));
+        net.run(Duration.ofMillis(100));
+
+        assertThat(raced[0]).isTrue();
+        assertThat(alice.table.dropped(LinkTable.Drop.WRONG_PEER)).isEqualTo(1);
+        assertThat(alice.connected).containsExactly("bob");
+        assertThat(net.tap).as("one initiation from alice")
+                .filteredOn(d -> d.from().equals(alice.address) && typeOf(d) == FrameType.INITIATION_XX).hasSize(1);
+        assertThat(alice.table.hasConversation(mallory.key())).isFalse();
+    }
+
     @Test
     void shouldDropForgedTransportFramesWithAGenuineReceiverIndexAndChangeNothing() {
         connectOverIk();

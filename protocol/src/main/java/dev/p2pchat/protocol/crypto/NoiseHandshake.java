@@ -81,8 +81,8 @@ public final class NoiseHandshake {
     /**
      * An initiator. {@code remoteStatic} is the responder's public key for {@link NoisePattern#IK} and
      * {@code null} for {@link NoisePattern#XX}. {@code ephemerals} gives a fresh key pair each call (production:
-     * {@code () -> X25519.generate(random)}); the handshake destroys it once split, or once it failed (one abandoned
-     * before either is left to the garbage collector). {@code localStatic} stays the caller's.
+     * {@code () -> X25519.generate(random)}); the handshake destroys it once split, once it failed, or when
+     * {@link #destroy}ed. {@code localStatic} stays the caller's.
      */
     public static NoiseHandshake initiator(NoisePattern pattern, byte[] prologue, X25519.KeyPair localStatic,
             byte[] remoteStatic, Supplier<X25519.KeyPair> ephemerals) {
@@ -306,6 +306,11 @@ public final class NoiseHandshake {
             case SS -> localStatic.agree(remoteStatic);
             default -> throw new IllegalArgumentException(token + " is not a Diffie-Hellman token");
         });
+    }
+
+    /** Abandons the handshake: its ephemeral key is wiped, and every method throws from now on. */
+    public void destroy() {
+        fail();
     }
 
     private void fail() {

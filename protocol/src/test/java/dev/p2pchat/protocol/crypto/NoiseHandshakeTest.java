@@ -266,6 +266,20 @@ class NoiseHandshakeTest {
         assertThat(initiator.readMessage(second)).isEqualTo(PAYLOAD);
     }
 
+    /** An abandoned handshake wipes its ephemeral key and cannot go on. */
+    @Test
+    void shouldWipeTheEphemeralKeyWhenDestroyed() throws CryptoException {
+        List<X25519.KeyPair> ephemerals = new ArrayList<>();
+        NoiseHandshake initiator = NoiseHandshake.initiator(NoisePattern.XX, new byte[0], X25519.generate(RANDOM),
+                null, () -> remember(ephemerals));
+        byte[] first = initiator.writeMessage(PAYLOAD);
+
+        initiator.destroy();
+
+        assertThat(ephemerals).singleElement().satisfies(pair -> assertThat(pair.privateKey()).containsOnly(0));
+        assertUnusable(initiator, first);
+    }
+
     /** A write that fails is final: the handshake cannot go on, and says so. */
     @Test
     void shouldBeUnusableAfterAWriteFailed() throws CryptoException {
