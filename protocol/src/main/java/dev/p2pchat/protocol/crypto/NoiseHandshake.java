@@ -200,14 +200,25 @@ public final class NoiseHandshake {
         if (wasSplit) {
             throw new IllegalStateException("the handshake was split already");
         }
-        return new Checkpoint(symmetric.save(), remoteStatic, remoteEphemeral, nextMessage);
+        return new Checkpoint(this, symmetric.save(), remoteStatic, remoteEphemeral, nextMessage);
     }
 
-    /** Goes back to {@code checkpoint}, taken of this handshake before it was split. */
+    /**
+     * Goes back to {@code checkpoint}, taken of this handshake with no message written since: going back past a
+     * write would make the next write seal under a key and nonce used already.
+     */
     public void restore(Checkpoint checkpoint) {
         checkNotFailed();
         if (wasSplit) {
             throw new IllegalStateException("the handshake was split already");
+        }
+        if (checkpoint.of != this) {
+            throw new IllegalArgumentException("a checkpoint of another handshake");
+        }
+        boolean oneReadSince = nextMessage == checkpoint.nextMessage + 1
+                && (checkpoint.nextMessage % 2 == 0) == (role == Role.RESPONDER);
+        if (nextMessage != checkpoint.nextMessage && !oneReadSince) {
+            throw new IllegalStateException("a message was written since the checkpoint");
         }
         symmetric.restore(checkpoint.symmetric);
         remoteStatic = checkpoint.remoteStatic;
@@ -217,13 +228,15 @@ public final class NoiseHandshake {
 
     /** A handshake's state between two messages; see {@link #checkpoint}. */
     public static final class Checkpoint {
+        private final NoiseHandshake of;
         private final SymmetricState.Saved symmetric;
         private final byte[] remoteStatic;
         private final byte[] remoteEphemeral;
         private final int nextMessage;
 
-        private Checkpoint(SymmetricState.Saved symmetric, byte[] remoteStatic, byte[] remoteEphemeral,
-                int nextMessage) {
+        private Checkpoint(NoiseHandshake of, SymmetricState.Saved symmetric, byte[] remoteStatic,
+                byte[] remoteEphemeral, int nextMessage) {
+            this.of = of;
             this.symmetric = symmetric;
             this.remoteStatic = remoteStatic;
             this.remoteEphemeral = remoteEphemeral;

@@ -266,6 +266,24 @@ class NoiseHandshakeTest {
         assertThat(initiator.readMessage(second)).isEqualTo(PAYLOAD);
     }
 
+    /** A checkpoint goes back over one read only: never past a write (that would reuse a key and nonce). */
+    @Test
+    void shouldRestoreOnlyACheckpointOfTheSameHandshakeWithNoWriteSince() throws CryptoException {
+        NoiseHandshake initiator = xxInitiator();
+        NoiseHandshake responder = xxResponder();
+        NoiseHandshake.Checkpoint beforeWrite = initiator.checkpoint();
+        byte[] first = initiator.writeMessage(PAYLOAD);
+        assertThatThrownBy(() -> initiator.restore(beforeWrite)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> responder.restore(initiator.checkpoint()))
+                .isInstanceOf(IllegalArgumentException.class);
+
+        NoiseHandshake.Checkpoint beforeRead = responder.checkpoint();
+        responder.readMessage(first);
+        responder.writeMessage(PAYLOAD);
+        assertThatThrownBy(() -> responder.restore(beforeRead)).as("a read, then a write")
+                .isInstanceOf(IllegalStateException.class);
+    }
+
     /** An abandoned handshake wipes its ephemeral key and cannot go on. */
     @Test
     void shouldWipeTheEphemeralKeyWhenDestroyed() throws CryptoException {
