@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.p2pchat.protocol.ProtocolException.Reason;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Random;
@@ -86,6 +87,32 @@ public record CodecUnderTest<M>(Decoder<M> decoder, Function<M, byte[]> encoder,
                 bytes[Wire.VERSION_OFFSET] = (byte) version;
                 assertThat(reasonOf(bytes)).as("version %d", version).isEqualTo(Reason.BAD_VERSION);
             }
+        }
+    }
+
+    /**
+     * The length checks every codec makes first: fewer bytes than a header are {@code TOO_SHORT} (whatever they
+     * are), more than {@link Wire#MAX_DATAGRAM_SIZE} {@code TOO_LONG} (whatever header they start with).
+     */
+    public void assertLengthCheckedFirst() {
+        for (String shortOne : new String[] {"", "50", "5032", "503201", "ffffff"}) {
+            assertThat(reasonOf(HexFormat.of().parseHex(shortOne))).as("%s", shortOne).isEqualTo(Reason.TOO_SHORT);
+        }
+        for (int type : new int[] {0x0B, 0x46, 0xFF}) {
+            byte[] longOne = new byte[Wire.MAX_DATAGRAM_SIZE + 1];
+            ByteBuffer.wrap(longOne).putShort((short) Wire.MAGIC).put((byte) Wire.VERSION).put((byte) type);
+            assertThat(reasonOf(longOne)).as("type 0x%02x, one byte too long", type).isEqualTo(Reason.TOO_LONG);
+            longOne[0] = 0;
+            assertThat(reasonOf(longOne)).as("a bad magic, one byte too long").isEqualTo(Reason.TOO_LONG);
+        }
+        assertThat(reasonOf(new byte[65_507])).as("the largest UDP payload").isEqualTo(Reason.TOO_LONG);
+    }
+
+    /** Every cut of {@code datagram} (a valid one) is {@code TRUNCATED}, or {@code TOO_SHORT} shorter than a header. */
+    public void assertEveryTruncationRejected(byte[] datagram) {
+        for (int length = 0; length < datagram.length; length++) {
+            Reason expected = length < Wire.HEADER_SIZE ? Reason.TOO_SHORT : Reason.TRUNCATED;
+            assertThat(reasonOf(Arrays.copyOf(datagram, length))).as("first %d bytes", length).isEqualTo(expected);
         }
     }
 
