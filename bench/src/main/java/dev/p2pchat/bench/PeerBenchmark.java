@@ -1,5 +1,6 @@
 package dev.p2pchat.bench;
 
+import dev.p2pchat.peer.link.LinkTable;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -31,10 +32,6 @@ public final class PeerBenchmark implements Callable<Integer> {
     static final int LARGE = 1024;
     /** The peer refuses more than 1024 queued messages per conversation; stay clear of that. */
     private static final int MAX_OUTSTANDING = 1000;
-    /** The most pieces a peer has in flight, which the UDP echo baseline keeps outstanding too. */
-    private static final class Outboxes {
-        static final int WINDOW = 64;
-    }
 
     /** A timer period short enough that the first handshake goes out at once, to show what the default costs. */
     static final Duration FAST_TICK = Duration.ofMillis(1);
@@ -137,8 +134,8 @@ public final class PeerBenchmark implements Callable<Integer> {
             List<PeerPair.Throughput> throughput = new ArrayList<>();
             List<UdpEchoRate.Result> echo = new ArrayList<>();
             for (int size : new int[] {SMALL, LARGE}) {
-                progress("UDP echo baseline, " + size + "-byte datagrams, " + Outboxes.WINDOW + " outstanding");
-                echo.add(UdpEchoRate.measure(size, Outboxes.WINDOW, warmup, measure));
+                progress("UDP echo baseline, " + size + "-byte datagrams, " + LinkTable.WINDOW + " outstanding");
+                echo.add(UdpEchoRate.measure(size, LinkTable.WINDOW, warmup, measure));
                 progress("throughput, " + size + "-byte messages, " + outstanding + " outstanding");
                 PeerPair.Throughput run = pair.throughput(size, outstanding, warmup, measure);
                 progress(String.format("  %,.0f/s; sent %d, acknowledged %d, received %d, out of sequence %d, "

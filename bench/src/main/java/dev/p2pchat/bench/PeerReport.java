@@ -1,5 +1,6 @@
 package dev.p2pchat.bench;
 
+import dev.p2pchat.peer.link.LinkTable;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
@@ -55,7 +56,8 @@ final class PeerReport {
                 .append("connected by address, without a tracker. Round trips have one message outstanding; the ")
                 .append("receiver's event handler answers each message with the same text. Throughput: the sender ")
                 .append("keeps ").append(outstanding).append(" messages queued, sending the next one from its ")
-                .append("handler of each `Delivered` event (the library puts at most 64 fragments on the wire); ")
+                .append("handler of each `Delivered` event (the library puts at most ").append(LinkTable.WINDOW)
+                .append(" pieces on the wire); ")
                 .append("each text carries a sequence number that the receiver checks. ")
                 .append(pinned
                         ? "Round trips run with every thread involved on one core (the caller, both event loops; "
@@ -109,8 +111,8 @@ final class PeerReport {
             PeerPair.Throughput run = f.throughput().get(i);
             UdpEchoRate.Result echo = f.echo().get(i);
             double target = run.size() == PeerBenchmark.SMALL ? SMALL_TARGET : LARGE_TARGET;
-            md.append("| UDP echo baseline: ").append(size(run.size())).append(" datagrams echoed per second, 64 ")
-                    .append("outstanding, two threads on cores apart | ").append(Report.count(echo.perSecond()))
+            md.append("| UDP echo baseline: ").append(size(run.size())).append(" datagrams echoed per second, ")
+                    .append(LinkTable.WINDOW).append(" outstanding, two threads on cores apart | ").append(Report.count(echo.perSecond()))
                     .append("/s | | | baseline | |\n");
             String measured = Report.count(run.perSecond()) + "/s" + String.format(Locale.ROOT, " (%.1f MB/s of "
                     + "text; %.2f x the UDP echo)", run.perSecond() * run.size() / 1e6,

@@ -23,6 +23,11 @@ public final class Octets {
         return new Octets(Arrays.copyOfRange(bytes, offset, offset + length));
     }
 
+    /** Takes {@code bytes} as they are, which nobody else may hold: for a reader that just filled a new array. */
+    static Octets wrap(byte[] bytes) {
+        return new Octets(bytes);
+    }
+
     public static Octets zeros(int length) {
         return new Octets(new byte[length]);
     }

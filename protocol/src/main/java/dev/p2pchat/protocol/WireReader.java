@@ -44,9 +44,13 @@ public final class WireReader {
 
     public Octets octets(int length, String field) throws ProtocolException {
         need(length, field);
+        return take(length);
+    }
+
+    private Octets take(int length) {
         byte[] bytes = new byte[length];
         in.get(bytes);
-        return Octets.of(bytes);
+        return Octets.wrap(bytes);
     }
 
     /** Skips {@code length} bytes that must all be zero. */
@@ -94,9 +98,7 @@ public final class WireReader {
 
     /** The rest of the datagram, however long, as one opaque field. */
     public Octets rest() {
-        byte[] bytes = new byte[in.remaining()];
-        in.get(bytes);
-        return Octets.of(bytes);
+        return take(in.remaining());
     }
 
     /** Bytes not read yet. */

@@ -38,6 +38,9 @@ final class Handshaker {
     private static final byte[] XX_KEY_LABEL = "p2pchat xx".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] MAC1_LABEL = "mac1----".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] COOKIE_LABEL = "cookie--".getBytes(StandardCharsets.US_ASCII);
+    /** mac1's key, and the cookie's seal key, for an XX initiation: the same for every responder. */
+    private static final byte[] XX_MAC1_KEY = Macs.hash(MAC1_LABEL, XX_KEY_LABEL);
+    private static final byte[] XX_COOKIE_KEY = Macs.hash(COOKIE_LABEL, XX_KEY_LABEL);
 
     /** Why a handshake frame was refused. */
     static final class Refused extends Exception {
@@ -127,11 +130,11 @@ final class Handshaker {
         byte[] frame = PeerFrameCodec.encode(new Initiation(type, localIndex, Octets.of(message),
                 Octets.zeros(PeerWire.MAC_SIZE), Octets.zeros(PeerWire.MAC_SIZE)));
         byte[] key = pattern == NoisePattern.IK ? Macs.hash(MAC1_LABEL, responderStatic.toByteArray())
-                : Macs.hash(MAC1_LABEL, XX_KEY_LABEL);
+                : XX_MAC1_KEY;
         int mac1 = PeerFrameCodec.mac1Offset(type);
         System.arraycopy(Macs.mac(key, frame, 0, mac1), 0, frame, mac1, PeerWire.MAC_SIZE);
         byte[] sealKey = pattern == NoisePattern.IK ? Macs.hash(COOKIE_LABEL, responderStatic.toByteArray())
-                : Macs.hash(COOKIE_LABEL, XX_KEY_LABEL);
+                : XX_COOKIE_KEY;
         return new Initiating(pattern, noise, localIndex, linkId, now, frame, sealKey);
     }
 
@@ -196,7 +199,7 @@ final class Handshaker {
 
     /** Whether {@code frame} (an initiation's bytes) carries the mac1 of an initiation to this peer. */
     boolean mac1Valid(FrameType type, byte[] frame) {
-        byte[] key = type == FrameType.INITIATION_IK ? mac1Key : Macs.hash(MAC1_LABEL, XX_KEY_LABEL);
+        byte[] key = type == FrameType.INITIATION_IK ? mac1Key : XX_MAC1_KEY;
         int offset = PeerFrameCodec.mac1Offset(type);
         return Macs.equal(Macs.mac(key, frame, 0, offset),
                 Arrays.copyOfRange(frame, offset, offset + PeerWire.MAC_SIZE));
@@ -212,7 +215,7 @@ final class Handshaker {
     /** A cookie reply to {@code initiation}: {@code cookie} sealed so that only its sender can open it. */
     CookieReply cookieReply(Initiation initiation, byte[] cookie, byte[] nonce) {
         byte[] key = initiation.type() == FrameType.INITIATION_IK ? cookieSealKey
-                : Macs.hash(COOKIE_LABEL, XX_KEY_LABEL);
+                : XX_COOKIE_KEY;
         byte[] ad = initiation.mac1().toByteArray();
         byte[] sealed = new byte[PeerWire.COOKIE_SIZE + PeerWire.TAG_SIZE];
         ChaChaPoly.forKey(key).seal(nonce, ad, 0, ad.length, cookie, 0, cookie.length, sealed, 0);

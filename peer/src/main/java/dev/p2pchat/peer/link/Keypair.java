@@ -62,8 +62,9 @@ final class Keypair {
     }
 
     /**
-     * The link frame the TRANSPORT frame {@code frame} seals, once it authenticated and its counter is fresh; null for a replay (a
-     * counter seen, or older than the window). Nothing changes unless it authenticates.
+     * The link frame the TRANSPORT frame {@code frame} seals, once it authenticated and its counter is fresh; null
+     * for a replay (a counter seen, or older than the window). Nothing changes unless it authenticates;
+     * {@code frame}, the caller's own copy, is opened where it lies.
      *
      * @throws CryptoException when it does not authenticate: forged, damaged, or sealed under other keys
      * @throws ProtocolException when it authenticates but holds no link frame (a broken or hostile peer)
@@ -74,10 +75,9 @@ final class Keypair {
             return null;
         }
         int sealed = frame.length - PeerWire.TRANSPORT_HEADER_SIZE;
-        byte[] plaintext = new byte[sealed - PeerWire.TAG_SIZE];
         int length = opener.open(counter, frame, 0, PeerWire.TRANSPORT_HEADER_SIZE, frame,
-                PeerWire.TRANSPORT_HEADER_SIZE, sealed, plaintext, 0);
+                PeerWire.TRANSPORT_HEADER_SIZE, sealed, frame, PeerWire.TRANSPORT_HEADER_SIZE);
         window.accept(counter);
-        return LinkFrameCodec.decode(plaintext, 0, length);
+        return LinkFrameCodec.decode(frame, PeerWire.TRANSPORT_HEADER_SIZE, length);
     }
 }

@@ -51,6 +51,8 @@ import java.util.random.RandomGenerator;
  */
 public final class LinkTable {
     public static final int MAX_SESSIONS = 1024;
+    /** The most pieces one conversation has on the wire unacknowledged (its outbox's window). */
+    public static final int WINDOW = Outbox.WINDOW;
     /** The receipt of a message the user did not write (a rename notice, an automatic answer): none is reported. */
     public static final long NO_RECEIPT = 0;
     static final int MAX_WAITING_XX = 256;
@@ -486,7 +488,7 @@ public final class LinkTable {
         }
         byIndex.put(index, new Slot(entry, answered.keypair(), null));
         entry.seen(now);
-        entry.session.answered(read, answered.keypair(), now);
+        entry.session.answered(read, answered.keypair());
         return answered.response();
     }
 
@@ -612,15 +614,20 @@ public final class LinkTable {
 
     // ---- handshakes: initiator ----
 
+    /** The handshake this side started under {@code index}, still waiting for its answer; null if none. */
+    private Handshaker.Initiating pendingAt(int index) {
+        Slot slot = byIndex.get(index);
+        return slot == null || slot.entry() == null || slot.keys() != null ? null
+                : slot.entry().session.pending(index);
+    }
+
     private void onResponse(Route from, Response response, long now) {
-        Slot slot = byIndex.get(response.receiverIndex());
-        Handshaker.Initiating pending = slot == null || slot.entry() == null || slot.keys() != null ? null
-                : slot.entry().session.pending(response.receiverIndex());
+        Handshaker.Initiating pending = pendingAt(response.receiverIndex());
         if (pending == null) {
             drop(Drop.UNKNOWN_INDEX);
             return;
         }
-        Entry entry = slot.entry();
+        Entry entry = byIndex.get(response.receiverIndex()).entry();
         Octets expected = entry.session.expectedKey();
         Handshaker.Completed completed;
         try {
@@ -658,15 +665,13 @@ public final class LinkTable {
     }
 
     private void onCookieReply(Route from, CookieReply reply, long now) {
-        Slot slot = byIndex.get(reply.receiverIndex());
-        Handshaker.Initiating pending = slot == null || slot.entry() == null || slot.keys() != null ? null
-                : slot.entry().session.pending(reply.receiverIndex());
+        Handshaker.Initiating pending = pendingAt(reply.receiverIndex());
         if (pending == null) {
             drop(Drop.UNKNOWN_INDEX);
             return;
         }
         try {
-            remember(cookies, CookieKey.of(from, slot.entry().session.remoteKey()),
+            remember(cookies, CookieKey.of(from, byIndex.get(reply.receiverIndex()).entry().session.remoteKey()),
                     new Remembered(Handshaker.openCookie(pending, reply), now, from), MAX_COOKIES);
         } catch (Handshaker.Refused refused) {
             drop(refused.reason);

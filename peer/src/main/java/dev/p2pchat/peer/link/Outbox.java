@@ -99,7 +99,6 @@ final class Outbox {
     private long queuedBytes;
     private int inFlight;
     private long retransmissions;
-    private long abandoned;
     /**
      * Timeouts in a row with no acknowledgement in between; the timeout doubles with each. Per conversation, as in
      * TCP: while acknowledgements flow the path works and a lost piece is resent after one timeout, and only a path
@@ -335,10 +334,6 @@ final class Outbox {
         return retransmissions;
     }
 
-    long abandoned() {
-        return abandoned;
-    }
-
     private Send send(Outgoing message, Piece piece, long now) {
         piece.sentAt = now;
         piece.sends++;
@@ -349,7 +344,6 @@ final class Outbox {
     private void abandon(Outgoing message, long now) {
         message.abandoned = true;
         message.skipSentAt = now;
-        abandoned++;
         for (Piece piece : message.pieces.subList(0, message.nextUnsent)) {
             if (!piece.acked) {
                 inFlight--;

@@ -230,11 +230,6 @@ public final class PeerSession {
         return rtt.smoothedMillis();
     }
 
-    /** PINGs sent to find a direct path while connected. */
-    public long probes() {
-        return path.probes();
-    }
-
     /**
      * Names the key a conversation opened to a bare address must prove, once it is known to be that peer's; false
      * (and nothing changes) when it already expects or heard from another key, or is no longer connecting.
@@ -421,8 +416,8 @@ public final class PeerSession {
         }
     }
 
-    /** This side answered an IK initiation over {@code from}: the keys wait for the peer's first frame under them. */
-    void answered(Handshaker.Read read, Keypair keys, long now) {
+    /** This side answered an IK initiation: the keys wait for the peer's first frame under them. */
+    void answered(Handshaker.Read read, Keypair keys) {
         learn(read.peer(), read.peerStatic());
         if (next != null) {
             events.retired(next.localIndex);
@@ -628,10 +623,6 @@ public final class PeerSession {
         pending = null;
         outbox.failAll(reason);
         events.closed(this, reason);
-    }
-
-    long retransmissions() {
-        return outbox.retransmissions();
     }
 
     private boolean relayable() {

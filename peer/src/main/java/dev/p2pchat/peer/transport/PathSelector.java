@@ -46,7 +46,6 @@ public final class PathSelector {
     private long lastIntroductionWanted = Long.MIN_VALUE / 2;
     /** Whether the route moved and no PONG has come back over it yet (see {@link #moveTo}). */
     private boolean unproven;
-    private long probes;
     private long lastProbeRound = Long.MIN_VALUE / 2;
     private long lastDirectPing = Long.MIN_VALUE / 2;
     /** The direct address a conversation left for the relay: still pinged, so a path that comes back is taken. */
@@ -139,15 +138,9 @@ public final class PathSelector {
         // One round per relayAfter, whatever asks: a forged introduction buys a few PINGs, not a stream.
         lastProbeRound = now;
         for (InetSocketAddress candidate : targets) {
-            probes++;
             session.probe(candidate);
         }
         return true;
-    }
-
-    /** PINGs sent to find a direct path while connected (see {@link #probeTargets}). */
-    public long probes() {
-        return probes;
     }
 
     /** Something that wants an answer went out at {@code now}. */
@@ -178,7 +171,6 @@ public final class PathSelector {
         if (route.relayed() && lastDirect != null && now - lastDirectPing >= directPingInterval) {
             // A blip, not a move: the old path may answer again, and then the conversation goes back to it.
             lastDirectPing = now;
-            probes++;
             session.probe(lastDirect);
         }
     }

@@ -52,21 +52,19 @@ public final class Hkdf {
         if (outputs != 2 && outputs != 3) {
             throw new IllegalArgumentException("Noise HKDF gives 2 or 3 outputs, not " + outputs);
         }
-        byte[] tempKey = hmac(chainingKey).doFinal(ikm);
-        Mac mac = hmac(tempKey);
+        byte[] tempKey = extract(chainingKey, ikm);
+        byte[] output = expand(tempKey, new byte[0], outputs * HASH_SIZE);
         Arrays.fill(tempKey, (byte) 0);
         byte[][] keys = new byte[outputs][];
-        byte[] previous = new byte[0];
         for (int i = 0; i < outputs; i++) {
-            mac.update(previous);
-            mac.update((byte) (i + 1));
-            keys[i] = mac.doFinal();
-            previous = keys[i];
+            keys[i] = Arrays.copyOfRange(output, i * HASH_SIZE, (i + 1) * HASH_SIZE);
         }
+        Arrays.fill(output, (byte) 0);
         return keys;
     }
 
-    private static Mac hmac(byte[] key) {
+    /** HMAC-SHA256 under {@code key}, ready for input. */
+    static Mac hmac(byte[] key) {
         try {
             Mac mac = Mac.getInstance(HMAC);
             mac.init(new SecretKeySpec(key, HMAC));

@@ -4,7 +4,6 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The hash and the short MACs around the handshake (WireGuard's mac1, mac2 and cookie, on SHA-256 instead of
@@ -30,14 +29,9 @@ public final class Macs {
 
     /** HMAC-SHA256 under {@code key} of {@code data[offset, offset + length)}, its first {@value #MAC_SIZE} bytes. */
     public static byte[] mac(byte[] key, byte[] data, int offset, int length) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            mac.update(data, offset, length);
-            return Arrays.copyOf(mac.doFinal(), MAC_SIZE);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("every JDK has HmacSHA256", e);
-        }
+        Mac mac = Hkdf.hmac(key);
+        mac.update(data, offset, length);
+        return Arrays.copyOf(mac.doFinal(), MAC_SIZE);
     }
 
     /** Whether {@code a} and {@code b} are equal, in time that does not depend on where they differ. */

@@ -13,7 +13,7 @@ import java.util.Arrays;
  * 2^64-1; transport messages use {@link ChaChaPoly} with explicit counters instead.
  */
 final class SymmetricState {
-    static final int HASH_SIZE = 32;
+    static final int HASH_SIZE = Hkdf.HASH_SIZE;
 
     private final MessageDigest sha256;
     private byte[] chainingKey;

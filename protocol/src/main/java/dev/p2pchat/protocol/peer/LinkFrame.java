@@ -116,9 +116,7 @@ public sealed interface LinkFrame {
                 throw new NullPointerException("ack, content and payload");
             }
             LinkFrame.requireId(messageId, "messageId");
-            if (total < 0 || total > PeerWire.MAX_MESSAGE_SIZE || offset < 0 || payload.length() > PeerWire.MAX_PIECE
-                    || offset + payload.length() > total || (payload.length() == 0 && (total != 0 || offset != 0))
-                    || (total > 0 && offset >= total)) {
+            if (!isPiece(total, offset, payload.length())) {
                 throw new IllegalArgumentException(payload.length() + " bytes at " + offset + " of " + total);
             }
             int size = PeerWire.DATA_FIXED_SIZE + ack.size() + payload.length();
@@ -130,6 +128,16 @@ public sealed interface LinkFrame {
         @Override
         public Kind kind() {
             return Kind.DATA;
+        }
+
+        /**
+         * Whether {@code length} bytes from {@code offset} can be a piece of a message of {@code total} bytes: within
+         * it, at most {@value PeerWire#MAX_PIECE}, and empty only as the whole of an empty message.
+         */
+        static boolean isPiece(int total, int offset, int length) {
+            return total >= 0 && total <= PeerWire.MAX_MESSAGE_SIZE && offset >= 0 && length <= PeerWire.MAX_PIECE
+                    && (long) offset + length <= total && (length > 0 || (total == 0 && offset == 0))
+                    && (total == 0 || offset < total);
         }
     }
 

@@ -16,6 +16,7 @@ import dev.p2pchat.protocol.peer.LinkFrame.Skipped;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -62,7 +63,10 @@ public final class LinkFrameCodec {
         ByteBuffer out = ByteBuffer.wrap(destination, offset, size).order(ByteOrder.BIG_ENDIAN);
         out.put((byte) frame.kind().code());
         if (frame instanceof Ping ping) {
-            out.putInt(ping.sequence()).put((byte) ping.flags()).put(new byte[ping.padding()]);
+            out.putInt(ping.sequence()).put((byte) ping.flags());
+            // The destination may hold anything (a reused array): the padding is written, as zeros.
+            Arrays.fill(destination, out.position(), out.position() + ping.padding(), (byte) 0);
+            out.position(out.position() + ping.padding());
         } else if (frame instanceof Pong pong) {
             out.putInt(pong.sequence()).put((byte) pong.flags());
         } else if (frame instanceof Data data) {
@@ -131,9 +135,7 @@ public final class LinkFrameCodec {
         int total = in.u32("total");
         int offset = in.u16("offset");
         int length = in.remaining();
-        if (total < 0 || total > PeerWire.MAX_MESSAGE_SIZE || length > PeerWire.MAX_PIECE
-                || (long) offset + length > total || (length == 0 && (total != 0 || offset != 0))
-                || (total > 0 && offset >= total)) {
+        if (!Data.isPiece(total, offset, length)) {
             throw new ProtocolException(Reason.BAD_FIELD, length + " bytes at " + offset + " of " + total);
         }
         return new Data(ack, id, content, total, offset, in.octets(length, "payload"));

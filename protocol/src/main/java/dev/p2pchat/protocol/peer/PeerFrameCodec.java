@@ -90,12 +90,7 @@ public final class PeerFrameCodec {
      * before it opens it in place, without a record or a copy.
      */
     public static int transportReceiver(byte[] frame) throws ProtocolException {
-        if (frame.length < PeerWire.MIN_TRANSPORT_SIZE) {
-            throw new ProtocolException(Reason.TRUNCATED, "a transport frame of " + frame.length + " bytes");
-        }
-        if (frame.length > Wire.MAX_PEER_DATAGRAM_SIZE) {
-            throw new ProtocolException(Reason.TOO_LONG, "a transport frame of " + frame.length + " bytes");
-        }
+        checkTransportSize(frame.length);
         return ByteBuffer.wrap(frame).getInt(Wire.HEADER_SIZE);
     }
 
@@ -136,12 +131,7 @@ public final class PeerFrameCodec {
             throw new ProtocolException(Reason.UNKNOWN_TYPE, "0x" + Integer.toHexString(code));
         }
         if (type == FrameType.TRANSPORT) {
-            if (length < PeerWire.MIN_TRANSPORT_SIZE) {
-                throw new ProtocolException(Reason.TRUNCATED, "a transport frame of " + length + " bytes");
-            }
-            if (length > Wire.MAX_PEER_DATAGRAM_SIZE) {
-                throw new ProtocolException(Reason.TOO_LONG, "a transport frame of " + length + " bytes");
-            }
+            checkTransportSize(length);
         } else if (length != fixedSize(type)) {
             throw new ProtocolException(length < fixedSize(type) ? Reason.TRUNCATED : Reason.TRAILING_BYTES,
                     type + " has " + fixedSize(type) + " bytes, not " + length);
@@ -167,6 +157,15 @@ public final class PeerFrameCodec {
     /** Decodes all of {@code frame}. */
     public static PeerFrame decode(byte[] frame) throws ProtocolException {
         return decode(ByteBuffer.wrap(frame));
+    }
+
+    private static void checkTransportSize(int length) throws ProtocolException {
+        if (length < PeerWire.MIN_TRANSPORT_SIZE) {
+            throw new ProtocolException(Reason.TRUNCATED, "a transport frame of " + length + " bytes");
+        }
+        if (length > Wire.MAX_PEER_DATAGRAM_SIZE) {
+            throw new ProtocolException(Reason.TOO_LONG, "a transport frame of " + length + " bytes");
+        }
     }
 
     private static int fixedSize(FrameType type) {

@@ -1,6 +1,8 @@
 package dev.p2pchat.protocol.peer;
 
 import dev.p2pchat.protocol.Wire;
+import dev.p2pchat.protocol.crypto.ChaChaPoly;
+import dev.p2pchat.protocol.crypto.Macs;
 
 /**
  * Field sizes and limits of the frames between peers (the shared ones are in {@link Wire}). {@code PROTOCOL.md}
@@ -12,11 +14,11 @@ public final class PeerWire {
     /** The per-key counter in front of every sealed frame, its nonce. */
     public static final int COUNTER_SIZE = 8;
     /** mac1 and mac2 of an initiation: truncated HMAC-SHA256. */
-    public static final int MAC_SIZE = 16;
+    public static final int MAC_SIZE = Macs.MAC_SIZE;
     /** ChaCha20-Poly1305's tag. */
-    public static final int TAG_SIZE = 16;
+    public static final int TAG_SIZE = ChaChaPoly.TAG_SIZE;
     public static final int COOKIE_SIZE = 16;
-    public static final int COOKIE_NONCE_SIZE = 12;
+    public static final int COOKIE_NONCE_SIZE = ChaChaPoly.NONCE_SIZE;
 
     /** A handshake payload: identity key, binding signature, name (length and 32 bytes, zero padded), ids. */
     public static final int NAME_FIELD_SIZE = 1 + Wire.MAX_NAME_LENGTH;

@@ -89,8 +89,9 @@ public final class TrackerCodec {
      * header included. The signature is the last field of the body.
      */
     public static byte[] signedBytes(Signed message) {
-        byte[] encoded = encode(message);
-        return Arrays.copyOf(encoded, encoded.length - Wire.SIGNATURE_SIZE);
+        ByteBuffer out = ByteBuffer.allocate(Wire.MAX_DATAGRAM_SIZE);
+        encode(message, out);
+        return Arrays.copyOf(out.array(), out.position() - Wire.SIGNATURE_SIZE);
     }
 
     /** Decodes the remaining bytes of {@code in} as exactly one message; sets {@code in} to network byte order. */
@@ -101,7 +102,6 @@ public final class TrackerCodec {
         if (type == null) {
             throw new ProtocolException(Reason.UNKNOWN_TYPE, "0x" + Integer.toHexString(code));
         }
-        int end = in.limit();
         in.position(in.position() + Wire.HEADER_SIZE);
         WireReader reader = new WireReader(in);
         TrackerMessage message = switch (type) {
@@ -124,7 +124,6 @@ public final class TrackerCodec {
             case RELAYED -> new Relayed(reader.octets(Wire.KEY_SIZE, "sender"), relayPayload(reader));
         };
         reader.finish();
-        in.position(end);
         return message;
     }
 

@@ -8,7 +8,6 @@ public final class TrackerWire {
     public static final int TRANSACTION_ID_SIZE = 4;
     public static final int COOKIE_SIZE = 16;
     public static final int TOKEN_SIZE = 8;
-    public static final int CAPABILITIES_SIZE = 4;
     /** A cookie request is padded with zeros so that it is exactly as long as the challenge it asks for. */
     public static final int COOKIE_REQUEST_PADDING = COOKIE_SIZE;
     /** Size of a whole COOKIE_REQUEST, and so of the COOKIE_CHALLENGE that answers it. */
