@@ -70,6 +70,15 @@ public final class LineProcess implements AutoCloseable {
         return now;
     }
 
+    /**
+     * The lines from index {@code from} on, as they are now. A snapshot first: a view of the live list fails with
+     * {@code ConcurrentModificationException} once the reading thread appends a line meanwhile.
+     */
+    private List<Line> arrived(int from) {
+        List<Line> now = List.copyOf(lines);
+        return now.subList(Math.min(from, now.size()), now.size());
+    }
+
     /** How many lines have arrived so far: pass it as {@code from} to wait only for later ones. */
     public int mark() {
         return lines.size();
@@ -79,7 +88,7 @@ public final class LineProcess implements AutoCloseable {
     public Line await(Predicate<String> match, int from, Duration wait, String what) throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
-            for (Line line : lines.subList(Math.min(from, lines.size()), lines.size())) {
+            for (Line line : arrived(from)) {
                 if (match.test(line.text())) {
                     return line;
                 }
@@ -100,7 +109,7 @@ public final class LineProcess implements AutoCloseable {
 
     /** The text of every line from index {@code from} on. */
     public List<String> linesFrom(int from) {
-        return lines.subList(Math.min(from, lines.size()), lines.size()).stream().map(Line::text).toList();
+        return arrived(from).stream().map(Line::text).toList();
     }
 
     /** Whether any line so far matches. */
