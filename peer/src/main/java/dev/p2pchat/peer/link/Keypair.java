@@ -2,6 +2,7 @@ package dev.p2pchat.peer.link;
 
 import dev.p2pchat.protocol.ProtocolException;
 import dev.p2pchat.protocol.crypto.ChaChaPoly;
+import dev.p2pchat.protocol.crypto.ReplayWindow;
 import dev.p2pchat.protocol.crypto.CryptoException;
 import dev.p2pchat.protocol.peer.LinkFrame;
 import dev.p2pchat.protocol.peer.LinkFrameCodec;
@@ -27,7 +28,7 @@ final class Keypair {
     final long created;
     private final ChaChaPoly sealer;
     private final ChaChaPoly opener;
-    private final ReplayWindow window = new ReplayWindow(REJECT_AFTER_MESSAGES);
+    private final ReplayWindow window = new ReplayWindow(REJECT_AFTER_MESSAGES, ReplayWindow.LINK_BLOCKS);
     private long nextCounter;
 
     Keypair(int localIndex, int remoteIndex, boolean initiator, byte[] sendKey, byte[] receiveKey, long created) {

@@ -1,4 +1,4 @@
-package dev.p2pchat.peer.link;
+package dev.p2pchat.protocol.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,7 +9,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ReplayWindowTest {
-    private final ReplayWindow window = new ReplayWindow(Long.MAX_VALUE);
+    private final ReplayWindow window = new ReplayWindow(Long.MAX_VALUE, ReplayWindow.LINK_BLOCKS);
 
     @Test
     void shouldAcceptEachCounterOnceInOrder() {
@@ -22,13 +22,13 @@ class ReplayWindowTest {
     @Test
     void shouldAcceptEveryCounterOfAShuffledWindowOnceAndRefuseEveryReplay() {
         List<Long> counters = new ArrayList<>();
-        for (long counter = 0; counter <= ReplayWindow.WINDOW; counter++) {
+        for (long counter = 0; counter <= window.size(); counter++) {
             counters.add(counter);
         }
         Collections.shuffle(counters, new Random(11));
-        window.accept(ReplayWindow.WINDOW); // the newest first: every other one is behind it, but in the window
+        window.accept(window.size()); // the newest first: every other one is behind it, but in the window
         for (long counter : counters) {
-            assertThat(window.accept(counter)).as("counter %d", counter).isEqualTo(counter != ReplayWindow.WINDOW);
+            assertThat(window.accept(counter)).as("counter %d", counter).isEqualTo(counter != window.size());
         }
         for (long counter : counters) {
             assertThat(window.mayAccept(counter)).as("replayed counter %d", counter).isFalse();
@@ -39,8 +39,8 @@ class ReplayWindowTest {
     void shouldRefuseACounterOlderThanTheWindow() {
         window.accept(20_000);
 
-        assertThat(window.mayAccept(20_000 - ReplayWindow.WINDOW)).isTrue();
-        assertThat(window.accept(20_000 - ReplayWindow.WINDOW - 1)).isFalse();
+        assertThat(window.mayAccept(20_000 - window.size())).isTrue();
+        assertThat(window.accept(20_000 - window.size() - 1)).isFalse();
         assertThat(window.accept(0)).isFalse();
         assertThat(window.accept(19_999)).isTrue();
     }
@@ -57,11 +57,21 @@ class ReplayWindowTest {
 
     @Test
     void shouldNeverAcceptACounterAtOrBeyondTheLimit() {
-        ReplayWindow limited = new ReplayWindow(100);
+        ReplayWindow limited = new ReplayWindow(100, ReplayWindow.LINK_BLOCKS);
 
         assertThat(limited.accept(99)).isTrue();
         assertThat(limited.accept(100)).isFalse();
         assertThat(limited.accept(-1)).as("2^64 - 1, unsigned").isFalse();
+    }
+
+    @Test
+    void shouldHoldAsManyCountersAsItsRingAllows() {
+        ReplayWindow small = new ReplayWindow(Long.MAX_VALUE, 2);
+        small.accept(1_000);
+
+        assertThat(small.size()).isEqualTo(64);
+        assertThat(small.accept(1_000 - 64)).isTrue();
+        assertThat(small.accept(1_000 - 65)).as("behind the window").isFalse();
     }
 
     @Test

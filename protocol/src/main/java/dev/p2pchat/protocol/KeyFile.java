@@ -1,0 +1,91 @@
+package dev.p2pchat.protocol;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * A private key in a file of two lines: a header naming what it is, and the key in hex. The first start creates it;
+ * every later start loads the same key. An unreadable or damaged file is reported and left untouched: replacing it
+ * would lose what the key stands for (a peer's name, a tracker that peers pinned).
+ */
+public final class KeyFile {
+    private static final HexFormat HEX = HexFormat.of();
+
+    private KeyFile() {}
+
+    /**
+     * The key in {@code file}, or a new one from {@code generate}, written there first.
+     *
+     * @param header the first line, which names the kind of key
+     * @param what how error messages name the key
+     * @param size the key's length in bytes
+     */
+    public static byte[] loadOrCreate(Path file, String header, String what, int size, Supplier<byte[]> generate)
+            throws IOException {
+        if (Files.exists(file)) {
+            return load(file, header, what, size);
+        }
+        Path directory = file.toAbsolutePath().getParent();
+        Files.createDirectories(directory);
+        byte[] privateKey = generate.get();
+        write(file, directory, header, privateKey);
+        return privateKey;
+    }
+
+    private static byte[] load(Path file, String header, String what, int size) throws IOException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
+        if (lines.size() != 2 || !lines.get(0).equals(header)) {
+            throw new IOException(what + " file " + file + " is not a p2pchat " + what + " (expected the line '"
+                    + header + "' and one line of hex); it was left as it is");
+        }
+        byte[] privateKey;
+        try {
+            privateKey = HEX.parseHex(lines.get(1).trim());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(what + " file " + file + " has a damaged key line; it was left as it is", e);
+        }
+        if (privateKey.length != size) {
+            throw new IOException(what + " file " + file + " holds " + privateKey.length + " key bytes, not " + size
+                    + "; it was left as it is");
+        }
+        return privateKey;
+    }
+
+    /**
+     * Writes to a private temporary file, then links it into place: the link fails if the file exists, so two
+     * first starts racing on one directory cannot end with different keys, and a crash never leaves half a key.
+     */
+    private static void write(Path file, Path directory, String header, byte[] privateKey)
+            throws IOException {
+        Path temporary = Files.createTempFile(directory, file.getFileName().toString(), ".tmp");
+        try {
+            restrictToOwner(temporary);
+            Files.writeString(temporary, header + "\n" + HEX.formatHex(privateKey) + "\n",
+                    StandardCharsets.US_ASCII);
+            try {
+                Files.createLink(file, temporary);
+            } catch (FileAlreadyExistsException e) {
+                throw new IOException("another process created " + file + " at the same time; start again", e);
+            } catch (UnsupportedOperationException | IOException noHardLinks) {
+                Files.move(temporary, file); // without REPLACE_EXISTING: never overwrites a key
+            }
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    private static void restrictToOwner(Path path) throws IOException {
+        try {
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException notPosix) {
+            // Windows: the temporary file already inherits the user's private profile ACLs.
+        }
+    }
+}
