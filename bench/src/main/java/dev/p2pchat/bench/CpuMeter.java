@@ -33,9 +33,10 @@ final class CpuMeter {
      * @param busiestOtherKernel the part of {@code busiestOther}'s time spent in the kernel (0 to 1): system calls,
      *     and on loopback the delivery of every datagram it sends into the receiving socket
      * @param process all threads of this JVM, so at most the number of cores
+     * @param others other processes on the machine, as a share of one core (NaN if unknown; see {@link #others})
      */
     record Usage(double generator, String busiestOtherName, double busiestOther, double busiestOtherKernel,
-            double process, long gcCount, long gcMillis) {}
+            double process, double others, long gcCount, long gcMillis) {}
 
 
     private CpuMeter() {}
@@ -139,7 +140,7 @@ final class CpuMeter {
             kernel = cpu <= 0 ? 0 : Math.max(0, (double) (cpu - user) / cpu);
         }
         return new Usage(shares.getOrDefault(generatorThread, 0.0), busiestName, busiest, kernel,
-                (end.processCpuNanos() - start.processCpuNanos()) / elapsed, end.gcCount() - start.gcCount(),
-                end.gcMillis() - start.gcMillis());
+                (end.processCpuNanos() - start.processCpuNanos()) / elapsed, others(start, end),
+                end.gcCount() - start.gcCount(), end.gcMillis() - start.gcMillis());
     }
 }

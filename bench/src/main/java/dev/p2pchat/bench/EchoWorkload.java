@@ -21,7 +21,7 @@ final class EchoWorkload implements Workload {
     }
 
     @Override
-    public int txidOf(ByteBuffer datagram) {
+    public int txidOf(int client, ByteBuffer datagram, int[] outstanding) {
         return datagram.limit() == DATAGRAM_SIZE ? datagram.getInt(TXID_OFFSET) : NOT_A_REPLY;
     }
 

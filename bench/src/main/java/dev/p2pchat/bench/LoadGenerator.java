@@ -201,7 +201,7 @@ final class LoadGenerator {
         }
 
         private void onDatagram(Client client, long now) {
-            int txid = workload.txidOf(buffer);
+            int txid = workload.txidOf(client.index, buffer, client.txids);
             if (txid == Workload.NOT_A_REPLY) {
                 unsolicited++;
                 return;

@@ -107,11 +107,6 @@ final class NettyPingPong {
             }
 
             @Override
-            public void relayed(Octets sender, ByteBuffer frame) {
-                throw new IllegalStateException("no tracker here");
-            }
-
-            @Override
             public void tracker(TrackerMessage message) {
                 throw new IllegalStateException("no tracker here");
             }

@@ -1,6 +1,7 @@
 package dev.p2pchat.bench;
 
 import dev.p2pchat.protocol.Identity;
+import dev.p2pchat.protocol.tracker.SessionCipher;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -9,17 +10,23 @@ import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
- * The simulated peers: a name and an Ed25519 identity each, generated before any timing, and the session token
- * the tracker gave each one. Peer {@code i} talks through client socket {@code i % clients}.
+ * The simulated peers: a name and an Ed25519 identity each, generated before any timing, and the session each one
+ * has with the tracker: the secret agreed when its REGISTER was built (from a fresh X25519 session key and the
+ * tracker's key), then the token the tracker gave it and the cipher of that session. Peer {@code i} talks through
+ * client socket {@code i % clients}.
  */
 final class Peers {
     private final String[] names;
     private final Identity[] identities;
+    private final SessionCipher.Secret[] secrets;
+    private final SessionCipher[] sessions;
     private final long[] tokens;
 
     private Peers(String[] names, Identity[] identities) {
         this.names = names;
         this.identities = identities;
+        this.secrets = new SessionCipher.Secret[names.length];
+        this.sessions = new SessionCipher[names.length];
         this.tokens = new long[names.length];
     }
 
@@ -61,7 +68,27 @@ final class Peers {
         return tokens[peer];
     }
 
-    void registered(int peer, long token) {
+    /** The secret of {@code peer}'s REGISTER in flight, whose answer comes in a session the tracker chooses. */
+    SessionCipher.Secret secret(int peer) {
+        return secrets[peer];
+    }
+
+    /** The cipher of {@code peer}'s session; null until the tracker registered it. */
+    SessionCipher session(int peer) {
+        return sessions[peer];
+    }
+
+    /** A REGISTER for {@code peer} was built with {@code secret}: its old session, if any, is void. */
+    void newSession(int peer, SessionCipher.Secret secret) {
+        secrets[peer] = secret;
+        sessions[peer] = null;
+        tokens[peer] = 0;
+    }
+
+    /** The tracker registered {@code peer} in session {@code token}, whose cipher is {@code session}. */
+    void registered(int peer, long token, SessionCipher session) {
+        secrets[peer] = null;
+        sessions[peer] = session;
         tokens[peer] = token;
     }
 

@@ -34,13 +34,13 @@ final class Report {
             List<PhaseResult> transports,
             PhaseResult register,
             PhaseResult mix,
-            PhaseResult mixAnonymous,
+            PhaseResult keepalives,
             PhaseResult mixLight,
             boolean pinned,
             int peers,
             int registeredPeers,
             double identitiesPerSecond,
-            double signaturesPerSecond,
+            double registersBuiltPerSecond,
             List<CostBreakdown.Step> steps,
             HeapPerPeer.Result heap) {}
 
@@ -53,7 +53,10 @@ final class Report {
                 .append(". Everything runs in one JVM over 127.0.0.1: the tracker (one Netty event loop thread) or ")
                 .append("an echo server (one thread), and a closed-loop load generator on one thread with a bounded ")
                 .append("window of outstanding requests per client socket. Latencies are round trips at the load ")
-                .append("generator, including its own queueing. ")
+                .append("generator, including its own queueing. Every message after the cookie exchange and the ")
+                .append("REGISTER is sealed in the peer's session with the tracker (ChaCha20-Poly1305), both ways: ")
+                .append("the generator seals each request as it sends it and opens each reply of a request in ")
+                .append("flight, as a peer does (introductions it counts by their session token, unopened). ")
                 .append(f.pinned()
                         ? "Saturated phases pin the generator and the server thread to different cores, phases with "
                                 + "one request outstanding to the same core (`taskset`; see `CorePinning` for why)."
@@ -69,7 +72,7 @@ final class Report {
             row(md, transport.name() + " (transport alone, no work), saturated", rate(transport), transport,
                     "for comparison", "");
         }
-        row(md, "KEEPALIVE + LOOKUP (50/50; lookups authenticated, so each also sends an introduction), saturated",
+        row(md, "KEEPALIVE + LOOKUP (50/50, sealed; each lookup also sends a sealed introduction), saturated",
                 rate(f.mix()) + String.format(Locale.ROOT, " (%.2f x echo)", f.mix().perSecond() / echoRate),
                 f.mix(), String.format(Locale.ROOT, ">= 0.5 x echo = %s/s", count(mixTarget)),
                 verdict(f.mix().perSecond() >= mixTarget));
@@ -79,42 +82,50 @@ final class Report {
                     .append(" | ").append(count(f.mix().perSecond(kind))).append("/s | ").append(micros(h, 50))
                     .append(" | ").append(micros(h, 99)).append(" | | |\n");
         }
-        row(md, "KEEPALIVE + anonymous LOOKUP (50/50; no introductions), saturated",
-                rate(f.mixAnonymous()) + String.format(Locale.ROOT, " (%.2f x echo)",
-                        f.mixAnonymous().perSecond() / echoRate), f.mixAnonymous(), "for comparison", "");
-        row(md, "REGISTER, Ed25519 verification included", rate(f.register()), f.register(), ">= 5,000/s",
-                verdict(f.register().perSecond() >= REGISTER_TARGET));
+        row(md, "KEEPALIVE alone (sealed; no lookups, no introductions), saturated",
+                rate(f.keepalives()) + String.format(Locale.ROOT, " (%.2f x echo)",
+                        f.keepalives().perSecond() / echoRate), f.keepalives(), "for comparison", "");
+        row(md, "REGISTER, Ed25519 verification and X25519 session agreement included", rate(f.register()),
+                f.register(), ">= 5,000/s", verdict(f.register().perSecond() >= REGISTER_TARGET));
         md.append(String.format(Locale.ROOT,
-                "| Heap per registered peer, %s peers | %.0f bytes (%,d MiB in all) | | | <= 300 bytes | %s |%n",
+                "| Heap per registered peer, %s peers, each with its session | %.0f bytes (%,d MiB in all; %.0f of "
+                        + "them its own session cipher) | | | <= 300 bytes | %s |%n",
                 count(f.heap().peers()), f.heap().bytesPerPeer(), f.heap().bytes() >> 20,
-                verdict(f.heap().bytesPerPeer() <= HEAP_TARGET)));
+                f.heap().cipherBytesPerPeer(), verdict(f.heap().bytesPerPeer() <= HEAP_TARGET)));
         row(md, "UDP echo, one request outstanding", rate(f.echoLight()), f.echoLight(), "", "");
         row(md, "KEEPALIVE + LOOKUP, one request outstanding", rate(f.mixLight()), f.mixLight(), "", "");
 
         md.append("\n### Load and CPU per phase\n\n");
         md.append("CPU is a share of one core over the measured window (thread CPU time, user and kernel); the ")
                 .append("process total is at most ").append(Runtime.getRuntime().availableProcessors())
-                .append(". Lost: no reply within the timeout. Unsolicited: introductions the tracker sent to the ")
-                .append("looked-up peers, which live on the generator's sockets.\n\n");
+                .append(". Lost: no reply within the timeout. Unsolicited: datagrams that answer no request in ")
+                .append("flight, that is the introductions the tracker sealed to the looked-up peers, which live on ")
+                .append("the generator's sockets (and a sealed reply that came after its request timed out, since ")
+                .append("it opens in no session in flight). Other processes: the rest of the machine, from ")
+                .append("`/proc/stat`, as a share of one core: the more, the less these figures are the tracker's ")
+                .append("alone.\n\n");
         md.append("| Phase | clients x window | measured | answered | refused | lost | late | unsolicited "
-                + "| generator CPU | busiest other thread (of it in kernel) | process CPU | GC |\n"
-                + "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|\n");
+                + "| generator CPU | busiest other thread (of it in kernel) | process CPU | other processes | GC |\n"
+                + "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|\n");
         for (PhaseResult phase : allPhases(f)) {
             CpuMeter.Usage cpu = phase.cpu();
             md.append(String.format(Locale.ROOT,
                     "| %s | %d x %d | %.1f s | %s | %s | %s | %s | %s | %.0f%% | %s %.0f%% (%.0f%%) | %.0f%% "
-                            + "| %d, %d ms |%n",
+                            + "| %s | %d, %d ms |%n",
                     phase.name(), phase.clients(), phase.window(), phase.measuredNanos() / 1e9,
                     count(phase.answered()), count(phase.refused()), count(phase.lost()), count(phase.late()),
                     count(phase.unsolicited()), cpu.generator() * 100, cpu.busiestOtherName(),
-                    cpu.busiestOther() * 100, cpu.busiestOtherKernel() * 100, cpu.process() * 100, cpu.gcCount(),
-                    cpu.gcMillis()));
+                    cpu.busiestOther() * 100, cpu.busiestOtherKernel() * 100, cpu.process() * 100,
+                    Double.isNaN(cpu.others()) ? "?" : String.format(Locale.ROOT, "%.0f%%", cpu.others() * 100),
+                    cpu.gcCount(), cpu.gcMillis()));
         }
         md.append(String.format(Locale.ROOT, "%nSetup, not timed: %s peers registered of %s; Ed25519 key generation "
-                + "%s/s and signing %s/s on all cores. The heap phase registered directly on `Registry` "
-                + "(no sockets, no signatures) at %s/s.%n",
+                + "%s/s on all cores, and REGISTER requests built at %s/s on all cores (each a fresh X25519 session "
+                + "key, the peer's side of its session secret, an Ed25519 signature). The heap phase registered "
+                + "directly on `Registry` (no sockets, no signatures, one session secret for all: the registry "
+                + "derives each registration's cipher from it and the token) at %s/s.%n",
                 count(f.registeredPeers()), count(f.peers()), count(f.identitiesPerSecond()),
-                count(f.signaturesPerSecond()), count(f.heap().registrationsPerSecond())));
+                count(f.registersBuiltPerSecond()), count(f.heap().registrationsPerSecond())));
 
         md.append("\n### Server CPU per request\n\n");
         md.append("The busiest server thread's CPU time divided by the requests it answered; its kernel part (CPU ")
@@ -122,13 +133,17 @@ final class Report {
                 .append("the server sends into the receiving socket. Then the tracker's own steps, timed one by one ")
                 .append("in a loop on one thread, without sockets or Netty (`CostBreakdown`). What the ")
                 .append("tracker spends beyond the Netty echo on the same transport plus its steps is its pipeline ")
-                .append("(decoder, encoder, envelopes, counters), the introduction datagram of each authenticated ")
-                .append("lookup, and cache misses that a hot loop over a few peers does not have.\n\n");
-        md.append("| Phase | server CPU per request | of it in the kernel |\n|---|---:|---:|\n");
+                .append("(decoder, encoder, envelopes, counters), the introduction datagram of each lookup, and ")
+                .append("cache misses that a hot loop over a few peers does not have. Rows for comparison are not ")
+                .append("steps of the tracker and are not summed. The load generator's CPU per request, for ")
+                .append("comparison, is its thread's CPU time over the same requests: building and sealing each ")
+                .append("request, and opening each reply, besides the system calls.\n\n");
+        md.append("| Phase | server CPU per request | of it in the kernel | generator CPU per request |\n"
+                + "|---|---:|---:|---:|\n");
         for (PhaseResult phase : saturatedPhases(f)) {
             double micros = serverMicrosPerRequest(phase);
-            md.append(String.format(Locale.ROOT, "| %s | %.2f us | %.2f us |%n", phase.name(), micros,
-                    micros * phase.cpu().busiestOtherKernel()));
+            md.append(String.format(Locale.ROOT, "| %s | %.2f us | %.2f us | %.2f us |%n", phase.name(), micros,
+                    micros * phase.cpu().busiestOtherKernel(), generatorMicrosPerRequest(phase)));
         }
         md.append("\n| Request | Step | CPU |\n|---|---|---:|\n");
         for (CostBreakdown.Step step : f.steps()) {
@@ -151,14 +166,14 @@ final class Report {
     private static List<PhaseResult> saturatedPhases(Figures f) {
         List<PhaseResult> phases = new ArrayList<>(List.of(f.echo()));
         phases.addAll(f.transports());
-        phases.addAll(List.of(f.register(), f.mix(), f.mixAnonymous()));
+        phases.addAll(List.of(f.register(), f.mix(), f.keepalives()));
         return phases;
     }
 
     private static List<PhaseResult> allPhases(Figures f) {
         List<PhaseResult> phases = new ArrayList<>(List.of(f.echo(), f.echoLight()));
         phases.addAll(f.transports());
-        phases.addAll(List.of(f.register(), f.mix(), f.mixAnonymous(), f.mixLight()));
+        phases.addAll(List.of(f.register(), f.mix(), f.keepalives(), f.mixLight()));
         return phases;
     }
 
@@ -186,6 +201,11 @@ final class Report {
         Files.writeString(file, updated, StandardCharsets.UTF_8);
     }
 
+    static double generatorMicrosPerRequest(PhaseResult phase) {
+        double busySeconds = phase.cpu().generator() * phase.measuredNanos() / 1e9;
+        return busySeconds * 1e6 / Math.max(1, phase.answered() + phase.refused());
+    }
+
     static double serverMicrosPerRequest(PhaseResult phase) {
         double busySeconds = phase.cpu().busiestOther() * phase.measuredNanos() / 1e9;
         return busySeconds * 1e6 / Math.max(1, phase.answered() + phase.refused());
@@ -206,9 +226,11 @@ final class Report {
                     + "the server %.0f%%", cpu.generator() * 100, cpu.busiestOther() * 100);
         } else {
             who = String.format(Locale.ROOT, "neither thread saturated (server %.0f%%, generator %.0f%%, process "
-                    + "%.0f%% of %d cores): the threads shared a core, or other processes took CPU; rerun on a quiet "
-                    + "machine", cpu.busiestOther() * 100, cpu.generator() * 100, cpu.process() * 100,
-                    Runtime.getRuntime().availableProcessors());
+                    + "%.0f%% of %d cores, other processes %s): the threads shared a core, or other processes took "
+                    + "CPU; rerun on a quiet machine", cpu.busiestOther() * 100, cpu.generator() * 100,
+                    cpu.process() * 100, Runtime.getRuntime().availableProcessors(),
+                    Double.isNaN(cpu.others()) ? "unknown" : String.format(Locale.ROOT, "%.0f%%",
+                            cpu.others() * 100));
         }
         return String.format(Locale.ROOT, "**%s** (%s/s): %s; %.2f us of server CPU per request.", phase.name(),
                 count(phase.perSecond()), who, serverMicrosPerRequest(phase));

@@ -18,7 +18,8 @@ import java.util.List;
 /**
  * The load generator's sockets towards the tracker, each with its own cookie: the tracker binds a cookie to the
  * source address and port. The sockets live across phases, because a peer's registration records the socket it
- * registered from as its observed address.
+ * registered from as its observed address. The cookie challenges also bring the tracker's X25519 key, which every
+ * simulated peer's session is agreed with; they must all announce the same one.
  */
 final class TrackerClients implements AutoCloseable {
     private static final int COOKIE_TIMEOUT_MILLIS = 500;
@@ -26,6 +27,7 @@ final class TrackerClients implements AutoCloseable {
 
     private final List<DatagramChannel> channels;
     private final Octets[] cookies;
+    private Octets trackerKey;
 
     private TrackerClients(List<DatagramChannel> channels) {
         this.channels = channels;
@@ -48,17 +50,28 @@ final class TrackerClients implements AutoCloseable {
         return cookies[client];
     }
 
+    /** The tracker's key, as the cookie challenges announced it; null before {@link #fetchCookies}. */
+    Octets trackerKey() {
+        return trackerKey;
+    }
+
     /**
      * Fetches a fresh cookie for every socket, before each phase: a cookie lives at least one cookie epoch (60 s by
      * default), longer than any phase.
      */
     void fetchCookies() throws IOException {
         for (int i = 0; i < channels.size(); i++) {
-            cookies[i] = fetchCookie(channels.get(i), i + 1);
+            CookieChallenge challenge = fetchCookie(channels.get(i), i + 1);
+            if (trackerKey != null && !trackerKey.equals(challenge.trackerKey())) {
+                throw new IOException("the tracker announced key " + challenge.trackerKey().toHex() + ", not "
+                        + trackerKey.toHex() + " as before");
+            }
+            trackerKey = challenge.trackerKey();
+            cookies[i] = challenge.cookie();
         }
     }
 
-    private static Octets fetchCookie(DatagramChannel channel, int txid) throws IOException {
+    private static CookieChallenge fetchCookie(DatagramChannel channel, int txid) throws IOException {
         byte[] request = TrackerCodec.encode(new CookieRequest(txid));
         byte[] buffer = new byte[Wire.MAX_DATAGRAM_SIZE];
         channel.socket().setSoTimeout(COOKIE_TIMEOUT_MILLIS);
@@ -71,7 +84,7 @@ final class TrackerClients implements AutoCloseable {
                     channel.socket().receive(packet);
                     TrackerMessage reply = TrackerCodec.decode(ByteBuffer.wrap(buffer, 0, packet.getLength()));
                     if (reply instanceof CookieChallenge challenge && challenge.txid() == txid) {
-                        return challenge.cookie();
+                        return challenge;
                     }
                 }
             } catch (SocketTimeoutException | ProtocolException retry) {

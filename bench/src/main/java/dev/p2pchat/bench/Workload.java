@@ -24,8 +24,14 @@ interface Workload {
      */
     int request(int client, int txid, ByteBuffer out);
 
-    /** The transaction id {@code datagram} answers (a positive int), or {@link #NOT_A_REPLY}. */
-    int txidOf(ByteBuffer datagram);
+    /**
+     * The transaction id {@code datagram}, received on client socket {@code client}, answers (a positive int), or
+     * {@link #NOT_A_REPLY}. {@code outstanding} holds the transaction ids of that client's requests in flight, one
+     * per slot of its window, 0 for a free slot; read it, do not keep or change it. A workload whose replies are
+     * sealed opens the reply here and keeps what it opened for {@link #accept}, which the generator calls next for
+     * this datagram if the txid is outstanding.
+     */
+    int txidOf(int client, ByteBuffer datagram, int[] outstanding);
 
     /** Whether {@code reply} is the expected answer to request {@code txid} of kind {@code kind}. */
     boolean accept(int client, int txid, int kind, ByteBuffer reply);

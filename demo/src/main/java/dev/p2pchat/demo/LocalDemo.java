@@ -35,6 +35,7 @@ final class LocalDemo {
     record Programs(Path java, Path trackerJar, Path peerJar) {}
 
     private static final Pattern LISTENING = Pattern.compile("tracker listening on udp (\\S+)");
+    private static final Pattern KEY = Pattern.compile("tracker key ([0-9a-f]{64})");
     static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
     private static final long POLL_MILLIS = 50;
@@ -81,18 +82,30 @@ final class LocalDemo {
     private List<String> play(Path data) throws IOException, InterruptedException {
         List<String> problems = new ArrayList<>();
         CompletableFuture<String> trackerAddress = new CompletableFuture<>();
-        Running tracker = start(Output.TRACKER, programs.trackerJar(), List.of("--bind", "127.0.0.1", "--port", "0"),
-                Map.of(), line -> {
+        CompletableFuture<String> trackerKey = new CompletableFuture<>();
+        Running tracker = start(Output.TRACKER, programs.trackerJar(), List.of("--bind", "127.0.0.1", "--port", "0",
+                "--data-dir", data.resolve("tracker").toString()), Map.of(), line -> {
                     Matcher listening = LISTENING.matcher(line);
                     if (listening.find()) {
                         trackerAddress.complete(listening.group(1));
                     }
+                    Matcher key = KEY.matcher(line);
+                    if (key.find()) {
+                        trackerKey.complete(key.group(1));
+                    }
                 });
-        tracker.process().onExit().thenRun(() -> trackerAddress.completeExceptionally(
-                new IllegalStateException("the tracker exited with code " + tracker.process().exitValue())));
+        tracker.process().onExit().thenRun(() -> {
+            IllegalStateException exited = new IllegalStateException("the tracker exited with code "
+                    + tracker.process().exitValue());
+            trackerAddress.completeExceptionally(exited);
+            trackerKey.completeExceptionally(exited);
+        });
         String address;
+        String key;
         try {
             address = trackerAddress.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            // The peers are told the key the tracker printed, as an operator tells its users: none trusts blindly.
+            key = trackerKey.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
             problems.add(e instanceof TimeoutException ? "the tracker did not start within "
                     + START_TIMEOUT.toSeconds() + " s" : e.getCause().getMessage());
@@ -107,8 +120,8 @@ final class LocalDemo {
         for (Map.Entry<String, Path> script : scenario.scripts().entrySet()) {
             String name = script.getKey();
             Map<String, String> environment = Map.of("P2PCHAT_NAME", name, "P2PCHAT_TRACKER", address,
-                    "P2PCHAT_BIND", "127.0.0.1", "P2PCHAT_DATA_DIR", data.resolve(name).toString(),
-                    "P2PCHAT_SCRIPT", script.getValue().toString());
+                    "P2PCHAT_TRACKER_KEY", key, "P2PCHAT_BIND", "127.0.0.1", "P2PCHAT_DATA_DIR",
+                    data.resolve(name).toString(), "P2PCHAT_SCRIPT", script.getValue().toString());
             peers.put(name, start(name, programs.peerJar(), List.of(), environment,
                     line -> transcript.add(name, line)));
         }

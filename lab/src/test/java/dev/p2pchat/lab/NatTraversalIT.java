@@ -68,7 +68,8 @@ class NatTraversalIT {
         lab.flushAll();
         // Keepalives every 5 s: the routers of some tests forget idle mappings after a few seconds.
         tracker = start("tracker", "tracker", PackagedJar.command("tracker", "--bind", "0.0.0.0", "--port",
-                TRACKER_PORT, "--keepalive", "5", "--lease", "30", "--stats-interval", "1"));
+                TRACKER_PORT, "--keepalive", "5", "--lease", "30", "--stats-interval", "1", "--data-dir",
+                dir.resolve("tracker").toString()));
         tracker.await(line -> line.startsWith("tracker listening on udp"), 0, WAIT, "the listening line");
     }
 

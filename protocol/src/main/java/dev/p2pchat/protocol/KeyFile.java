@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * A private key in a file of two lines: a header naming what it is, and the key in hex. The first start creates it;
+ * A private key in a file of two lines (and the private directories such files live in): a header naming what it is, and the key in hex. The first start creates it;
  * every later start loads the same key. An unreadable or damaged file is reported and left untouched: replacing it
  * would lose what the key stands for (a peer's name, a tracker that peers pinned).
  */
@@ -33,10 +33,42 @@ public final class KeyFile {
             return load(file, header, what, size);
         }
         Path directory = file.toAbsolutePath().getParent();
-        Files.createDirectories(directory);
+        createPrivateDirectories(directory);
         byte[] privateKey = generate.get();
         write(file, directory, header, privateKey);
         return privateKey;
+    }
+
+    /**
+     * Creates {@code directory} and its missing parents readable by their owner only (0700 where permissions are
+     * POSIX), so that nothing in it can be read by other users, whatever mode a program gives its files.
+     */
+    public static void createPrivateDirectories(Path directory) throws IOException {
+        if (Files.isDirectory(directory)) {
+            restrict(directory, "rwx------"); // made by an older version, or by hand
+            return;
+        }
+        try {
+            Files.createDirectories(directory,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createDirectories(directory); // Windows: the user's profile ACLs already keep it private
+        }
+    }
+
+    /** Creates {@code file} empty and readable by its owner only (0600) if it does not exist yet. */
+    public static void createPrivateFile(Path file) throws IOException {
+        if (Files.exists(file)) {
+            restrict(file, "rw-------");
+            return;
+        }
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createFile(file);
+        } catch (FileAlreadyExistsException raced) {
+            // another process made it first: it made it as private
+        }
     }
 
     private static byte[] load(Path file, String header, String what, int size) throws IOException {
@@ -78,6 +110,14 @@ public final class KeyFile {
             }
         } finally {
             Files.deleteIfExists(temporary);
+        }
+    }
+
+    private static void restrict(Path path, String permissions) throws IOException {
+        try {
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(permissions));
+        } catch (UnsupportedOperationException notPosix) {
+            // Windows: the user's profile ACLs already keep it private.
         }
     }
 

@@ -56,13 +56,17 @@ public final class Wire {
     public static final int MAX_PRIVATE_ADDRESSES = 4;
 
     /**
-     * What the tracker's RELAY adds in front of the peer frame it carries: header, the sender's session token and
-     * the target's identity key.
+     * What a tracker SEALED adds around the message it carries: header, session, counter, and the AEAD tag.
      */
-    public static final int RELAY_OVERHEAD = HEADER_SIZE + Long.BYTES + KEY_SIZE;
+    public static final int SEALED_OVERHEAD = HEADER_SIZE + 2 * Long.BYTES + 16;
     /**
-     * Largest peer frame: small enough that a RELAY carrying it still fits {@link #MAX_DATAGRAM_SIZE}, so that any
-     * conversation can move to the tracker's relay at any time without cutting its messages anew.
+     * What the tracker's relay adds to the peer frame it carries: the RELAY (header, the sender's session token, the
+     * target's identity key) and the SEALED around it.
+     */
+    public static final int RELAY_OVERHEAD = HEADER_SIZE + Long.BYTES + KEY_SIZE + SEALED_OVERHEAD;
+    /**
+     * Largest peer frame: small enough that a sealed RELAY carrying it still fits {@link #MAX_DATAGRAM_SIZE}, so that
+     * any conversation can move to the tracker's relay at any time without cutting its messages anew.
      */
     public static final int MAX_PEER_DATAGRAM_SIZE = MAX_DATAGRAM_SIZE - RELAY_OVERHEAD;
 

@@ -51,6 +51,17 @@ public final class GoldenVectors {
     public static final String ALICE_SESSION = "8877665544332211";
     /** Bytes 4..11 of the payload of PROTOCOL.md's RELAY example. */
     public static final String BOB_SESSION = "1020304050607080";
+    /** The tracker's X25519 public key in a COOKIE_CHALLENGE. */
+    public static final String TRACKER_KEY = "404142434445464748494a4b4c4d4e4f" + "505152535455565758595a5b5c5d5e5f";
+    /** The X25519 public key of a REGISTER's session. */
+    public static final String SESSION_KEY = "606162636465666768696a6b6c6d6e6f" + "707172737475767778797a7b7c7d7e7f";
+    /** A REGISTER's timestamp: 1761661963614 ms, 2025-10-28T14:32:43.614Z. */
+    public static final String TIMESTAMP = "0000019a2b3c4d5e";
+    /**
+     * The reset proof of the token {@link #TOKEN}'s session, in REGISTERED and SESSION_UNKNOWN: the first 16 bytes of
+     * an HMAC only the tracker can compute, so any 16 bytes on the wire.
+     */
+    public static final String RESET_PROOF = "f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
 
     /** 203.0.113.7:40000 */
     public static final String OBSERVED_V4_HEX = "04" + "cb007107" + "9c40";

@@ -127,7 +127,8 @@ class IdentityTest {
         Octets key = Octets.fromHex(GoldenVectors.IDENTITY_KEY);
         return Stream.of(
                 new Register(1, cookie, "alice", key, Octets.zeros(Wire.KEY_SIZE), 0,
-                        List.of(GoldenVectors.PRIVATE_V4, GoldenVectors.PRIVATE_V6), noSignature),
+                        List.of(GoldenVectors.PRIVATE_V4, GoldenVectors.PRIVATE_V6),
+                        Octets.fromHex(GoldenVectors.SESSION_KEY), 0x0000019A2B3C4D5EL, noSignature),
                 new Rename(2, cookie, 42L, "alice", "alice2", noSignature),
                 new Unregister(3, cookie, 42L, "alice", noSignature));
     }
@@ -178,6 +179,27 @@ class IdentityTest {
         assertThat(Identity.verify(alice.publicKey(), otherName)).isFalse();
         assertThat(Identity.verify(alice.publicKey(), otherTxid)).isFalse();
         assertThat(Identity.verify(alice.publicKey(), otherToken)).isFalse();
+    }
+
+    /**
+     * A REGISTER's signature covers its session key and timestamp: nobody can graft another session key (and so
+     * another session's keys) onto a captured REGISTER, nor make it look newer than it is.
+     */
+    @Test
+    void shouldBindTheSessionKeyAndTimestampOfARegister() {
+        Octets cookie = Octets.fromHex(GoldenVectors.COOKIE);
+        Octets sessionKey = Octets.fromHex(GoldenVectors.SESSION_KEY);
+        Register unsigned = new Register(1, cookie, "alice", alice.publicKey(), Octets.zeros(Wire.KEY_SIZE), 0,
+                List.of(), sessionKey, 1_761_661_963_614L, Octets.zeros(Wire.SIGNATURE_SIZE));
+        Register signed = unsigned.withSignature(alice.signatureFor(unsigned));
+        assertThat(Identity.verify(alice.publicKey(), signed)).isTrue();
+
+        Register otherSessionKey = new Register(1, cookie, "alice", alice.publicKey(), Octets.zeros(Wire.KEY_SIZE),
+                0, List.of(), Octets.fromHex(GoldenVectors.TRACKER_KEY), 1_761_661_963_614L, signed.signature());
+        Register newer = new Register(1, cookie, "alice", alice.publicKey(), Octets.zeros(Wire.KEY_SIZE), 0,
+                List.of(), sessionKey, 1_761_661_963_615L, signed.signature());
+        assertThat(Identity.verify(alice.publicKey(), otherSessionKey)).isFalse();
+        assertThat(Identity.verify(alice.publicKey(), newer)).isFalse();
     }
 
     /**

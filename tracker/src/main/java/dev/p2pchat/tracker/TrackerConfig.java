@@ -1,6 +1,7 @@
 package dev.p2pchat.tracker;
 
 import dev.p2pchat.tracker.relay.RelayLimits;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -14,17 +15,28 @@ import java.time.Duration;
  * @param keepalive base interval the tracker asks peers to keep alive at (default 25 s, jittered by 10%, at
  *     most a third of the lease so that two lost keepalives do not end it)
  * @param maxPeers most live registrations (default 1,000,000); beyond it REGISTER gets REGISTRY_FULL
+ * @param maxPerHost most live registrations from one host, an IPv4 address or an IPv6 /64 (default 64, 1 to
+ *     {@link #MAX_PEERS_LIMIT}); beyond it REGISTER gets NETWORK_FULL. Room for the peers behind one NAT, not for one
+ *     party's sybils
+ * @param maxPerNetwork most live registrations from one network, an IPv4 /24 or an IPv6 /48 (default 256, at least
+ *     {@code maxPerHost}); beyond it REGISTER gets NETWORK_FULL: one party with many addresses in a prefix fills its
+ *     prefix's share, not the registry
  * @param ratePerSecond requests per second per source (default 100; 0 disables the limit): cookie requests
  *     per host (IPv4 address or IPv6 /64), other requests per proven endpoint (IP and port)
  * @param rateBurst requests one idle source may send at once (default 200)
  * @param signaturesPerSecond signature verifications (REGISTER, RENAME, UNREGISTER) per second per source host,
  *     bursting to twice that (default 20; 0 disables the limit): each costs ~0.1-0.2 ms of the one event loop
+ * @param registrationsPerSecond REGISTERs verified per second per source network (IPv4 /24, IPv6 /48), bursting to
+ *     twice that (default 50; 0 disables the limit), on top of the per-host signature budget: without it, each
+ *     address of a prefix brings a budget of its own
  * @param maxRateSources most sources each rate limiter tracks (default 100,000)
  * @param cookieEpoch how often the cookie key rotates (default 60 s); a cookie lives one to two epochs
  * @param statsInterval how often the counters are logged (default 60 s; zero disables)
  * @param metricsBind interface for the HTTP metrics endpoint (default 127.0.0.1: only this host)
  * @param metricsPort TCP port of the HTTP metrics endpoint (default -1: off; 0 picks one)
  * @param relay what the relay allows each peer that has no direct path (default {@link RelayLimits#DEFAULT})
+ * @param dataDirectory where the tracker's key is kept, so that peers that pinned it, and the cookies it minted,
+ *     stay valid across restarts (default null: a new key in memory each start, for tests and embedded trackers)
  */
 public record TrackerConfig(
         String bindAddress,
@@ -32,15 +44,19 @@ public record TrackerConfig(
         Duration lease,
         Duration keepalive,
         int maxPeers,
+        int maxPerHost,
+        int maxPerNetwork,
         int ratePerSecond,
         int rateBurst,
         int signaturesPerSecond,
+        int registrationsPerSecond,
         int maxRateSources,
         Duration cookieEpoch,
         Duration statsInterval,
         String metricsBind,
         int metricsPort,
-        RelayLimits relay) {
+        RelayLimits relay,
+        Path dataDirectory) {
     public static final int DEFAULT_PORT = 7070;
     public static final Duration MIN_LEASE = Duration.ofSeconds(10);
     public static final Duration MAX_LEASE = Duration.ofHours(1);
@@ -56,9 +72,15 @@ public record TrackerConfig(
                 "keepalive (" + keepalive.toSeconds() + " s) must be at most a third of the lease ("
                         + lease.toSeconds() + " s)");
         require(maxPeers >= 1 && maxPeers <= MAX_PEERS_LIMIT, "max peers must be 1 to " + MAX_PEERS_LIMIT);
+        require(maxPerHost >= 1 && maxPerHost <= MAX_PEERS_LIMIT,
+                "max per host must be 1 to " + MAX_PEERS_LIMIT + ", not " + maxPerHost);
+        require(maxPerNetwork >= maxPerHost && maxPerNetwork <= MAX_PEERS_LIMIT,
+                "max per network must be from max per host (" + maxPerHost + ") to " + MAX_PEERS_LIMIT + ", not "
+                        + maxPerNetwork);
         require(ratePerSecond >= 0, "rate must be 0 (off) or positive");
         require(rateBurst >= 1, "burst must be positive");
         require(signaturesPerSecond >= 0, "signature rate must be 0 (off) or positive");
+        require(registrationsPerSecond >= 0, "register rate must be 0 (off) or positive");
         require(maxRateSources >= 1, "rate limiter sources must be positive");
         require(cookieEpoch.toMillis() >= 1000, "cookie epoch must be at least 1 s");
         require(!statsInterval.isNegative(), "stats interval must not be negative");
@@ -78,14 +100,18 @@ public record TrackerConfig(
         private Duration lease = Duration.ofSeconds(90);
         private Duration keepalive = Duration.ofSeconds(25);
         private int maxPeers = 1_000_000;
+        private int maxPerHost = 64;
+        private int maxPerNetwork = 256;
         private int ratePerSecond = 100;
         private int rateBurst = 200;
         private int signaturesPerSecond = 20;
+        private int registrationsPerSecond = 50;
         private int maxRateSources = 100_000;
         private Duration cookieEpoch = Duration.ofSeconds(60);
         private Duration statsInterval = Duration.ofSeconds(60);
         private String metricsBind = "127.0.0.1";
         private int metricsPort = -1;
+        private Path dataDirectory;
         private RelayLimits relay = RelayLimits.DEFAULT;
 
         private Builder() {}
@@ -120,6 +146,13 @@ public record TrackerConfig(
             return this;
         }
 
+        /** Most live registrations per host (IPv4 address, IPv6 /64) and per network (IPv4 /24, IPv6 /48). */
+        public Builder registrationBudgets(int maxPerHost, int maxPerNetwork) {
+            this.maxPerHost = maxPerHost;
+            this.maxPerNetwork = maxPerNetwork;
+            return this;
+        }
+
         public Builder rateLimit(int ratePerSecond, int rateBurst) {
             this.ratePerSecond = ratePerSecond;
             this.rateBurst = rateBurst;
@@ -128,6 +161,12 @@ public record TrackerConfig(
 
         public Builder signatureRateLimit(int signaturesPerSecond) {
             this.signaturesPerSecond = signaturesPerSecond;
+            return this;
+        }
+
+        /** REGISTERs verified per second per network (IPv4 /24, IPv6 /48); 0 turns the limit off. */
+        public Builder registrationRateLimit(int registrationsPerSecond) {
+            this.registrationsPerSecond = registrationsPerSecond;
             return this;
         }
 
@@ -161,9 +200,15 @@ public record TrackerConfig(
             return this;
         }
 
+        public Builder dataDirectory(Path dataDirectory) {
+            this.dataDirectory = dataDirectory;
+            return this;
+        }
+
         public TrackerConfig build() {
-            return new TrackerConfig(bindAddress, port, lease, keepalive, maxPeers, ratePerSecond, rateBurst,
-                    signaturesPerSecond, maxRateSources, cookieEpoch, statsInterval, metricsBind, metricsPort, relay);
+            return new TrackerConfig(bindAddress, port, lease, keepalive, maxPeers, maxPerHost, maxPerNetwork,
+                    ratePerSecond, rateBurst, signaturesPerSecond, registrationsPerSecond, maxRateSources, cookieEpoch,
+                    statsInterval, metricsBind, metricsPort, relay, dataDirectory);
         }
     }
 

@@ -2,6 +2,8 @@ package dev.p2pchat.peer.api;
 
 import dev.p2pchat.peer.link.PeerSession;
 import dev.p2pchat.protocol.Names;
+import dev.p2pchat.protocol.Octets;
+import dev.p2pchat.protocol.Wire;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +18,8 @@ import java.util.Objects;
  * @param trackerHost the tracker's host name or address, resolved at start and again when it stops answering; null
  *     for a peer without a tracker, which reaches others only by address
  * @param trackerPort the tracker's UDP port (default 7070)
+ * @param trackerKey the tracker's X25519 public key, as its operator printed it; null to trust the key the first
+ *     registration with this tracker proves and pin it in the data directory (trust on first use)
  * @param bindAddress the local address of the one UDP socket (default 0.0.0.0: every interface)
  * @param bindPort the local port (default 0: any free one)
  * @param dataDirectory where the identity key and the contacts live
@@ -29,6 +33,7 @@ public record PeerConfig(
         String name,
         String trackerHost,
         int trackerPort,
+        Octets trackerKey,
         String bindAddress,
         int bindPort,
         Path dataDirectory,
@@ -42,6 +47,10 @@ public record PeerConfig(
     public static final int MAX_BOOTSTRAP = 64;
 
     public PeerConfig {
+        if (trackerKey != null && trackerKey.length() != Wire.KEY_SIZE) {
+            throw new IllegalArgumentException("a tracker key has " + Wire.KEY_SIZE + " bytes (" + 2 * Wire.KEY_SIZE
+                    + " hex digits), not " + trackerKey.length());
+        }
         String problem = Names.problem(name);
         if (problem != null) {
             throw new IllegalArgumentException("name '" + name + "': " + problem);
@@ -79,6 +88,7 @@ public record PeerConfig(
         private final Path dataDirectory;
         private String trackerHost;
         private int trackerPort = DEFAULT_TRACKER_PORT;
+        private Octets trackerKey;
         private String bindAddress = "0.0.0.0";
         private int bindPort;
         private List<InetSocketAddress> bootstrap = List.of();
@@ -95,6 +105,12 @@ public record PeerConfig(
         public Builder tracker(String host, int port) {
             this.trackerHost = host;
             this.trackerPort = port;
+            return this;
+        }
+
+        /** Trusts only {@code key} (null: the first one proved) for the tracker. */
+        public Builder trackerKey(Octets key) {
+            this.trackerKey = key;
             return this;
         }
 
@@ -126,8 +142,8 @@ public record PeerConfig(
         }
 
         public PeerConfig build() {
-            return new PeerConfig(name, trackerHost, trackerPort, bindAddress, bindPort, dataDirectory, bootstrap,
-                    friendsOnly, tick, trackerRetry, sessionTimers);
+            return new PeerConfig(name, trackerHost, trackerPort, trackerKey, bindAddress, bindPort, dataDirectory,
+                    bootstrap, friendsOnly, tick, trackerRetry, sessionTimers);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.p2pchat.peer.api;
 
 import dev.p2pchat.protocol.tracker.ErrorCode;
 import java.net.InetSocketAddress;
+import java.util.List;
 
 /** Something that happened to a running peer, in the order it happened. */
 public sealed interface PeerEvent {
@@ -10,6 +11,33 @@ public sealed interface PeerEvent {
 
     /** The tracker refused the name for good (another key holds it, or it is invalid). */
     record RegistrationRefused(String name, ErrorCode code) implements PeerEvent {}
+
+    /** The tracker did not register this peer for now ({@code code}); it is asked again in {@code retrySeconds}. */
+    record RegistrationDeferred(String name, ErrorCode code, long retrySeconds) implements PeerEvent {}
+
+    /**
+     * The tracker at {@code tracker} proved it holds {@code key} on first contact; the key is pinned in the data
+     * directory, and from now on only a tracker holding it is believed there.
+     */
+    record TrackerPinned(String tracker, String key) implements PeerEvent {}
+
+    /**
+     * The tracker's address answered with the key {@code presented}, not the trusted {@code expected}: an impostor,
+     * or a tracker whose key was replaced. Nothing is registered with it until its operator's key is given again.
+     */
+    record TrackerUntrusted(String tracker, String expected, String presented) implements PeerEvent {}
+
+    /**
+     * A peer that is not a friend connected under the name of {@code friends} (another key): it is shown marked,
+     * never taken for them, and what is meant for them never goes to it.
+     */
+    record Lookalike(PeerRef peer, List<PeerRef> friends) implements PeerEvent {}
+
+    /**
+     * A budget that bounds what strangers can make this peer do was reached {@code times} times since the last such
+     * report (at most one per budget every few seconds).
+     */
+    record LimitReached(LimitKind kind, int limit, long times) implements PeerEvent {}
 
     /** Another peer looked this one up; both now send handshake initiations so that their NATs open. */
     record Introduced(PeerRef peer, InetSocketAddress observed) implements PeerEvent {}

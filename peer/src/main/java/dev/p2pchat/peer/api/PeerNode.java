@@ -8,6 +8,7 @@ import dev.p2pchat.peer.api.PeerView;
 import dev.p2pchat.peer.chat.ChatEngine;
 import dev.p2pchat.peer.chat.Contacts;
 import dev.p2pchat.peer.directory.TrackerSession.QueryFailedException;
+import dev.p2pchat.peer.directory.TrackerPins;
 import dev.p2pchat.peer.directory.TrackerSession;
 import dev.p2pchat.peer.identity.DataDirectoryLock;
 import dev.p2pchat.peer.identity.IdentityStore;
@@ -80,11 +81,12 @@ public final class PeerNode implements AutoCloseable {
     private final TrackerSession tracker;
     private final ScheduledFuture<?> ticker;
     private final LongAdder malformed = new LongAdder();
+    private final TrackerPins pins;
     private volatile InetSocketAddress trackerAddress;
     private volatile String name;
 
     private PeerNode(PeerConfig config, PeerListener listener, DataDirectoryLock lock, Identity identity,
-            X25519.KeyPair agreement, Contacts contacts) throws InterruptedException {
+            X25519.KeyPair agreement, Contacts contacts, TrackerPins pins) throws InterruptedException {
         this.config = config;
         this.listener = listener;
         this.lock = lock;
@@ -111,8 +113,10 @@ public final class PeerNode implements AutoCloseable {
         // Acknowledgements wait for the end of each burst of datagrams, so a reply the application sends in answer
         // (its task runs before the flush's) carries them: one datagram each way per round trip, not two.
         chat.links().deferAcks(true);
+        this.pins = pins;
         this.tracker = config.hasTracker()
-                ? new TrackerSession(Clock.systemUTC(), config.trackerRetry(), random, identity, config.name(),
+                ? new TrackerSession(Clock.systemUTC(), config.trackerRetry(), random, trustedTrackerKey(),
+                        identity, config.name(),
                         self.agreementKey(), 0, LocalAddresses.of(localAddress()),
                         message -> send(trackerAddress, message),
                         new TrackerEvents())
@@ -138,7 +142,8 @@ public final class PeerNode implements AutoCloseable {
             SecureRandom random = new SecureRandom();
             Identity identity = IdentityStore.loadOrCreate(config.dataDirectory(), random);
             X25519.KeyPair agreement = IdentityStore.loadOrCreateAgreement(config.dataDirectory(), random);
-            return new PeerNode(config, listener, lock, identity, agreement, Contacts.load(config.dataDirectory()));
+            return new PeerNode(config, listener, lock, identity, agreement, Contacts.load(config.dataDirectory()),
+                    TrackerPins.load(config.dataDirectory()));
         } catch (IOException | InterruptedException | RuntimeException e) {
             lock.close();
             throw e;
@@ -227,7 +232,7 @@ public final class PeerNode implements AutoCloseable {
     /** Says goodbye to a connected peer. */
     public CompletableFuture<Void> disconnect(String peerName) {
         return onLoop(() -> {
-            chat.disconnect(known(peerName));
+            chat.disconnect(knownExactly(peerName));
             return CompletableFuture.completedFuture(null);
         });
     }
@@ -262,13 +267,13 @@ public final class PeerNode implements AutoCloseable {
     }
 
     public CompletableFuture<Long> removeFriend(String peerName) {
-        return withConversation(peerName, chat::removeFriend);
+        return onLoop(() -> reach(peerName, knownExactly(peerName), chat::removeFriend));
     }
 
     /** Blocks a known peer: the conversation ends, and nothing from its key is accepted. */
     public CompletableFuture<Void> block(String peerName) {
         return onLoop(() -> {
-            chat.block(known(peerName));
+            chat.block(knownExactly(peerName));
             return CompletableFuture.completedFuture(null);
         });
     }
@@ -285,6 +290,23 @@ public final class PeerNode implements AutoCloseable {
         return onLoop(() -> CompletableFuture.completedFuture(chat.peers()));
     }
 
+    /** The safety number of this peer and a known one, for the two users to compare out of band. */
+    public CompletableFuture<SafetyNumber> safetyNumber(String peerName) {
+        return onLoop(() -> {
+            Octets key = known(peerName);
+            return CompletableFuture.completedFuture(new SafetyNumber(chat.describeRef(key), chat.safetyNumber(key)));
+        });
+    }
+
+    /** Marks a known peer as verified (its safety number matched); returns who it is. */
+    public CompletableFuture<PeerRef> verify(String peerName) {
+        return onLoop(() -> {
+            Octets key = known(peerName);
+            chat.verify(key);
+            return CompletableFuture.completedFuture(chat.describeRef(key));
+        });
+    }
+
     /** The conversation with a known peer, oldest first. */
     public CompletableFuture<List<HistoryEntry>> history(String peerName) {
         return onLoop(() -> CompletableFuture.completedFuture(chat.history(known(peerName))));
@@ -293,6 +315,11 @@ public final class PeerNode implements AutoCloseable {
     /** Datagrams that did not decode and were dropped. */
     public long malformedDatagrams() {
         return malformed.sum() + chat.links().dropped(LinkTable.Drop.MALFORMED);
+    }
+
+    /** Datagrams from the tracker's address that were not acted on: forged, replayed, or not sealed. */
+    public long refusedTrackerDatagrams() {
+        return tracker == null ? 0 : tracker.refused();
     }
 
     /** Frames that decoded but were dropped, for {@code reason}. Read on the caller's thread: a snapshot. */
@@ -363,41 +390,56 @@ public final class PeerNode implements AutoCloseable {
      * lookup finds.
      */
     private <T> CompletableFuture<T> withConversation(String peerName, Function<Octets, T> action) {
-        return onLoop(() -> {
-            Octets known = chat.resolve(peerName);
-            if (known != null && chat.hasConversation(known)) {
-                return CompletableFuture.completedFuture(action.apply(known));
-            }
-            InetSocketAddress last = known == null ? null : chat.lastAddress(known);
-            if (last != null) {
-                chat.connect(known, null, null, List.of(last));
-                if (tracker != null) {
-                    // More candidates, and an introduction that opens the other side's NAT; the last address may do.
-                    tracker.lookup(peerName).thenAccept(info -> {
-                        if (info.identityKey().equals(known)) {
-                            chat.connect(known, info.agreementKey(), info.name(), candidates(info));
-                        }
-                    });
-                }
-                return CompletableFuture.completedFuture(action.apply(known));
-            }
-            if (tracker == null) {
-                throw new ChatException("no peer named " + peerName + " is known here; without a tracker, "
-                        + "connect to its address first");
-            }
-            return tracker.lookup(peerName).handle((info, failure) -> {
-                if (failure != null) {
-                    // The peer may have reached this side meanwhile (its own lookup introduced us) and then taken
-                    // another name before this lookup arrived: the conversation is what was asked for.
-                    Octets meanwhile = connectedNamed(peerName);
-                    if (meanwhile != null) {
-                        return action.apply(meanwhile);
+        return onLoop(() -> reach(peerName, chat.resolve(peerName), action));
+    }
+
+    /**
+     * {@link #withConversation} for the peer {@code known} that {@code reference} named here (null: none known). A
+     * known peer is looked up at the tracker by the name it goes by here (the reference may be a fingerprint), and
+     * only the key known here is ever connected to.
+     */
+    private <T> CompletableFuture<T> reach(String reference, Octets known, Function<Octets, T> action) {
+        if (known != null && chat.hasConversation(known)) {
+            return CompletableFuture.completedFuture(action.apply(known));
+        }
+        String peerName = known != null ? chat.describeRef(known).name() : reference;
+        InetSocketAddress last = known == null ? null : chat.lastAddress(known);
+        if (last != null) {
+            chat.connect(known, null, null, List.of(last));
+            if (tracker != null) {
+                // More candidates, and an introduction that opens the other side's NAT; the last address may do.
+                tracker.lookup(peerName).thenAccept(info -> {
+                    if (info.identityKey().equals(known)) {
+                        chat.connect(known, info.agreementKey(), info.name(), candidates(info));
                     }
-                    throw new CompletionException(lookupProblem(peerName, failure));
+                });
+            }
+            return CompletableFuture.completedFuture(action.apply(known));
+        }
+        if (tracker == null) {
+            throw new ChatException("no peer named " + reference + " is known here; without a tracker, "
+                    + "connect to its address first");
+        }
+        return tracker.lookup(peerName).handle((info, failure) -> {
+            if (failure == null && known != null && !info.identityKey().equals(known)) {
+                // The tracker's holder of the name is not the peer known by it here (a friend's name taken by
+                // another key): what was meant for the friend must not go to that key.
+                throw new ChatException("the tracker's " + peerName + " has the key "
+                        + PeerRef.fingerprint(info.identityKey()) + ", not that of " + chat.describeRef(known)
+                        + ": nothing was sent");
+            }
+            if (failure != null) {
+                // The peer may have reached this side meanwhile (its own lookup introduced us) and then taken
+                // another name before this lookup arrived: the conversation is what was asked for, when it is
+                // with the peer known here by that name (or nobody was).
+                Octets meanwhile = connectedNamed(reference);
+                if (meanwhile != null && (known == null || meanwhile.equals(known))) {
+                    return action.apply(meanwhile);
                 }
-                chat.connect(info.identityKey(), info.agreementKey(), info.name(), candidates(info));
-                return action.apply(info.identityKey());
-            });
+                throw new CompletionException(lookupProblem(peerName, failure));
+            }
+            chat.connect(info.identityKey(), info.agreementKey(), info.name(), candidates(info));
+            return action.apply(info.identityKey());
         });
     }
 
@@ -436,6 +478,16 @@ public final class PeerNode implements AutoCloseable {
             return CompletableFuture.failedFuture(e);
         }
         return action.get();
+    }
+
+    /**
+     * The one known peer {@code peerName} names, refused as ambiguous whenever another known peer goes by the same
+     * name: for what cannot be undone (a block, the end of a friendship), where a friend's name winning over a
+     * lookalike's would hit the friend the user did not mean.
+     */
+    private Octets knownExactly(String peerName) {
+        chat.requireUnique(peerName);
+        return known(peerName);
     }
 
     private Octets known(String peerName) {
@@ -508,6 +560,16 @@ public final class PeerNode implements AutoCloseable {
         channel.writeAndFlush(new DefaultAddressedEnvelope<>(message, to), channel.voidPromise());
     }
 
+    /** The tracker as the user named it, which its pinned key is filed under. */
+    private String trackerName() {
+        return config.trackerHost() + ":" + config.trackerPort();
+    }
+
+    /** The operator's key when one was given, else the one pinned for this tracker, else null (trust on first use). */
+    private Octets trustedTrackerKey() {
+        return config.trackerKey() != null ? config.trackerKey() : pins.pinned(trackerName());
+    }
+
     private InetSocketAddress resolveTracker() {
         // A fresh InetSocketAddress resolves the name again: a tracker that moved is found at its new address.
         return config.hasTracker() ? new InetSocketAddress(config.trackerHost(), config.trackerPort()) : null;
@@ -518,11 +580,6 @@ public final class PeerNode implements AutoCloseable {
         @Override
         public void frame(InetSocketAddress from, ByteBuffer frame) {
             chat.links().onDatagram(from, frame);
-        }
-
-        @Override
-        public void relayed(Octets sender, ByteBuffer frame) {
-            chat.links().onRelayed(sender, frame);
         }
 
         @Override
@@ -570,6 +627,11 @@ public final class PeerNode implements AutoCloseable {
 
         @Override
         public void registered(InetSocketAddress observed) {
+            Octets given = config.trackerKey();
+            if (given != null && !given.equals(pins.pinned(trackerName()))) {
+                // The operator's key proved itself: a later start without --tracker-key trusts it, not an old pin.
+                pin(given);
+            }
             tell(new PeerEvent.Registered(tracker.name(), observed));
             if (lastObserved != null && !lastObserved.equals(observed)) {
                 // This side's NAT mapping moved: every peer must learn the new one from a fresh introduction.
@@ -584,13 +646,49 @@ public final class PeerNode implements AutoCloseable {
         }
 
         @Override
+        public void deferred(ErrorCode code, long retryMillis) {
+            tell(new PeerEvent.RegistrationDeferred(tracker.name(), code, retryMillis / 1000));
+        }
+
+        @Override
         public void introduced(PeerInfo peer) {
             try {
-                chat.connect(peer.identityKey(), peer.agreementKey(), peer.name(), candidates(peer));
+                if (!chat.introduced(peer.identityKey(), peer.agreementKey(), peer.name(), candidates(peer))) {
+                    return; // over the budget of introduced strangers: reported as a limit
+                }
             } catch (ChatException e) {
                 return; // blocked, or this peer itself: no conversation, and nothing to tell
             }
             tell(new PeerEvent.Introduced(chat.describeRef(peer.identityKey()), peer.observed()));
+        }
+
+        @Override
+        public void relayed(Octets sender, Octets frame) {
+            chat.links().onRelayed(sender, ByteBuffer.wrap(frame.toByteArray()));
+        }
+
+        @Override
+        public void trackerKeyLearned(Octets key) {
+            pin(key);
+            tell(new PeerEvent.TrackerPinned(trackerName(), key.toHex()));
+        }
+
+        private void pin(Octets key) {
+            String trackerName = trackerName();
+            // A small file, but a disk write all the same: not on the event loop every conversation shares.
+            CompletableFuture.runAsync(() -> {
+                try {
+                    pins.pin(trackerName, key);
+                } catch (IOException e) {
+                    log.warn("could not pin the key of tracker {} in {}: {}", trackerName,
+                            config.dataDirectory(), e.toString());
+                }
+            });
+        }
+
+        @Override
+        public void trackerKeyMismatch(Octets expected, Octets presented) {
+            tell(new PeerEvent.TrackerUntrusted(trackerName(), expected.toHex(), presented.toHex()));
         }
 
         @Override

@@ -5,8 +5,21 @@ import dev.p2pchat.protocol.Octets;
 /**
  * A remote peer as a user sees it: the name it goes by, and a short fingerprint of its identity key (names can
  * be claimed in a handshake by anyone; the fingerprint is what tells two "bob"s apart).
+ *
+ * @param warning why the name alone does not tell this peer (another key, a friend's, goes by it too), or null: a
+ *     peer with one is always shown with its fingerprint and the warning, so that it is never taken for the friend
  */
-public record PeerRef(String name, String fingerprint) {
+public record PeerRef(String name, String fingerprint, String warning) {
+    /** A peer whose name tells it. */
+    public PeerRef(String name, String fingerprint) {
+        this(name, fingerprint, null);
+    }
+
+    /** Whether another key, a friend's, goes by this peer's name. */
+    public boolean lookalike() {
+        return warning != null;
+    }
+
     /** How many bytes of the identity key the fingerprint shows. */
     static final int FINGERPRINT_BYTES = 8;
 
@@ -23,8 +36,16 @@ public record PeerRef(String name, String fingerprint) {
         return out.toString();
     }
 
+    /**
+     * The name to show where a peer speaks ({@code <alice>}): the bare name, or for a lookalike the name with its
+     * fingerprint and a warning.
+     */
+    public String label() {
+        return warning != null ? name + " [" + fingerprint + "] (" + warning + ")" : name;
+    }
+
     @Override
     public String toString() {
-        return name + " [" + fingerprint + "]";
+        return name + " [" + fingerprint + "]" + (warning != null ? " (" + warning + ")" : "");
     }
 }

@@ -12,6 +12,7 @@ import java.time.Instant;
  * @param rttMillis the smoothed round trip while connected, else -1
  * @param lastSeen when anything was last heard from it (null if never)
  * @param friend where this side stands with it
+ * @param verified whether its safety number was compared and confirmed ({@code /verify})
  * @param connected whether a conversation is open right now
  */
 public record PeerView(
@@ -21,4 +22,5 @@ public record PeerView(
         long rttMillis,
         Instant lastSeen,
         FriendState friend,
+        boolean verified,
         boolean connected) {}

@@ -4,6 +4,7 @@ import dev.p2pchat.peer.api.ChatException;
 import dev.p2pchat.peer.api.FriendState;
 import dev.p2pchat.peer.api.HistoryEntry;
 import dev.p2pchat.peer.api.HostPort;
+import dev.p2pchat.peer.api.LimitKind;
 import dev.p2pchat.peer.api.PeerEvent;
 import dev.p2pchat.peer.api.PeerRef;
 import dev.p2pchat.peer.api.PeerView;
@@ -23,7 +24,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -49,7 +53,9 @@ public final class ChatEngine {
     private final Introductions introductions;
     private final LinkTable links;
     private final LocalPeer self;
+    private final LimitReports limits;
     private long nextMessageId = 1;
+    private long lastFlushMillis;
     /** Delivered messages whose content broke their kind's rule (a bad name, a body where none belongs). */
     private long badContent;
 
@@ -63,6 +69,7 @@ public final class ChatEngine {
         this.contacts = contacts;
         this.events = events;
         this.introductions = introductions;
+        this.limits = new LimitReports(clock, events);
         this.links = new LinkTable(clock, random, ephemerals, timers, self, socket, new Conversations());
         contacts.keepWhile(contact -> links.hasConversation(contact.key));
     }
@@ -77,8 +84,27 @@ public final class ChatEngine {
         return badContent;
     }
 
+    /** How often {@code kind} was reached since the start. */
+    public long limitReached(LimitKind kind) {
+        return limits.total(kind);
+    }
+
+    /** Introduced strangers being reached at once; a further introduction is not tried. */
+    static final int MAX_INTRODUCED_STRANGERS = 32;
+    /** Friend requests waiting for an answer at once; beyond it the oldest is dropped. */
+    static final int MAX_PENDING_REQUESTS = 100;
+
+    /** How often changed contacts are written: a burst of changes (a thousand friend requests) is one write. */
+    static final long CONTACTS_FLUSH_MILLIS = 1_000;
+
     public void tick() {
         links.tick();
+        limits.tick();
+        long now = clock.millis();
+        if (contacts.dirty() && now - lastFlushMillis >= CONTACTS_FLUSH_MILLIS) {
+            lastFlushMillis = now;
+            contacts.flush();
+        }
     }
 
     // ---- connecting ----
@@ -96,13 +122,57 @@ public final class ChatEngine {
         if (key.equals(identity.publicKey())) {
             throw new ChatException("that is this peer's own key");
         }
-        Contact contact = contacts.learn(key, name);
-        rename(contact, name);
+        // The name is the tracker's word: taken for a peer not known yet, or one this side keeps nothing about; never
+        // for a friend, a block or a request, whose names change only by their own sealed word (a hostile tracker
+        // must not rename a friend away from its name and so free it for a lookalike).
+        String vouched = name != null && Names.problem(name) == null ? name : null;
+        Contact contact = contacts.learn(key, vouched != null ? vouched : PeerRef.fingerprint(key));
         if (contact.friend == FriendState.BLOCKED) {
             throw new ChatException(contact.ref() + " is blocked; unblock it first");
         }
+        if (!contact.durable()) {
+            rename(contact, vouched);
+        }
         links.connect(key, agreementKey == null || agreementKey.isAllZeros() ? null : agreementKey, contact.name,
                 candidates);
+    }
+
+    /**
+     * Tries the peer the tracker introduced (it looked this one up): a friend, or a peer already in a conversation,
+     * always; a stranger only while fewer than {@value #MAX_INTRODUCED_STRANGERS} introduced strangers are still
+     * being reached, so that lookups by a crowd of fresh keys cost this peer a bounded number of handshakes.
+     *
+     * @return whether it is tried; when not, the limit was reached and is reported
+     */
+    public boolean introduced(Octets key, Octets agreementKey, String name, List<InetSocketAddress> candidates) {
+        Contact contact = contacts.get(key);
+        boolean friend = contact != null && contact.friend == FriendState.FRIEND;
+        boolean stranger = !friend && !links.hasConversation(key);
+        if (stranger && links.strangersFull()) {
+            limits.reached(LimitKind.STRANGER_CONVERSATIONS, LinkTable.MAX_STRANGER_SESSIONS);
+            return false;
+        }
+        if (stranger && connectingStrangers() >= MAX_INTRODUCED_STRANGERS) {
+            limits.reached(LimitKind.INTRODUCTIONS, MAX_INTRODUCED_STRANGERS);
+            return false;
+        }
+        connect(key, agreementKey, name, candidates);
+        if (stranger) {
+            links.countAsStranger(key);
+        }
+        return true;
+    }
+
+    /** Conversations with peers that are not friends that this side is still trying to open. */
+    private int connectingStrangers() {
+        int connecting = 0;
+        for (Octets key : links.keys()) {
+            Contact contact = contacts.get(key);
+            if (links.connected(key) == null && (contact == null || contact.friend != FriendState.FRIEND)) {
+                connecting++;
+            }
+        }
+        return connecting;
     }
 
     /** Opens a conversation with whoever answers at {@code address} (no tracker needed). */
@@ -130,21 +200,43 @@ public final class ChatEngine {
     // ---- messages ----
 
     /**
-     * The one peer called {@code name}: connected ones first, then any known one. Null when none is known.
+     * The one peer {@code reference} names. A name names the friend that goes by it, always (a stranger that claims a
+     * friend's name never gets what was meant for the friend, whatever its key starts with), else the one other
+     * contact that goes by it; a prefix of a fingerprint (at least 8 hex digits, dashes optional: too many for a
+     * stranger to make a key that matches a name by trying) names the contact whose key starts so. Null when it names
+     * nobody known.
      *
-     * @throws ChatException when several peers with different keys go by that name
+     * @throws ChatException when it names several peers, with every candidate and its fingerprint
      */
-    public Octets resolve(String name) {
-        List<Contact> named = contacts.named(name);
-        if (named.size() > 1) {
-            List<Contact> connected = named.stream().filter(c -> links.hasConversation(c.key)).toList();
-            if (connected.size() == 1) {
-                return connected.get(0).key;
-            }
-            throw new ChatException("several peers are called " + name + ": "
-                    + named.stream().map(c -> c.fingerprint).toList());
+    public Octets resolve(String reference) {
+        List<Contact> friends = contacts.friendsNamed(reference);
+        if (friends.size() == 1) {
+            return friends.get(0).key; // whatever fingerprint a stranger's key may start with
         }
-        return named.isEmpty() ? null : named.get(0).key;
+        List<Contact> byName = friends.isEmpty() ? contacts.named(reference) : friends;
+        if (byName.size() > 1) {
+            throw ambiguous(reference, byName);
+        }
+        Set<Contact> candidates = new LinkedHashSet<>(byName);
+        candidates.addAll(contacts.withFingerprint(reference));
+        if (candidates.size() > 1) {
+            throw ambiguous(reference, candidates);
+        }
+        return candidates.isEmpty() ? null : candidates.iterator().next().key;
+    }
+
+    /** Refuses {@code reference} when several known peers go by it as a name, whether or not one is a friend. */
+    public void requireUnique(String reference) {
+        List<Contact> named = contacts.named(reference);
+        if (named.size() > 1) {
+            throw ambiguous(reference, named);
+        }
+    }
+
+    private static ChatException ambiguous(String reference, Collection<Contact> candidates) {
+        return new ChatException(reference + " could be any of " + candidates.size() + " peers: "
+                + String.join(", ", candidates.stream().map(c -> c.ref().toString()).toList())
+                + "; name one by its fingerprint");
     }
 
     /** Where the peer was last reached, to connect back without asking the tracker; null if never. */
@@ -238,7 +330,7 @@ public final class ChatEngine {
         Contact contact = inState(key, FriendState.REQUEST_RECEIVED, "has not asked to be friends");
         long id = send(key, ContentKind.FRIEND_DECLINE, new byte[0], newMessageId());
         setFriend(contact, FriendState.NONE);
-        contact.held.clear();
+        contact.clearHeld();
         return id;
     }
 
@@ -254,13 +346,28 @@ public final class ChatEngine {
     public void block(Octets key) {
         Contact contact = known(key);
         setFriend(contact, FriendState.BLOCKED);
-        contact.held.clear();
+        contact.clearHeld();
         links.close(key, "closed here: blocked", true);
     }
 
     public void unblock(Octets key) {
         Contact contact = inState(key, FriendState.BLOCKED, "is not blocked");
         setFriend(contact, FriendState.NONE);
+    }
+
+    // ---- verifying ----
+
+    /**
+     * The safety number of this peer and {@code key}: both sides compute the same one from the two identity keys, so
+     * two people who read it to each other out of band (in person, on a call) know that no one sits between them.
+     */
+    public String safetyNumber(Octets key) {
+        return SafetyNumber.of(identity.publicKey(), known(key).key);
+    }
+
+    /** Marks the peer as verified: its safety number was compared and matched. */
+    public void verify(Octets key) {
+        contacts.verify(known(key));
     }
 
     // ---- views ----
@@ -274,7 +381,7 @@ public final class ChatEngine {
             boolean relayed = connected && session.route().relayed();
             views.add(new PeerView(contact.ref(), connected && !relayed ? session.address() : contact.address,
                     connected ? (relayed ? "relay" : "direct") : "none", connected ? session.rttMillis() : -1,
-                    contact.lastSeen, contact.friend, connected));
+                    contact.lastSeen, contact.friend, contact.verified, connected));
         }
         views.sort(Comparator.comparing((PeerView view) -> view.peer().name())
                 .thenComparing(view -> view.peer().fingerprint()));
@@ -290,9 +397,10 @@ public final class ChatEngine {
         return known(key).ref();
     }
 
-    /** Says goodbye to every peer; queued messages fail. */
+    /** Says goodbye to every peer (queued messages fail) and writes the contacts that changed. */
     public void close() {
         links.closeAll("closed here: shutting down");
+        contacts.flush();
     }
 
 
@@ -333,11 +441,7 @@ public final class ChatEngine {
     }
 
     private void setFriend(Contact contact, FriendState state) {
-        boolean wasDurable = contact.durable();
-        contact.friend = state;
-        if (wasDurable || contact.durable()) {
-            contacts.save();
-        }
+        contacts.setFriend(contact, state);
     }
 
     /** Records that the peer now goes by {@code newName} (null: no news), and tells the user. */
@@ -346,11 +450,23 @@ public final class ChatEngine {
             return;
         }
         String oldName = contact.name;
-        contact.name = newName;
-        if (contact.durable()) {
-            contacts.save();
-        }
+        contacts.rename(contact, newName);
         events.accept(new PeerEvent.Renamed(contact.ref(), oldName));
+    }
+
+    /** Keeps what strangers' messages hold within the contacts' budget, and tells when some had to go. */
+    private void trimStrangerMessages(Contact arrived) {
+        if (contacts.trimStrangerMessages(arrived) > 0) {
+            limits.reached(LimitKind.STRANGER_MESSAGES, (int) (Contacts.MAX_MESSAGE_BYTES / (1024 * 1024)));
+        }
+    }
+
+    /** Warns the user when {@code contact} goes by the name of a friend with another key. */
+    private void warnIfLookalike(Contact contact) {
+        if (contacts.isLookalike(contact)) {
+            events.accept(new PeerEvent.Lookalike(contact.ref(), contacts.friendsNamed(contact.name).stream()
+                    .filter(friend -> !friend.key.equals(contact.key)).map(Contact::ref).toList()));
+        }
     }
 
     private void releaseHeld(Contact contact) {
@@ -359,7 +475,7 @@ public final class ChatEngine {
                     HistoryEntry.State.RECEIVED));
             events.accept(new PeerEvent.MessageReceived(contact.ref(), held.text(), held.broadcast()));
         }
-        contact.held.clear();
+        contact.clearHeld();
     }
 
     /** Whether {@code content} is what PROTOCOL.md says a message of {@code kind} carries. */
@@ -392,6 +508,17 @@ public final class ChatEngine {
         }
 
         @Override
+        public boolean trusted(Octets key) {
+            Contact contact = contacts.get(key);
+            return contact != null && contact.friend == FriendState.FRIEND;
+        }
+
+        @Override
+        public void limitReached(LimitKind kind, int limit) {
+            limits.reached(kind, limit);
+        }
+
+        @Override
         public void seen(Octets key, long now) {
             Contact contact = contacts.get(key);
             if (contact != null) {
@@ -402,11 +529,14 @@ public final class ChatEngine {
         @Override
         public void connected(PeerSession session) {
             Contact contact = contacts.learn(session.remoteKey(), session.remoteName());
+            // The name its handshake proved is the peer's own word (a friend renamed while this side was away).
+            rename(contact, session.remoteName());
             if (session.address() != null) {
                 contact.address = session.address();
             }
             contact.lastSeen = clock.instant();
             events.accept(new PeerEvent.Connected(contact.ref(), session.address()));
+            warnIfLookalike(contact);
         }
 
         @Override
@@ -472,7 +602,10 @@ public final class ChatEngine {
             switch (kind) {
                 case TEXT, BROADCAST -> receiveText(contact, new String(content, StandardCharsets.UTF_8),
                         kind == ContentKind.BROADCAST);
-                case NAME_CHANGED -> rename(contact, new String(content, StandardCharsets.US_ASCII));
+                case NAME_CHANGED -> {
+                    rename(contact, new String(content, StandardCharsets.US_ASCII));
+                    warnIfLookalike(contact);
+                }
                 case FRIEND_REQUEST -> onFriendRequest(contact, new String(content, StandardCharsets.UTF_8));
                 case FRIEND_ACCEPT -> {
                     if (contact.friend == FriendState.REQUEST_SENT) {
@@ -499,11 +632,13 @@ public final class ChatEngine {
             if (friendsOnly && contact.friend != FriendState.FRIEND) {
                 PeerEvent.MessageHeld held = new PeerEvent.MessageHeld(contact.ref(), text, broadcast);
                 contact.hold(held);
+                trimStrangerMessages(contact);
                 events.accept(held);
                 return;
             }
             contact.remember(new HistoryEntry(clock.instant(), false, 0, text, broadcast,
                     HistoryEntry.State.RECEIVED));
+            trimStrangerMessages(contact);
             events.accept(new PeerEvent.MessageReceived(contact.ref(), text, broadcast));
         }
         private void onFriendRequest(Contact contact, String note) {
@@ -515,9 +650,18 @@ public final class ChatEngine {
                     releaseHeld(contact);
                     events.accept(new PeerEvent.FriendAccepted(contact.ref()));
                 }
+                case REQUEST_RECEIVED -> { } // asked again: it waits already, and is told once
                 default -> {
                     setFriend(contact, FriendState.REQUEST_RECEIVED);
                     events.accept(new PeerEvent.FriendRequested(contact.ref(), note));
+                    if (contacts.pendingRequests() > MAX_PENDING_REQUESTS) {
+                        // Newest kept: a flood of throwaway keys cannot make a real request wait forever unseen,
+                        // and the user hears of the flood.
+                        Contact oldest = contacts.oldestRequest();
+                        setFriend(oldest, FriendState.NONE);
+                        oldest.clearHeld();
+                        limits.reached(LimitKind.FRIEND_REQUESTS, MAX_PENDING_REQUESTS);
+                    }
                 }
             }
         }

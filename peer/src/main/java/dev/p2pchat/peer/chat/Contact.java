@@ -21,35 +21,60 @@ final class Contact {
 
     final Octets key;
     final String fingerprint;
+    private final Contacts book;
+    /** Changed only through {@link Contacts#rename}, which keeps the index of friends' names. */
     String name;
+    /** Changed only through {@link Contacts#setFriend}, which keeps the index of friends' names. */
     FriendState friend = FriendState.NONE;
+    /** Whether the user compared the safety number with this peer and confirmed it. */
+    boolean verified;
     InetSocketAddress address;
     Instant lastSeen;
     final List<HistoryEntry> history = new ArrayList<>();
     final Deque<PeerEvent.MessageHeld> held = new ArrayDeque<>();
 
-    Contact(Octets key, String name) {
+    Contact(Octets key, String name, Contacts book) {
         this.key = key;
         this.fingerprint = PeerRef.fingerprint(key);
         this.name = name;
+        this.book = book;
     }
 
     PeerRef ref() {
-        return new PeerRef(name, fingerprint);
+        return new PeerRef(name, fingerprint, book.warning(this));
     }
 
     void remember(HistoryEntry entry) {
         if (history.size() == HISTORY_LIMIT) {
-            history.remove(0);
+            book.held(-size(history.remove(0).text()));
         }
         history.add(entry);
+        book.held(size(entry.text()));
     }
 
     void hold(PeerEvent.MessageHeld message) {
         if (held.size() == HELD_LIMIT) {
-            held.removeFirst();
+            book.held(-size(held.removeFirst().text()));
         }
         held.addLast(message);
+        book.held(size(message.text()));
+    }
+
+    void clearHeld() {
+        held.forEach(message -> book.held(-size(message.text())));
+        held.clear();
+    }
+
+    /** Forgets the history and the held messages, to give their memory back. */
+    void forgetMessages() {
+        history.forEach(entry -> book.held(-size(entry.text())));
+        history.clear();
+        clearHeld();
+    }
+
+    /** Memory a text holds: two bytes a character. */
+    private static long size(String text) {
+        return 2L * text.length();
     }
 
     /** Updates the state of outgoing message {@code id} in the history, if it is still there. */
@@ -65,6 +90,6 @@ final class Contact {
 
     /** Whether this contact is worth keeping across restarts. */
     boolean durable() {
-        return friend != FriendState.NONE;
+        return friend != FriendState.NONE || verified;
     }
 }

@@ -109,6 +109,10 @@ final class Commands {
                 this::block);
         add("unblock", "/unblock NAME", "accept NAME again", Argument.PEER, this::unblock);
         add("history", "/history NAME", "show the conversation with NAME", Argument.PEER, this::history);
+        add("verify", List.of(
+                new Usage("/verify NAME", "show the safety number to compare with NAME out of band"),
+                new Usage("/verify NAME confirm", "mark NAME as verified once the numbers matched")),
+                Argument.PEER, this::verify);
         add("sleep", "/sleep MILLIS", "pause the script for MILLIS milliseconds", Argument.NONE, this::sleep);
         add("wait", List.of(
                 new Usage("/wait EVENT [NAME] [SECONDS]", "wait until EVENT (about NAME) has been seen since start, "
@@ -278,14 +282,15 @@ final class Commands {
     static Report peersReport(List<PeerView> views, Instant now) {
         List<Json> peers = new ArrayList<>();
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"NAME", "FINGERPRINT", "ADDRESS", "PATH", "RTT", "LAST SEEN", "FRIEND", "CONNECTED"});
+        rows.add(new String[] {"NAME", "FINGERPRINT", "ADDRESS", "PATH", "RTT", "LAST SEEN", "FRIEND", "VERIFIED",
+            "CONNECTED"});
         for (PeerView view : views) {
             String address = view.address() == null ? null : HostPort.format(view.address());
             String friend = view.friend().name().toLowerCase(Locale.ROOT);
-            rows.add(new String[] {Text.safe(view.peer().name()), view.peer().fingerprint(),
+            rows.add(new String[] {Text.safe(view.peer().label()), view.peer().fingerprint(),
                 address == null ? "-" : address, view.path(), view.rttMillis() < 0 ? "-" : view.rttMillis() + " ms",
                 view.lastSeen() == null ? "never" : ago(view.lastSeen(), now), friend,
-                view.connected() ? "yes" : "no"});
+                view.verified() ? "yes" : "no", view.connected() ? "yes" : "no"});
             Json json = new Json().put("name", view.peer().name()).put("fingerprint", view.peer().fingerprint())
                     .put("address", address).put("path", view.path());
             if (view.rttMillis() < 0) {
@@ -294,7 +299,8 @@ final class Commands {
                 json.put("rtt_ms", view.rttMillis());
             }
             json.put("last_seen", view.lastSeen() == null ? null : view.lastSeen().toString())
-                    .put("friend", friend).put("connected", view.connected());
+                    .put("friend", friend).put("verified", view.verified()).put("lookalike", view.peer().lookalike())
+                    .put("connected", view.connected());
             peers.add(json);
         }
         String text = views.isEmpty() ? "no peers known yet" : table(rows);
@@ -303,7 +309,8 @@ final class Commands {
 
     private void stats(String args) throws InterruptedException {
         noArguments(args);
-        request(node.paths(), paths -> statsReport(paths, node.malformedDatagrams(), droppedFrames()));
+        request(node.paths(), paths -> statsReport(paths, node.malformedDatagrams(), node.refusedTrackerDatagrams(),
+                droppedFrames()));
     }
 
     /** Frames that decoded but were dropped, by reason, the reasons that never happened left out. */
@@ -318,10 +325,12 @@ final class Commands {
         return dropped;
     }
 
-    static Report statsReport(PathStats paths, long malformed, Map<LinkTable.Drop, Long> dropped) {
+    static Report statsReport(PathStats paths, long malformed, long refusedFromTracker,
+            Map<LinkTable.Drop, Long> dropped) {
         StringBuilder text = new StringBuilder("punch attempts: " + paths.attempts() + "; ended direct: "
                 + paths.direct() + ", through the relay: " + paths.relayed() + ", failed: " + paths.failed()
-                + "; malformed datagrams dropped: " + malformed);
+                + "; malformed datagrams dropped: " + malformed
+                + "; unauthenticated datagrams from the tracker's address dropped: " + refusedFromTracker);
         Json droppedJson = new Json();
         List<String> reasons = new ArrayList<>();
         dropped.forEach((reason, count) -> {
@@ -334,7 +343,7 @@ final class Commands {
         }
         return new Report(text.toString(), Json.event("stats").put("attempts", paths.attempts())
                 .put("direct", paths.direct()).put("relayed", paths.relayed()).put("failed", paths.failed())
-                .put("malformed", malformed).put("dropped", droppedJson));
+                .put("malformed", malformed).put("tracker_refused", refusedFromTracker).put("dropped", droppedJson));
     }
 
     private void connect(String args) throws InterruptedException {
@@ -391,6 +400,26 @@ final class Commands {
         String name = oneWord(args, "a name");
         request(node.unblock(name), done -> new Report("unblocked " + name,
                 Json.event("unblocked").put("name", name)));
+    }
+
+    private void verify(String args) throws InterruptedException {
+        String[] nameAndRest = args.strip().split("\\s+", 2);
+        String name = nameAndRest[0];
+        if (name.isEmpty() || nameAndRest.length == 2 && !nameAndRest[1].equals("confirm")) {
+            throw new UsageException("takes a name, then optionally 'confirm'");
+        }
+        if (nameAndRest.length == 2) {
+            request(node.verify(name), peer -> new Report("verified " + peer + ": its key is the one whose safety "
+                    + "number you compared", Json.event("verified").put("name", peer.name())
+                    .put("fingerprint", peer.fingerprint())));
+            return;
+        }
+        request(node.safetyNumber(name), number -> new Report("safety number with " + number.peer() + ": "
+                + number.digits() + "\n  compare it with " + Text.safe(number.peer().name()) + " in person or on a "
+                + "call; it shows the same digits on both sides when each has the other's real key; if it matches: "
+                + "/verify " + Text.safe(name) + " confirm", Json.event("safety_number").put("name",
+                        number.peer().name()).put("fingerprint", number.peer().fingerprint())
+                .put("safety_number", number.digits())));
     }
 
     private void history(String args) throws InterruptedException {

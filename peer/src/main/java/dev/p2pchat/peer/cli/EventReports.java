@@ -16,12 +16,18 @@ import dev.p2pchat.peer.api.PeerEvent.MessageHeld;
 import dev.p2pchat.peer.api.PeerEvent.MessageReceived;
 import dev.p2pchat.peer.api.PeerEvent.PathChanged;
 import dev.p2pchat.peer.api.PeerEvent.Registered;
+import dev.p2pchat.peer.api.PeerEvent.RegistrationDeferred;
 import dev.p2pchat.peer.api.PeerEvent.RegistrationRefused;
+import dev.p2pchat.peer.api.PeerEvent.LimitReached;
+import dev.p2pchat.peer.api.PeerEvent.Lookalike;
 import dev.p2pchat.peer.api.PeerEvent.Renamed;
+import dev.p2pchat.peer.api.PeerEvent.TrackerPinned;
+import dev.p2pchat.peer.api.PeerEvent.TrackerUntrusted;
 import dev.p2pchat.peer.api.PeerRef;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * How each library event is shown, and what it is called and concerns for {@code /wait}. The event names are the
@@ -29,7 +35,8 @@ import java.util.List;
  */
 final class EventReports {
     /** Every event name, in the order of {@link PeerEvent}'s records. */
-    static final List<String> KINDS = List.of("registered", "registration_refused", "introduced", "connected",
+    static final List<String> KINDS = List.of("registered", "registration_refused", "registration_deferred", "tracker_pinned",
+            "tracker_untrusted", "lookalike", "limit", "introduced", "connected",
             "path", "connect_failed", "disconnected", "message", "held", "delivered", "failed", "renamed", "friend_request",
             "friend_accepted", "friend_declined", "friend_removed");
 
@@ -43,6 +50,16 @@ final class EventReports {
             return "registered";
         } else if (event instanceof RegistrationRefused) {
             return "registration_refused";
+        } else if (event instanceof RegistrationDeferred) {
+            return "registration_deferred";
+        } else if (event instanceof TrackerPinned) {
+            return "tracker_pinned";
+        } else if (event instanceof Lookalike) {
+            return "lookalike";
+        } else if (event instanceof LimitReached) {
+            return "limit";
+        } else if (event instanceof TrackerUntrusted) {
+            return "tracker_untrusted";
         } else if (event instanceof Introduced) {
             return "introduced";
         } else if (event instanceof Connected) {
@@ -83,13 +100,21 @@ final class EventReports {
         List<String> subjects = new ArrayList<>();
         PeerRef peer = peer(event);
         if (peer != null) {
-            subjects.add(peer.name());
+            if (!peer.lookalike()) { // a peer using a friend's name is not what a wait for that name means
+                subjects.add(peer.name());
+            }
             subjects.add(peer.fingerprint());
         }
         if (event instanceof Registered registered) {
             subjects.add(registered.name());
         } else if (event instanceof RegistrationRefused refused) {
             subjects.add(refused.name());
+        } else if (event instanceof RegistrationDeferred deferred) {
+            subjects.add(deferred.name());
+        } else if (event instanceof TrackerPinned pinned) {
+            subjects.add(pinned.tracker());
+        } else if (event instanceof TrackerUntrusted untrusted) {
+            subjects.add(untrusted.tracker());
         } else if (event instanceof Introduced introduced) {
             subjects.add(HostPort.format(introduced.observed()));
         } else if (event instanceof Connected connected) {
@@ -137,6 +162,8 @@ final class EventReports {
             return declined.by();
         } else if (event instanceof FriendRemoved removed) {
             return removed.by();
+        } else if (event instanceof Lookalike lookalike) {
+            return lookalike.peer();
         }
         return null;
     }
@@ -147,6 +174,34 @@ final class EventReports {
             return new Report("* registered as " + registered.name() + "; the tracker sees this peer at "
                     + HostPort.format(registered.observed()),
                     json.put("name", registered.name()).put("observed", HostPort.format(registered.observed())));
+        } else if (event instanceof RegistrationDeferred deferred) {
+            return new Report("* the tracker did not register " + deferred.name() + " for now (" + deferred.code()
+                    + "); asking again in " + deferred.retrySeconds() + " s", json.put("name", deferred.name())
+                    .put("code", deferred.code().name()).put("retry_seconds", deferred.retrySeconds()));
+        } else if (event instanceof LimitReached limit) {
+            return new Report("* limit reached: at most " + limit.limit() + " " + limit.kind().what() + "; "
+                    + limit.kind().consequence() + (limit.times() > 1 ? " (" + limit.times() + " times since the "
+                    + "last report)" : ""), json.put("limit", limit.kind().name().toLowerCase(Locale.ROOT))
+                    .put("max", limit.limit()).put("times", limit.times()));
+        } else if (event instanceof Lookalike lookalike) {
+            return new Report("* warning: " + Text.safe(lookalike.peer().toString()) + " connected: it goes by the "
+                    + "name of your friend " + String.join(", ", lookalike.friends().stream()
+                            .map(friend -> Text.safe(friend.toString())).toList())
+                    + " with another key; messages to " + name(lookalike.friends().get(0))
+                    + " still go to the friend only (name this one by its fingerprint)",
+                    peer(json, "name", lookalike.peer()).putStrings("friends", lookalike.friends().stream()
+                            .map(PeerRef::fingerprint).toList()));
+        } else if (event instanceof TrackerPinned pinned) {
+            return new Report("* trusting the tracker " + pinned.tracker() + " by its key " + pinned.key()
+                    + " from now on (first contact; compare it with the key its operator publishes)",
+                    json.put("tracker", pinned.tracker()).put("key", pinned.key()));
+        } else if (event instanceof TrackerUntrusted untrusted) {
+            return new Report("* not believed: the tracker " + untrusted.tracker() + " answered with the key "
+                    + untrusted.presented() + ", not the trusted " + untrusted.expected()
+                    + "; registering only with the trusted one (an impostor, or a replaced tracker key: if its "
+                    + "operator confirms the new key, start with --tracker-key)",
+                    json.put("tracker", untrusted.tracker()).put("expected", untrusted.expected())
+                            .put("presented", untrusted.presented()));
         } else if (event instanceof RegistrationRefused refused) {
             return new Report("* the tracker refused the name " + refused.name() + ": " + refused.code(),
                     json.put("name", refused.name()).put("code", refused.code().name()));
@@ -219,11 +274,13 @@ final class EventReports {
     }
 
     /** A peer's name as shown in text; names are printable ASCII, but a peer's own handshake claims them. */
+    /** How a peer is named where it speaks: its name, marked with its fingerprint when it uses a friend's name. */
     static String name(PeerRef peer) {
-        return Text.safe(peer.name());
+        return Text.safe(peer.label());
     }
 
     private static Json peer(Json json, String field, PeerRef peer) {
-        return json.put(field, peer.name()).put("fingerprint", peer.fingerprint());
+        json.put(field, peer.name()).put("fingerprint", peer.fingerprint());
+        return peer.lookalike() ? json.put("lookalike", true) : json;
     }
 }

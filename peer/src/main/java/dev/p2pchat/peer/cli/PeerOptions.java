@@ -3,6 +3,7 @@ package dev.p2pchat.peer.cli;
 import ch.qos.logback.classic.Level;
 import dev.p2pchat.peer.api.HostPort;
 import dev.p2pchat.peer.api.PeerConfig;
+import dev.p2pchat.protocol.Octets;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,6 +35,12 @@ final class PeerOptions {
                     + PeerConfig.DEFAULT_TRACKER_PORT + ". Empty for none: peers are then reached by address "
                     + "[P2PCHAT_TRACKER]. Default: none.")
     String tracker;
+
+    @Option(names = "--tracker-key", paramLabel = "HEX", defaultValue = "${env:P2PCHAT_TRACKER_KEY:-}",
+            description = "The tracker's key, as its operator printed it (64 hex digits); only a tracker holding "
+                    + "it is believed [P2PCHAT_TRACKER_KEY]. Default: trust the key of the first registration "
+                    + "and keep it in the data directory.")
+    String trackerKey;
 
     @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "${env:P2PCHAT_BIND:-0.0.0.0}",
             description = "Local address of the UDP socket; 0.0.0.0 for every interface [P2PCHAT_BIND]. "
@@ -96,10 +103,22 @@ final class PeerOptions {
             builder.tracker(hostAndPort[0], hostAndPort[1] == null ? PeerConfig.DEFAULT_TRACKER_PORT
                     : port("--tracker", tracker, hostAndPort[1]));
         }
+        if (trackerKey != null && !trackerKey.isBlank()) {
+            builder.trackerKey(trackerKey(trackerKey.strip()));
+        }
         try {
             return builder.build();
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    private static Octets trackerKey(String hex) {
+        try {
+            return Octets.fromHex(hex);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--tracker-key '" + hex + "' is not hex: give the 64 hex digits the "
+                    + "tracker printed after 'tracker key'", e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.p2pchat.peer.cli;
 
+import dev.p2pchat.protocol.KeyFile;
 import dev.p2pchat.peer.cli.PeerOptions.Settings;
 import dev.p2pchat.peer.api.PeerNode;
 import java.io.IOException;
@@ -43,6 +44,21 @@ final class PeerShell {
         this.ownsProcess = ownsProcess;
     }
 
+    /**
+     * The history file, made readable by its owner only before JLine first writes to it: the lines typed are the
+     * user's messages.
+     */
+    private Path privateHistoryFile() {
+        Path file = settings.config().dataDirectory().resolve(HISTORY_FILE);
+        try {
+            KeyFile.createPrivateDirectories(file.getParent());
+            KeyFile.createPrivateFile(file);
+        } catch (IOException e) {
+            err.println("warning: cannot make the shell history private (" + e.getMessage() + ")");
+        }
+        return file;
+    }
+
     /** Runs the shell on {@code terminal} (closed at the end) until the user quits. */
     int run(Terminal terminal) {
         // The completer needs the commands, which need the running peer, which reports through the reader.
@@ -53,7 +69,7 @@ final class PeerShell {
                 .completer((lineReader, line, candidates) -> completion.get().complete(lineReader, line, candidates))
                 // Chat text is not shell syntax: an apostrophe or a backslash is just a character...
                 .parser(new DefaultParser().quoteChars(new char[0]).escapeChars(new char[0]))
-                .variable(LineReader.HISTORY_FILE, settings.config().dataDirectory().resolve(HISTORY_FILE))
+                .variable(LineReader.HISTORY_FILE, privateHistoryFile())
                 // ...and "!" does not recall history.
                 .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
                 .build();

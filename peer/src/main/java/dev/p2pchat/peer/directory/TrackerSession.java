@@ -17,28 +17,46 @@ import dev.p2pchat.protocol.tracker.TrackerMessage.Ok;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Register;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Registered;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Relay;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Relayed;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Rename;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Sealed;
+import dev.p2pchat.protocol.tracker.TrackerMessage.SessionUnknown;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Transaction;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Unregister;
 import dev.p2pchat.protocol.Octets;
 import dev.p2pchat.protocol.tracker.PeerInfo;
+import dev.p2pchat.protocol.ProtocolException;
 import dev.p2pchat.protocol.Wire;
+import dev.p2pchat.protocol.crypto.CryptoException;
+import dev.p2pchat.protocol.crypto.X25519;
+import dev.p2pchat.protocol.tracker.SessionCipher;
+import dev.p2pchat.protocol.tracker.TrackerMessageType;
 import java.net.InetSocketAddress;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import java.util.random.RandomGenerator;
 
 /**
  * The peer's side of the tracker conversation, as pure logic: it is told the time and what the tracker said,
  * and says what to send. Gets a cookie, registers, keeps the lease alive at the interval the tracker asks for,
  * and registers again by itself when the tracker forgets it (restart, expiry, a new address). Lookups, listings,
  * renames and the final unregister are requests with retransmission that complete a future.
+ *
+ * <p>It trusts one tracker key: the one the operator gave, or the one the first registration proved (trust on
+ * first use; the owner pins it). Each REGISTER opens a session under a fresh key agreed with the tracker's, and
+ * everything after it travels sealed in that session both ways. What the session acts on is only what opened in
+ * it, once: a datagram from the tracker's address that does not (forged, replayed, or bare where a sealed one
+ * belongs) changes nothing and is counted in {@link #refused()}. The one exception is a SESSION_UNKNOWN naming
+ * the current session, which the tracker cannot seal (it lost the session): it only makes the peer register again.
  *
  * <p>Not thread-safe: one thread (the peer's event loop) calls every method.
  */
@@ -47,6 +65,9 @@ public final class TrackerSession {
     static final long MAX_RETRY_MILLIS = 30_000;
     /** Tries for a keepalive or a query before the tracker counts as silent or the query fails. */
     static final int MAX_ATTEMPTS = 4;
+    /** The refusals of a REGISTER that trying again cannot change: the name, or what this peer announced. */
+    static final Set<ErrorCode> FINAL_REFUSALS = EnumSet.of(ErrorCode.NAME_TAKEN, ErrorCode.NAME_INVALID,
+            ErrorCode.ADDRESS_INVALID);
     /** Most queries (lookups, listings, renames) waiting for an answer at once. */
     static final int MAX_PENDING_QUERIES = 64;
 
@@ -67,8 +88,23 @@ public final class TrackerSession {
         /** The tracker refused the registration for good (the name is taken or invalid); it stays refused. */
         void refused(ErrorCode code);
 
+        /** The tracker refused the registration for now ({@code code}); it is asked again in {@code retryMillis}. */
+        void deferred(ErrorCode code, long retryMillis);
+
         /** Another peer looked this one up; both should send to each other now. */
         void introduced(PeerInfo peer);
+
+        /** A peer frame the tracker relayed from the peer holding {@code sender}. */
+        void relayed(Octets sender, Octets frame);
+
+        /** The tracker proved it holds {@code key}, which was not pinned yet: the owner pins it. */
+        void trackerKeyLearned(Octets key);
+
+        /**
+         * The tracker's address answered with {@code presented}, not the pinned {@code expected}: an impostor, or a
+         * tracker whose key was replaced. Nothing is registered with it. Told once per attempt to register.
+         */
+        void trackerKeyMismatch(Octets expected, Octets presented);
 
         /** The tracker stopped answering; the owner may resolve its address again. */
         void trackerSilent();
@@ -117,11 +153,26 @@ public final class TrackerSession {
     private final Sender sender;
     private final Listener listener;
     private final Map<Integer, Pending> pending = new HashMap<>();
+    private final SecureRandom random;
     private State state = State.STOPPED;
     private String name;
-    private int nextTxid;
     private Octets cookie;
+    /** The key this session trusts: given, pinned, or null until the first registration proves one. */
+    private Octets trackerKey;
+    /** The key the last challenge announced; used for a REGISTER only once it matches {@link #trackerKey}. */
+    private Octets announcedKey;
+    /** Whether this attempt to register (or check the mapping) already told of a challenge with another key. */
+    private boolean reportedMismatch;
+    /** What the last REGISTER's keys agreed on: its answer opens in the session the tracker chose for it. */
+    private SessionCipher.Secret pendingSecret;
+    /** The registration's session: everything after the REGISTERED opens in it, and is sealed in it. */
+    private SessionCipher cipher;
+    /** What a SESSION_UNKNOWN for the current session must carry to be believed. */
+    private Octets resetProof;
+    private long lastTimestamp;
     private long token;
+    /** Written only by the owner's thread; volatile so that statistics may read it from any. */
+    private volatile long refused;
     private InetSocketAddress observed;
     private long keepaliveDueMillis = Long.MAX_VALUE;
     private long registerAgainAtMillis = Long.MAX_VALUE;
@@ -129,11 +180,15 @@ public final class TrackerSession {
     private boolean checking;
     private final List<Runnable> afterCheck = new ArrayList<>();
 
-    /** @param firstRetry when the first retransmission goes out; each further one waits twice as long */
+    /**
+     * @param firstRetry when the first retransmission goes out; each further one waits twice as long
+     * @param trackerKey the tracker key to trust, or null to trust the first one a registration proves
+     */
     public TrackerSession(
             Clock clock,
             Duration firstRetry,
-            RandomGenerator random,
+            SecureRandom random,
+            Octets trackerKey,
             Identity identity,
             String name,
             Octets agreementKey,
@@ -150,7 +205,8 @@ public final class TrackerSession {
         this.privateAddresses = List.copyOf(privateAddresses);
         this.sender = sender;
         this.listener = listener;
-        this.nextTxid = random.nextInt();
+        this.random = random;
+        this.trackerKey = trackerKey;
     }
 
     public State state() {
@@ -160,6 +216,16 @@ public final class TrackerSession {
     /** The name this session registers (or registered) under. */
     public String name() {
         return name;
+    }
+
+    /** The tracker key this session trusts, or null before the first registration proved one. */
+    public Octets trackerKey() {
+        return trackerKey;
+    }
+
+    /** Datagrams from the tracker's address that were not acted on: forged, replayed, or not sealed. */
+    public long refused() {
+        return refused;
     }
 
     /** The address the tracker last saw this peer at, or null before the first registration. */
@@ -192,29 +258,94 @@ public final class TrackerSession {
 
     /** Hands the session a message that came from the tracker's address. */
     public void onMessage(TrackerMessage message) {
+        if (message instanceof Sealed sealed) {
+            onSealed(sealed);
+        } else if (message instanceof CookieChallenge challenge) {
+            onChallenge(challenge);
+        } else if (message instanceof SessionUnknown unknown && state == State.REGISTERED
+                && unknown.session() == token && resetProof != null
+                && MessageDigest.isEqual(unknown.proof().toByteArray(), resetProof.toByteArray())) {
+            // The tracker lost this session (a restart, an ended lease) and proved it is the tracker: nothing to do
+            // but open a new one.
+            fetchCookie();
+        } else {
+            refused = refused + 1;
+        }
+    }
+
+    private void onSealed(Sealed sealed) {
+        TrackerMessage message;
+        // Stopped: only the answer to the UNREGISTER that stopped it is still awaited, in the session it had.
+        SessionCipher opener = state == State.REGISTERED || state == State.STOPPED ? cipher
+                : state == State.REGISTERING ? pendingSecret.cipher(sealed.session()) : null;
+        try {
+            if (opener == null) {
+                throw new CryptoException(CryptoException.Reason.BAD_TAG, "no session");
+            }
+            message = opener.open(sealed);
+        } catch (CryptoException | ProtocolException e) {
+            refused = refused + 1;
+            return;
+        }
+        if (state == State.REGISTERING) {
+            // Only the answer to the REGISTER opens a session: a REGISTERED of the very session it names, or a
+            // refusal in a session of its own.
+            if (message instanceof Registered registered && registered.token() == sealed.session()) {
+                cipher = opener;
+            } else if (!(message instanceof ErrorReply)) {
+                refused = refused + 1;
+                return;
+            }
+        }
         if (message instanceof Introduction introduction) {
             if (state == State.REGISTERED) {
                 listener.introduced(introduction.peer());
             }
-            return;
-        }
-        if (message instanceof Transaction reply) {
-            Pending request = pending.remove(reply.txid());
-            if (request != null) {
-                request.onReply.accept(reply);
+        } else if (message instanceof Relayed relayed) {
+            if (state == State.REGISTERED) {
+                listener.relayed(relayed.sender(), relayed.payload());
             }
+        } else {
+            answer((Transaction) message);
         }
     }
 
     /**
-     * {@code frame} wrapped for the tracker to relay to the peer holding {@code target}; only while registered,
-     * since the session token proves the sender.
+     * A challenge counts only when it answers a cookie request still waiting, and comes from the trusted key (any key,
+     * before one is pinned); another key is reported once per attempt to register.
      */
-    public Relay relayed(Octets target, byte[] frame) {
+    private void onChallenge(CookieChallenge challenge) {
+        if (!pending.containsKey(challenge.txid())) {
+            return; // a late duplicate, or no answer to anything this side asked
+        }
+        if (trackerKey != null && !trackerKey.equals(challenge.trackerKey())) {
+            refused = refused + 1;
+            if (!reportedMismatch) {
+                reportedMismatch = true;
+                listener.trackerKeyMismatch(trackerKey, challenge.trackerKey());
+            }
+            return;
+        }
+        answer(challenge);
+    }
+
+    /** An answer to a request still waiting; a late duplicate (the answer to a retransmission) changes nothing. */
+    private void answer(Transaction reply) {
+        Pending request = pending.remove(reply.txid());
+        if (request != null) {
+            request.onReply.accept(reply);
+        }
+    }
+
+    /**
+     * {@code frame} wrapped for the tracker to relay to the peer holding {@code target}, sealed in the session; only
+     * while registered, since the session proves the sender.
+     */
+    public Sealed relayed(Octets target, byte[] frame) {
         if (state != State.REGISTERED) {
             throw new IllegalStateException("not registered with the tracker (" + state + ")");
         }
-        return new Relay(token, target, Octets.of(frame));
+        return cipher.seal(new Relay(token, target, Octets.of(frame)));
     }
 
     /**
@@ -229,15 +360,17 @@ public final class TrackerSession {
         }
         if (state == State.REGISTERED && !checking) {
             checking = true;
+            reportedMismatch = false;
             keepaliveDueMillis = Long.MAX_VALUE;
             send(new CookieRequest(txid()), reply -> {
                 if (reply instanceof CookieChallenge challenge && state == State.REGISTERED) {
                     cookie = challenge.cookie();
+                    announcedKey = challenge.trackerKey();
                     sendKeepalive();
                 }
             }, () -> {
                 checking = false;
-                if (state != State.STOPPED) {
+                if (state == State.REGISTERED) { // not when a registration under way replaced the check
                     listener.trackerSilent();
                     fetchCookie();
                 }
@@ -329,23 +462,58 @@ public final class TrackerSession {
     private void fetchCookie() {
         state = State.FETCHING_COOKIE;
         keepaliveDueMillis = Long.MAX_VALUE;
+        reportedMismatch = false;
+        cancelRegistering();
         send(new CookieRequest(txid()), this::onCookieReply, () -> { }, true);
+    }
+
+    /**
+     * Forgets the cookie requests and REGISTERs still waiting: a new attempt replaces them, and an old one's give-up
+     * must not undo the new one's work.
+     */
+    private void cancelRegistering() {
+        pending.values().removeIf(request -> request.request.type() == TrackerMessageType.COOKIE_REQUEST
+                || request.request.type() == TrackerMessageType.REGISTER);
+        checking = false;
     }
 
     private void onCookieReply(Transaction reply) {
         if (reply instanceof CookieChallenge challenge && state == State.FETCHING_COOKIE) {
             cookie = challenge.cookie();
+            announcedKey = challenge.trackerKey();
             register();
         }
     }
 
+    /**
+     * Registers in a new session: a fresh session key, agreed with the tracker key the challenge announced (the
+     * trusted one, or the first one seen), and a timestamp newer than any earlier REGISTER of this session's.
+     */
     private void register() {
         state = State.REGISTERING;
+        endSessionRequests();
+        cancelRegistering();
+        X25519.KeyPair sessionKey = X25519.generate(random);
+        try {
+            pendingSecret = SessionCipher.Secret.forPeer(sessionKey, announcedKey);
+        } catch (CryptoException e) {
+            // A low-order "tracker key" agrees on a secret everyone knows: no session with it.
+            refused = refused + 1;
+            sessionKey.destroy();
+            fetchCookie();
+            return;
+        }
+        sessionKey.destroy();
+        lastTimestamp = Math.max(clock.millis(), lastTimestamp + 1);
         Register unsigned = new Register(txid(), cookie, name, identity.publicKey(), agreementKey, capabilities,
-                privateAddresses, Octets.zeros(Wire.SIGNATURE_SIZE));
+                privateAddresses, Octets.of(sessionKey.publicKey()), lastTimestamp,
+                Octets.zeros(Wire.SIGNATURE_SIZE));
         // No answer to a REGISTER usually means the cookie went stale (a restarted tracker): start over.
-        send(unsigned.withSignature(identity.signatureFor(unsigned)), this::onRegisterReply, this::fetchCookie,
-                false);
+        send(unsigned.withSignature(identity.signatureFor(unsigned)), this::onRegisterReply, () -> {
+            if (state == State.REGISTERING) {
+                fetchCookie();
+            }
+        }, false);
     }
 
     private void onRegisterReply(Transaction reply) {
@@ -353,7 +521,12 @@ public final class TrackerSession {
             return;
         }
         if (reply instanceof Registered registered) {
+            if (trackerKey == null) {
+                trackerKey = announcedKey; // the tracker proved it holds the key: the REGISTERED opened under it
+                listener.trackerKeyLearned(trackerKey);
+            }
             token = registered.token();
+            resetProof = registered.resetProof();
             cookie = registered.cookie();
             observed = registered.observed();
             keepaliveDueMillis = clock.millis() + registered.keepaliveMillis();
@@ -361,13 +534,29 @@ public final class TrackerSession {
             listener.registered(observed);
             confirmed();
         } else if (reply instanceof ErrorReply error) {
-            if (error.code() == ErrorCode.REGISTRY_FULL) {
-                // Room appears as leases end: ask again later rather than give up.
+            if (!FINAL_REFUSALS.contains(error.code())) {
+                // Room appears as leases end (REGISTRY_FULL); anything else is no answer an honest tracker gives a
+                // REGISTER: ask again later rather than give up, and say so.
                 registerAgainAtMillis = clock.millis() + MAX_RETRY_MILLIS;
+                listener.deferred(error.code(), MAX_RETRY_MILLIS);
                 return;
             }
             state = State.REFUSED;
             listener.refused(error.code());
+        }
+    }
+
+    /**
+     * Ends the requests of the session being replaced: sent again, they would carry its token in the new session,
+     * which the tracker refuses. Each ends as a refusal for NOT_REGISTERED would, the answer the tracker gives a
+     * request of a session it no longer holds: a keepalive is superseded by the registration, a query fails.
+     */
+    private void endSessionRequests() {
+        for (Pending request : List.copyOf(pending.values())) {
+            if (SessionCipher.PEER_SENDS.contains(request.request.type())) {
+                pending.remove(request.request.txid());
+                request.onReply.accept(new ErrorReply(request.request.txid(), ErrorCode.NOT_REGISTERED));
+            }
         }
     }
 
@@ -441,7 +630,12 @@ public final class TrackerSession {
     private void send(Transaction request, Consumer<Transaction> onReply, Runnable onGiveUp, boolean retryForever) {
         pending.put(request.txid(), new Pending(request, onReply, onGiveUp, retryForever,
                 clock.millis() + firstRetryMillis));
-        sender.send(request);
+        transmit(request);
+    }
+
+    /** Sends {@code request}, sealed under the session's next counter when it belongs in the session. */
+    private void transmit(Transaction request) {
+        sender.send(SessionCipher.PEER_SENDS.contains(request.type()) ? cipher.seal(request) : request);
     }
 
     private void retryOrGiveUp(Pending request, long now) {
@@ -453,10 +647,15 @@ public final class TrackerSession {
         long wait = Math.min(MAX_RETRY_MILLIS, firstRetryMillis << Math.min(request.attempts, 16));
         request.attempts++;
         request.retryAtMillis = now + wait;
-        sender.send(request.request);
+        transmit(request.request);
     }
 
+    /** A fresh transaction id: drawn at random, so that nobody off the path can guess which answer is awaited. */
     private int txid() {
-        return nextTxid++;
+        int txid;
+        do {
+            txid = random.nextInt();
+        } while (pending.containsKey(txid));
+        return txid;
     }
 }

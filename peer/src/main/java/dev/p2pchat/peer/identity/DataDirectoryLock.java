@@ -1,10 +1,10 @@
 package dev.p2pchat.peer.identity;
 
+import dev.p2pchat.protocol.KeyFile;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -26,7 +26,7 @@ public final class DataDirectoryLock implements AutoCloseable {
 
     /** Creates the directory if needed and locks it, or fails saying that another peer uses it. */
     public static DataDirectoryLock acquire(Path directory) throws IOException {
-        Files.createDirectories(directory);
+        KeyFile.createPrivateDirectories(directory);
         FileChannel channel = FileChannel.open(directory.resolve(FILE_NAME), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);
         FileLock lock;

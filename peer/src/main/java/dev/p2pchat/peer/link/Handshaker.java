@@ -1,6 +1,7 @@
 package dev.p2pchat.peer.link;
 
 import dev.p2pchat.protocol.Identity;
+import dev.p2pchat.protocol.Names;
 import dev.p2pchat.protocol.Octets;
 import dev.p2pchat.protocol.ProtocolException;
 import dev.p2pchat.protocol.crypto.ChaChaPoly;
@@ -299,6 +300,12 @@ final class Handshaker {
             peer = HandshakePayload.decode(payload);
         } catch (ProtocolException e) {
             throw new Refused(LinkTable.Drop.BAD_HANDSHAKE, e.getMessage());
+        }
+        // Every honest peer goes by a name of the rule (its own start checks it): one outside it is never kept,
+        // so it can never damage the contacts file.
+        String problem = Names.problem(peer.name());
+        if (problem != null) {
+            throw new Refused(LinkTable.Drop.BAD_HANDSHAKE, "name '" + peer.name() + "': " + problem);
         }
         if (!Identity.verify(peer.identityKey(), HandshakePayload.binding(peerStatic, peer.name()),
                 peer.bindingSignature())) {

@@ -24,10 +24,19 @@ import java.util.Map;
  *
  * <p>Bounded per conversation: messages more than {@link #MAX_AHEAD} ahead of the cursor are not kept (nor
  * acknowledged, so the sender tries again later), and partial messages hold at most {@link #MAX_BUFFERED_BYTES},
- * except the one at the cursor, which is always kept: it is what every other message waits for. Nothing kept is
- * ever dropped by time, since its pieces were acknowledged and will not come again.
+ * except the one at the cursor, which is kept whenever the {@link Budget} shared by every conversation allows: it is
+ * what every other message waits for. Nothing kept is ever dropped by time, since its pieces were acknowledged and
+ * will not come again.
  */
 final class Inbox {
+    /** The memory shared by every conversation's partial messages. */
+    interface Budget {
+        /** Takes {@code bytes}; false (nothing taken) when they do not fit. */
+        boolean reserve(long bytes);
+
+        void release(long bytes);
+    }
+
     /** How far ahead of the cursor a message may arrive and be kept. */
     static final int MAX_AHEAD = 256;
     static final long MAX_BUFFERED_BYTES = 2L * 1024 * 1024;
@@ -63,10 +72,17 @@ final class Inbox {
     /** The highest skipped id forgotten to keep {@link #SKIPPED_MEMORY}: at or below it, a SKIP cannot be answered. */
     private long skipsForgottenUpTo;
     private final ArrayDeque<AckEntry> pendingAcks = new ArrayDeque<>();
+    private final Budget budget;
+    /** Whether the conversation ended and gave its memory back: nothing is kept any more. */
+    private boolean closed;
     private long cursor = 1;
     private long bufferedBytes;
     private long duplicates;
     private boolean ackDue;
+
+    Inbox(Budget budget) {
+        this.budget = budget;
+    }
 
     /** One piece; returns the messages that became deliverable, in order. */
     List<Received> receive(Data data) {
@@ -81,7 +97,8 @@ final class Inbox {
         }
         Partial message = partial.get(id);
         if (message == null) {
-            if (id != cursor && bufferedBytes + data.total() > MAX_BUFFERED_BYTES) {
+            if (closed || id != cursor && bufferedBytes + data.total() > MAX_BUFFERED_BYTES
+                    || !budget.reserve(held(data.total()))) {
                 return List.of();
             }
             message = new Partial(data.content(), data.total());
@@ -124,6 +141,7 @@ final class Inbox {
         Partial dropped = partial.remove(id);
         if (dropped != null) {
             bufferedBytes -= dropped.content.length;
+            budget.release(held(dropped.content.length));
         }
         if (skipped.size() == SKIPPED_MEMORY) {
             Iterator<Long> oldest = skipped.iterator();
@@ -167,6 +185,21 @@ final class Inbox {
         return bufferedBytes;
     }
 
+    /** Gives every partial message's memory back: the conversation ended. */
+    void releaseAll() {
+        closed = true;
+        for (Partial message : partial.values()) {
+            budget.release(held(message.content.length));
+        }
+        partial.clear();
+        bufferedBytes = 0;
+    }
+
+    /** What a partial message of {@code total} bytes holds: its content and the bit per byte of what arrived. */
+    private static long held(int total) {
+        return total + total / Byte.SIZE;
+    }
+
     private List<Received> deliverInOrder() {
         List<Received> delivered = new ArrayList<>();
         while (true) {
@@ -180,6 +213,7 @@ final class Inbox {
             }
             partial.remove(cursor);
             bufferedBytes -= next.content.length;
+            budget.release(held(next.content.length));
             delivered.add(new Received(cursor, next.kind, next.content));
             cursor++;
         }

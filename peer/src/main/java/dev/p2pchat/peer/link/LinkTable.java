@@ -1,6 +1,7 @@
 package dev.p2pchat.peer.link;
 
 import dev.p2pchat.peer.api.ChatException;
+import dev.p2pchat.peer.api.LimitKind;
 import dev.p2pchat.peer.api.PathStats;
 import dev.p2pchat.peer.transport.PeerSocket;
 import dev.p2pchat.peer.transport.Route;
@@ -51,6 +52,11 @@ import java.util.random.RandomGenerator;
  */
 public final class LinkTable {
     public static final int MAX_SESSIONS = 1024;
+    /**
+     * Conversations that peers which are not friends opened: three quarters of the table at most, so that a flood of
+     * handshakes from fresh keys leaves room for friends and for the conversations this side opens.
+     */
+    public static final int MAX_STRANGER_SESSIONS = MAX_SESSIONS * 3 / 4;
     /** The most pieces one conversation has on the wire unacknowledged (its outbox's window). */
     public static final int WINDOW = Outbox.WINDOW;
     /** The receipt of a message the user did not write (a rename notice, an automatic answer): none is reported. */
@@ -96,6 +102,8 @@ public final class LinkTable {
         /** A handshake answered by another identity than the conversation set out to reach. */
         WRONG_PEER,
         TOO_MANY_SESSIONS,
+        /** A handshake from a peer that is not a friend while strangers hold all the slots they may. */
+        TOO_MANY_STRANGERS,
         /** An initiation no newer than one already seen from the same identity: a replay. */
         REPLAYED_HANDSHAKE,
         /** A transport frame that does not authenticate under the keys its index names. */
@@ -117,6 +125,14 @@ public final class LinkTable {
     public interface Listener {
         /** Whether anything from {@code key} may be accepted at all (it is not blocked). */
         boolean admits(Octets key);
+
+        /** Whether {@code key} is a friend, whose handshakes may use the slots kept from strangers. */
+        default boolean trusted(Octets key) {
+            return false;
+        }
+
+        /** A budget was reached, and something was refused for it. */
+        default void limitReached(LimitKind kind, int limit) {}
 
         /** An authenticated frame from {@code key} arrived at {@code now}. */
         void seen(Octets key, long now);
@@ -185,6 +201,9 @@ public final class LinkTable {
      */
     private final Map<Octets, Entry> replacing = new HashMap<>();
     private final List<Entry> sessions = new ArrayList<>();
+    /** Conversations in {@link #sessions} that strangers opened. */
+    private int strangers;
+    private final ReceiveBudget receiveBudget = new ReceiveBudget();
     private final LinkedHashMap<Integer, WaitingXx> waitingXx = new LinkedHashMap<>();
     private final LinkedHashMap<Octets, Long> timestamps = new LinkedHashMap<>(16, 0.75f, true);
     private final LinkedHashMap<ByteBuffer, Remembered> answers = new LinkedHashMap<>();
@@ -210,6 +229,16 @@ public final class LinkTable {
     }
 
     /** How many frames were dropped for {@code reason}. */
+    /** Bytes the partial messages of every conversation hold now. */
+    public long receiveBuffered() {
+        return receiveBudget.used();
+    }
+
+    /** Pieces not kept (nor acknowledged) because the memory for partial messages was short. */
+    public long receiveRefused() {
+        return receiveBudget.refused();
+    }
+
     public long dropped(Drop reason) {
         return drops[reason.ordinal()];
     }
@@ -544,12 +573,70 @@ public final class LinkTable {
     }
 
     private Entry openResponder(Octets key) {
-        if (sessions.size() >= MAX_SESSIONS) {
-            drop(Drop.TOO_MANY_SESSIONS);
+        if (!roomInTable(key)) {
+            return null;
+        }
+        if (!roomForStranger(key)) {
             return null;
         }
         // Nobody here asked for it, so nobody is told if it fails.
-        return open(key, null, null, List.of(), false, newLinkId());
+        return markStranger(open(key, null, null, List.of(), false, newLinkId()), key);
+    }
+
+    /**
+     * Whether the table has room for a conversation {@code key} opens: a friend's handshake makes room by ending the
+     * oldest conversation a stranger opened, so strangers can never keep a friend out.
+     */
+    private boolean roomInTable(Octets key) {
+        if (sessions.size() < MAX_SESSIONS) {
+            return true;
+        }
+        if (listener.trusted(key)) {
+            for (Entry entry : sessions) {
+                if (entry.stranger) {
+                    entry.session.close("closed here: room for a friend", true);
+                    return true;
+                }
+            }
+        }
+        drop(Drop.TOO_MANY_SESSIONS);
+        listener.limitReached(LimitKind.CONVERSATIONS, MAX_SESSIONS);
+        return false;
+    }
+
+    /** Whether strangers hold every slot they may. */
+    public boolean strangersFull() {
+        return strangers >= MAX_STRANGER_SESSIONS;
+    }
+
+    /**
+     * Counts the conversation with {@code key} (opened by this side, for a stranger's introduction) among the
+     * strangers' slots, so that introductions cannot take the room kept for friends.
+     */
+    public void countAsStranger(Octets key) {
+        Entry entry = byKey.get(key);
+        if (entry != null && !entry.stranger) {
+            entry.stranger = true;
+            strangers++;
+        }
+    }
+
+    /** Whether a conversation {@code key} opens fits: a friend's always does, a stranger's while strangers have room. */
+    private boolean roomForStranger(Octets key) {
+        if (strangers < MAX_STRANGER_SESSIONS || listener.trusted(key)) {
+            return true;
+        }
+        drop(Drop.TOO_MANY_STRANGERS);
+        listener.limitReached(LimitKind.STRANGER_CONVERSATIONS, MAX_STRANGER_SESSIONS);
+        return false;
+    }
+
+    private Entry markStranger(Entry entry, Octets key) {
+        if (!listener.trusted(key)) {
+            entry.stranger = true;
+            strangers++;
+        }
+        return entry;
     }
 
     private byte[] answerXx(Handshaker.Read read, long now) {
@@ -601,11 +688,10 @@ public final class LinkTable {
         if (!admissible(key)) {
             return;
         }
-        if (sessions.size() >= MAX_SESSIONS) {
-            drop(Drop.TOO_MANY_SESSIONS);
+        if (!roomInTable(key) || !roomForStranger(key)) {
             return;
         }
-        Entry entry = open(key, null, null, List.of(), false, waiting.linkId());
+        Entry entry = markStranger(open(key, null, null, List.of(), false, waiting.linkId()), key);
         replacing.put(key, entry); // connected below, it takes the key's place from whatever held it
         byIndex.put(completed.keypair().localIndex, new Slot(entry, completed.keypair(), null));
         entry.seen(now);
@@ -656,6 +742,10 @@ public final class LinkTable {
             session.close("the peer restarted", false);
             Entry fresh = open(key, completed.peerStatic(), null, List.of(), false, session.localLinkId());
             fresh.attempted = entry.attempted;
+            if (entry.stranger) { // the restarted conversation keeps the slot it had
+                fresh.stranger = true;
+                strangers++;
+            }
             byKey.put(key, fresh);
             entry = fresh;
         }
@@ -825,9 +915,16 @@ public final class LinkTable {
         boolean attempted;
         /** The latest timestamp of the peer's initiations this conversation took (0: none). */
         long initiationTimestamp;
+        /** Whether a peer that is not a friend opened it: it holds one of the strangers' slots. */
+        boolean stranger;
 
         Entry(String target) {
             this.target = target;
+        }
+
+        @Override
+        public Inbox.Budget receiveBudget() {
+            return receiveBudget.share(() -> stranger);
         }
 
         Octets key() {
@@ -951,7 +1048,9 @@ public final class LinkTable {
             if (!connected && attempted) {
                 paths.failed();
             }
-            sessions.remove(this);
+            if (sessions.remove(this) && stranger) {
+                strangers--;
+            }
             Octets key = session.remoteKey();
             if (key != null && initiationTimestamp > 0) {
                 timestamps.merge(key, initiationTimestamp, Math::max); // the bounded memory takes over

@@ -42,7 +42,7 @@ final class Outbox {
     static final int BLACK_HOLE_TRIES = 3;
     /**
      * Pieces that fit a 576-byte path: an IPv4 datagram of at most 576 bytes (RFC 791's minimum) holds a peer frame
-     * of 548, which still fits the same path inside the tracker's relay when it is at most 504.
+     * of 548, which still fits the same path inside the tracker's sealed relay when it is at most 468.
      */
     static final int SMALL_PIECE = 576 - 28 - Wire.RELAY_OVERHEAD - PeerWire.TRANSPORT_HEADER_SIZE - PeerWire.TAG_SIZE
             - PeerWire.DATA_FIXED_SIZE - PeerWire.ACK_BLOCK_FIXED_SIZE;

@@ -91,6 +91,9 @@ public final class PeerSession {
 
     /** What the conversation tells its owner, and asks of it. */
     interface Events {
+        /** The share of the memory for partial messages that this conversation draws on. */
+        Inbox.Budget receiveBudget();
+
         void connected(PeerSession session);
 
         void received(PeerSession session, long messageId, ContentKind kind, byte[] content);
@@ -128,7 +131,7 @@ public final class PeerSession {
     private final PathSelector path;
     private final RttEstimator rtt = new RttEstimator();
     private final Outbox outbox;
-    private final Inbox inbox = new Inbox();
+    private final Inbox inbox;
     /** Whether this side sets out to reach the peer (it has candidates), rather than waiting to be reached. */
     private boolean initiating;
     private long started;
@@ -170,6 +173,7 @@ public final class PeerSession {
         this.remoteStatic = remoteStatic;
         this.socket = socket;
         this.events = events;
+        this.inbox = new Inbox(events.receiveBudget());
         this.initiating = !candidates.isEmpty();
         this.started = now;
         this.lastHeard = now;
@@ -622,6 +626,7 @@ public final class PeerSession {
         current = previous = next = null;
         pending = null;
         outbox.failAll(reason);
+        inbox.releaseAll();
         events.closed(this, reason);
     }
 

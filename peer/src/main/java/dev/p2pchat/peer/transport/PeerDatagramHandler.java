@@ -1,11 +1,9 @@
 package dev.p2pchat.peer.transport;
 
 import dev.p2pchat.protocol.Header;
-import dev.p2pchat.protocol.Octets;
 import dev.p2pchat.protocol.ProtocolException;
 import dev.p2pchat.protocol.Wire;
 import dev.p2pchat.protocol.tracker.TrackerCodec;
-import dev.p2pchat.protocol.tracker.TrackerMessage.Relayed;
 import dev.p2pchat.protocol.tracker.TrackerMessage;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
@@ -17,8 +15,8 @@ import java.util.function.Supplier;
 
 /**
  * The end of the peer's pipeline, where the byte seam starts: a datagram from the tracker's address that carries a
- * tracker message is decoded as one (a RELAYED is unwrapped into the peer frame it carries); every other datagram is
- * handed on as bytes, a peer frame for the conversations to read. A datagram never raises an exception here, and
+ * tracker message is decoded as one, for the tracker session to authenticate (a relayed frame comes sealed in it);
+ * every other datagram is handed on as bytes, a peer frame for the conversations to read. A datagram never raises an exception here, and
  * never closes the socket that every conversation shares.
  */
 @Sharable
@@ -30,10 +28,7 @@ public final class PeerDatagramHandler extends SimpleChannelInboundHandler<Datag
         /** A datagram from {@code from} that is not the tracker's: a peer frame, or something to drop and count. */
         void frame(InetSocketAddress from, ByteBuffer frame);
 
-        /** A frame the tracker relayed from the peer holding {@code sender}. */
-        void relayed(Octets sender, ByteBuffer frame);
-
-        /** A message from the tracker. */
+        /** A message from the tracker's address, not yet authenticated. */
         void tracker(TrackerMessage message);
 
         /** A datagram from the tracker's address with a tracker type that did not decode. */
@@ -67,11 +62,7 @@ public final class PeerDatagramHandler extends SimpleChannelInboundHandler<Datag
             receiver.malformed(e);
             return;
         }
-        if (message instanceof Relayed relayed) {
-            receiver.relayed(relayed.sender(), ByteBuffer.wrap(relayed.payload().toByteArray()));
-        } else {
-            receiver.tracker(message);
-        }
+        receiver.tracker(message);
     }
 
     private static boolean carriesTrackerType(ByteBuffer datagram) {

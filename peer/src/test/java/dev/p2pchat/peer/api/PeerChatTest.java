@@ -16,6 +16,7 @@ import dev.p2pchat.peer.api.PeerEvent.FriendDeclined;
 import dev.p2pchat.peer.api.PeerEvent.FriendRemoved;
 import dev.p2pchat.peer.api.PeerEvent.FriendRequested;
 import dev.p2pchat.peer.api.PeerEvent.MessageHeld;
+import dev.p2pchat.peer.api.PeerEvent.Lookalike;
 import dev.p2pchat.peer.api.PeerEvent.MessageReceived;
 import dev.p2pchat.peer.api.PeerEvent.Registered;
 import dev.p2pchat.peer.api.PeerEvent.Renamed;
@@ -208,6 +209,80 @@ class PeerChatTest {
         assertThatThrownBy(() -> get(alice.node().rename("bob"))).hasMessageContaining("NAME_TAKEN");
         assertThatThrownBy(() -> get(alice.node().rename("Not A Name"))).hasCauseInstanceOf(ChatException.class);
         assertThat(alice.node().name()).isEqualTo("alice");
+    }
+
+    /**
+     * A stranger whose handshake says "alice" was shown as {@code <alice>} like the real alice (a friend), won
+     * {@code /msg alice}, and with both online neither a message nor a block by name reached the real one. A contact
+     * is its key now: the friend's name goes to the friend, the stranger is shown marked, and a fingerprint names it.
+     */
+    @Test
+    void shouldKeepAFriendsNameForTheFriendAndMarkAStrangerWhoUsesIt() throws Exception {
+        Peer carol = peer("carol");
+        Peer alice = peer("alice", builder -> builder.bootstrap(List.of(carol.node().localAddress())));
+        awaitConnected(alice, carol);
+        get(alice.node().requestFriend("carol", ""));
+        carol.events().await(FriendRequested.class);
+        get(carol.node().acceptFriend("alice"));
+        alice.events().await(FriendAccepted.class);
+
+        EventLog malloryEvents = new EventLog();
+        PeerNode mallory = network.start(network.config("alice", "mallory").sessionTimers(FAST)
+                .bootstrap(List.of(carol.node().localAddress())).build(), malloryEvents);
+        String malloryPrint = PeerRef.fingerprint(mallory.identityKey());
+        Lookalike warned = carol.events().await(Lookalike.class);
+        assertThat(warned.peer().fingerprint()).isEqualTo(malloryPrint);
+        assertThat(warned.friends()).extracting(PeerRef::fingerprint)
+                .containsExactly(PeerRef.fingerprint(alice.node().identityKey()));
+        get(mallory.send("carol", "it is me, alice"));
+
+        MessageReceived fromMallory = carol.events().await(MessageReceived.class,
+                event -> event.text().equals("it is me, alice"));
+        assertThat(fromMallory.from().lookalike()).isTrue();
+        assertThat(fromMallory.from().label()).isEqualTo("alice [" + malloryPrint + "] (not your friend alice)");
+
+        long id = get(carol.node().send("alice", "for the real alice"));
+        carol.events().await(Delivered.class, event -> event.id() == id);
+        assertThat(alice.events().await(MessageReceived.class,
+                event -> event.text().equals("for the real alice")).from().lookalike()).isFalse();
+        assertThatThrownBy(() -> get(carol.node().block("alice"))).as("a block by a shared name hits nobody")
+                .hasMessageContaining("could be any of 2 peers");
+        get(carol.node().block(malloryPrint));
+        malloryEvents.await(Disconnected.class);
+
+        assertThat(malloryEvents.all(MessageReceived.class)).as("the stranger got nothing meant for alice")
+                .isEmpty();
+        assertThat(friendState(carol, PeerRef.fingerprint(alice.node().identityKey())))
+                .isEqualTo(FriendState.FRIEND);
+        assertThat(friendState(carol, malloryPrint)).isEqualTo(FriendState.BLOCKED);
+        assertThat(friendState(carol, "alice")).as("the name is the friend's").isEqualTo(FriendState.FRIEND);
+    }
+
+    @Test
+    void shouldRefuseANameTwoStrangersShareWithTheirFingerprintsAndShowTheSameSafetyNumberOnBothSides()
+            throws Exception {
+        Peer carol = peer("carol");
+        Peer dave = peer("dave", builder -> builder.bootstrap(List.of(carol.node().localAddress())));
+        EventLog otherEvents = new EventLog();
+        PeerNode otherDave = network.start(network.config("dave", "other-dave").sessionTimers(FAST)
+                .bootstrap(List.of(carol.node().localAddress())).build(), otherEvents);
+        EventLog.until("both daves connected", () -> carol.events().count(Connected.class) == 2);
+
+        assertThatThrownBy(() -> get(carol.node().send("dave", "which one?")))
+                .hasMessageContaining("could be any of 2 peers")
+                .hasMessageContaining(PeerRef.fingerprint(dave.node().identityKey()))
+                .hasMessageContaining(PeerRef.fingerprint(otherDave.identityKey()));
+
+        String daveAtCarol = get(carol.node().safetyNumber(PeerRef.fingerprint(dave.node().identityKey())))
+                .digits();
+        String carolAtDave = get(dave.node().safetyNumber("carol")).digits();
+        assertThat(daveAtCarol).isEqualTo(carolAtDave).matches("\\d{5}( \\d{5}){5}");
+        assertThat(get(carol.node().safetyNumber(PeerRef.fingerprint(otherDave.identityKey()))).digits())
+                .isNotEqualTo(daveAtCarol);
+        get(carol.node().verify(PeerRef.fingerprint(dave.node().identityKey())));
+        assertThat(get(carol.node().peers())).filteredOn(PeerView::verified)
+                .extracting(view -> view.peer().fingerprint())
+                .containsExactly(PeerRef.fingerprint(dave.node().identityKey()));
     }
 
     @Test
@@ -442,8 +517,10 @@ class PeerChatTest {
         }
     }
 
-    private static FriendState friendState(Peer peer, String name) throws Exception {
-        return get(peer.node().peers()).stream().filter(view -> view.peer().name().equals(name)).findFirst()
+    /** Where {@code peer} stands with the peer of that fingerprint, or of that name (not a lookalike of it). */
+    private static FriendState friendState(Peer peer, String nameOrFingerprint) throws Exception {
+        return get(peer.node().peers()).stream().filter(view -> view.peer().fingerprint().equals(nameOrFingerprint)
+                || view.peer().name().equals(nameOrFingerprint) && !view.peer().lookalike()).findFirst()
                 .orElseThrow().friend();
     }
 

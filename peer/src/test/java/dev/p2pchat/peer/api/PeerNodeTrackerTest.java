@@ -14,6 +14,20 @@ import dev.p2pchat.peer.api.PeerEvent.MessageReceived;
 import dev.p2pchat.peer.api.PeerEvent.PathChanged;
 import dev.p2pchat.peer.api.PeerEvent.Registered;
 import dev.p2pchat.peer.api.PeerEvent.RegistrationRefused;
+import dev.p2pchat.peer.api.PeerEvent.TrackerPinned;
+import dev.p2pchat.peer.api.PeerEvent.TrackerUntrusted;
+import dev.p2pchat.peer.directory.TrackerPins;
+import dev.p2pchat.protocol.Octets;
+import dev.p2pchat.protocol.crypto.X25519;
+import dev.p2pchat.protocol.tracker.PeerInfo;
+import dev.p2pchat.protocol.tracker.TrackerCodec;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Introduction;
+import dev.p2pchat.tracker.TrackerConfig;
+import io.netty.buffer.Unpooled;
+import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import dev.p2pchat.peer.api.PeerView;
 import dev.p2pchat.peer.link.PeerSession;
 import dev.p2pchat.protocol.tracker.ErrorCode;
@@ -120,6 +134,78 @@ class PeerNodeTrackerTest {
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted);
         assertThat(millis).as("milliseconds to re-register").isLessThan(2 * TestNetwork.KEEPALIVE.toMillis());
         assertThat(tracker.metrics().registered()).isEqualTo(2);
+    }
+
+    /**
+     * A forger who sends from the tracker's address (spoofing it) with an INTRODUCTION naming addresses of its choice
+     * made the peer send handshakes there. Now nothing it sends is acted on: it is not sealed in the session.
+     */
+    @Test
+    void shouldSendNothingForAnIntroductionForgedFromTheTrackersAddress() throws Exception {
+        EventLog events = new EventLog();
+        PeerNode alice = peer("alice", events);
+        EventLog.until("alice registered", () -> events.count(Registered.class) == 1);
+        try (DatagramSocket victim = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            InetSocketAddress target = (InetSocketAddress) victim.getLocalSocketAddress();
+            PeerInfo forged = new PeerInfo("mallory", Octets.fromHex("07".repeat(32)),
+                    Octets.of(X25519.generate(new SecureRandom()).publicKey()), 0, target, List.of());
+            byte[] datagram = TrackerCodec.encode(new Introduction(forged));
+            InetSocketAddress trackerAddress = new InetSocketAddress("127.0.0.1", network.trackerPort());
+            alice.channel().eventLoop().execute(() -> alice.channel().pipeline().fireChannelRead(
+                    new io.netty.channel.socket.DatagramPacket(Unpooled.wrappedBuffer(datagram), alice.localAddress(),
+                            trackerAddress)));
+
+            victim.setSoTimeout(2_000);
+            assertThatThrownBy(() -> victim.receive(new DatagramPacket(new byte[1500], 1500)))
+                    .as("the forged introduction's address got nothing").isInstanceOf(SocketTimeoutException.class);
+        }
+        assertThat(alice.refusedTrackerDatagrams()).isEqualTo(1);
+        assertThat(events.count(Introduced.class)).isZero();
+        assertThat(events.count(Registered.class)).as("still registered, once").isEqualTo(1);
+    }
+
+    @Test
+    void shouldPinTheTrackersKeyOnFirstContactAndRefuseATrackerWithAnotherKeyThere() throws Exception {
+        int port = network.trackerPort();
+        EventLog events = new EventLog();
+        peer("alice", events);
+        EventLog.until("alice registered", () -> events.count(Registered.class) == 1);
+        Octets key = tracker.publicKey();
+        EventLog.until("pinned", () -> events.count(TrackerPinned.class) == 1);
+        EventLog.until("pin written", () -> Files.exists(dataRoot.resolve("alice").resolve(TrackerPins.FILE_NAME)));
+        assertThat(TrackerPins.load(dataRoot.resolve("alice")).pinned("127.0.0.1:" + port)).isEqualTo(key);
+        assertThat(Files.getPosixFilePermissions(dataRoot.resolve("alice"))).as("the data directory")
+                .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+        for (String file : List.of(TrackerPins.FILE_NAME, "identity.key", "agreement.key")) {
+            assertThat(Files.getPosixFilePermissions(dataRoot.resolve("alice").resolve(file))).as(file)
+                    .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        }
+
+        network.stopTracker();
+        try (TrackerServer impostor = new TrackerServer(TrackerConfig.builder().bindAddress("127.0.0.1").port(port)
+                .lease(Duration.ofSeconds(10)).keepalive(TestNetwork.KEEPALIVE)
+                .dataDirectory(dataRoot.resolve("impostor-data")).build())) {
+            impostor.start();
+            EventLog.until("told the tracker is not trusted", () -> events.count(TrackerUntrusted.class) == 1);
+            assertThat(impostor.metrics().registered()).as("nothing registered with the impostor").isZero();
+            assertThat(events.count(Registered.class)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shouldRegisterOnlyWithTheTrackerKeyItWasGiven() throws Exception {
+        EventLog events = new EventLog();
+        network.start(network.config("alice").trackerKey(Octets.of(X25519.generate(new SecureRandom()).publicKey()))
+                .build(), events);
+
+        EventLog.until("told the tracker is not trusted", () -> events.count(TrackerUntrusted.class) == 1);
+        assertThat(tracker.metrics().registered()).isZero();
+
+        EventLog bobEvents = new EventLog();
+        network.start(network.config("bob").trackerKey(tracker.publicKey()).build(), bobEvents);
+        EventLog.until("bob registered with the tracker he was told to trust",
+                () -> bobEvents.count(Registered.class) == 1);
+        assertThat(bobEvents.count(TrackerPinned.class)).as("nothing to pin: the key was given").isZero();
     }
 
     @Test
@@ -273,7 +359,7 @@ class PeerNodeTrackerTest {
         assertThat(aliceEvents.all(Delivered.class)).isEmpty();
         assertThat(bobEvents.all(MessageReceived.class)).isEmpty();
         assertThat(tracker.metrics().relayedDatagrams()).as("datagrams the tracker relayed").isZero();
-        assertThat(tracker.metrics().dropped(DropReason.RELAY_NOT_REGISTERED))
+        assertThat(tracker.metrics().dropped(DropReason.RELAY_NOT_PERMITTED))
                 .as("initiations the tracker refused to relay").isPositive();
         PathStats paths = alice.paths().get(5, TimeUnit.SECONDS);
         assertThat(paths.attempts()).isEqualTo(1);

@@ -25,7 +25,10 @@ final class TestNetwork implements AutoCloseable {
         this.dataRoot = dataRoot;
     }
 
-    /** Starts a tracker on {@code port} (0: any free one); peers configured from now on register with it. */
+    /**
+     * Starts a tracker on {@code port} (0: any free one); peers configured from now on register with it. Its key is
+     * kept in the network's folder, so a tracker started again is the one the peers pinned.
+     */
     TrackerServer startTracker(int port) throws Exception {
         return startTracker(port, RelayLimits.DEFAULT);
     }
@@ -33,7 +36,8 @@ final class TestNetwork implements AutoCloseable {
     /** The same, with what its relay allows (a rate of 0 turns it off). */
     TrackerServer startTracker(int port, RelayLimits relay) throws Exception {
         tracker = new TrackerServer(TrackerConfig.builder().bindAddress("127.0.0.1").port(port)
-                .lease(Duration.ofSeconds(10)).keepalive(KEEPALIVE).relay(relay).build());
+                .lease(Duration.ofSeconds(10)).keepalive(KEEPALIVE).relay(relay)
+                .dataDirectory(dataRoot.resolve("tracker-data")).build());
         trackerPort = tracker.start().getPort();
         return tracker;
     }

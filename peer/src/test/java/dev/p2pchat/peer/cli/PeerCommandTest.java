@@ -220,21 +220,25 @@ class PeerCommandTest {
     }
 
     private static final Pattern STATS = Pattern.compile("punch attempts: (\\d+); ended direct: (\\d+), through the "
-            + "relay: (\\d+), failed: (\\d+); malformed datagrams dropped: (\\d+)(; other datagrams dropped: .*)?");
+            + "relay: (\\d+), failed: (\\d+); malformed datagrams dropped: (\\d+); unauthenticated datagrams from the "
+            + "tracker's address dropped: (\\d+)(; other datagrams dropped: .*)?");
 
     /** What {@code /stats} says, in text or in JSON. */
-    private record Stats(long attempts, long direct, long relayed, long failed, long malformed) {
+    private record Stats(long attempts, long direct, long relayed, long failed, long malformed,
+            long trackerRefused) {
         static Stats of(String line) {
             Matcher stats = STATS.matcher(line);
             assertThat(stats.matches()).as(line).isTrue();
             return new Stats(Long.parseLong(stats.group(1)), Long.parseLong(stats.group(2)),
-                    Long.parseLong(stats.group(3)), Long.parseLong(stats.group(4)), Long.parseLong(stats.group(5)));
+                    Long.parseLong(stats.group(3)), Long.parseLong(stats.group(4)), Long.parseLong(stats.group(5)),
+                    Long.parseLong(stats.group(6)));
         }
 
         static Stats of(Map<String, Object> json) {
-            assertThat(json).containsOnlyKeys("event", "attempts", "direct", "relayed", "failed", "malformed", "dropped");
+            assertThat(json).containsOnlyKeys("event", "attempts", "direct", "relayed", "failed", "malformed",
+                    "tracker_refused", "dropped");
             return new Stats((Long) json.get("attempts"), (Long) json.get("direct"), (Long) json.get("relayed"),
-                    (Long) json.get("failed"), (Long) json.get("malformed"));
+                    (Long) json.get("failed"), (Long) json.get("malformed"), (Long) json.get("tracker_refused"));
         }
     }
 
@@ -250,6 +254,7 @@ class PeerCommandTest {
             assertThat(counted.relayed()).as(who + ": relayed in " + counted).isZero();
             assertThat(counted.failed()).as(who + ": failed in " + counted).isZero();
             assertThat(counted.malformed()).as(who + ": malformed in " + counted).isZero();
+            assertThat(counted.trackerRefused()).as(who + ": refused from the tracker in " + counted).isZero();
         });
         assertThat(stats.values().stream().mapToLong(Stats::attempts).sum()).as("attempts in " + stats)
                 .isGreaterThanOrEqualTo(1);
@@ -261,7 +266,7 @@ class PeerCommandTest {
         CliPeer bob = registered(peer("bob"));
         alice.type("/stats");
         assertThat(Stats.of(alice.await(line -> line.startsWith("punch attempts: "))))
-                .as("before any conversation").isEqualTo(new Stats(0, 0, 0, 0, 0));
+                .as("before any conversation").isEqualTo(new Stats(0, 0, 0, 0, 0, 0));
 
         alice.type("/msg bob counted");
         alice.awaitLine("#1 delivered to bob");
@@ -298,7 +303,8 @@ class PeerCommandTest {
         }
 
         String expected = "punch attempts: 0; ended direct: 0, through the relay: 0, failed: 0; malformed datagrams "
-                + "dropped: 1; other datagrams dropped: unknown index: 2";
+                + "dropped: 1; unauthenticated datagrams from the tracker's address dropped: 0; other datagrams "
+                + "dropped: unknown index: 2";
         String said = "";
         for (int poll = 0; poll < 50 && !said.equals(expected); poll++) {
             Thread.sleep(poll == 0 ? 0 : 50);

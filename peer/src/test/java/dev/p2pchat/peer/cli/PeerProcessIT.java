@@ -142,7 +142,8 @@ class PeerProcessIT {
     }
 
     private void startTracker() throws Exception {
-        Process process = new ProcessBuilder(PackagedJar.command("tracker", "--bind", "127.0.0.1", "--port", "0"))
+        Process process = new ProcessBuilder(PackagedJar.command("tracker", "--bind", "127.0.0.1", "--port", "0",
+                "--data-dir", dir.resolve("tracker").toString()))
                 .redirectError(dir.resolve("tracker.err").toFile())
                 .start();
         processes.add(process);

@@ -19,13 +19,19 @@ import dev.p2pchat.protocol.tracker.TrackerMessage.LookupResult;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Register;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Registered;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Relay;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Sealed;
+import dev.p2pchat.protocol.tracker.TrackerMessage.SessionUnknown;
+import dev.p2pchat.protocol.tracker.SessionCipher;
+import dev.p2pchat.protocol.ProtocolException;
+import dev.p2pchat.protocol.crypto.CryptoException;
+import dev.p2pchat.protocol.crypto.X25519;
+import java.security.SecureRandom;
 import dev.p2pchat.protocol.tracker.TrackerMessage;
 import dev.p2pchat.testsupport.MutableClock;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
@@ -43,13 +49,22 @@ class TrackerSessionTest {
     private static final Octets FRESH_COOKIE = Octets.fromHex("ffeeddccbbaa99887766554433221100");
     private static final Octets LATER_COOKIE = Octets.fromHex("0f0e0d0c0b0a09080706050403020100");
     private static final Octets BOB = Octets.fromHex("b0".repeat(32));
+    private static final Octets PROOF = Octets.fromHex("5e".repeat(16));
+    private static final long REFUSAL_SESSION = 0x7a7a_7a7a_7a7a_7a7aL;
 
     private final MutableClock clock = new MutableClock();
     private final Identity identity = Identity.fromPrivateKey(new byte[32]);
     private final List<TrackerMessage> sent = new ArrayList<>();
     private final List<String> events = new ArrayList<>();
-    private final TrackerSession session = new TrackerSession(clock, Duration.ofSeconds(1), new Random(3), identity,
-            "alice", Octets.zeros(Wire.KEY_SIZE), 0, List.of(), sent::add, new TrackerSession.Listener() {
+    private final X25519.KeyPair tracker = X25519.generate(new SecureRandom());
+    private final Octets trackerKey = Octets.of(tracker.publicKey());
+    /** The tracker's side of the session the last REGISTER opened. */
+    private SessionCipher.Secret trackerSecret;
+    private SessionCipher trackerSide;
+    private long trackerToken;
+    private final List<Octets> pinned = new ArrayList<>();
+    private final TrackerSession session = new TrackerSession(clock, Duration.ofSeconds(1), new SecureRandom(), null,
+            identity, "alice", Octets.zeros(Wire.KEY_SIZE), 0, List.of(), this::record, new TrackerSession.Listener() {
                 @Override
                 public void registered(InetSocketAddress observed) {
                     events.add("registered " + observed.getPort());
@@ -61,8 +76,28 @@ class TrackerSessionTest {
                 }
 
                 @Override
+                public void deferred(ErrorCode code, long retryMillis) {
+                    events.add("deferred " + code);
+                }
+
+                @Override
                 public void introduced(PeerInfo peer) {
                     events.add("introduced " + peer.name());
+                }
+
+                @Override
+                public void relayed(Octets sender, Octets frame) {
+                    events.add("relayed " + frame.length());
+                }
+
+                @Override
+                public void trackerKeyLearned(Octets key) {
+                    pinned.add(key);
+                }
+
+                @Override
+                public void trackerKeyMismatch(Octets expected, Octets presented) {
+                    events.add("mismatch");
                 }
 
                 @Override
@@ -70,6 +105,45 @@ class TrackerSessionTest {
                     events.add("silent");
                 }
             });
+
+    /**
+     * What the session sends, as the tracker reads it: a REGISTER opens the tracker's side of its session, and a
+     * SEALED is kept opened, so the tests read the requests inside.
+     */
+    private void record(TrackerMessage message) {
+        if (message instanceof Register register) {
+            try {
+                trackerSecret = SessionCipher.Secret.forTracker(tracker, register.sessionKey());
+            } catch (CryptoException e) {
+                throw new AssertionError(e);
+            }
+        }
+        if (message instanceof Sealed sealed) {
+            assertThat(sealed.session()).as("sealed in the session the tracker gave").isEqualTo(trackerToken);
+            try {
+                message = trackerSide.open(sealed);
+            } catch (CryptoException | ProtocolException e) {
+                throw new AssertionError("the session sent what the tracker cannot open", e);
+            }
+        }
+        sent.add(message);
+    }
+
+    /**
+     * Hands the session {@code message} as the tracker sends it: sealed, when it belongs in the session; a REGISTERED
+     * opens the session of its token, and a refusal of a REGISTER comes in a session of its own.
+     */
+    private void deliver(TrackerMessage message) {
+        if (message instanceof Registered registered) {
+            trackerToken = registered.token();
+            trackerSide = trackerSecret.cipher(trackerToken);
+        }
+        if (message instanceof ErrorReply && session.state() == TrackerSession.State.REGISTERING) {
+            session.onMessage(trackerSecret.cipher(REFUSAL_SESSION).seal(message));
+            return;
+        }
+        session.onMessage(SessionCipher.TRACKER_SENDS.contains(message.type()) ? trackerSide.seal(message) : message);
+    }
 
     private <T extends TrackerMessage> T lastSent(Class<T> type) {
         assertThat(sent).isNotEmpty();
@@ -84,11 +158,11 @@ class TrackerSessionTest {
 
     private Registered register() {
         session.start();
-        session.onMessage(new CookieChallenge(lastSent(CookieRequest.class).txid(), COOKIE));
+        deliver(new CookieChallenge(lastSent(CookieRequest.class).txid(), COOKIE, trackerKey));
         Register register = lastSent(Register.class);
         assertThat(Identity.verify(identity.publicKey(), register)).isTrue();
-        Registered registered = new Registered(register.txid(), 77, 90, 25_000, HOME, COOKIE);
-        session.onMessage(registered);
+        Registered registered = new Registered(register.txid(), 77, 90, 25_000, HOME, COOKIE, PROOF);
+        deliver(registered);
         return registered;
     }
 
@@ -127,7 +201,7 @@ class TrackerSessionTest {
         assertThat(keepalive.token()).isEqualTo(77);
         assertThat(keepalive.name()).isEqualTo("alice");
 
-        session.onMessage(new KeepaliveAck(keepalive.txid(), 20_000, HOME, COOKIE));
+        deliver(new KeepaliveAck(keepalive.txid(), 20_000, HOME, COOKIE));
         advance(19_999);
         assertThat(sent).hasSize(1);
         advance(1);
@@ -139,7 +213,7 @@ class TrackerSessionTest {
         register();
         advance(25_000);
 
-        session.onMessage(new ErrorReply(lastSent(Keepalive.class).txid(), ErrorCode.NOT_REGISTERED));
+        deliver(new ErrorReply(lastSent(Keepalive.class).txid(), ErrorCode.NOT_REGISTERED));
 
         assertThat(lastSent(Register.class).cookie()).isEqualTo(COOKIE);
         assertThat(session.state()).isEqualTo(TrackerSession.State.REGISTERING);
@@ -166,7 +240,7 @@ class TrackerSessionTest {
         register();
         advance(25_000);
 
-        session.onMessage(new KeepaliveAck(lastSent(Keepalive.class).txid(), 25_000, CAFE, COOKIE));
+        deliver(new KeepaliveAck(lastSent(Keepalive.class).txid(), 25_000, CAFE, COOKIE));
 
         assertThat(lastSent(Register.class)).isNotNull();
     }
@@ -180,8 +254,8 @@ class TrackerSessionTest {
         Lookup lookup = lastSent(Lookup.class);
         assertThat(lookup.requester()).isEqualTo("alice");
         assertThat(lookup.token()).isEqualTo(77);
-        session.onMessage(new LookupResult(lookup.txid(), bob));
-        session.onMessage(new Introduction(bob));
+        deliver(new LookupResult(lookup.txid(), bob));
+        deliver(new Introduction(bob));
 
         assertThat(found.get()).isEqualTo(bob);
         assertThat(events).contains("introduced bob");
@@ -192,7 +266,7 @@ class TrackerSessionTest {
         register();
 
         CompletableFuture<PeerInfo> refused = session.lookup("nobody");
-        session.onMessage(new ErrorReply(lastSent(Lookup.class).txid(), ErrorCode.NOT_FOUND));
+        deliver(new ErrorReply(lastSent(Lookup.class).txid(), ErrorCode.NOT_FOUND));
         CompletableFuture<PeerInfo> unanswered = session.lookup("bob");
         for (int i = 0; i < TrackerSession.MAX_ATTEMPTS; i++) {
             advance(TrackerSession.MAX_RETRY_MILLIS);
@@ -206,8 +280,8 @@ class TrackerSessionTest {
     @Test
     void shouldStayRefusedWhenTheNameIsTaken() {
         session.start();
-        session.onMessage(new CookieChallenge(lastSent(CookieRequest.class).txid(), COOKIE));
-        session.onMessage(new ErrorReply(lastSent(Register.class).txid(), ErrorCode.NAME_TAKEN));
+        deliver(new CookieChallenge(lastSent(CookieRequest.class).txid(), COOKIE, trackerKey));
+        deliver(new ErrorReply(lastSent(Register.class).txid(), ErrorCode.NAME_TAKEN));
         sent.clear();
 
         advance(60_000);
@@ -228,9 +302,9 @@ class TrackerSessionTest {
         register();
         sent.clear();
 
-        session.onMessage(new LookupResult(12345,
+        deliver(new LookupResult(12345,
                 new PeerInfo("x", Octets.zeros(32), Octets.zeros(32), 0, CAFE, List.of())));
-        session.onMessage(new TrackerMessage.Ok(999));
+        deliver(new TrackerMessage.Ok(999));
 
         assertThat(sent).isEmpty();
         assertThat(session.state()).isEqualTo(TrackerSession.State.REGISTERED);
@@ -252,7 +326,7 @@ class TrackerSessionTest {
 
         CookieRequest request = lastSent(CookieRequest.class);
         assertThat(sent).hasSize(1);
-        session.onMessage(new CookieChallenge(request.txid(), FRESH_COOKIE));
+        deliver(new CookieChallenge(request.txid(), FRESH_COOKIE, trackerKey));
         Keepalive keepalive = lastSent(Keepalive.class);
         assertThat(keepalive.cookie()).as("the keepalive carries the fresh cookie").isEqualTo(FRESH_COOKIE);
         assertThat(keepalive.token()).isEqualTo(77);
@@ -260,8 +334,8 @@ class TrackerSessionTest {
         assertThat(events).as("nothing runs before the tracker confirms").containsExactly("registered 40000");
 
         KeepaliveAck ack = new KeepaliveAck(keepalive.txid(), 20_000, HOME, LATER_COOKIE);
-        session.onMessage(ack);
-        session.onMessage(ack); // a duplicate answers nothing that is still waiting
+        deliver(ack);
+        deliver(ack); // a duplicate answers nothing that is still waiting
 
         assertThat(events).containsExactly("registered 40000", "then lookup");
         assertThat(sent).hasExactlyElementsOfTypes(CookieRequest.class, Keepalive.class);
@@ -287,8 +361,8 @@ class TrackerSessionTest {
                 .allMatch(CookieRequest.class::isInstance);
         assertThat(sent.get(0)).isEqualTo(sent.get(1));
 
-        session.onMessage(new CookieChallenge(lastSent(CookieRequest.class).txid(), FRESH_COOKIE));
-        session.onMessage(new KeepaliveAck(lastSent(Keepalive.class).txid(), 25_000, HOME, LATER_COOKIE));
+        deliver(new CookieChallenge(lastSent(CookieRequest.class).txid(), FRESH_COOKIE, trackerKey));
+        deliver(new KeepaliveAck(lastSent(Keepalive.class).txid(), 25_000, HOME, LATER_COOKIE));
 
         assertThat(sent.stream().filter(Keepalive.class::isInstance)).hasSize(1);
         assertThat(events).containsExactly("registered 40000", "then lookup");
@@ -300,12 +374,12 @@ class TrackerSessionTest {
         register();
         sent.clear();
         session.checkMapping(then("lookup"));
-        session.onMessage(new CookieChallenge(lastSent(CookieRequest.class).txid(), FRESH_COOKIE));
+        deliver(new CookieChallenge(lastSent(CookieRequest.class).txid(), FRESH_COOKIE, trackerKey));
         Keepalive keepalive = lastSent(Keepalive.class);
 
         // The tracker sees the keepalive come from CAFE, where the token is not trusted.
         boolean refused = answer.equals("NOT_REGISTERED");
-        session.onMessage(refused ? new ErrorReply(keepalive.txid(), ErrorCode.NOT_REGISTERED)
+        deliver(refused ? new ErrorReply(keepalive.txid(), ErrorCode.NOT_REGISTERED)
                 : new KeepaliveAck(keepalive.txid(), 25_000, CAFE, LATER_COOKIE));
 
         Register register = lastSent(Register.class);
@@ -316,12 +390,12 @@ class TrackerSessionTest {
         assertThat(session.state()).isEqualTo(TrackerSession.State.REGISTERING);
         assertThat(events).as("nothing runs before the registration").containsExactly("registered 40000");
 
-        session.onMessage(new Registered(register.txid(), 78, 90, 25_000, CAFE, COOKIE));
+        deliver(new Registered(register.txid(), 78, 90, 25_000, CAFE, COOKIE, PROOF));
 
         assertThat(events).containsExactly("registered 40000", "registered 51000", "then lookup");
         assertThat(session.state()).isEqualTo(TrackerSession.State.REGISTERED);
         assertThat(session.observed()).isEqualTo(CAFE);
-        assertThat(session.relayed(BOB, new byte[] {1, 2, 3, 4}).token()).as("the new token").isEqualTo(78);
+        assertThat(session.relayed(BOB, new byte[] {1, 2, 3, 4}).session()).as("the new token").isEqualTo(78);
         assertThat(sent).hasExactlyElementsOfTypes(CookieRequest.class, Keepalive.class, Register.class);
     }
 
@@ -332,11 +406,11 @@ class TrackerSessionTest {
 
         session.start();
         session.checkMapping(then("while fetching the cookie"));
-        session.onMessage(new CookieChallenge(lastSent(CookieRequest.class).txid(), COOKIE));
+        deliver(new CookieChallenge(lastSent(CookieRequest.class).txid(), COOKIE, trackerKey));
         session.checkMapping(then("while registering"));
         assertThat(events).isEmpty();
         Register register = lastSent(Register.class);
-        session.onMessage(new Registered(register.txid(), 77, 90, 25_000, HOME, COOKIE));
+        deliver(new Registered(register.txid(), 77, 90, 25_000, HOME, COOKIE, PROOF));
 
         assertThat(events).containsExactly("registered 40000", "then before start", "then while fetching the cookie",
                 "then while registering");
@@ -352,9 +426,9 @@ class TrackerSessionTest {
         session.checkMapping(then("first"));
         session.checkMapping(then("second"));
         assertThat(sent).hasSize(1);
-        session.onMessage(new CookieChallenge(lastSent(CookieRequest.class).txid(), FRESH_COOKIE));
+        deliver(new CookieChallenge(lastSent(CookieRequest.class).txid(), FRESH_COOKIE, trackerKey));
         session.checkMapping(then("third"));
-        session.onMessage(new KeepaliveAck(lastSent(Keepalive.class).txid(), 25_000, HOME, LATER_COOKIE));
+        deliver(new KeepaliveAck(lastSent(Keepalive.class).txid(), 25_000, HOME, LATER_COOKIE));
 
         assertThat(sent).hasExactlyElementsOfTypes(CookieRequest.class, Keepalive.class);
         assertThat(events).containsExactly("registered 40000", "then first", "then second", "then third");
@@ -377,8 +451,8 @@ class TrackerSessionTest {
         assertThat(events).containsExactly("registered 40000", "silent");
         assertThat(session.state()).isEqualTo(TrackerSession.State.FETCHING_COOKIE);
 
-        session.onMessage(new CookieChallenge(lastSent(CookieRequest.class).txid(), FRESH_COOKIE));
-        session.onMessage(new Registered(lastSent(Register.class).txid(), 79, 90, 25_000, HOME, COOKIE));
+        deliver(new CookieChallenge(lastSent(CookieRequest.class).txid(), FRESH_COOKIE, trackerKey));
+        deliver(new Registered(lastSent(Register.class).txid(), 79, 90, 25_000, HOME, COOKIE, PROOF));
 
         assertThat(events).containsExactly("registered 40000", "silent", "registered 40000", "then lookup");
         // Over: a new check is a check of its own again.
@@ -388,7 +462,7 @@ class TrackerSessionTest {
     }
 
     @Test
-    void shouldRefuseToRelayWhenNotRegisteredAndCarryTheTokenWhenRegistered() {
+    void shouldRefuseToRelayWhenNotRegisteredAndCarryTheTokenWhenRegistered() throws Exception {
         byte[] frame = {0x50, 0x32, 1, 0x42, 7};
         assertThatThrownBy(() -> session.relayed(BOB, frame)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("not registered");
@@ -397,7 +471,7 @@ class TrackerSessionTest {
                 .hasMessageContaining("FETCHING_COOKIE");
 
         register();
-        Relay relay = session.relayed(BOB, frame);
+        Relay relay = (Relay) trackerSide.open(session.relayed(BOB, frame));
 
         assertThat(relay.token()).isEqualTo(77);
         assertThat(relay.target()).isEqualTo(BOB);
@@ -405,6 +479,193 @@ class TrackerSessionTest {
 
         session.stop();
         assertThatThrownBy(() -> session.relayed(BOB, frame)).isInstanceOf(IllegalStateException.class);
+    }
+
+    // ---- believing only the tracker ----
+
+    @Test
+    void shouldIgnoreAndCountAnIntroductionOrAnswerThatIsNotSealedInTheSession() {
+        register();
+        CompletableFuture<PeerInfo> found = session.lookup("bob");
+        PeerInfo forged = new PeerInfo("bob", Octets.zeros(32), Octets.zeros(32), 0, CAFE, List.of());
+        int txid = lastSent(Lookup.class).txid();
+        sent.clear();
+
+        session.onMessage(new Introduction(forged));
+        session.onMessage(new LookupResult(txid, forged));
+
+        assertThat(events).containsExactly("registered 40000");
+        assertThat(found).isNotDone();
+        assertThat(session.refused()).isEqualTo(2);
+        assertThat(sent).isEmpty();
+    }
+
+    @Test
+    void shouldIgnoreAnIntroductionSealedUnderAnotherKeyOrReplayed() throws Exception {
+        register();
+        PeerInfo bob = new PeerInfo("bob", Octets.zeros(32), Octets.zeros(32), 0, CAFE, List.of());
+        SessionCipher forger = SessionCipher.Secret.forTracker(X25519.generate(new SecureRandom()),
+                Octets.of(X25519.generate(new SecureRandom()).publicKey())).cipher(trackerToken);
+        Sealed genuine = trackerSide.seal(new Introduction(bob));
+
+        session.onMessage(forger.seal(new Introduction(bob)));
+        session.onMessage(genuine);
+        session.onMessage(genuine);
+
+        assertThat(events).containsExactly("registered 40000", "introduced bob");
+        assertThat(session.refused()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldPinTheKeyTheFirstRegistrationProvedAndRefuseATrackerWithAnotherOne() {
+        register();
+        assertThat(pinned).containsExactly(trackerKey);
+        advance(25_000);
+        deliver(new ErrorReply(lastSent(Keepalive.class).txid(), ErrorCode.NOT_REGISTERED));
+        sent.clear();
+        Octets impostor = Octets.of(X25519.generate(new SecureRandom()).publicKey());
+
+        session.stop();
+        session.start();
+        session.onMessage(new CookieChallenge(lastSent(CookieRequest.class).txid(), COOKIE, impostor));
+        session.onMessage(new CookieChallenge(lastSent(CookieRequest.class).txid(), COOKIE, impostor));
+
+        assertThat(sent).as("no REGISTER for the impostor").allMatch(CookieRequest.class::isInstance);
+        assertThat(session.state()).isEqualTo(TrackerSession.State.FETCHING_COOKIE);
+        assertThat(events).as("told once").containsOnlyOnce("mismatch");
+        assertThat(pinned).containsExactly(trackerKey);
+    }
+
+    @Test
+    void shouldTrustOnlyTheKeyItWasGiven() {
+        List<TrackerMessage> out = new ArrayList<>();
+        List<String> told = new ArrayList<>();
+        TrackerSession given = new TrackerSession(clock, Duration.ofSeconds(1), new SecureRandom(),
+                Octets.of(X25519.generate(new SecureRandom()).publicKey()), identity, "alice",
+                Octets.zeros(Wire.KEY_SIZE), 0, List.of(), out::add, new TrackerSession.Listener() {
+                    @Override
+                    public void registered(InetSocketAddress observed) {
+                        told.add("registered");
+                    }
+
+                    @Override
+                    public void refused(ErrorCode code) {}
+
+                    @Override
+                    public void deferred(ErrorCode code, long retryMillis) {}
+
+                    @Override
+                    public void introduced(PeerInfo peer) {}
+
+                    @Override
+                    public void relayed(Octets sender, Octets frame) {}
+
+                    @Override
+                    public void trackerKeyLearned(Octets key) {
+                        told.add("pinned");
+                    }
+
+                    @Override
+                    public void trackerKeyMismatch(Octets expected, Octets presented) {
+                        told.add("mismatch");
+                    }
+
+                    @Override
+                    public void trackerSilent() {}
+                });
+
+        given.start();
+        given.onMessage(new CookieChallenge(((CookieRequest) out.get(0)).txid(), COOKIE, trackerKey));
+
+        assertThat(out).hasExactlyElementsOfTypes(CookieRequest.class);
+        assertThat(told).containsExactly("mismatch");
+    }
+
+    @Test
+    void shouldRegisterAgainWhenTheTrackerProvesItLostThisSessionAndIgnoreItForAnotherOrWithoutTheProof() {
+        register();
+        sent.clear();
+
+        session.onMessage(new SessionUnknown(trackerToken + 1, PROOF));
+        // The token travels in clear in every SEALED: without the proof REGISTERED gave, anyone could send this.
+        session.onMessage(new SessionUnknown(trackerToken, Octets.fromHex("00".repeat(16))));
+        assertThat(sent).isEmpty();
+        assertThat(session.refused()).isEqualTo(2);
+
+        session.onMessage(new SessionUnknown(trackerToken, PROOF));
+        assertThat(lastSent(CookieRequest.class)).isNotNull();
+        assertThat(session.state()).isEqualTo(TrackerSession.State.FETCHING_COOKIE);
+    }
+
+    @Test
+    void shouldOpenEachRegisterInANewSessionWithANewerTimestamp() {
+        register();
+        Register first = lastSentBefore(Register.class);
+        advance(25_000);
+        deliver(new ErrorReply(lastSent(Keepalive.class).txid(), ErrorCode.NOT_REGISTERED));
+
+        Register second = lastSent(Register.class);
+
+        assertThat(second.sessionKey()).isNotEqualTo(first.sessionKey());
+        assertThat(second.timestamp()).isGreaterThan(first.timestamp());
+    }
+
+    @Test
+    void shouldOpenTheRegistrationOnlyInTheSessionItsTokenNames() {
+        session.start();
+        deliver(new CookieChallenge(lastSent(CookieRequest.class).txid(), COOKIE, trackerKey));
+        Register register = lastSent(Register.class);
+
+        // Sealed by the real tracker side, but in another session than the token it announces.
+        session.onMessage(trackerSecret.cipher(78).seal(new Registered(register.txid(), 77, 90, 25_000, HOME, COOKIE,
+                PROOF)));
+
+        assertThat(session.state()).isEqualTo(TrackerSession.State.REGISTERING);
+        assertThat(session.refused()).isEqualTo(1);
+        deliver(new Registered(register.txid(), 77, 90, 25_000, HOME, COOKIE, PROOF));
+        assertThat(session.state()).isEqualTo(TrackerSession.State.REGISTERED);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"BAD_SIGNATURE", "BAD_TOKEN", "NOT_REGISTERED", "REGISTRY_FULL"})
+    void shouldTryAgainLaterAfterARefusalThatIsNoAnswerToAnHonestRegister(String code) {
+        session.start();
+        deliver(new CookieChallenge(lastSent(CookieRequest.class).txid(), COOKIE, trackerKey));
+        deliver(new ErrorReply(lastSent(Register.class).txid(), ErrorCode.valueOf(code)));
+        sent.clear();
+
+        advance(TrackerSession.MAX_RETRY_MILLIS);
+
+        assertThat(session.state()).isNotEqualTo(TrackerSession.State.REFUSED);
+        assertThat(events).as("told, not refused for good").containsExactly("deferred " + code);
+        assertThat(lastSent(Register.class)).as("registering again").isNotNull();
+    }
+
+    @Test
+    void shouldIgnoreAChallengeToNoRequestAndReportAnotherKeyOncePerAttempt() {
+        register();
+        Octets impostor = Octets.of(X25519.generate(new SecureRandom()).publicKey());
+        session.onMessage(new CookieChallenge(424242, COOKIE, impostor));
+        assertThat(events).as("answers nothing asked").doesNotContain("mismatch");
+
+        session.checkMapping(then("lookup"));
+        int txid = lastSent(CookieRequest.class).txid();
+        for (int i = 0; i < 5; i++) {
+            session.onMessage(new CookieChallenge(txid, COOKIE, Octets.of(X25519.generate(new SecureRandom())
+                    .publicKey())));
+        }
+
+        assertThat(events).containsOnlyOnce("mismatch");
+    }
+
+    /** The last message of {@code type} the session sent, whatever came after it. */
+    private <T extends TrackerMessage> T lastSentBefore(Class<T> type) {
+        for (int i = sent.size() - 1; i >= 0; i--) {
+            if (type.isInstance(sent.get(i))) {
+                return type.cast(sent.get(i));
+            }
+        }
+        throw new AssertionError("no " + type.getSimpleName() + " was sent");
     }
 
     private static TrackerSession.QueryFailedException failure(CompletableFuture<?> future) {

@@ -67,6 +67,22 @@ class LinkTableTest {
                 .noneMatch(d -> typeOf(d) == FrameType.INITIATION_XX);
     }
 
+    /**
+     * A stranger's handshake name outside the naming rule, plus one friend request, once made the next start exit
+     * until the contacts file was edited by hand. Such a handshake is refused now, and nothing is kept of it.
+     */
+    @Test
+    void shouldRefuseAHandshakeWhoseNameBreaksTheNamingRule() {
+        SimNet.Node shouting = net.node("ALICE!", "10.0.0.66", 66);
+
+        shouting.table.connect(bob.address, "bob's address");
+        net.run(Duration.ofMillis(500));
+
+        assertThat(bob.connected).isEmpty();
+        assertThat(bob.table.dropped(LinkTable.Drop.BAD_HANDSHAKE)).isPositive();
+        assertThat(bob.table.keys()).isEmpty();
+    }
+
     @Test
     void shouldConnectOverXxToABareAddressAndLearnWhoAnswered() {
         alice.table.connect(bob.address, "bob's address");

@@ -32,7 +32,8 @@ class ReliabilityTest {
             failed.add(messageId + ": " + reason);
         }
     });
-    private final Inbox inbox = new Inbox();
+    private final ReceiveBudget memory = new ReceiveBudget();
+    private final Inbox inbox = new Inbox(memory.share(() -> false));
 
     private static byte[] text(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
@@ -102,7 +103,7 @@ class ReliabilityTest {
 
         List<Outbox.Send> sent = poll(0);
 
-        assertThat(sent).hasSize(60).allMatch(send -> send.length() <= PeerWire.MAX_PIECE)
+        assertThat(sent).hasSize(62).allMatch(send -> send.length() <= PeerWire.MAX_PIECE)
                 .allMatch(send -> send.total() == PeerWire.MAX_MESSAGE_SIZE);
         assertThat(sent.stream().mapToInt(Outbox.Send::length).sum()).isEqualTo(PeerWire.MAX_MESSAGE_SIZE);
     }
@@ -251,6 +252,34 @@ class ReliabilityTest {
 
         assertThat(inbox.receive(data(1, 1, 0, text("a")))).as("what everything waits for is kept")
                 .extracting(Inbox.Received::messageId).containsExactly(1L);
+    }
+
+    /**
+     * Partial 64 KiB messages from 59 strangers exhausted a 128 MiB heap, 2 MiB per conversation. The memory is now
+     * shared: strangers' partial messages hold at most {@link ReceiveBudget#STRANGERS} in all, friends still get
+     * theirs kept, and what a finished or closed conversation held comes back.
+     */
+    @Test
+    void shouldBoundWhatStrangersPartialMessagesHoldTogetherAndKeepAFriendsMessage() {
+        List<Inbox> strangers = new ArrayList<>();
+        for (int conversation = 0; conversation < 59; conversation++) {
+            Inbox stranger = new Inbox(memory.share(() -> true));
+            strangers.add(stranger);
+            for (long id = 1; id <= 40; id++) { // every message but its last piece
+                stranger.receive(data(id, PeerWire.MAX_MESSAGE_SIZE, 0, new byte[PeerWire.MAX_PIECE]));
+            }
+        }
+
+        assertThat(memory.used()).isLessThanOrEqualTo(ReceiveBudget.STRANGERS);
+        assertThat(memory.refused()).as("pieces not kept, to come again").isPositive();
+        Inbox friend = new Inbox(memory.share(() -> false));
+        byte[] whole = new byte[PeerWire.MAX_PIECE];
+        friend.receive(data(1, 2 * PeerWire.MAX_PIECE, 0, whole));
+        assertThat(friend.receive(data(1, 2 * PeerWire.MAX_PIECE, PeerWire.MAX_PIECE, whole)))
+                .as("a friend's message is kept and delivered").hasSize(1);
+
+        strangers.forEach(Inbox::releaseAll);
+        assertThat(memory.used()).as("everything given back").isZero();
     }
 
     private Outbox.Outcome outboxOutcomes() {

@@ -19,7 +19,9 @@ public final class CryptoException extends GeneralSecurityException {
         /** The Diffie-Hellman result is all zeros: the peer sent a low-order point, which would fix the secret. */
         LOW_ORDER_KEY,
         /** Shorter than the keys and tags it must hold, or longer than a message may be. */
-        BAD_LENGTH
+        BAD_LENGTH,
+        /** Its counter was accepted before, is behind the replay window, or is past the key's last: refused unopened. */
+        REPLAYED
     }
 
     private final Reason reason;

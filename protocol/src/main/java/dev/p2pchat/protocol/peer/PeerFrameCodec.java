@@ -25,7 +25,7 @@ import java.nio.ByteOrder;
  * RESPONSE_IK/XX    header | sender index:u32 | receiver index:u32 | noise message 2
  * FINISH_XX         header | receiver index:u32 | noise message 3
  * COOKIE_REPLY      header | receiver index:u32 | nonce:12 | sealed cookie:32
- * TRANSPORT         header | receiver index:u32 | counter:u64 | sealed link frame (1..1124 bytes + tag:16)
+ * TRANSPORT         header | receiver index:u32 | counter:u64 | sealed link frame (1..1088 bytes + tag:16)
  * </pre>
  */
 public final class PeerFrameCodec {

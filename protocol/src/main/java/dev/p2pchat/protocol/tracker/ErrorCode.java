@@ -6,7 +6,10 @@ public enum ErrorCode {
     NAME_INVALID(1),
     /** Another identity key holds the name. */
     NAME_TAKEN(2),
-    /** The sender has no live registration under the name it gave (lease expired, or tracker restarted). */
+    /**
+     * The sender has no live registration under the name it gave (lease expired, or tracker restarted), or not at
+     * the address it sent from (its NAT mapping moved): register again from there.
+     */
     NOT_REGISTERED(3),
     /** No live registration under the looked-up name. */
     NOT_FOUND(4),
@@ -17,7 +20,12 @@ public enum ErrorCode {
     /** The session token does not match the registration. */
     BAD_TOKEN(7),
     /** An announced private address is not usable (unspecified, multicast or broadcast). */
-    ADDRESS_INVALID(8);
+    ADDRESS_INVALID(8),
+    /**
+     * Too many live registrations from the sender's network: its host (an IPv4 address, an IPv6 /64) or its address
+     * prefix (an IPv4 /24, an IPv6 /48) holds its share of the registry. Room appears as their leases end.
+     */
+    NETWORK_FULL(9);
 
     private static final ErrorCode[] BY_CODE = new ErrorCode[256];
 

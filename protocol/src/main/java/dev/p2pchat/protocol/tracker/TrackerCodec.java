@@ -24,6 +24,8 @@ import dev.p2pchat.protocol.tracker.TrackerMessage.Registered;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Relay;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Relayed;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Rename;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Sealed;
+import dev.p2pchat.protocol.tracker.TrackerMessage.SessionUnknown;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Signed;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Unregister;
 import java.nio.ByteBuffer;
@@ -74,6 +76,17 @@ public final class TrackerCodec {
                 WireWriter.octets(out, relayed.sender());
                 WireWriter.octets(out, relayed.payload());
             }
+            case SEALED -> {
+                Sealed sealed = (Sealed) message;
+                out.putLong(sealed.session());
+                out.putLong(sealed.counter());
+                WireWriter.octets(out, sealed.box());
+            }
+            case SESSION_UNKNOWN -> {
+                SessionUnknown unknown = (SessionUnknown) message;
+                out.putLong(unknown.session());
+                WireWriter.octets(out, unknown.proof());
+            }
         }
     }
 
@@ -122,6 +135,9 @@ public final class TrackerCodec {
             case ERROR -> decodeError(reader);
             case RELAY -> new Relay(reader.u64("token"), reader.octets(Wire.KEY_SIZE, "target"), relayPayload(reader));
             case RELAYED -> new Relayed(reader.octets(Wire.KEY_SIZE, "sender"), relayPayload(reader));
+            case SEALED -> decodeSealed(reader);
+            case SESSION_UNKNOWN -> new SessionUnknown(reader.u64("session"),
+                    reader.octets(TrackerWire.RESET_PROOF_SIZE, "reset proof"));
         };
         reader.finish();
         return message;
@@ -132,7 +148,7 @@ public final class TrackerCodec {
         return decode(ByteBuffer.wrap(datagram));
     }
 
-    // COOKIE_REQUEST: txid:u32 | zero padding:16
+    // COOKIE_REQUEST: txid:u32 | zero padding:48 (the length of the challenge)
 
     private static void encodeCookieRequest(CookieRequest m, ByteBuffer out) {
         out.putInt(m.txid());
@@ -145,19 +161,21 @@ public final class TrackerCodec {
         return new CookieRequest(txid);
     }
 
-    // COOKIE_CHALLENGE: txid:u32 | cookie:16
+    // COOKIE_CHALLENGE: txid:u32 | cookie:16 | tracker key:32
 
     private static void encodeCookieChallenge(CookieChallenge m, ByteBuffer out) {
         out.putInt(m.txid());
         WireWriter.octets(out, m.cookie());
+        WireWriter.octets(out, m.trackerKey());
     }
 
     private static CookieChallenge decodeCookieChallenge(WireReader in) throws ProtocolException {
-        return new CookieChallenge(in.u32("txid"), in.octets(TrackerWire.COOKIE_SIZE, "cookie"));
+        return new CookieChallenge(in.u32("txid"), in.octets(TrackerWire.COOKIE_SIZE, "cookie"),
+                in.octets(Wire.KEY_SIZE, "tracker key"));
     }
 
     // REGISTER: txid:u32 | cookie:16 | name | identity-key:32 | agreement-key:32 | capabilities:u32
-    //           | count:u8 | private:address * count | signature:64
+    //           | count:u8 | private:address * count | session key:32 | timestamp:u64 | signature:64
 
     private static void encodeRegister(Register m, ByteBuffer out) {
         out.putInt(m.txid());
@@ -167,6 +185,8 @@ public final class TrackerCodec {
         WireWriter.octets(out, m.agreementKey());
         out.putInt(m.capabilities());
         WireWriter.addresses(out, m.privateAddresses());
+        WireWriter.octets(out, m.sessionKey());
+        out.putLong(m.timestamp());
         WireWriter.octets(out, m.signature());
     }
 
@@ -179,10 +199,13 @@ public final class TrackerCodec {
                 in.octets(Wire.KEY_SIZE, "agreement key"),
                 in.u32("capabilities"),
                 in.addresses("private address"),
+                in.octets(Wire.KEY_SIZE, "session key"),
+                in.u64("timestamp"),
                 in.octets(Wire.SIGNATURE_SIZE, "signature"));
     }
 
     // REGISTERED: txid:u32 | token:8 | lease seconds:u32 | keepalive millis:u32 | observed:address | cookie:16
+    //             | reset proof:16
 
     private static void encodeRegistered(Registered m, ByteBuffer out) {
         out.putInt(m.txid());
@@ -191,6 +214,7 @@ public final class TrackerCodec {
         out.putInt(m.keepaliveMillis());
         AddressCodec.put(out, m.observed());
         WireWriter.octets(out, m.cookie());
+        WireWriter.octets(out, m.resetProof());
     }
 
     private static Registered decodeRegistered(WireReader in) throws ProtocolException {
@@ -200,7 +224,8 @@ public final class TrackerCodec {
                 in.u32("lease seconds"),
                 in.u32("keepalive millis"),
                 in.address("observed"),
-                in.octets(TrackerWire.COOKIE_SIZE, "cookie"));
+                in.octets(TrackerWire.COOKIE_SIZE, "cookie"),
+                in.octets(TrackerWire.RESET_PROOF_SIZE, "reset proof"));
     }
 
     // KEEPALIVE: txid:u32 | cookie:16 | token:8 | name
@@ -305,6 +330,11 @@ public final class TrackerCodec {
     }
 
     private static ListPage decodeListPage(WireReader in) throws ProtocolException {
+        // A page must fit a SEALED: the record refuses a larger one, so the decoder does first, with a reason.
+        if (Wire.HEADER_SIZE + in.remaining() > TrackerWire.MAX_SEALED_MESSAGE_SIZE) {
+            throw new ProtocolException(Reason.BAD_FIELD, "list page of " + (Wire.HEADER_SIZE + in.remaining())
+                    + " bytes does not fit a sealed datagram");
+        }
         int txid = in.u32("txid");
         int nextCursor = in.u32("next cursor");
         int total = in.u32("total");
@@ -389,5 +419,22 @@ public final class TrackerCodec {
             throw new ProtocolException(Reason.BAD_FIELD, "relayed payload of " + length + " bytes");
         }
         return in.rest();
+    }
+
+    // SEALED: session:u64 | counter:u64 | box (the rest: the sealed message, then the tag)
+
+    private static Sealed decodeSealed(WireReader in) throws ProtocolException {
+        long session = in.u64("session");
+        long counter = in.u64("counter");
+        int length = in.remaining() - TrackerWire.SEAL_TAG_SIZE;
+        if (length < TrackerWire.MIN_SEALED_MESSAGE_SIZE) {
+            throw new ProtocolException(Reason.TRUNCATED, "a sealed message needs "
+                    + (TrackerWire.MIN_SEALED_MESSAGE_SIZE + TrackerWire.SEAL_TAG_SIZE) + " bytes, "
+                    + in.remaining() + " left");
+        }
+        if (length > TrackerWire.MAX_SEALED_MESSAGE_SIZE) {
+            throw new ProtocolException(Reason.TOO_LONG, "a sealed message of " + length + " bytes");
+        }
+        return new Sealed(session, counter, in.rest());
     }
 }

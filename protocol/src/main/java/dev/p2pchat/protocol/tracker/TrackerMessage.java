@@ -44,10 +44,14 @@ public sealed interface TrackerMessage {
         }
     }
 
-    /** The cookie that proves the requester receives at its source address. */
-    record CookieChallenge(int txid, Octets cookie) implements Transaction {
+    /**
+     * The cookie that proves the requester receives at its source address, and the tracker's X25519 key, which the
+     * sessions of its registrations are sealed with. A peer checks the key against the one it pinned.
+     */
+    record CookieChallenge(int txid, Octets cookie, Octets trackerKey) implements Transaction {
         public CookieChallenge {
             Octets.requireLength(cookie, TrackerWire.COOKIE_SIZE, "cookie");
+            Octets.requireLength(trackerKey, Wire.KEY_SIZE, "trackerKey");
         }
 
         @Override
@@ -56,7 +60,14 @@ public sealed interface TrackerMessage {
         }
     }
 
-    /** Claims {@code name} for the identity key and announces how to reach the sender. */
+    /**
+     * Claims {@code name} for the identity key, announces how to reach the sender, and opens a session with the
+     * tracker: every later message of this registration, both ways, is sealed under keys from {@code sessionKey}.
+     *
+     * @param sessionKey a fresh X25519 public key of this registration's session
+     * @param timestamp the sender's clock in milliseconds, larger in each new REGISTER of one identity key: the
+     *     tracker refuses one older than the registration it holds, so a captured REGISTER cannot be replayed
+     */
     record Register(
             int txid,
             Octets cookie,
@@ -65,6 +76,8 @@ public sealed interface TrackerMessage {
             Octets agreementKey,
             int capabilities,
             List<InetSocketAddress> privateAddresses,
+            Octets sessionKey,
+            long timestamp,
             Octets signature)
             implements CookieBearing, Signed {
         public Register {
@@ -73,6 +86,7 @@ public sealed interface TrackerMessage {
             Octets.requireLength(identityKey, Wire.KEY_SIZE, "identityKey");
             Octets.requireLength(agreementKey, Wire.KEY_SIZE, "agreementKey");
             privateAddresses = Addresses.requireEncodableList(privateAddresses);
+            Octets.requireLength(sessionKey, Wire.KEY_SIZE, "sessionKey");
             Octets.requireLength(signature, Wire.SIGNATURE_SIZE, "signature");
         }
 
@@ -84,7 +98,7 @@ public sealed interface TrackerMessage {
         @Override
         public Register withSignature(Octets signature) {
             return new Register(txid, cookie, name, identityKey, agreementKey, capabilities, privateAddresses,
-                    signature);
+                    sessionKey, timestamp, signature);
         }
     }
 
@@ -96,13 +110,15 @@ public sealed interface TrackerMessage {
      * @param keepaliveMillis when to send the next keepalive (jittered by the tracker)
      * @param observed the source address the tracker saw
      * @param cookie a fresh cookie for the next requests
+     * @param resetProof what a SESSION_UNKNOWN for this session carries, so that the peer believes only the
+     *     tracker's word that it lost the session (it travels sealed: nobody else learns it before the tracker uses it)
      */
-    record Registered(
-            int txid, long token, int leaseSeconds, int keepaliveMillis, InetSocketAddress observed, Octets cookie)
-            implements Transaction {
+    record Registered(int txid, long token, int leaseSeconds, int keepaliveMillis, InetSocketAddress observed,
+            Octets cookie, Octets resetProof) implements Transaction {
         public Registered {
             Addresses.requireEncodable(observed, "observed");
             Octets.requireLength(cookie, TrackerWire.COOKIE_SIZE, "cookie");
+            Octets.requireLength(resetProof, TrackerWire.RESET_PROOF_SIZE, "resetProof");
         }
 
         @Override
@@ -217,8 +233,8 @@ public sealed interface TrackerMessage {
             for (Entry entry : entries) {
                 size += TrackerWire.listEntrySize(entry);
             }
-            if (size > Wire.MAX_DATAGRAM_SIZE) {
-                throw new IllegalArgumentException("list page of " + size + " bytes exceeds one datagram");
+            if (size > TrackerWire.MAX_SEALED_MESSAGE_SIZE) {
+                throw new IllegalArgumentException("list page of " + size + " bytes exceeds one sealed datagram");
             }
         }
 
@@ -319,6 +335,50 @@ public sealed interface TrackerMessage {
         @Override
         public TrackerMessageType type() {
             return TrackerMessageType.RELAYED;
+        }
+    }
+
+    /**
+     * A message of a registration's session, sealed: {@code box} is the encoded message encrypted and authenticated
+     * under the session's key for this direction, with the header, session and counter as associated data. Only
+     * {@link SessionCipher} makes and opens one.
+     *
+     * @param session the session token the tracker gave the registration (a fresh random number for the refusal of a
+     *     REGISTER)
+     * @param counter this direction's message counter, never used twice under one key
+     * @param box the ciphertext of the message, then the tag
+     */
+    record Sealed(long session, long counter, Octets box) implements TrackerMessage {
+        public Sealed {
+            if (box == null) {
+                throw new NullPointerException("box");
+            }
+            int length = box.length() - TrackerWire.SEAL_TAG_SIZE;
+            if (length < TrackerWire.MIN_SEALED_MESSAGE_SIZE || length > TrackerWire.MAX_SEALED_MESSAGE_SIZE) {
+                throw new IllegalArgumentException("a sealed message has " + TrackerWire.MIN_SEALED_MESSAGE_SIZE
+                        + " to " + TrackerWire.MAX_SEALED_MESSAGE_SIZE + " bytes, not " + length);
+            }
+        }
+
+        @Override
+        public TrackerMessageType type() {
+            return TrackerMessageType.SEALED;
+        }
+    }
+
+    /**
+     * The tracker holds no session {@code session} (it restarted, or the lease ended): register again. Not sealed (the tracker has no session key left to seal it with);
+     * {@code proof} is the session's reset proof, which the tracker computes from its own key alone and told the peer
+     * sealed in REGISTERED, so a peer believes it only from the tracker, and only for its own current session.
+     */
+    record SessionUnknown(long session, Octets proof) implements TrackerMessage {
+        public SessionUnknown {
+            Octets.requireLength(proof, TrackerWire.RESET_PROOF_SIZE, "proof");
+        }
+
+        @Override
+        public TrackerMessageType type() {
+            return TrackerMessageType.SESSION_UNKNOWN;
         }
     }
 }

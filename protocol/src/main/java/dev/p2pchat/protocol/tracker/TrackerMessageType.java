@@ -18,7 +18,9 @@ public enum TrackerMessageType {
     OK(0x0E),
     ERROR(0x0F),
     RELAY(0x10),
-    RELAYED(0x11);
+    RELAYED(0x11),
+    SEALED(0x12),
+    SESSION_UNKNOWN(0x13);
 
     private static final TrackerMessageType[] BY_CODE = new TrackerMessageType[256];
 

@@ -9,19 +9,30 @@ public final class TrackerWire {
     public static final int COOKIE_SIZE = 16;
     public static final int TOKEN_SIZE = 8;
     /** A cookie request is padded with zeros so that it is exactly as long as the challenge it asks for. */
-    public static final int COOKIE_REQUEST_PADDING = COOKIE_SIZE;
+    public static final int COOKIE_REQUEST_PADDING = COOKIE_SIZE + Wire.KEY_SIZE;
     /** Size of a whole COOKIE_REQUEST, and so of the COOKIE_CHALLENGE that answers it. */
     public static final int COOKIE_REQUEST_SIZE = Wire.HEADER_SIZE + TRANSACTION_ID_SIZE + COOKIE_REQUEST_PADDING;
+
+    /** The largest message a SEALED carries: what fits a datagram with the seal around it. */
+    public static final int MAX_SEALED_MESSAGE_SIZE = Wire.MAX_DATAGRAM_SIZE - Wire.SEALED_OVERHEAD;
+    /** The smallest: a header and a txid (OK). */
+    public static final int MIN_SEALED_MESSAGE_SIZE = Wire.HEADER_SIZE + TRANSACTION_ID_SIZE;
+    /** The tag that ends a SEALED and authenticates it. */
+    public static final int SEAL_TAG_SIZE = Wire.SEALED_OVERHEAD - Wire.HEADER_SIZE - 2 * Long.BYTES;
+    /** The proof that a SESSION_UNKNOWN comes from the tracker, which REGISTERED told the peer in confidence. */
+    public static final int RESET_PROOF_SIZE = 16;
+    /** A SESSION_UNKNOWN: header, the session it answers, and that session's reset proof. */
+    public static final int SESSION_UNKNOWN_SIZE = Wire.HEADER_SIZE + Long.BYTES + RESET_PROOF_SIZE;
 
     /** Bytes of a LIST_PAGE before its entries: header, txid, next cursor, total, count. */
     public static final int LIST_PAGE_FIXED_SIZE = Wire.HEADER_SIZE + TRANSACTION_ID_SIZE + 4 + 4 + 1;
     /** Smallest list entry: a one-byte name (plus its length byte) and the identity key. */
     public static final int MIN_LIST_ENTRY_SIZE = 1 + 1 + Wire.KEY_SIZE;
     /** Most entries one LIST_PAGE can hold; a larger count is malformed. */
-    public static final int MAX_LIST_ENTRIES = (Wire.MAX_DATAGRAM_SIZE - LIST_PAGE_FIXED_SIZE) / MIN_LIST_ENTRY_SIZE;
+    public static final int MAX_LIST_ENTRIES = (MAX_SEALED_MESSAGE_SIZE - LIST_PAGE_FIXED_SIZE) / MIN_LIST_ENTRY_SIZE;
 
     /** RELAY's fields before the peer frame it carries: header, the sender's token, the target's identity key. */
-    public static final int RELAY_FIXED_SIZE = Wire.RELAY_OVERHEAD;
+    public static final int RELAY_FIXED_SIZE = Wire.HEADER_SIZE + TOKEN_SIZE + Wire.KEY_SIZE;
     /** RELAYED's fields before the peer frame it carries: header, the sender's identity key. */
     public static final int RELAYED_FIXED_SIZE = Wire.HEADER_SIZE + Wire.KEY_SIZE;
     /** The smallest payload a RELAY carries: a peer frame has at least a header. */

@@ -137,11 +137,13 @@ class TrackerMessageDecoderTest {
                 Arguments.of("a COOKIE_REPLY", "50320145" + "00".repeat(48), Reason.UNKNOWN_TYPE),
                 Arguments.of("RELAY carrying 3 bytes", "50320110" + "0102030405060708" + "00".repeat(32)
                         + "503201", Reason.TRUNCATED),
-                Arguments.of("RELAYED carrying 1157 bytes", "50320111" + "00".repeat(32) + "ab".repeat(1157),
+                Arguments.of("RELAYED carrying 1121 bytes", "50320111" + "00".repeat(32) + "ab".repeat(1121),
                         Reason.BAD_FIELD),
+                Arguments.of("SEALED of a box too short for an OK and its tag", "50320112" + "00".repeat(16)
+                        + "ab".repeat(23), Reason.TRUNCATED),
                 Arguments.of("truncated", "5032010e000000", Reason.TRUNCATED),
                 Arguments.of("trailing byte", "5032010e0000000e00", Reason.TRAILING_BYTES),
-                Arguments.of("unknown error code", "5032010f0000000e09", Reason.BAD_FIELD),
+                Arguments.of("unknown error code", "5032010f0000000e0a", Reason.BAD_FIELD),
                 Arguments.of("one byte too long", "5032010e" + "00".repeat(Wire.MAX_DATAGRAM_SIZE - 3),
                         Reason.TOO_LONG));
     }

@@ -11,6 +11,7 @@ import dev.p2pchat.protocol.tracker.TrackerMessage;
 import dev.p2pchat.protocol.tracker.TrackerMessage.ErrorReply;
 import dev.p2pchat.protocol.tracker.TrackerMessage.ListPage;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Ok;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Sealed;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -21,6 +22,7 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ResourceLeakDetector;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -89,20 +91,38 @@ class TrackerMessageEncoderTest {
 
     @Test
     void shouldEncodeADatagramOfTheFullSize() {
-        // 34 entries: 33 with the name "a" and one with a 28-byte name fill 1200 bytes.
-        List<ListPage.Entry> entries = new ArrayList<>();
-        Octets key = Octets.zeros(Wire.KEY_SIZE);
-        for (int i = 0; i < 33; i++) {
-            entries.add(new ListPage.Entry("a", key));
-        }
-        entries.add(new ListPage.Entry("b".repeat(28), key));
-        DatagramPacket packet = writeAndRead(new DefaultAddressedEnvelope<>(new ListPage(1, 0, 34, entries), PEER));
+        // A SEALED of the largest box: 20 bytes of header, session and counter, 1164 of message and 16 of tag.
+        byte[] box = new byte[1180];
+        Arrays.fill(box, (byte) 0xAB);
+        Sealed sealed = new Sealed(0x0102030405060708L, 9, Octets.of(box));
+        DatagramPacket packet = writeAndRead(new DefaultAddressedEnvelope<>(sealed, PEER));
         try {
             byte[] bytes = ByteBufUtil.getBytes(packet.content());
             assertThat(bytes).hasSize(Wire.MAX_DATAGRAM_SIZE);
-            assertThat(bytes).startsWith(HexFormat.of().parseHex("5032010b" + "00000001" + "00000000" + "00000022"
-                    + "22" + "0161"));
-            assertThat(bytes).endsWith(HexFormat.of().parseHex("1c" + "62".repeat(28) + "00".repeat(32)));
+            assertThat(bytes).startsWith(HexFormat.of().parseHex("50320112" + "0102030405060708" + "0000000000000009"
+                    + "abab"));
+            assertThat(bytes).endsWith(box);
+        } finally {
+            packet.release();
+        }
+    }
+
+    @Test
+    void shouldEncodeTheLargestListPageThatASealedCarries() {
+        // 33 entries: 32 with the name "a" and one with a 26-byte name fill 1164 bytes, the most a SEALED carries.
+        List<ListPage.Entry> entries = new ArrayList<>();
+        Octets key = Octets.zeros(Wire.KEY_SIZE);
+        for (int i = 0; i < 32; i++) {
+            entries.add(new ListPage.Entry("a", key));
+        }
+        entries.add(new ListPage.Entry("b".repeat(26), key));
+        DatagramPacket packet = writeAndRead(new DefaultAddressedEnvelope<>(new ListPage(1, 0, 33, entries), PEER));
+        try {
+            byte[] bytes = ByteBufUtil.getBytes(packet.content());
+            assertThat(bytes).hasSize(Wire.MAX_DATAGRAM_SIZE - Wire.SEALED_OVERHEAD);
+            assertThat(bytes).startsWith(HexFormat.of().parseHex("5032010b" + "00000001" + "00000000" + "00000021"
+                    + "21" + "0161"));
+            assertThat(bytes).endsWith(HexFormat.of().parseHex("1a" + "62".repeat(26) + "00".repeat(32)));
         } finally {
             packet.release();
         }

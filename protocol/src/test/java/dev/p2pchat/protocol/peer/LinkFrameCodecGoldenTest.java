@@ -108,7 +108,7 @@ class LinkFrameCodecGoldenTest {
         assertThat(decode(hex("03  00 00 00 03  00  00 00 00 07  01  00 00 00 09  00 00",
                         "6F 2C 20 77 6F 72 6C 64 21")))
                 .isEqualTo(LinkGoldenVectors.named("DATA").message());
-        assertThat(decode(hex("04  00 00 00 08  01  00 00 00 09  04 53  00 0C")))
+        assertThat(decode(hex("04  00 00 00 08  01  00 00 00 09  04 2F  00 0C")))
                 .isEqualTo(LinkGoldenVectors.named("ACK").message());
         assertThat(decode(hex("06  00 00 00 09  01")))
                 .isEqualTo(LinkGoldenVectors.named("SKIPPED, delivered").message());
@@ -140,8 +140,9 @@ class LinkFrameCodecGoldenTest {
         assertThat(LinkGoldenVectors.named("DATA of a full piece").bytes()).hasSize(PeerWire.MAX_LINK_FRAME_SIZE);
         assertThat(LinkGoldenVectors.named("PING with the PROBE flag padded to the largest link frame").bytes())
                 .hasSize(PeerWire.MAX_LINK_FRAME_SIZE);
-        // MAX_PIECE = 1124 less DATA's own fields (12) and an ack block without entries (5).
-        assertThat(PeerWire.MAX_PIECE).isEqualTo(1107).isEqualTo(1124 - 12 - 5);
+        // MAX_PIECE = 1088 less DATA's own fields (12) and an ack block without entries (5).
+        assertThat(PeerWire.MAX_PIECE).isEqualTo(1071).isEqualTo(1088 - 12 - 5);
+        assertThat(PeerWire.MAX_LINK_FRAME_SIZE).isEqualTo(1088);
         assertThat(PeerWire.DATA_FIXED_SIZE).isEqualTo(12);
         assertThat(PeerWire.ACK_BLOCK_FIXED_SIZE).isEqualTo(5);
         assertThat(PeerWire.ACK_ENTRY_SIZE).isEqualTo(8);

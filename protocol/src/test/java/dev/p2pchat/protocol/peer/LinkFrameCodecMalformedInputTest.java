@@ -262,12 +262,13 @@ class LinkFrameCodecMalformedInputTest {
                 Arguments.of("ACK of 255 entries, none present", "04 00000001 ff"),
                 Arguments.of("ACK entry of message 0", "04 00000001 01 00000000 0000 0001"),
                 Arguments.of("ACK second entry of message 0", "04 00000001 02" + entry + "00000000 0000 0001"),
-                Arguments.of("ACK entry of 1108 bytes", "04 00000001 01 00000002 0000 0454"),
+                Arguments.of("ACK entry of 1072 bytes", "04 00000001 01 00000002 0000 0430"),
+                Arguments.of("ACK entry of 1107 bytes, an earlier draft's piece", "04 00000001 01 00000002 0000 0453"),
                 Arguments.of("ACK entry of 65535 bytes", "04 00000001 01 00000002 0000 ffff"),
                 Arguments.of("ACK entry of 2 bytes at 65535, past the largest message",
                         "04 00000001 01 00000002 ffff 0002"),
-                Arguments.of("ACK entry of 1107 bytes at 64430, past the largest message",
-                        "04 00000001 01 00000002 fbae 0453"),
+                Arguments.of("ACK entry of 1071 bytes at 64466, past the largest message",
+                        "04 00000001 01 00000002 fbd2 042f"),
                 Arguments.of("SKIP message id 0", "05 00000000"),
                 Arguments.of("SKIPPED message id 0", "06 00000000 00"),
                 Arguments.of("SKIPPED delivered 2", "06 00000001 02"),
@@ -289,7 +290,7 @@ class LinkFrameCodecMalformedInputTest {
                 Arguments.of("DATA content kind 0, nothing after", "03 00000001 00 00000001 00"),
                 Arguments.of("ACK cursor 0, nothing after", "04 00000000"),
                 Arguments.of("ACK entry of message 0, cut after it", "04 00000001 02 00000000"),
-                Arguments.of("ACK entry of 1108 bytes, a second entry missing", "04 00000001 02 00000002 0000 0454"),
+                Arguments.of("ACK entry of 1072 bytes, a second entry missing", "04 00000001 02 00000002 0000 0430"),
                 Arguments.of("PING flags 2, padding after", "01 00000001 02 00"),
                 Arguments.of("SKIPPED message id 0, delivered missing", "06 00000000"));
     }
@@ -303,9 +304,11 @@ class LinkFrameCodecMalformedInputTest {
     /** More than one TRANSPORT can seal, whatever the bytes: refused before any field is read. */
     @Test
     void shouldRejectALinkFrameLongerThanATransportSealsAsTooLong() {
-        assertThat(reasonOf(hex("01 00000001 00" + "00".repeat(1119)))).as("a PING of 1125 bytes")
+        assertThat(reasonOf(hex("01 00000001 00" + "00".repeat(1083)))).as("a PING of 1089 bytes")
                 .isEqualTo(Reason.TOO_LONG);
-        assertThat(reasonOf(hex(DATA_HEAD + "00010000 0000" + "78".repeat(1108)))).as("a DATA piece of 1108 bytes")
+        assertThat(reasonOf(hex("01 00000001 00" + "00".repeat(1118)))).as("a PING of 1124 bytes")
+                .isEqualTo(Reason.TOO_LONG);
+        assertThat(reasonOf(hex(DATA_HEAD + "00010000 0000" + "78".repeat(1072)))).as("a DATA piece of 1072 bytes")
                 .isEqualTo(Reason.TOO_LONG);
         assertThat(reasonOf(hex("ff" + "00".repeat(1199)))).as("1200 bytes of no kind").isEqualTo(Reason.TOO_LONG);
     }
@@ -336,15 +339,15 @@ class LinkFrameCodecMalformedInputTest {
     @Test
     void shouldAcceptTheEdgesOfEveryRange() {
         assertThat(outcome(hex("04 00000001 40" + "00000002 0000 0001".repeat(64)))).as("64 entries").isNull();
-        assertThat(outcome(hex("04 00000001 01 00000002 fbad 0453"))).as("an entry of 1107 bytes at 64429")
+        assertThat(outcome(hex("04 00000001 01 00000002 fbd1 042f"))).as("an entry of 1071 bytes at 64465")
                 .isNull();
         assertThat(outcome(hex("04 00000001 01 00000002 ffff 0001"))).as("an entry of 1 byte at 65535").isNull();
         assertThat(outcome(hex("04 ffffffff 01 ffffffff 0000 0000"))).as("cursor and id 2^32 - 1").isNull();
-        assertThat(outcome(hex(DATA_HEAD + "00010000 0000" + "78".repeat(1107)))).as("a full piece").isNull();
+        assertThat(outcome(hex(DATA_HEAD + "00010000 0000" + "78".repeat(1071)))).as("a full piece").isNull();
         assertThat(outcome(hex(DATA_HEAD + "00010000 ffff 61"))).as("the last byte of 64 KiB").isNull();
         assertThat(outcome(hex(DATA_HEAD + "00000001 0000 61"))).as("a message of 1 byte").isNull();
         assertThat(outcome(hex(DATA_HEAD + "00000000 0000"))).as("an empty message").isNull();
-        assertThat(outcome(hex("01 ffffffff 01" + "00".repeat(1118)))).as("the largest PING").isNull();
+        assertThat(outcome(hex("01 ffffffff 01" + "00".repeat(1082)))).as("the largest PING").isNull();
         assertThat(outcome(hex("06 ffffffff 00"))).as("SKIPPED 2^32 - 1").isNull();
         assertThat(outcome(hex("05 80000000"))).as("SKIP 2^31").isNull();
     }

@@ -57,9 +57,9 @@ class LinkFrameRecordsTest {
     @Test
     void shouldRefuseAnAckEntryOutsideTheLargestMessageOrLongerThanAPiece() {
         assertThat(new AckEntry(1, 65_535, 1).offset()).isEqualTo(65_535);
-        assertThat(new AckEntry(1, 64_429, 1107).offset()).isEqualTo(64_429);
+        assertThat(new AckEntry(1, 64_465, 1071).offset()).isEqualTo(64_465);
         assertThat(new AckEntry(1, 0, 0).length()).isZero();
-        for (int[] entry : new int[][] {{-1, 1}, {65_536, 1}, {65_535, 2}, {64_430, 1107}, {0, -1}, {0, 1108},
+        for (int[] entry : new int[][] {{-1, 1}, {65_536, 1}, {65_535, 2}, {64_466, 1071}, {0, -1}, {0, 1072},
                 {0, 65_535}}) {
             assertThatThrownBy(() -> new AckEntry(1, entry[0], entry[1])).as("%d bytes at %d", entry[1], entry[0])
                     .isInstanceOf(IllegalArgumentException.class);
@@ -93,11 +93,13 @@ class LinkFrameRecordsTest {
         }
     }
 
-    /** A PING is at most the largest link frame: 6 bytes and up to 1118 of padding. */
+    /** A PING is at most the largest link frame: 6 bytes and up to 1082 of padding. */
     @Test
     void shouldPadAPingAtMostToTheLargestLinkFrame() {
-        assertThat(new Ping(1, 0, 1118).padding()).isEqualTo(PeerWire.MAX_LINK_FRAME_SIZE - 6);
-        assertThatThrownBy(() -> new Ping(1, 0, 1119)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(new Ping(1, 0, 1082).padding()).isEqualTo(PeerWire.MAX_LINK_FRAME_SIZE - 6);
+        assertThatThrownBy(() -> new Ping(1, 0, 1083)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Ping(1, 0, 1118)).as("the padding of an earlier draft's largest PING")
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Ping(1, 0, -1)).isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -105,9 +107,9 @@ class LinkFrameRecordsTest {
     void shouldAcceptDataAtTheLimitsOfPiecesAndMessages() {
         assertThat(data(0, 0, 0).payload().length()).isZero();
         assertThat(data(1, 0, 1).total()).isEqualTo(1);
-        assertThat(data(65_536, 0, 1107).payload().length()).isEqualTo(PeerWire.MAX_PIECE);
+        assertThat(data(65_536, 0, 1071).payload().length()).isEqualTo(PeerWire.MAX_PIECE);
         assertThat(data(65_536, 65_535, 1).offset()).isEqualTo(65_535);
-        assertThat(data(65_536, 64_429, 1107).offset()).isEqualTo(65_536 - 1107);
+        assertThat(data(65_536, 64_465, 1071).offset()).isEqualTo(65_536 - 1071);
     }
 
     /** The acknowledgements beside a piece leave it less room: the whole DATA must fit one TRANSPORT. */
@@ -128,8 +130,9 @@ class LinkFrameRecordsTest {
             {-1, 0, 0}, // a negative total
             {10, 0, 11}, // more bytes than the message has
             {10, 5, 6}, // past the end of the message
-            {65_536, 65_000, 1107}, // past the end of the largest message
-            {5000, 0, 1108}, // a piece larger than MAX_PIECE
+            {65_536, 65_000, 1071}, // past the end of the largest message
+            {5000, 0, 1072}, // a piece larger than MAX_PIECE
+            {5000, 0, 1107}, // a piece of an earlier draft's MAX_PIECE
             {10, 0, 0}, // an empty piece of a message that is not empty
             {0, 1, 0}, // an empty message at another offset than 0
             {10, -1, 1}, // a negative offset

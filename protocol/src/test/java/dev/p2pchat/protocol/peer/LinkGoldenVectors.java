@@ -44,11 +44,11 @@ public final class LinkGoldenVectors {
                     "00", // no flags
                     "00000000000000000000"), // padding: 10 zeros
             vector("PING with the PROBE flag padded to the largest link frame",
-                    new Ping(9, LinkFrame.PROBE, 1118),
+                    new Ping(9, LinkFrame.PROBE, 1082),
                     "01",
                     "00000009", // sequence
                     "01", // flags: PROBE
-                    "00".repeat(1118)), // padding: 1 + 4 + 1 + 1118 = 1124 bytes, a full TRANSPORT of 1156
+                    "00".repeat(1082)), // padding: 1 + 4 + 1 + 1082 = 1088 bytes, a full TRANSPORT of 1120
             vector("PONG",
                     new Pong(0x80000001, 0),
                     "02", // kind PONG
@@ -70,18 +70,18 @@ public final class LinkGoldenVectors {
                     "0000", // offset
                     TEXT), // payload: all 9 bytes
             vector("DATA with two acknowledgement entries",
-                    new Data(new AckBlock(5, List.of(new AckEntry(6, 0, 1107), new AckEntry(8, 1107, 12))), 10,
-                            ContentKind.BROADCAST, 1200, 1107, octets("78".repeat(93))),
+                    new Data(new AckBlock(5, List.of(new AckEntry(6, 0, 1071), new AckEntry(8, 1071, 12))), 10,
+                            ContentKind.BROADCAST, 1200, 1071, octets("78".repeat(129))),
                     "03",
                     "00000005", // ack cursor
                     "02", // two entries
-                    "00000006", "0000", "0453", // message 6, 1107 bytes from offset 0
-                    "00000008", "0453", "000c", // message 8, 12 bytes from offset 1107
+                    "00000006", "0000", "042f", // message 6, 1071 bytes from offset 0
+                    "00000008", "042f", "000c", // message 8, 12 bytes from offset 1071
                     "0000000a", // message id 10
                     "02", // content kind BROADCAST
                     "000004b0", // total 1200
-                    "0453", // offset 1107: the second piece
-                    "78".repeat(93)), // payload: the last 93 bytes
+                    "042f", // offset 1071: the second piece
+                    "78".repeat(129)), // payload: the last 129 bytes
             vector("DATA of an empty message",
                     new Data(AckBlock.NONE, 1, ContentKind.FRIEND_ACCEPT, 0, 0, Octets.zeros(0)),
                     "03",
@@ -92,16 +92,16 @@ public final class LinkGoldenVectors {
                     "00000000", // total 0
                     "0000"), // offset 0, and no payload
             vector("DATA of a full piece",
-                    new Data(new AckBlock(0xFFFF_FFFFL, List.of()), 0xFFFF_FFFFL, ContentKind.TEXT, 65536, 64206,
-                            octets("78".repeat(1107))),
+                    new Data(new AckBlock(0xFFFF_FFFFL, List.of()), 0xFFFF_FFFFL, ContentKind.TEXT, 65536, 64260,
+                            octets("78".repeat(1071))),
                     "03",
                     "ffffffff", // ack cursor: the largest message id
                     "00", // no entries
                     "ffffffff", // message id 2^32 - 1
                     "01", // content kind TEXT
                     "00010000", // total 65536, the largest message
-                    "face", // offset 64206: the 59th piece
-                    "78".repeat(1107)), // payload: 1107 bytes, MAX_PIECE; 1124 bytes in all
+                    "fb04", // offset 64260: the 61st piece, the last full one
+                    "78".repeat(1071)), // payload: 1071 bytes, MAX_PIECE; 1088 bytes in all
             vector("DATA of the last byte of the largest message",
                     new Data(new AckBlock(2, List.of()), 4, ContentKind.FRIEND_REQUEST, 65536, 65535, octets("21")),
                     "03",
@@ -118,21 +118,21 @@ public final class LinkGoldenVectors {
                     "00000001", // cursor 1: nothing delivered yet
                     "00"), // no entries
             vector("ACK",
-                    new Ack(new AckBlock(8, List.of(new AckEntry(9, 1107, 12)))),
+                    new Ack(new AckBlock(8, List.of(new AckEntry(9, 1071, 12)))),
                     "04",
                     "00000008", // cursor 8
                     "01", // one entry
                     "00000009", // message 9
-                    "0453", // offset 1107
+                    "042f", // offset 1071
                     "000c"), // 12 bytes
             vector("ACK with three entries",
-                    new Ack(new AckBlock(12, List.of(new AckEntry(13, 0, 1107), new AckEntry(13, 2214, 1107),
+                    new Ack(new AckBlock(12, List.of(new AckEntry(13, 0, 1071), new AckEntry(13, 2142, 1071),
                             new AckEntry(0x8000_0000L, 0, 0)))),
                     "04",
                     "0000000c", // cursor 12
                     "03", // three entries
-                    "0000000d", "0000", "0453", // message 13, 1107 bytes from offset 0
-                    "0000000d", "08a6", "0453", // message 13, 1107 bytes from offset 2214
+                    "0000000d", "0000", "042f", // message 13, 1071 bytes from offset 0
+                    "0000000d", "085e", "042f", // message 13, 1071 bytes from offset 2142
                     "80000000", "0000", "0000"), // message 2^31, empty: an empty message's only piece
             vector("ACK with the most entries",
                     new Ack(new AckBlock(40, Collections.nCopies(64, new AckEntry(42, 0, 1)))),

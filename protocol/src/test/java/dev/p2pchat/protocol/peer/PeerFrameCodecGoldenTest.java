@@ -101,10 +101,10 @@ class PeerFrameCodecGoldenTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("vectors")
-    void shouldGiveEveryHandshakeFrameItsOneSizeAndEveryTransportFrame33To1156Bytes(Vector<PeerFrame> vector) {
+    void shouldGiveEveryHandshakeFrameItsOneSizeAndEveryTransportFrame33To1120Bytes(Vector<PeerFrame> vector) {
         FrameType type = vector.message().type();
         if (type == FrameType.TRANSPORT) {
-            assertThat(vector.bytes().length).isBetween(33, 1156);
+            assertThat(vector.bytes().length).isBetween(33, 1120);
         } else {
             assertThat(vector.bytes()).hasSize(PeerGoldenVectors.HANDSHAKE_SIZES.get(type));
         }
@@ -115,7 +115,7 @@ class PeerFrameCodecGoldenTest {
         assertThat(PeerGoldenVectors.named("TRANSPORT of the smallest size").bytes())
                 .hasSize(PeerWire.MIN_TRANSPORT_SIZE).hasSize(33);
         assertThat(PeerGoldenVectors.named("TRANSPORT of the largest size").bytes())
-                .hasSize(Wire.MAX_PEER_DATAGRAM_SIZE).hasSize(1156);
+                .hasSize(Wire.MAX_PEER_DATAGRAM_SIZE).hasSize(1120);
     }
 
     @Test
@@ -168,7 +168,7 @@ class PeerFrameCodecGoldenTest {
                     .isInstanceOfSatisfying(ProtocolException.class,
                             e -> assertThat(e.reason()).isEqualTo(Reason.TRUNCATED));
         }
-        for (int length : new int[] {1157, 1200}) {
+        for (int length : new int[] {1121, 1156, 1200}) {
             assertThatThrownBy(() -> PeerFrameCodec.transportReceiver(Arrays.copyOf(largest, length)))
                     .as("%d bytes", length).isInstanceOfSatisfying(ProtocolException.class,
                             e -> assertThat(e.reason()).isEqualTo(Reason.TOO_LONG));
@@ -242,8 +242,9 @@ class PeerFrameCodecGoldenTest {
         assertThat(PeerWire.FINISH_XX_SIZE).isEqualTo(217);
         assertThat(PeerWire.COOKIE_REPLY_SIZE).isEqualTo(52);
         assertThat(PeerWire.MIN_TRANSPORT_SIZE).isEqualTo(33);
-        assertThat(Wire.MAX_PEER_DATAGRAM_SIZE).isEqualTo(1156);
-        assertThat(PeerWire.MAX_LINK_FRAME_SIZE).isEqualTo(1124);
+        assertThat(Wire.MAX_PEER_DATAGRAM_SIZE).isEqualTo(1120).isEqualTo(1200 - 80);
+        assertThat(PeerWire.TRANSPORT_HEADER_SIZE).isEqualTo(16);
+        assertThat(PeerWire.MAX_LINK_FRAME_SIZE).isEqualTo(1088).isEqualTo(1120 - 16 - 16);
     }
 
     @Test

@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Hostile datagrams: the peer frame decoder returns a frame or throws {@link ProtocolException}, nothing else. The
- * clear layer checks the header and the size only (every handshake frame has one size, a TRANSPORT 33 to 1156
+ * clear layer checks the header and the size only (every handshake frame has one size, a TRANSPORT 33 to 1120
  * bytes): what the Noise messages and the seal hold is for the cryptography to refuse, see
  * {@code SealedPeerFramesTest}.
  */
@@ -50,7 +50,7 @@ class PeerFrameCodecMalformedInputTest {
     /**
      * What PROTOCOL.md says of a datagram of {@code length} bytes with a valid header of type {@code type}: the
      * header checks first (more than 1200 bytes is {@code TOO_LONG}, then the type), then the size of the frame. A
-     * TRANSPORT of more than 1156 bytes, the largest peer datagram, is {@code TOO_LONG} too. Null: a frame.
+     * TRANSPORT of more than 1120 bytes, the largest peer datagram, is {@code TOO_LONG} too. Null: a frame.
      */
     private static Reason expected(int type, int length) {
         FrameType frameType = FrameType.ofCode(type);
@@ -61,7 +61,7 @@ class PeerFrameCodecMalformedInputTest {
             return Reason.UNKNOWN_TYPE;
         }
         if (frameType == FrameType.TRANSPORT) {
-            return length < 33 ? Reason.TRUNCATED : length > 1156 ? Reason.TOO_LONG : null;
+            return length < 33 ? Reason.TRUNCATED : length > 1120 ? Reason.TOO_LONG : null;
         }
         int size = PeerGoldenVectors.HANDSHAKE_SIZES.get(frameType);
         return length < size ? Reason.TRUNCATED : length > size ? Reason.TRAILING_BYTES : null;
@@ -190,7 +190,9 @@ class PeerFrameCodecMalformedInputTest {
         assertThat(((Transport) PeerFrameCodec.decode(longer)).sealed().length()).isEqualTo(18);
 
         byte[] largest = PeerGoldenVectors.named("TRANSPORT of the largest size").bytes();
-        assertThat(reasonOf(Arrays.copyOf(largest, 1157))).isEqualTo(Reason.TOO_LONG);
+        assertThat(reasonOf(Arrays.copyOf(largest, 1121))).isEqualTo(Reason.TOO_LONG);
+        assertThat(reasonOf(Arrays.copyOf(largest, 1156))).as("the largest peer datagram of an earlier draft")
+                .isEqualTo(Reason.TOO_LONG);
         assertThat(reasonOf(Arrays.copyOf(largest, 1200))).as("a datagram, but no peer datagram")
                 .isEqualTo(Reason.TOO_LONG);
         assertThat(reasonOf(Arrays.copyOf(largest, 1201))).isEqualTo(Reason.TOO_LONG);
@@ -200,7 +202,7 @@ class PeerFrameCodecMalformedInputTest {
     @Test
     void shouldRejectAHandshakeFrameLongerThanAPeerDatagramAsTrailingBytesUpToTheDatagramLimit() {
         for (FrameType type : PeerGoldenVectors.HANDSHAKE_SIZES.keySet()) {
-            assertThat(reasonOf(Arrays.copyOf(header(type.code()), 1157))).as("%s", type)
+            assertThat(reasonOf(Arrays.copyOf(header(type.code()), 1121))).as("%s", type)
                     .isEqualTo(Reason.TRAILING_BYTES);
             assertThat(reasonOf(Arrays.copyOf(header(type.code()), 1200))).as("%s", type)
                     .isEqualTo(Reason.TRAILING_BYTES);

@@ -110,14 +110,14 @@ class PeerFrameRecordsTest {
         assertThatThrownBy(() -> new CookieReply(1, Octets.zeros(12), null)).isInstanceOf(NullPointerException.class);
     }
 
-    /** A link frame of 1 to 1124 bytes and its tag: 17 to 1140 sealed bytes, 33 to 1156 in the frame. */
+    /** A link frame of 1 to 1088 bytes and its tag: 17 to 1104 sealed bytes, 33 to 1120 in the frame. */
     @Test
     void shouldAcceptATransportOnlyOfSealedBytesThatFitOnePeerDatagram() {
-        for (int sealed : new int[] {17, 18, 600, 1139, 1140}) {
+        for (int sealed : new int[] {17, 18, 600, 1103, 1104}) {
             assertThat(new Transport(1, 0, Octets.zeros(sealed)).type()).as("%d bytes", sealed)
                     .isEqualTo(FrameType.TRANSPORT);
         }
-        for (int sealed : new int[] {0, 1, 16, 1141, 1184, 2000}) {
+        for (int sealed : new int[] {0, 1, 16, 1105, 1140, 1184, 2000}) {
             assertThatThrownBy(() -> new Transport(1, 0, Octets.zeros(sealed))).as("%d bytes", sealed)
                     .isInstanceOf(IllegalArgumentException.class);
         }

@@ -21,6 +21,8 @@ import dev.p2pchat.protocol.tracker.TrackerMessage.Registered;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Relay;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Relayed;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Rename;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Sealed;
+import dev.p2pchat.protocol.tracker.TrackerMessage.SessionUnknown;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Unregister;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,10 +31,10 @@ import java.util.Random;
 /**
  * Valid random tracker messages of every type from seeded {@link RandomFields}, reaching the edges of every field:
  * names of 1 and 32 bytes, empty and full address lists, IPv4, IPv6 and IPv4-mapped IPv6 addresses, ports 1 and
- * 65535, integers with the high bit set, list pages that fill a datagram to the last byte; RELAY and RELAYED
+ * 65535, integers with the high bit set, list pages that fill a SEALED to the last byte; RELAY and RELAYED
  * carrying the encoding of every peer frame type, among them the largest TRANSPORT, and opaque payloads of every
  * length from {@value TrackerWire#MIN_RELAY_PAYLOAD} to {@value Wire#MAX_PEER_DATAGRAM_SIZE} bytes, so that some
- * RELAY fills a datagram to the last byte.
+ * RELAY fills a SEALED to the last byte; SEALED boxes of every length, so that some SEALED fills a datagram.
  */
 final class RandomTrackerMessages {
     private final RandomFields fields;
@@ -53,12 +55,12 @@ final class RandomTrackerMessages {
     TrackerMessage next(TrackerMessageType type) {
         return switch (type) {
             case COOKIE_REQUEST -> new CookieRequest(random.nextInt());
-            case COOKIE_CHALLENGE -> new CookieChallenge(random.nextInt(), cookie());
+            case COOKIE_CHALLENGE -> new CookieChallenge(random.nextInt(), cookie(), fields.octets(Wire.KEY_SIZE));
             case REGISTER -> new Register(random.nextInt(), cookie(), fields.name(), fields.octets(Wire.KEY_SIZE),
-                    fields.octets(Wire.KEY_SIZE), random.nextInt(), fields.addresses(),
-                    fields.octets(Wire.SIGNATURE_SIZE));
+                    fields.octets(Wire.KEY_SIZE), random.nextInt(), fields.addresses(), fields.octets(Wire.KEY_SIZE),
+                    random.nextLong(), fields.octets(Wire.SIGNATURE_SIZE));
             case REGISTERED -> new Registered(random.nextInt(), random.nextLong(), random.nextInt(),
-                    random.nextInt(), fields.address(), cookie());
+                    random.nextInt(), fields.address(), cookie(), resetProof());
             case KEEPALIVE -> new Keepalive(random.nextInt(), cookie(), random.nextLong(), fields.name());
             case KEEPALIVE_ACK -> new KeepaliveAck(random.nextInt(), random.nextInt(), fields.address(), cookie());
             case LOOKUP -> random.nextBoolean()
@@ -76,7 +78,21 @@ final class RandomTrackerMessages {
             case ERROR -> new ErrorReply(random.nextInt(), errorCode());
             case RELAY -> new Relay(random.nextLong(), fields.octets(Wire.KEY_SIZE), payload());
             case RELAYED -> new Relayed(fields.octets(Wire.KEY_SIZE), payload());
+            case SEALED -> new Sealed(random.nextInt(4) == 0 ? 0 : random.nextLong(), random.nextLong(), box());
+            case SESSION_UNKNOWN -> new SessionUnknown(random.nextLong(), resetProof());
         };
+    }
+
+    /** A SEALED's box: any bytes, since the codec never opens it, often of the shortest or longest length. */
+    Octets box() {
+        int shortest = TrackerWire.MIN_SEALED_MESSAGE_SIZE + TrackerWire.SEAL_TAG_SIZE;
+        int longest = TrackerWire.MAX_SEALED_MESSAGE_SIZE + TrackerWire.SEAL_TAG_SIZE;
+        int length = switch (random.nextInt(4)) {
+            case 0 -> shortest;
+            case 1 -> longest;
+            default -> shortest + random.nextInt(longest - shortest + 1);
+        };
+        return fields.octets(length);
     }
 
     /**
@@ -100,14 +116,18 @@ final class RandomTrackerMessages {
         return fields.octets(TrackerWire.COOKIE_SIZE);
     }
 
+    private Octets resetProof() {
+        return fields.octets(TrackerWire.RESET_PROOF_SIZE);
+    }
+
     private ErrorCode errorCode() {
         ErrorCode[] codes = ErrorCode.values();
         return codes[random.nextInt(codes.length)];
     }
 
     private ListPage listPage() {
-        int budget = Wire.MAX_DATAGRAM_SIZE - TrackerWire.LIST_PAGE_FIXED_SIZE;
-        // A third of the pages fill the datagram as far as entries go; the rest stop at a random count.
+        int budget = TrackerWire.MAX_SEALED_MESSAGE_SIZE - TrackerWire.LIST_PAGE_FIXED_SIZE;
+        // A third of the pages fill what a SEALED carries as far as entries go; the rest stop at a random count.
         int wanted = random.nextInt(3) == 0 ? Integer.MAX_VALUE : random.nextInt(TrackerWire.MAX_LIST_ENTRIES + 1);
         List<ListPage.Entry> entries = new ArrayList<>();
         while (entries.size() < wanted && budget >= TrackerWire.MIN_LIST_ENTRY_SIZE) {

@@ -24,8 +24,11 @@ import dev.p2pchat.protocol.tracker.TrackerMessage.ErrorReply;
 import dev.p2pchat.protocol.tracker.TrackerMessage.ListPage;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Lookup;
 import dev.p2pchat.protocol.tracker.TrackerMessage.LookupResult;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Registered;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Relay;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Relayed;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Sealed;
+import dev.p2pchat.protocol.tracker.TrackerMessage.SessionUnknown;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Inet6Address;
@@ -53,6 +56,10 @@ class TrackerCodecGoldenTest {
 
     static Stream<Vector<TrackerMessage>> relayVectors() {
         return TrackerGoldenVectors.ALL.stream().filter(v -> TrackerGoldenVectors.payloadOffset(v.message()) > 0);
+    }
+
+    static Stream<Vector<TrackerMessage>> sealedVectors() {
+        return TrackerGoldenVectors.ALL.stream().filter(v -> v.message() instanceof Sealed);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -108,8 +115,10 @@ class TrackerCodecGoldenTest {
         assertThat(TrackerMessageType.ERROR.code()).isEqualTo(0x0F);
         assertThat(TrackerMessageType.RELAY.code()).isEqualTo(0x10);
         assertThat(TrackerMessageType.RELAYED.code()).isEqualTo(0x11);
+        assertThat(TrackerMessageType.SEALED.code()).isEqualTo(0x12);
+        assertThat(TrackerMessageType.SESSION_UNKNOWN.code()).isEqualTo(0x13);
         assertThat(TrackerMessageType.ofCode(0x00)).isNull();
-        for (int code = 0x12; code <= 0xFF; code++) {
+        for (int code = 0x14; code <= 0xFF; code++) {
             assertThat(TrackerMessageType.ofCode(code)).as("code 0x%02x is no tracker type", code).isNull();
         }
     }
@@ -117,8 +126,16 @@ class TrackerCodecGoldenTest {
     @Test
     void shouldKeepTheExamplesOfProtocolMdByteForByte() throws ProtocolException {
         // The example dumps at the end of PROTOCOL.md.
-        assertThat(TrackerCodec.decode(hex("50 32 01 01  01 02 03 04  00000000000000000000000000000000")))
+        assertThat(TrackerCodec.decode(hex("50 32 01 01  01 02 03 04",
+                        "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00",
+                        "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00",
+                        "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00")))
                 .isEqualTo(TrackerGoldenVectors.named("COOKIE_REQUEST").message());
+        assertThat(TrackerCodec.decode(hex("50 32 01 02  01 02 03 04",
+                        "C0 C1 C2 C3 C4 C5 C6 C7 C8 C9 CA CB CC CD CE CF",
+                        "40 41 42 43 44 45 46 47 48 49 4A 4B 4C 4D 4E 4F",
+                        "50 51 52 53 54 55 56 57 58 59 5A 5B 5C 5D 5E 5F")))
+                .isEqualTo(TrackerGoldenVectors.named("COOKIE_CHALLENGE").message());
         assertThat(TrackerCodec.decode(hex("50 32 01 0F  0A 0B 0C 0D  02")))
                 .isEqualTo(TrackerGoldenVectors.named("ERROR").message());
         assertThat(TrackerCodec.decode(hex(
@@ -137,14 +154,121 @@ class TrackerCodecGoldenTest {
                         "C0 C1 C2 C3 C4 C5 C6 C7 C8 C9 CA CB CC CD CE CF",
                         "50 32 01 45  88 77 66 55 44 33 22 11  00 00 00 00 00 00 00 07  00 02  B0 90 53 A5")))
                 .isEqualTo(TrackerGoldenVectors.named("RELAYED carrying 26 opaque bytes").message());
+        assertThat(TrackerCodec.decode(hex(
+                        "50 32 01 12  01 23 45 67 89 AB CD EF  00 00 00 00 00 00 00 00",
+                        "00 01 02 03 04 05 06 07",
+                        "80 81 82 83 84 85 86 87 88 89 8A 8B 8C 8D 8E 8F")))
+                .isEqualTo(TrackerGoldenVectors.named("SEALED of the smallest size").message());
+        assertThat(TrackerCodec.decode(hex("50 32 01 13  01 23 45 67 89 AB CD EF",
+                        "F0 F1 F2 F3 F4 F5 F6 F7 F8 F9 FA FB FC FD FE FF")))
+                .isEqualTo(TrackerGoldenVectors.named("SESSION_UNKNOWN").message());
+        assertThat(TrackerCodec.decode(hex("50 32 01 04  11 22 33 44  01 23 45 67 89 AB CD EF",
+                        "00 00 00 5A  00 00 61 A8  04 CB 00 71 07 9C 40",
+                        "C0 C1 C2 C3 C4 C5 C6 C7 C8 C9 CA CB CC CD CE CF",
+                        "F0 F1 F2 F3 F4 F5 F6 F7 F8 F9 FA FB FC FD FE FF")))
+                .isEqualTo(TrackerGoldenVectors.named("REGISTERED with an IPv4 observed address").message());
     }
 
     @Test
     void shouldPadTheCookieRequestToTheSizeOfTheChallenge() {
         assertThat(TrackerGoldenVectors.named("COOKIE_REQUEST").bytes())
                 .hasSize(TrackerWire.COOKIE_REQUEST_SIZE)
-                .hasSize(24)
+                .hasSize(56)
                 .hasSameSizeAs(TrackerGoldenVectors.named("COOKIE_CHALLENGE").bytes());
+        assertThat(TrackerWire.COOKIE_REQUEST_PADDING).isEqualTo(TrackerWire.COOKIE_SIZE + Wire.KEY_SIZE).isEqualTo(48);
+    }
+
+    /** The tracker's key follows the cookie, the last 32 bytes of the challenge. */
+    @Test
+    void shouldEndTheCookieChallengeWithTheTrackersKey() {
+        Vector<TrackerMessage> vector = TrackerGoldenVectors.named("COOKIE_CHALLENGE");
+        byte[] bytes = vector.bytes();
+        assertThat(Arrays.copyOfRange(bytes, 24, 56))
+                .isEqualTo(((TrackerMessage.CookieChallenge) vector.message()).trackerKey().toByteArray())
+                .isEqualTo(hex(GoldenVectors.TRACKER_KEY));
+    }
+
+    /** REGISTER: the session key and the timestamp sit between the private addresses and the signature. */
+    @Test
+    void shouldPutTheSessionKeyAndTimestampOfARegisterRightBeforeItsSignature() {
+        for (String name : List.of("REGISTER without private addresses",
+                "REGISTER with an IPv4 and an IPv6 private address")) {
+            Vector<TrackerMessage> vector = TrackerGoldenVectors.named(name);
+            TrackerMessage.Register register = (TrackerMessage.Register) vector.message();
+            byte[] bytes = vector.bytes();
+            int signatureAt = bytes.length - Wire.SIGNATURE_SIZE;
+            assertThat(Arrays.copyOfRange(bytes, signatureAt - 40, signatureAt - 8)).as(name)
+                    .isEqualTo(register.sessionKey().toByteArray());
+            assertThat(ByteBuffer.wrap(bytes, signatureAt - 8, 8).getLong()).as(name).isEqualTo(register.timestamp());
+        }
+        // 199 bytes with a one-byte name and no address, 306 with a 32-byte name and four IPv6 addresses.
+        assertThat(TrackerGoldenVectors.named("REGISTER without private addresses").bytes()).hasSize(199 + 4);
+        TrackerMessage.Register largest = new TrackerMessage.Register(1, octets(GoldenVectors.COOKIE), "x".repeat(32),
+                octets(IDENTITY_KEY), octets(ZERO_KEY), 0, List.of(GoldenVectors.OBSERVED_V6, GoldenVectors.OBSERVED_V6,
+                        GoldenVectors.OBSERVED_V6, GoldenVectors.OBSERVED_V6),
+                octets(GoldenVectors.SESSION_KEY), 1, octets(GoldenVectors.SIGNATURE));
+        assertThat(TrackerCodec.encode(largest)).hasSize(306);
+    }
+
+    /** A SEALED is its header, session and counter (its associated data), then the box: 44 to 1200 bytes. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sealedVectors")
+    void shouldEndEverySealedVectorWithItsBoxUnchanged(Vector<TrackerMessage> vector) {
+        Sealed sealed = (Sealed) vector.message();
+        byte[] bytes = vector.bytes();
+        assertThat(Arrays.copyOfRange(bytes, TrackerGoldenVectors.BOX_OFFSET, bytes.length))
+                .isEqualTo(sealed.box().toByteArray());
+        assertThat(ByteBuffer.wrap(bytes, 4, 16).getLong()).isEqualTo(sealed.session());
+        assertThat(ByteBuffer.wrap(bytes, 12, 8).getLong()).isEqualTo(sealed.counter());
+        assertThat(bytes.length).isBetween(44, Wire.MAX_DATAGRAM_SIZE);
+        assertThat(bytes.length - sealed.box().length()).isEqualTo(Wire.SEALED_OVERHEAD - TrackerWire.SEAL_TAG_SIZE);
+    }
+
+    @Test
+    void shouldSealMessagesOf8To1164BytesIntoDatagramsOf44To1200() {
+        assertThat(TrackerGoldenVectors.named("SEALED of the smallest size").bytes())
+                .hasSize(TrackerWire.MIN_SEALED_MESSAGE_SIZE + Wire.SEALED_OVERHEAD).hasSize(44);
+        assertThat(TrackerGoldenVectors.named("SEALED of the largest size").bytes())
+                .hasSize(TrackerWire.MAX_SEALED_MESSAGE_SIZE + Wire.SEALED_OVERHEAD).hasSize(Wire.MAX_DATAGRAM_SIZE);
+        assertThat(TrackerGoldenVectors.named("SESSION_UNKNOWN").bytes())
+                .hasSize(TrackerWire.SESSION_UNKNOWN_SIZE).hasSize(28);
+        // No larger than the smallest SEALED it may answer.
+        assertThat(TrackerWire.SESSION_UNKNOWN_SIZE).isLessThan(44);
+        // It answers the session of a SEALED, with the proof its REGISTERED carried.
+        Registered registered = (Registered) TrackerGoldenVectors.named("REGISTERED with an IPv4 observed address")
+                .message();
+        assertThat(TrackerGoldenVectors.named("SESSION_UNKNOWN").message()).isEqualTo(new SessionUnknown(
+                ((Sealed) TrackerGoldenVectors.named("SEALED of the smallest size").message()).session(),
+                registered.resetProof()));
+        assertThat(registered.token()).isEqualTo(
+                ((Sealed) TrackerGoldenVectors.named("SEALED of the smallest size").message()).session());
+    }
+
+    /**
+     * REGISTERED ends with the cookie and then the reset proof: 63 bytes with an IPv4 observed address, 75 with an
+     * IPv6 one. SESSION_UNKNOWN is the session, then the proof.
+     */
+    @Test
+    void shouldEndRegisteredAndSessionUnknownWithTheResetProof() {
+        for (String name : List.of("REGISTERED with an IPv4 observed address",
+                "REGISTERED with an IPv6 observed address")) {
+            Vector<TrackerMessage> vector = TrackerGoldenVectors.named(name);
+            Registered registered = (Registered) vector.message();
+            byte[] bytes = vector.bytes();
+            int proofAt = bytes.length - TrackerWire.RESET_PROOF_SIZE;
+            assertThat(Arrays.copyOfRange(bytes, proofAt, bytes.length)).as(name)
+                    .isEqualTo(registered.resetProof().toByteArray());
+            assertThat(Arrays.copyOfRange(bytes, proofAt - TrackerWire.COOKIE_SIZE, proofAt)).as(name)
+                    .isEqualTo(registered.cookie().toByteArray());
+        }
+        assertThat(TrackerGoldenVectors.named("REGISTERED with an IPv4 observed address").bytes()).hasSize(63);
+        assertThat(TrackerGoldenVectors.named("REGISTERED with an IPv6 observed address").bytes()).hasSize(75);
+        Vector<TrackerMessage> unknown = TrackerGoldenVectors.named("SESSION_UNKNOWN");
+        assertThat(Arrays.copyOfRange(unknown.bytes(), 12, 28))
+                .isEqualTo(((SessionUnknown) unknown.message()).proof().toByteArray())
+                .isEqualTo(hex(GoldenVectors.RESET_PROOF));
+        assertThat(ByteBuffer.wrap(unknown.bytes(), 4, 8).getLong())
+                .isEqualTo(((SessionUnknown) unknown.message()).session());
     }
 
     @Test
@@ -170,12 +294,12 @@ class TrackerCodecGoldenTest {
             assertThat(TrackerCodec.encode(new ErrorReply(1, code))).isEqualTo(datagram);
             assertThat(ErrorCode.ofCode(code.code())).isSameAs(code);
         }
-        assertThat(ErrorCode.values()).extracting(ErrorCode::code).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+        assertThat(ErrorCode.values()).extracting(ErrorCode::code).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
     }
 
     @Test
     void shouldRejectAnErrorCodeOutsideTheTable() {
-        for (int code : new int[] {0x00, 0x09, 0x7F, 0xFF}) {
+        for (int code : new int[] {0x00, 0x0A, 0x7F, 0xFF}) {
             assertThatThrownBy(() -> TrackerCodec.decode(hex("5032 01 0f", "00000001", String.format("%02x", code))))
                     .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.reason())
                             .isEqualTo(Reason.BAD_FIELD));
@@ -184,33 +308,46 @@ class TrackerCodecGoldenTest {
     }
 
     @Test
-    void shouldEncodeAListPageOfExactlyOneDatagram() throws ProtocolException {
-        // 33 entries with one-byte names and one with a 28-byte name: 17 + 33 * 34 + 61 = 1200 bytes.
-        StringBuilder wire = new StringBuilder("5032 01 0b" + "00000001" + "00000022" + "00000022" + "22");
+    void shouldEncodeAListPageOfExactlyWhatASealedCarries() throws ProtocolException {
+        // 32 entries with one-byte names and one with a 26-byte name: 17 + 32 * 34 + 59 = 1164 bytes, and 1200 sealed.
+        StringBuilder wire = new StringBuilder("5032 01 0b" + "00000001" + "00000021" + "00000021" + "21");
         List<ListPage.Entry> entries = new ArrayList<>();
-        for (int i = 0; i < 33; i++) {
+        for (int i = 0; i < 32; i++) {
             char c = (char) ('a' + i % 26);
             wire.append(String.format("01%02x", (int) c)).append(IDENTITY_KEY);
             entries.add(new ListPage.Entry(String.valueOf(c), octets(IDENTITY_KEY)));
         }
-        wire.append("1c").append("78".repeat(28)).append(ZERO_KEY);
-        entries.add(new ListPage.Entry("x".repeat(28), octets(ZERO_KEY)));
-        ListPage page = new ListPage(1, 34, 34, entries);
+        wire.append("1a").append("78".repeat(26)).append(ZERO_KEY);
+        entries.add(new ListPage.Entry("x".repeat(26), octets(ZERO_KEY)));
+        ListPage page = new ListPage(1, 33, 33, entries);
         byte[] bytes = hex(wire.toString());
 
-        assertThat(bytes).hasSize(Wire.MAX_DATAGRAM_SIZE);
+        assertThat(bytes).hasSize(TrackerWire.MAX_SEALED_MESSAGE_SIZE).hasSize(Wire.MAX_DATAGRAM_SIZE - 36);
         assertThat(TrackerCodec.encode(page)).isEqualTo(bytes);
         assertThat(TrackerCodec.decode(bytes)).isEqualTo(page);
     }
 
     @Test
-    void shouldNotBuildAListPageLargerThanOneDatagram() {
+    void shouldNotBuildAListPageLargerThanASealedCarries() {
         List<ListPage.Entry> entries = new ArrayList<>();
-        for (int i = 0; i < 33; i++) {
+        for (int i = 0; i < 32; i++) {
             entries.add(new ListPage.Entry("a", octets(IDENTITY_KEY)));
         }
-        entries.add(new ListPage.Entry("x".repeat(29), octets(ZERO_KEY)));
-        assertThatThrownBy(() -> new ListPage(1, 0, 34, entries)).isInstanceOf(IllegalArgumentException.class);
+        entries.add(new ListPage.Entry("x".repeat(27), octets(ZERO_KEY)));
+        assertThatThrownBy(() -> new ListPage(1, 0, 33, entries)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** 33 one-byte-name entries, the most a page holds, are 1139 bytes; a count of 34 is a bad field. */
+    @Test
+    void shouldHoldAtMost33EntriesInAListPage() throws ProtocolException {
+        String entry = "01 61" + IDENTITY_KEY;
+        String head = "5032 01 0b" + "00000001" + "00000000" + "00000021";
+        ListPage page = (ListPage) TrackerCodec.decode(hex(head, "21", entry.repeat(33)));
+        assertThat(page.entries()).hasSize(TrackerWire.MAX_LIST_ENTRIES).hasSize(33);
+        assertThat(TrackerCodec.encode(page)).hasSize(17 + 33 * 34);
+        assertThatThrownBy(() -> TrackerCodec.decode(hex(head, "22", entry.repeat(34))))
+                .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.reason())
+                        .isEqualTo(Reason.BAD_FIELD));
     }
 
     @Test
@@ -284,18 +421,29 @@ class TrackerCodecGoldenTest {
         assertThat(TrackerWire.COOKIE_SIZE).isEqualTo(16);
         assertThat(TrackerWire.TOKEN_SIZE).isEqualTo(8);
         assertThat(TrackerWire.LIST_PAGE_FIXED_SIZE).isEqualTo(17);
-        assertThat(TrackerWire.MAX_LIST_ENTRIES).isEqualTo(34);
-        assertThat(TrackerWire.RELAY_FIXED_SIZE).isEqualTo(44).isEqualTo(Wire.RELAY_OVERHEAD);
+        assertThat(TrackerWire.MAX_LIST_ENTRIES).isEqualTo(33).isEqualTo((1164 - 17) / 34);
+        assertThat(TrackerWire.COOKIE_REQUEST_SIZE).isEqualTo(56);
+        assertThat(TrackerWire.RESET_PROOF_SIZE).isEqualTo(16);
+        assertThat(TrackerWire.SESSION_UNKNOWN_SIZE).isEqualTo(28).isEqualTo(4 + 8 + 16);
+        assertThat(Wire.SEALED_OVERHEAD).isEqualTo(36).isEqualTo(4 + 8 + 8 + 16);
+        assertThat(TrackerWire.MAX_SEALED_MESSAGE_SIZE).isEqualTo(1164).isEqualTo(1200 - 36);
+        assertThat(TrackerWire.MIN_SEALED_MESSAGE_SIZE).isEqualTo(8);
+        assertThat(TrackerWire.RELAY_FIXED_SIZE).isEqualTo(44);
+        assertThat(Wire.RELAY_OVERHEAD).isEqualTo(80).isEqualTo(TrackerWire.RELAY_FIXED_SIZE + Wire.SEALED_OVERHEAD);
         assertThat(TrackerWire.RELAYED_FIXED_SIZE).isEqualTo(36);
         assertThat(TrackerWire.MIN_RELAY_PAYLOAD).isEqualTo(Wire.HEADER_SIZE).isEqualTo(4);
-        assertThat(Wire.MAX_PEER_DATAGRAM_SIZE).isEqualTo(1156);
-        // The largest payload fills a RELAY exactly: any peer frame can move to the relay.
-        assertThat(TrackerWire.RELAY_FIXED_SIZE + Wire.MAX_PEER_DATAGRAM_SIZE).isEqualTo(Wire.MAX_DATAGRAM_SIZE);
+        assertThat(Wire.MAX_PEER_DATAGRAM_SIZE).isEqualTo(1120).isEqualTo(1200 - 80);
+        // The largest payload fills a RELAY to what a SEALED carries, and the SEALED a datagram: any peer frame can
+        // move to the relay.
+        assertThat(TrackerWire.RELAY_FIXED_SIZE + Wire.MAX_PEER_DATAGRAM_SIZE)
+                .isEqualTo(TrackerWire.MAX_SEALED_MESSAGE_SIZE);
+        assertThat(Wire.RELAY_OVERHEAD + Wire.MAX_PEER_DATAGRAM_SIZE).isEqualTo(Wire.MAX_DATAGRAM_SIZE);
     }
 
     @Test
-    void shouldEncodeARelayOfTheLargestPeerFrameAsExactlyOneDatagram() throws ProtocolException {
-        // 44 + 1156 = 1200 bytes: any peer frame fits a RELAY, and the RELAYED passing it on is 1192.
+    void shouldEncodeARelayOfTheLargestPeerFrameAsExactlyWhatASealedCarries() throws ProtocolException {
+        // 44 + 1120 = 1164 bytes, 1200 once sealed: any peer frame fits a RELAY, and the RELAYED passing it on is
+        // 1156, 1192 sealed.
         Vector<PeerFrame> largest = PeerGoldenVectors.named("TRANSPORT of the largest size");
         byte[] frame = largest.bytes();
         byte[] relayBytes = hex("5032 01 10", RELAY_TOKEN, IDENTITY_KEY, toHex(frame));
@@ -303,10 +451,11 @@ class TrackerCodecGoldenTest {
         byte[] relayedBytes = hex("5032 01 11", SENDER_KEY, toHex(frame));
         Relayed relayed = new Relayed(octets(SENDER_KEY), Octets.of(frame));
 
-        assertThat(relayBytes).hasSize(Wire.MAX_DATAGRAM_SIZE);
+        assertThat(relayBytes).hasSize(TrackerWire.MAX_SEALED_MESSAGE_SIZE).hasSize(1164);
         assertThat(TrackerCodec.encode(relay)).isEqualTo(relayBytes);
         assertThat(TrackerCodec.decode(relayBytes)).isEqualTo(relay);
-        assertThat(relayedBytes).hasSize(Wire.MAX_DATAGRAM_SIZE - 8);
+        assertThat(relayBytes.length + Wire.SEALED_OVERHEAD).isEqualTo(Wire.MAX_DATAGRAM_SIZE);
+        assertThat(relayedBytes).hasSize(TrackerWire.MAX_SEALED_MESSAGE_SIZE - 8).hasSize(1156);
         assertThat(TrackerCodec.encode(relayed)).isEqualTo(relayedBytes);
         assertThat(TrackerCodec.decode(relayedBytes)).isEqualTo(relayed);
         assertThat(frame).hasSize(Wire.MAX_PEER_DATAGRAM_SIZE);

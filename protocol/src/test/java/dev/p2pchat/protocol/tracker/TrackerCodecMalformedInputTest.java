@@ -3,9 +3,13 @@ package dev.p2pchat.protocol.tracker;
 import static dev.p2pchat.protocol.GoldenVectors.COOKIE;
 import static dev.p2pchat.protocol.GoldenVectors.IDENTITY_KEY;
 import static dev.p2pchat.protocol.GoldenVectors.RELAY_TOKEN;
+import static dev.p2pchat.protocol.GoldenVectors.RESET_PROOF;
 import static dev.p2pchat.protocol.GoldenVectors.SENDER_KEY;
+import static dev.p2pchat.protocol.GoldenVectors.SESSION_KEY;
 import static dev.p2pchat.protocol.GoldenVectors.SIGNATURE;
+import static dev.p2pchat.protocol.GoldenVectors.TIMESTAMP;
 import static dev.p2pchat.protocol.GoldenVectors.TOKEN;
+import static dev.p2pchat.protocol.GoldenVectors.TRACKER_KEY;
 import static dev.p2pchat.protocol.GoldenVectors.header;
 import static dev.p2pchat.protocol.GoldenVectors.hex;
 import static dev.p2pchat.protocol.GoldenVectors.toHex;
@@ -26,6 +30,7 @@ import dev.p2pchat.protocol.peer.PeerFrameCodec;
 import dev.p2pchat.protocol.peer.PeerGoldenVectors;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Relay;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Relayed;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Sealed;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -45,7 +50,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Hostile datagrams: the tracker decoder returns a message or throws {@link ProtocolException}, nothing else. What
  * a RELAY or RELAYED carries is opaque to it: any payload of {@value TrackerWire#MIN_RELAY_PAYLOAD} to
- * {@value Wire#MAX_PEER_DATAGRAM_SIZE} bytes passes byte for byte, and only the receiving peer judges it.
+ * {@value Wire#MAX_PEER_DATAGRAM_SIZE} bytes passes byte for byte, and only the receiving peer judges it. So is a
+ * SEALED's box: any box of a sealed message and its tag passes, and only the session's cipher judges it
+ * ({@code SessionCipherTest}).
  */
 @Timeout(120)
 class TrackerCodecMalformedInputTest {
@@ -54,6 +61,7 @@ class TrackerCodecMalformedInputTest {
             new CodecUnderTest<>(TrackerCodec::decode, TrackerCodec::encode);
     private static final String RELAY_HEAD = "5032 01 10" + RELAY_TOKEN + IDENTITY_KEY;
     private static final String RELAYED_HEAD = "5032 01 11" + SENDER_KEY;
+    private static final String SEALED_HEAD = "5032 01 12" + TOKEN + "0000000000000007";
     private static final Vector<PeerFrame> SMALLEST_TRANSPORT =
             PeerGoldenVectors.named("TRANSPORT of the smallest size");
 
@@ -106,25 +114,46 @@ class TrackerCodecMalformedInputTest {
             }
         }
         // The sweep reached past the limits: every kind of rejection happened, and some bodies were valid, among
-        // them OK (any txid) and RELAY and RELAYED, which carry any payload.
+        // them OK (any txid), SESSION_UNKNOWN (any session), RELAY and RELAYED, which carry any payload, and SEALED,
+        // which carries any box.
         assertThat(decodedTypes).contains(TrackerMessageType.OK, TrackerMessageType.COOKIE_REQUEST,
-                TrackerMessageType.RELAY, TrackerMessageType.RELAYED);
+                TrackerMessageType.RELAY, TrackerMessageType.RELAYED, TrackerMessageType.SEALED,
+                TrackerMessageType.SESSION_UNKNOWN);
         assertThat(reasons).containsOnlyKeys(Reason.TOO_LONG, Reason.UNKNOWN_TYPE, Reason.TRUNCATED,
                 Reason.TRAILING_BYTES, Reason.BAD_FIELD);
     }
 
     /**
+     * A LIST_PAGE must fit the SEALED it travels in (1164 bytes): 18 entries of 32-byte names make 1187 bytes, few
+     * enough entries for the count check, too many bytes for the page. {@code BAD_FIELD}, not a record's exception.
+     */
+    @Test
+    void shouldRejectAListPageTooLargeForASealedDatagramAsABadField() {
+        byte[] page = new byte[17 + 18 * (1 + 32 + 32)];
+        System.arraycopy(header(0x0B), 0, page, 0, Wire.HEADER_SIZE);
+        page[16] = 18;
+        for (int entry = 0, at = 17; entry < 18; entry++, at += 65) {
+            page[at] = 32;
+            Arrays.fill(page, at + 1, at + 33, (byte) ('a' + entry));
+        }
+
+        assertThat(page).hasSize(1187);
+        assertThatThrownBy(() -> TrackerCodec.decode(page)).isInstanceOf(ProtocolException.class)
+                .hasFieldOrPropertyWithValue("reason", Reason.BAD_FIELD);
+    }
+
+    /**
      * The same sweep inside RELAY and RELAYED: a payload that starts with a valid header of every defined type of
      * both codecs (and some undefined ones), with bodies of every length. The tracker never reads the payload: every
-     * one of 4 to 1156 bytes is carried byte for byte, whatever it holds; a longer one is {@code BAD_FIELD}, or
+     * one of 4 to 1120 bytes is carried byte for byte, whatever it holds; a longer one is {@code BAD_FIELD}, or
      * {@code TOO_LONG} once the whole datagram is.
      */
     @Test
-    void shouldCarryEveryPayloadOfFourTo1156BytesWhateverItHolds() throws ProtocolException {
+    void shouldCarryEveryPayloadOfFourTo1120BytesWhateverItHolds() throws ProtocolException {
         Random random = new Random(0x5EED_0010);
         Map<Reason, Integer> reasons = new EnumMap<>(Reason.class);
         Set<Integer> carried = new HashSet<>();
-        List<Integer> types = new ArrayList<>(List.of(0x00, 0x12, 0x3F, 0x47, 0xFF));
+        List<Integer> types = new ArrayList<>(List.of(0x00, 0x14, 0x3F, 0x47, 0xFF));
         for (TrackerMessageType type : TrackerMessageType.values()) {
             types.add(type.code());
         }
@@ -133,7 +162,7 @@ class TrackerCodecMalformedInputTest {
         }
         for (byte[] head : List.of(hex(RELAY_HEAD), hex(RELAYED_HEAD))) {
             for (int type : types) {
-                // Up to one byte more than fits: the last lengths are TOO_LONG.
+                // Up to one byte more than a datagram holds: payloads past 1120 bytes are BAD_FIELD, the last TOO_LONG.
                 int mostBody = Wire.MAX_DATAGRAM_SIZE - head.length - Wire.HEADER_SIZE + 1;
                 for (int bodyLength = 0; bodyLength <= mostBody; bodyLength++) {
                     byte[] datagram = Arrays.copyOf(head, head.length + Wire.HEADER_SIZE + bodyLength);
@@ -172,7 +201,7 @@ class TrackerCodecMalformedInputTest {
         }
         assertThat(carried).as("every type a payload started with was carried").containsExactlyInAnyOrderElementsOf(
                 types);
-        assertThat(reasons).as("RELAY is too long first, RELAYED's longest payloads are too long themselves")
+        assertThat(reasons).as("payloads longer than a peer datagram, then datagrams longer than 1200 bytes")
                 .containsOnlyKeys(Reason.TOO_LONG, Reason.BAD_FIELD);
     }
 
@@ -195,13 +224,18 @@ class TrackerCodecMalformedInputTest {
         return TrackerGoldenVectors.ALL.stream();
     }
 
-    /** The vectors with fields of their own to the end: all but RELAY and RELAYED. */
+    /** The vectors with fields of their own to the end: all but RELAY, RELAYED and SEALED. */
     static Stream<Vector<TrackerMessage>> fieldVectors() {
-        return TrackerGoldenVectors.ALL.stream().filter(v -> TrackerGoldenVectors.payloadOffset(v.message()) < 0);
+        return TrackerGoldenVectors.ALL.stream().filter(v -> TrackerGoldenVectors.payloadOffset(v.message()) < 0
+                && !(v.message() instanceof Sealed));
     }
 
     static Stream<Vector<TrackerMessage>> relayVectors() {
         return TrackerGoldenVectors.ALL.stream().filter(v -> TrackerGoldenVectors.payloadOffset(v.message()) > 0);
+    }
+
+    static Stream<Vector<TrackerMessage>> sealedVectors() {
+        return TrackerGoldenVectors.ALL.stream().filter(v -> v.message() instanceof Sealed);
     }
 
     /** A tracker datagram cut short is {@code TRUNCATED}, shorter than a header {@code TOO_SHORT}. */
@@ -300,6 +334,128 @@ class TrackerCodecMalformedInputTest {
         }
     }
 
+    /**
+     * A SEALED cut short in its session or counter, or with fewer than 24 bytes of box (an OK and its tag), is
+     * {@code TRUNCATED}. Cut anywhere later it is still a SEALED, of a shorter box: the codec cannot tell, the
+     * session's cipher does (the tag no longer verifies).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sealedVectors")
+    void shouldCarryABoxCutShortAsLongAsItHoldsAnOkAndItsTag(Vector<TrackerMessage> vector) throws ProtocolException {
+        byte[] bytes = vector.bytes();
+        Sealed sealed = (Sealed) vector.message();
+        int shortest = TrackerGoldenVectors.BOX_OFFSET + TrackerWire.MIN_SEALED_MESSAGE_SIZE
+                + TrackerWire.SEAL_TAG_SIZE;
+        assertThat(shortest).isEqualTo(44);
+        for (int length = 0; length < bytes.length; length++) {
+            byte[] cut = Arrays.copyOf(bytes, length);
+            if (length < shortest) {
+                assertThat(reasonOf(cut)).as("first %d bytes", length)
+                        .isEqualTo(length < Wire.HEADER_SIZE ? Reason.TOO_SHORT : Reason.TRUNCATED);
+                continue;
+            }
+            assertThat(outcome(cut)).as("first %d bytes", length).isNull();
+            Sealed decoded = (Sealed) TrackerCodec.decode(cut);
+            assertThat(decoded.session()).isEqualTo(sealed.session());
+            assertThat(decoded.counter()).isEqualTo(sealed.counter());
+            assertThat(decoded.box().toByteArray()).as("first %d bytes", length)
+                    .isEqualTo(Arrays.copyOfRange(bytes, TrackerGoldenVectors.BOX_OFFSET, length));
+        }
+    }
+
+    /** A byte after the box is part of the box, as long as the SEALED still fits a datagram. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sealedVectors")
+    void shouldTakeATrailingByteAsPartOfTheBox(Vector<TrackerMessage> vector) throws ProtocolException {
+        for (int trailing : new int[] {0x00, 0x01, 0xFF}) {
+            byte[] bytes = Arrays.copyOf(vector.bytes(), vector.bytes().length + 1);
+            bytes[bytes.length - 1] = (byte) trailing;
+            if (bytes.length > Wire.MAX_DATAGRAM_SIZE) {
+                assertThat(reasonOf(bytes)).isEqualTo(Reason.TOO_LONG);
+                continue;
+            }
+            assertThat(outcome(bytes)).isNull();
+            assertThat(((Sealed) TrackerCodec.decode(bytes)).box().toByteArray())
+                    .isEqualTo(Arrays.copyOfRange(bytes, TrackerGoldenVectors.BOX_OFFSET, bytes.length));
+        }
+    }
+
+    /**
+     * One flipped bit anywhere after the header leaves a valid SEALED: the session, the counter and the box carry any
+     * value. What guards them is the tag: they are the associated data and the ciphertext it authenticates.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sealedVectors")
+    void shouldCarryAFlippedBitOfASealedForTheCipherToReject(Vector<TrackerMessage> vector) {
+        byte[] original = vector.bytes();
+        for (int bit = Wire.HEADER_SIZE * 8; bit < original.length * 8; bit++) {
+            byte[] bytes = original.clone();
+            bytes[bit / 8] ^= (byte) (1 << (bit % 8));
+            assertThat(outcome(bytes)).as("bit %d", bit).isNull();
+        }
+    }
+
+    static Stream<Arguments> truncatedSealed() {
+        return Stream.of(
+                Arguments.of("SEALED without a body", "5032 01 12"),
+                Arguments.of("SEALED cut inside the session", "5032 01 12 01234567"),
+                Arguments.of("SEALED without a counter", "5032 01 12" + TOKEN),
+                Arguments.of("SEALED cut inside the counter", "5032 01 12" + TOKEN + "000000"),
+                Arguments.of("SEALED without a box", SEALED_HEAD),
+                Arguments.of("SEALED of one byte of box", SEALED_HEAD + "ab"),
+                Arguments.of("SEALED of a tag alone", SEALED_HEAD + "ab".repeat(16)),
+                Arguments.of("SEALED of 23 bytes of box: 7 of a message, and a tag", SEALED_HEAD + "ab".repeat(23)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("truncatedSealed")
+    void shouldRejectASealedWithoutRoomForAnOkAndItsTagAsTruncated(String description, String datagram) {
+        assertThat(reasonOf(hex(datagram))).isEqualTo(Reason.TRUNCATED);
+    }
+
+    /** SESSION_UNKNOWN is exactly 28 bytes: the session and the whole proof, or {@code TRUNCATED}. */
+    static Stream<Arguments> truncatedSessionUnknown() {
+        return Stream.of(
+                Arguments.of("SESSION_UNKNOWN without a body", "5032 01 13"),
+                Arguments.of("SESSION_UNKNOWN cut inside the session", "5032 01 13 01234567 89abcd"),
+                Arguments.of("SESSION_UNKNOWN of a session alone, as before the reset proof", "5032 01 13" + TOKEN),
+                Arguments.of("SESSION_UNKNOWN cut after one byte of the proof", "5032 01 13" + TOKEN + "f0"),
+                Arguments.of("SESSION_UNKNOWN cut inside the proof",
+                        "5032 01 13" + TOKEN + RESET_PROOF.substring(0, 30)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("truncatedSessionUnknown")
+    void shouldRejectASessionUnknownWithoutItsWholeProofAsTruncated(String description, String datagram) {
+        assertThat(reasonOf(hex(datagram))).isEqualTo(Reason.TRUNCATED);
+    }
+
+    /** A SESSION_UNKNOWN with one byte more is {@code TRAILING_BYTES}: its proof has one length, whatever its bytes. */
+    @Test
+    void shouldRejectASessionUnknownWithAByteAfterItsProof() {
+        assertThat(outcome(hex("5032 01 13" + TOKEN + RESET_PROOF))).isNull();
+        assertThat(outcome(hex("5032 01 13" + TOKEN + "00".repeat(16)))).isNull();
+        for (String trailing : List.of("00", "01", "ff", RESET_PROOF)) {
+            assertThat(reasonOf(hex("5032 01 13" + TOKEN + RESET_PROOF + trailing))).as(trailing)
+                    .isEqualTo(Reason.TRAILING_BYTES);
+        }
+    }
+
+    /**
+     * A SEALED carries at most 1164 bytes of message and its tag: 1200 bytes in all. A box one byte longer makes a
+     * datagram of 1201 bytes, {@code TOO_LONG} like every one; boxes of 24 to 1180 bytes pass, whatever their bytes.
+     */
+    @Test
+    void shouldRejectASealedOfMoreThanOneDatagramAsTooLong() {
+        for (int box = 0; box <= 1181; box++) {
+            byte[] datagram = hex(SEALED_HEAD, "ab".repeat(box));
+            Reason expected = box < 24 ? Reason.TRUNCATED : box > 1180 ? Reason.TOO_LONG : null;
+            assertThat(outcome(datagram)).as("a box of %d bytes", box).isEqualTo(expected);
+        }
+        assertThat(reasonOf(hex(SEALED_HEAD, "00".repeat(1181)))).isEqualTo(Reason.TOO_LONG);
+        assertThat(reasonOf(hex(SEALED_HEAD, "00".repeat(2000)))).isEqualTo(Reason.TOO_LONG);
+    }
+
     /** Every flipped bit of the magic is {@code BAD_MAGIC}, every version but 1 {@code BAD_VERSION}. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("vectors")
@@ -317,13 +473,13 @@ class TrackerCodecMalformedInputTest {
             }
         }
         assertThat(reasonOf(hex("5032 01 00"))).isEqualTo(Reason.UNKNOWN_TYPE);
-        // The first code after RELAYED, with a valid RELAYED body: still the type alone decides.
-        assertThat(reasonOf(hex("5032 01 12", SENDER_KEY, toHex(SMALLEST_TRANSPORT.bytes()))))
-                .as("tracker type 0x12 is reserved").isEqualTo(Reason.UNKNOWN_TYPE);
-        for (int type = 0x12; type <= Wire.TRACKER_TYPES_LAST; type++) {
+        // The first code after SESSION_UNKNOWN, with a valid SEALED body: still the type alone decides.
+        assertThat(reasonOf(hex("5032 01 14", TOKEN, "0000000000000000", "ab".repeat(24))))
+                .as("tracker type 0x14 is reserved").isEqualTo(Reason.UNKNOWN_TYPE);
+        for (int type = 0x14; type <= Wire.TRACKER_TYPES_LAST; type++) {
             assertThat(TrackerMessageType.ofCode(type)).as("type 0x%02x is reserved", type).isNull();
         }
-        for (int type = Wire.TRACKER_TYPES_FIRST; type <= 0x11; type++) {
+        for (int type = Wire.TRACKER_TYPES_FIRST; type <= 0x13; type++) {
             assertThat(TrackerMessageType.ofCode(type)).as("type 0x%02x is defined", type).isNotNull();
             assertThat(reasonOf(hex(String.format("5032 01 %02x", type)))).as("type 0x%02x without a body", type)
                     .isEqualTo(Reason.TRUNCATED);
@@ -363,31 +519,32 @@ class TrackerCodecMalformedInputTest {
     }
 
     /**
-     * A relay carries at most {@code MAX_PEER_DATAGRAM_SIZE} = 1156 bytes, so a RELAY of the largest TRANSPORT fills a
-     * datagram exactly; a byte more is too long, whether after the carried frame or inside it. A RELAYED is 8 bytes
-     * shorter, so its payload can be longer than the limit without the datagram being too long: that payload is
-     * out of range.
+     * A relay carries at most {@code MAX_PEER_DATAGRAM_SIZE} = 1120 bytes, so a RELAY of the largest TRANSPORT fills
+     * exactly what a SEALED carries (1164 bytes); a byte more, whether after the carried frame or inside it, is a
+     * payload out of range, {@code BAD_FIELD}, though the datagram is not too long: only past 1200 bytes is it
+     * {@code TOO_LONG}. The same for a RELAYED, 8 bytes shorter.
      */
     @Test
-    void shouldRejectARelayOfMoreThanOneDatagramAsTooLong() throws ProtocolException {
+    void shouldRejectARelayPayloadLongerThanAPeerDatagramAsBadField() throws ProtocolException {
         String fullData = toHex(PeerGoldenVectors.named("TRANSPORT of the largest size").bytes());
-        assertThat(hex(RELAY_HEAD, fullData)).hasSize(Wire.MAX_DATAGRAM_SIZE);
+        assertThat(hex(RELAY_HEAD, fullData)).hasSize(TrackerWire.MAX_SEALED_MESSAGE_SIZE);
         assertThat(outcome(hex(RELAY_HEAD, fullData))).isNull();
-        assertThat(reasonOf(hex(RELAY_HEAD, fullData, "00"))).isEqualTo(Reason.TOO_LONG);
+        assertThat(reasonOf(hex(RELAY_HEAD, fullData, "00"))).isEqualTo(Reason.BAD_FIELD);
         // One sealed byte more: a TRANSPORT longer than any peer datagram.
         String longerData = fullData + "ab";
-        assertThat(reasonOf(hex(RELAY_HEAD, longerData))).isEqualTo(Reason.TOO_LONG);
-        // The same frame is short enough for a RELAYED (8 bytes shorter), but one byte longer than a payload may be.
+        assertThat(reasonOf(hex(RELAY_HEAD, longerData))).isEqualTo(Reason.BAD_FIELD);
         assertThat(reasonOf(hex(RELAYED_HEAD, longerData))).isEqualTo(Reason.BAD_FIELD);
         assertThat(outcome(hex(RELAYED_HEAD, fullData))).isNull();
         // The limit is the payload's length, whatever its bytes.
-        int mostRelayed = Wire.MAX_DATAGRAM_SIZE - TrackerWire.RELAYED_FIXED_SIZE;
-        for (int length = Wire.MAX_PEER_DATAGRAM_SIZE - 1; length <= mostRelayed; length++) {
-            byte[] relayed = hex(RELAYED_HEAD, "ab".repeat(length));
-            assertThat(outcome(relayed)).as("a payload of %d bytes", length)
-                    .isEqualTo(length > Wire.MAX_PEER_DATAGRAM_SIZE ? Reason.BAD_FIELD : null);
+        for (String head : List.of(RELAY_HEAD, RELAYED_HEAD)) {
+            int most = Wire.MAX_DATAGRAM_SIZE - hex(head).length;
+            for (int length = Wire.MAX_PEER_DATAGRAM_SIZE - 1; length <= most; length++) {
+                byte[] relay = hex(head, "ab".repeat(length));
+                assertThat(outcome(relay)).as("a payload of %d bytes", length)
+                        .isEqualTo(length > Wire.MAX_PEER_DATAGRAM_SIZE ? Reason.BAD_FIELD : null);
+            }
+            assertThat(reasonOf(hex(head, "ab".repeat(most + 1)))).isEqualTo(Reason.TOO_LONG);
         }
-        assertThat(reasonOf(hex(RELAYED_HEAD, "ab".repeat(mostRelayed + 1)))).isEqualTo(Reason.TOO_LONG);
         assertThat(TrackerCodec.decode(hex(RELAYED_HEAD, fullData))).isEqualTo(new Relayed(
                 GoldenVectors.octets(SENDER_KEY), GoldenVectors.octets(fullData)));
     }
@@ -400,7 +557,11 @@ class TrackerCodecMalformedInputTest {
         String registeredHead = "5032 01 04 00000001" + TOKEN + "0000005a 000061a8";
         String listPageHead = "5032 01 0b 00000001 00000000 00000000";
         return Stream.of(
-                Arguments.of("non-zero cookie request padding", cookieRequest + "00000000000000000000000000000001"),
+                Arguments.of("non-zero cookie request padding", cookieRequest + "01" + "00".repeat(47)),
+                Arguments.of("non-zero cookie request padding after 16 zeros",
+                        cookieRequest + "00".repeat(16) + "01" + "00".repeat(31)),
+                Arguments.of("non-zero last cookie request padding byte", cookieRequest + "00".repeat(47) + "01"),
+                Arguments.of("cookie request padded with a tracker key", cookieRequest + "00".repeat(16) + TRACKER_KEY),
                 Arguments.of("name of length 0", keepalive + "00"),
                 Arguments.of("name of length 33", keepalive + "21" + "61".repeat(33)),
                 Arguments.of("name of length 255", keepalive + "ff" + "61".repeat(255)),
@@ -412,18 +573,24 @@ class TrackerCodecMalformedInputTest {
                 Arguments.of("lookup requester of length 33",
                         "5032 01 07 00000001" + COOKIE + TOKEN + "21" + "61".repeat(33) + "03 626f62"),
                 Arguments.of("five private addresses",
-                        registerHead + "05" + "04 c0a8010a a028".repeat(5) + SIGNATURE),
+                        registerHead + "05" + "04 c0a8010a a028".repeat(5) + SESSION_KEY + TIMESTAMP + SIGNATURE),
                 Arguments.of("255 private addresses, nothing after", registerHead + "ff"),
-                Arguments.of("address family 0", registeredHead + "00 cb007107 9c40" + COOKIE),
-                Arguments.of("address family 5", registeredHead + "05 cb007107 9c40" + COOKIE),
-                Arguments.of("address family 46", registeredHead + "2e cb007107 9c40" + COOKIE),
-                Arguments.of("IPv4 port 0", registeredHead + "04 cb007107 0000" + COOKIE),
-                Arguments.of("IPv6 port 0", registeredHead + "06 20010db8000000000000000000000001 0000" + COOKIE),
-                Arguments.of("list count 35, entries missing", listPageHead + "23"),
+                Arguments.of("address family 0", registeredHead + "00 cb007107 9c40" + COOKIE + RESET_PROOF),
+                Arguments.of("address family 5", registeredHead + "05 cb007107 9c40" + COOKIE + RESET_PROOF),
+                Arguments.of("address family 46", registeredHead + "2e cb007107 9c40" + COOKIE + RESET_PROOF),
+                Arguments.of("IPv4 port 0", registeredHead + "04 cb007107 0000" + COOKIE + RESET_PROOF),
+                Arguments.of("IPv6 port 0",
+                        registeredHead + "06 20010db8000000000000000000000001 0000" + COOKIE + RESET_PROOF),
+                Arguments.of("list count 34, entries missing", listPageHead + "22"),
+                Arguments.of("list count 34, entries present",
+                        listPageHead + "22" + ("01 61" + IDENTITY_KEY).repeat(34)),
                 Arguments.of("list count 255", listPageHead + "ff" + ("01 61" + IDENTITY_KEY).repeat(34)),
                 Arguments.of("list entry name of length 0", listPageHead + "01 00" + IDENTITY_KEY),
-                Arguments.of("error code 9", "5032 01 0f 0a0b0c0d 09"),
-                Arguments.of("RELAYED payload of 1157 bytes", RELAYED_HEAD + "00".repeat(1157)));
+                Arguments.of("error code 10", "5032 01 0f 0a0b0c0d 0a"),
+                Arguments.of("RELAY payload of 1121 bytes", RELAY_HEAD + "00".repeat(1121)),
+                Arguments.of("RELAY payload of 1156 bytes, a whole datagram", RELAY_HEAD + "00".repeat(1156)),
+                Arguments.of("RELAYED payload of 1121 bytes", RELAYED_HEAD + "00".repeat(1121)),
+                Arguments.of("RELAYED payload of 1164 bytes, a whole datagram", RELAYED_HEAD + "00".repeat(1164)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -482,7 +649,7 @@ class TrackerCodecMalformedInputTest {
                 Arguments.of("four zero bytes", "00000000", Reason.BAD_MAGIC),
                 Arguments.of("a TRANSPORT of version 2", "5032 02" + transport.substring(6), Reason.BAD_VERSION),
                 Arguments.of("type 0x47", "5032 01 47" + transport.substring(8), Reason.UNKNOWN_TYPE),
-                Arguments.of("type 0x12", "5032 01 12" + SENDER_KEY + transport, Reason.UNKNOWN_TYPE),
+                Arguments.of("type 0x12, a tracker type", "5032 01 12" + SENDER_KEY + transport, Reason.UNKNOWN_TYPE),
                 Arguments.of("an INITIATION_IK short of one byte", initiationIk.substring(0, initiationIk.length() - 2),
                         Reason.TRUNCATED),
                 Arguments.of("an INITIATION_XX and one more byte", initiationXx + "00", Reason.TRAILING_BYTES),
@@ -491,8 +658,9 @@ class TrackerCodecMalformedInputTest {
                 Arguments.of("a COOKIE_REPLY of a TRANSPORT's size", "5032 01 45" + transport.substring(8),
                         Reason.TRUNCATED),
                 Arguments.of("an OK", "5032 01 0e 0000000e", Reason.UNKNOWN_TYPE),
-                Arguments.of("a COOKIE_REQUEST", "5032 01 01 00000001 00000000000000000000000000000000",
-                        Reason.UNKNOWN_TYPE),
+                Arguments.of("a COOKIE_REQUEST", "5032 01 01 00000001" + "00".repeat(48), Reason.UNKNOWN_TYPE),
+                Arguments.of("a SEALED", SEALED_HEAD + "ab".repeat(24), Reason.UNKNOWN_TYPE),
+                Arguments.of("a SESSION_UNKNOWN", "5032 01 13" + TOKEN + RESET_PROOF, Reason.UNKNOWN_TYPE),
                 Arguments.of("an ERROR", "5032 01 0f 0a0b0c0d 02", Reason.UNKNOWN_TYPE),
                 Arguments.of("a RELAY carrying a TRANSPORT", RELAY_HEAD + transport, Reason.UNKNOWN_TYPE),
                 Arguments.of("a RELAYED carrying a TRANSPORT", RELAYED_HEAD + transport, Reason.UNKNOWN_TYPE),

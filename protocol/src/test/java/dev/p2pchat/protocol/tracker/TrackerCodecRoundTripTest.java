@@ -51,6 +51,7 @@ class TrackerCodecRoundTripTest {
         Carried relayed = new Carried();
         Carried relayedBack = new Carried();
         int largestRelay = 0;
+        int largestInSession = 0;
         for (int i = 0; i < ITERATIONS; i++) {
             TrackerMessage message = messages.next();
             byte[] encoded = TrackerCodec.encode(message);
@@ -63,6 +64,12 @@ class TrackerCodecRoundTripTest {
 
             seen.merge(message.type(), 1, Integer::sum);
             largest = Math.max(largest, encoded.length);
+            if (SessionCipher.PEER_SENDS.contains(message.type())
+                    || SessionCipher.TRACKER_SENDS.contains(message.type())) {
+                // What travels inside a session fits the SEALED around it.
+                assertThat(encoded.length).as(context).isLessThanOrEqualTo(TrackerWire.MAX_SEALED_MESSAGE_SIZE);
+                largestInSession = Math.max(largestInSession, encoded.length);
+            }
             if (message instanceof Relay relay) {
                 assertCarriesUnchanged(encoded, TrackerWire.RELAY_FIXED_SIZE, relay.payload(), context);
                 relayed.add(relay.payload());
@@ -75,15 +82,17 @@ class TrackerCodecRoundTripTest {
         }
         assertThat(seen).as("every type generated many times").hasSize(TrackerMessageType.values().length)
                 .allSatisfy((type, count) -> assertThat(count).as(type.name()).isGreaterThan(ITERATIONS / 30));
-        assertThat(largest).as("some list page or RELAY fills a datagram").isEqualTo(Wire.MAX_DATAGRAM_SIZE);
+        assertThat(largest).as("some SEALED fills a datagram").isEqualTo(Wire.MAX_DATAGRAM_SIZE);
+        assertThat(largestInSession).as("some list page or RELAY fills a SEALED")
+                .isEqualTo(TrackerWire.MAX_SEALED_MESSAGE_SIZE);
         for (Carried carried : new Carried[] {relayed, relayedBack}) {
             assertThat(carried.frames).as("peer frame types carried").containsExactlyInAnyOrder(FrameType.values());
             assertThat(carried.opaque).as("payloads that are no peer frame").isPositive();
             assertThat(carried.lengths.getMin()).as("shortest payload").isEqualTo(TrackerWire.MIN_RELAY_PAYLOAD);
             assertThat(carried.lengths.getMax()).as("longest payload").isEqualTo(Wire.MAX_PEER_DATAGRAM_SIZE);
         }
-        assertThat(largestRelay).as("some RELAY of a full payload fills a datagram")
-                .isEqualTo(Wire.MAX_DATAGRAM_SIZE);
+        assertThat(largestRelay).as("some RELAY of a full payload fills a SEALED")
+                .isEqualTo(TrackerWire.MAX_SEALED_MESSAGE_SIZE);
     }
 
     /**

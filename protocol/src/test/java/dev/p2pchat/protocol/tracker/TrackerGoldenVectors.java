@@ -16,15 +16,21 @@ import static dev.p2pchat.protocol.GoldenVectors.PRIVATE_V4_HEX;
 import static dev.p2pchat.protocol.GoldenVectors.PRIVATE_V6;
 import static dev.p2pchat.protocol.GoldenVectors.PRIVATE_V6_HEX;
 import static dev.p2pchat.protocol.GoldenVectors.RELAY_TOKEN;
+import static dev.p2pchat.protocol.GoldenVectors.RESET_PROOF;
 import static dev.p2pchat.protocol.GoldenVectors.SENDER_KEY;
+import static dev.p2pchat.protocol.GoldenVectors.SESSION_KEY;
 import static dev.p2pchat.protocol.GoldenVectors.SIGNATURE;
+import static dev.p2pchat.protocol.GoldenVectors.TIMESTAMP;
 import static dev.p2pchat.protocol.GoldenVectors.TOKEN;
+import static dev.p2pchat.protocol.GoldenVectors.TRACKER_KEY;
 import static dev.p2pchat.protocol.GoldenVectors.ZERO_KEY;
+import static dev.p2pchat.protocol.GoldenVectors.counting;
 import static dev.p2pchat.protocol.GoldenVectors.hex;
 import static dev.p2pchat.protocol.GoldenVectors.octets;
 import static dev.p2pchat.protocol.GoldenVectors.toHex;
 
 import dev.p2pchat.protocol.GoldenVectors.Vector;
+import dev.p2pchat.protocol.Wire;
 import dev.p2pchat.protocol.peer.PeerGoldenVectors;
 import dev.p2pchat.protocol.tracker.TrackerMessage.CookieChallenge;
 import dev.p2pchat.protocol.tracker.TrackerMessage.CookieRequest;
@@ -42,6 +48,8 @@ import dev.p2pchat.protocol.tracker.TrackerMessage.Registered;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Relay;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Relayed;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Rename;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Sealed;
+import dev.p2pchat.protocol.tracker.TrackerMessage.SessionUnknown;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Unregister;
 import java.util.List;
 
@@ -62,18 +70,23 @@ public final class TrackerGoldenVectors {
     /** The INITIATION_XX of {@code PeerGoldenVectors}: a RELAYED names its sender, which an XX initiation does not. */
     private static final String INITIATION_XX = toHex(PeerGoldenVectors.named("INITIATION_XX").bytes());
 
+    /** Where the box of a SEALED starts: after its header, session and counter, which are its associated data. */
+    public static final int BOX_OFFSET = Wire.HEADER_SIZE + 2 * Long.BYTES;
+
     public static final List<Vector<TrackerMessage>> ALL = List.of(
             vector("COOKIE_REQUEST", new CookieRequest(0x01020304),
                     "5032 01 01",
                     "01020304", // txid
-                    "00000000000000000000000000000000"), // padding
-            vector("COOKIE_CHALLENGE", new CookieChallenge(0x01020304, octets(COOKIE)),
+                    "00000000000000000000000000000000", // padding: 48 zeros, for the challenge's cookie
+                    ZERO_KEY), // and tracker key
+            vector("COOKIE_CHALLENGE", new CookieChallenge(0x01020304, octets(COOKIE), octets(TRACKER_KEY)),
                     "5032 01 02",
                     "01020304", // txid
-                    COOKIE),
+                    COOKIE,
+                    TRACKER_KEY), // the tracker's X25519 key, which the peer pins
             vector("REGISTER without private addresses",
                     new Register(0x11223344, octets(COOKIE), "alice", octets(IDENTITY_KEY), octets(AGREEMENT_KEY),
-                            1, List.of(), octets(SIGNATURE)),
+                            1, List.of(), octets(SESSION_KEY), 0x0000019A2B3C4D5EL, octets(SIGNATURE)),
                     "5032 01 03",
                     "11223344", // txid
                     COOKIE,
@@ -82,10 +95,13 @@ public final class TrackerGoldenVectors {
                     AGREEMENT_KEY,
                     "00000001", // capabilities
                     "00", // private address count
+                    SESSION_KEY, // the X25519 key of this registration's session
+                    TIMESTAMP, // 1761661963614 ms
                     SIGNATURE),
             vector("REGISTER with an IPv4 and an IPv6 private address",
                     new Register(0x80000001, octets(COOKIE), "bob", octets(IDENTITY_KEY), octets(ZERO_KEY),
-                            0xFFFFFFFF, List.of(PRIVATE_V4, PRIVATE_V6), octets(SIGNATURE)),
+                            0xFFFFFFFF, List.of(PRIVATE_V4, PRIVATE_V6), octets(SESSION_KEY), 0x0000019A2B3C5146L,
+                            octets(SIGNATURE)),
                     "5032 01 03",
                     "80000001", // txid, high bit set: unsigned on the wire
                     COOKIE,
@@ -96,25 +112,31 @@ public final class TrackerGoldenVectors {
                     "02", // private address count
                     PRIVATE_V4_HEX,
                     PRIVATE_V6_HEX,
+                    SESSION_KEY, // session key
+                    "0000019a2b3c5146", // timestamp: a second after alice's REGISTER
                     SIGNATURE),
             vector("REGISTERED with an IPv4 observed address",
-                    new Registered(0x11223344, 0x0123456789ABCDEFL, 90, 25_000, OBSERVED_V4, octets(COOKIE)),
+                    new Registered(0x11223344, 0x0123456789ABCDEFL, 90, 25_000, OBSERVED_V4, octets(COOKIE),
+                            octets(RESET_PROOF)),
                     "5032 01 04",
                     "11223344", // txid
                     TOKEN,
                     "0000005a", // lease seconds 90
                     "000061a8", // keepalive millis 25000
                     OBSERVED_V4_HEX,
-                    COOKIE),
+                    COOKIE,
+                    RESET_PROOF), // what a SESSION_UNKNOWN of this session carries: 63 bytes in all
             vector("REGISTERED with an IPv6 observed address",
-                    new Registered(1, 0xFEDCBA9876543210L, 300, 15_000, OBSERVED_V6, octets(COOKIE)),
+                    new Registered(1, 0xFEDCBA9876543210L, 300, 15_000, OBSERVED_V6, octets(COOKIE),
+                            octets(counting(0x10, 16))),
                     "5032 01 04",
                     "00000001", // txid
                     "fedcba9876543210", // token, high bit set
                     "0000012c", // lease seconds 300
                     "00003a98", // keepalive millis 15000
                     OBSERVED_V6_HEX,
-                    COOKIE),
+                    COOKIE,
+                    counting(0x10, 16)), // reset proof: 75 bytes in all
             vector("KEEPALIVE",
                     new Keepalive(5, octets(COOKIE), 0x0123456789ABCDEFL, "alice"),
                     "5032 01 05",
@@ -253,7 +275,36 @@ public final class TrackerGoldenVectors {
                     new Relayed(octets(SENDER_KEY), octets(INITIATION_XX)),
                     "5032 01 11",
                     SENDER_KEY, // sender: where the responder relays its RESPONSE_XX to
-                    INITIATION_XX)); // payload: the 253 bytes of the peer frame vector, unchanged
+                    INITIATION_XX), // payload: the 253 bytes of the peer frame vector, unchanged
+
+            // The seal of a session: every message after REGISTER, both ways, travels inside a SEALED. The codec
+            // never opens the box (SessionCipher does), so these fill it with counting bytes.
+            vector("SEALED of the smallest size",
+                    new Sealed(0x0123456789ABCDEFL, 0, octets(counting(0x00, 8) + counting(0x80, 16))),
+                    "5032 01 12",
+                    TOKEN, // session: the token of the registration's REGISTERED
+                    "0000000000000000", // counter 0: the first message of this direction
+                    counting(0x00, 8), // the sealed message: 8 bytes, an OK, encrypted
+                    counting(0x80, 16)), // tag: 44 bytes in all
+            vector("SEALED answering a refused REGISTER",
+                    new Sealed(0x0102030405060708L, 0, octets(counting(0x20, 9) + counting(0x90, 16))),
+                    "5032 01 12",
+                    "0102030405060708", // session: a fresh random number of the refusal's own (never 0), no token
+                    "0000000000000000", // counter 0: the one message ever sealed in that session
+                    counting(0x20, 9), // an ERROR (9 bytes), encrypted
+                    counting(0x90, 16)), // tag
+            vector("SEALED of the largest size",
+                    new Sealed(0xFEDCBA9876543210L, 0x1F4, octets(counting(0x00, 1164) + counting(0x64, 16))),
+                    "5032 01 12",
+                    "fedcba9876543210", // session, high bit set: unsigned on the wire
+                    "00000000000001f4", // counter 500
+                    counting(0x00, 1164), // the largest sealed message (a RELAY of the largest peer frame)
+                    counting(0x64, 16)), // tag: 1200 bytes in all
+            vector("SESSION_UNKNOWN",
+                    new SessionUnknown(0x0123456789ABCDEFL, octets(RESET_PROOF)),
+                    "5032 01 13",
+                    TOKEN, // session: the one the SEALED named, which the tracker does not hold
+                    RESET_PROOF)); // its reset proof, as the REGISTERED of that session carried it: 28 bytes
 
     private TrackerGoldenVectors() {}
 

@@ -24,6 +24,8 @@ import dev.p2pchat.protocol.tracker.TrackerMessage.Registered;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Relay;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Relayed;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Rename;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Sealed;
+import dev.p2pchat.protocol.tracker.TrackerMessage.SessionUnknown;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Unregister;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -35,13 +37,15 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(10)
 class TrackerMessageRecordsTest {
     private static final Octets KEY = octets(IDENTITY_KEY);
+    private static final Octets SESSION_KEY = octets(GoldenVectors.SESSION_KEY);
     private static final Octets SIGNATURE = Octets.zeros(Wire.SIGNATURE_SIZE);
+    private static final Octets RESET_PROOF = octets(GoldenVectors.RESET_PROOF);
     /** The smallest peer frame: a TRANSPORT sealing a one-byte link frame. */
     private static final Octets FRAME = Octets.of(PeerFrameCodec.encode(new PeerFrame.Transport(1, 2,
             Octets.zeros(17))));
 
     private static Register register(String name, List<InetSocketAddress> privateAddresses) {
-        return new Register(1, octets(COOKIE), name, KEY, KEY, 0, privateAddresses, SIGNATURE);
+        return new Register(1, octets(COOKIE), name, KEY, KEY, 0, privateAddresses, SESSION_KEY, 5, SIGNATURE);
     }
 
     @Test
@@ -81,7 +85,7 @@ class TrackerMessageRecordsTest {
         InetSocketAddress unresolved = InetSocketAddress.createUnresolved("example.org", 7000);
         assertThatThrownBy(() -> register("a", List.of(noPort))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> register("a", List.of(unresolved))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new Registered(1, 2, 3, 4, noPort, octets(COOKIE)))
+        assertThatThrownBy(() -> new Registered(1, 2, 3, 4, noPort, octets(COOKIE), RESET_PROOF))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -95,13 +99,138 @@ class TrackerMessageRecordsTest {
 
     @Test
     void shouldRefuseFixedSizeFieldsOfTheWrongLength() {
-        assertThatThrownBy(() -> new CookieChallenge(1, Octets.zeros(15))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new CookieChallenge(1, Octets.zeros(17))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new CookieChallenge(1, Octets.zeros(15), KEY))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new CookieChallenge(1, Octets.zeros(17), KEY))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new ListPage.Entry("a", Octets.zeros(31)))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new Register(1, octets(COOKIE), "a", KEY, KEY, 0, List.of(), Octets.zeros(63)))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Register(1, octets(COOKIE), "a", KEY, KEY, 0, List.of(), SESSION_KEY, 5,
+                Octets.zeros(63))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new ErrorReply(1, null)).isInstanceOf(NullPointerException.class);
+    }
+
+    /** The tracker's key in a COOKIE_CHALLENGE and the session key in a REGISTER are X25519 keys: 32 bytes. */
+    @Test
+    void shouldRefuseATrackerKeyOrSessionKeyOfTheWrongLength() {
+        assertThat(new CookieChallenge(1, octets(COOKIE), KEY).trackerKey()).isEqualTo(KEY);
+        assertThat(register("a", List.of()).sessionKey()).isEqualTo(SESSION_KEY);
+        for (int length : new int[] {0, 16, Wire.KEY_SIZE - 1, Wire.KEY_SIZE + 1, Wire.SIGNATURE_SIZE}) {
+            Octets key = Octets.zeros(length);
+            assertThatThrownBy(() -> new CookieChallenge(1, octets(COOKIE), key)).as("tracker key of %d bytes", length)
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> new Register(1, octets(COOKIE), "a", KEY, KEY, 0, List.of(), key, 5, SIGNATURE))
+                    .as("session key of %d bytes", length).isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThatThrownBy(() -> new CookieChallenge(1, octets(COOKIE), null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("trackerKey");
+        assertThatThrownBy(() -> new Register(1, octets(COOKIE), "a", KEY, KEY, 0, List.of(), null, 5, SIGNATURE))
+                .isInstanceOf(NullPointerException.class).hasMessage("sessionKey");
+    }
+
+    /**
+     * The reset proof in REGISTERED and in SESSION_UNKNOWN is {@value TrackerWire#RESET_PROOF_SIZE} bytes, the first
+     * half of an HMAC-SHA256: a record of another length, or of none, cannot be built.
+     */
+    @Test
+    void shouldRefuseAResetProofOfTheWrongLength() {
+        assertThat(TrackerWire.RESET_PROOF_SIZE).isEqualTo(16);
+        assertThat(new Registered(1, 2, 3, 4, PRIVATE_V4, octets(COOKIE), RESET_PROOF).resetProof())
+                .isEqualTo(RESET_PROOF);
+        assertThat(new SessionUnknown(2, RESET_PROOF).proof()).isEqualTo(RESET_PROOF);
+        for (int length : new int[] {0, 1, 8, TrackerWire.RESET_PROOF_SIZE - 1, TrackerWire.RESET_PROOF_SIZE + 1,
+            Wire.KEY_SIZE}) {
+            Octets proof = Octets.zeros(length);
+            assertThatThrownBy(() -> new Registered(1, 2, 3, 4, PRIVATE_V4, octets(COOKIE), proof))
+                    .as("REGISTERED's reset proof of %d bytes", length).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> new SessionUnknown(2, proof)).as("SESSION_UNKNOWN's proof of %d bytes", length)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThatThrownBy(() -> new Registered(1, 2, 3, 4, PRIVATE_V4, octets(COOKIE), null))
+                .isInstanceOf(NullPointerException.class).hasMessage("resetProof");
+        assertThatThrownBy(() -> new SessionUnknown(2, null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("proof");
+        // The proof follows the cookie, the last field of each.
+        assertThat(TrackerCodec.encode(new Registered(1, 2, 3, 4, PRIVATE_V4, octets(COOKIE), RESET_PROOF)))
+                .hasSize(4 + 4 + 8 + 4 + 4 + 7 + 16 + 16).endsWith(RESET_PROOF.toByteArray());
+        assertThat(TrackerCodec.encode(new SessionUnknown(2, RESET_PROOF))).endsWith(RESET_PROOF.toByteArray());
+    }
+
+    /** Any u64 is a timestamp on the wire: whether it is newer than the registration's is the tracker's to judge. */
+    @Test
+    void shouldCarryAnyTimestamp() {
+        for (long timestamp : new long[] {0, 1, 1_761_661_963_614L, Long.MAX_VALUE, Long.MIN_VALUE, -1}) {
+            assertThat(new Register(1, octets(COOKIE), "a", KEY, KEY, 0, List.of(), SESSION_KEY, timestamp,
+                    SIGNATURE).timestamp()).isEqualTo(timestamp);
+        }
+    }
+
+    /**
+     * A SEALED's box holds a whole tracker message of {@value TrackerWire#MIN_SEALED_MESSAGE_SIZE} (an OK) to
+     * {@value TrackerWire#MAX_SEALED_MESSAGE_SIZE} bytes and the 16-byte tag: 24 to 1180 bytes, a SEALED of 44 to
+     * 1200.
+     */
+    @Test
+    void shouldRefuseASealedBoxShorterThanAnOkAndItsTagOrLongerThanFitsADatagram() {
+        for (int length : new int[] {24, 25, 600, 1179, 1180}) {
+            Octets box = Octets.zeros(length);
+            Sealed sealed = new Sealed(1, 2, box);
+            assertThat(sealed.box()).as("%d bytes", length).isEqualTo(box);
+            assertThat(TrackerCodec.encode(sealed)).as("%d bytes", length).hasSize(20 + length);
+        }
+        assertThat(TrackerCodec.encode(new Sealed(0, 0, Octets.zeros(24)))).hasSize(44);
+        assertThat(TrackerCodec.encode(new Sealed(0, 0, Octets.zeros(1180)))).hasSize(Wire.MAX_DATAGRAM_SIZE);
+        for (int length : new int[] {0, 1, 16, 23, 1181, Wire.MAX_DATAGRAM_SIZE}) {
+            Octets box = Octets.zeros(length);
+            assertThatThrownBy(() -> new Sealed(1, 2, box)).as("%d bytes", length)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThatThrownBy(() -> new Sealed(1, 2, null)).isInstanceOf(NullPointerException.class).hasMessage("box");
+        assertThat(TrackerWire.MIN_SEALED_MESSAGE_SIZE).isEqualTo(8);
+        assertThat(TrackerWire.MAX_SEALED_MESSAGE_SIZE).isEqualTo(1164);
+        assertThat(TrackerWire.SEAL_TAG_SIZE).isEqualTo(16);
+        assertThat(Wire.SEALED_OVERHEAD).isEqualTo(36);
+    }
+
+    /** Session and counter carry any u64: the cipher, not the record, refuses a counter it has seen. */
+    @Test
+    void shouldCarryAnySessionAndCounter() {
+        Octets box = Octets.zeros(24);
+        for (long value : new long[] {0, 1, Long.MAX_VALUE, Long.MIN_VALUE, -1}) {
+            assertThat(new Sealed(value, 3, box).session()).isEqualTo(value);
+            assertThat(new Sealed(3, value, box).counter()).isEqualTo(value);
+            assertThat(new SessionUnknown(value, RESET_PROOF).session()).isEqualTo(value);
+        }
+        assertThat(new Sealed(0, 0, box).type()).isEqualTo(TrackerMessageType.SEALED);
+        assertThat(new SessionUnknown(0, RESET_PROOF).type()).isEqualTo(TrackerMessageType.SESSION_UNKNOWN);
+        assertThat(TrackerCodec.encode(new SessionUnknown(0, RESET_PROOF))).hasSize(TrackerWire.SESSION_UNKNOWN_SIZE)
+                .hasSize(28);
+        // Still smaller than the smallest SEALED it answers: it amplifies nothing.
+        assertThat(TrackerWire.SESSION_UNKNOWN_SIZE)
+                .isLessThan(TrackerWire.MIN_SEALED_MESSAGE_SIZE + Wire.SEALED_OVERHEAD);
+    }
+
+    /**
+     * A LIST_PAGE travels inside a SEALED, so it is at most {@value TrackerWire#MAX_SEALED_MESSAGE_SIZE} bytes: 32
+     * entries of one-byte names and one of 26 bytes fill it; a name one byte longer, or a 34th entry, is too much.
+     */
+    @Test
+    void shouldRefuseAListPageLargerThanASealedCarries() {
+        List<ListPage.Entry> entries = new ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+            entries.add(new ListPage.Entry("a", KEY));
+        }
+        List<ListPage.Entry> full = new ArrayList<>(entries);
+        full.add(new ListPage.Entry("b".repeat(26), KEY));
+        assertThat(TrackerCodec.encode(new ListPage(1, 0, 33, full))).hasSize(TrackerWire.MAX_SEALED_MESSAGE_SIZE);
+        List<ListPage.Entry> oneByteMore = new ArrayList<>(entries);
+        oneByteMore.add(new ListPage.Entry("b".repeat(27), KEY));
+        assertThatThrownBy(() -> new ListPage(1, 0, 33, oneByteMore)).isInstanceOf(IllegalArgumentException.class);
+        List<ListPage.Entry> mostEntries = new ArrayList<>(entries);
+        mostEntries.add(new ListPage.Entry("a", KEY));
+        assertThat(TrackerCodec.encode(new ListPage(1, 0, 33, mostEntries))).hasSize(17 + 33 * 34);
+        mostEntries.add(new ListPage.Entry("a", KEY));
+        assertThatThrownBy(() -> new ListPage(1, 0, 34, mostEntries)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -136,7 +265,10 @@ class TrackerMessageRecordsTest {
                 .hasMessage("payload");
     }
 
-    /** A payload has 4 (a header's worth) to 1156 bytes, the largest peer frame, so that every RELAY can be sent. */
+    /**
+     * A payload has 4 (a header's worth) to 1120 bytes, the largest peer frame, so that every RELAY fits a SEALED and
+     * can be sent.
+     */
     @Test
     void shouldRefuseARelayOrRelayedPayloadShorterThanAHeaderOrLongerThanTheLargestPeerFrame() {
         for (int length : new int[] {TrackerWire.MIN_RELAY_PAYLOAD, 16, Wire.MAX_PEER_DATAGRAM_SIZE}) {
@@ -196,7 +328,8 @@ class TrackerMessageRecordsTest {
         Rename rename = new Rename(1, octets(COOKIE), 2, "a", "b", SIGNATURE);
         Unregister unregister = new Unregister(1, octets(COOKIE), 2, "a", SIGNATURE);
         assertThat(register.withSignature(other))
-                .isEqualTo(new Register(1, octets(COOKIE), "a", KEY, KEY, 0, List.of(PRIVATE_V4), other));
+                .isEqualTo(new Register(1, octets(COOKIE), "a", KEY, KEY, 0, List.of(PRIVATE_V4), SESSION_KEY, 5,
+                        other));
         assertThat(rename.withSignature(other))
                 .isEqualTo(new Rename(1, octets(COOKIE), 2, "a", "b", other));
         assertThat(unregister.withSignature(other))

@@ -4,7 +4,9 @@ import ch.qos.logback.classic.Level;
 import dev.p2pchat.tracker.TrackerConfig;
 import dev.p2pchat.tracker.relay.RelayLimits;
 import dev.p2pchat.tracker.server.TrackerServer;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -74,6 +76,20 @@ public final class TrackerCommand implements Callable<Integer> {
                     + "[P2PCHAT_TRACKER_MAX_PEERS]. Default: ${DEFAULT-VALUE}.")
     int maxPeers;
 
+    @Option(names = "--max-per-host", paramLabel = "COUNT",
+            defaultValue = "${env:P2PCHAT_TRACKER_MAX_PER_HOST:-64}",
+            description = "Most live registrations from one IP (IPv6: one /64): room for the peers behind one NAT; "
+                    + "further REGISTERs from there get NETWORK_FULL [P2PCHAT_TRACKER_MAX_PER_HOST]. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int maxPerHost;
+
+    @Option(names = "--max-per-network", paramLabel = "COUNT",
+            defaultValue = "${env:P2PCHAT_TRACKER_MAX_PER_NETWORK:-256}",
+            description = "Most live registrations from one IPv4 /24 or IPv6 /48, at least --max-per-host: whoever "
+                    + "holds many addresses of one prefix fills its share, not the registry; further REGISTERs "
+                    + "from there get NETWORK_FULL [P2PCHAT_TRACKER_MAX_PER_NETWORK]. Default: ${DEFAULT-VALUE}.")
+    int maxPerNetwork;
+
     @Option(names = "--rate", paramLabel = "PER_SECOND", defaultValue = "${env:P2PCHAT_TRACKER_RATE:-100}",
             description = "Requests per second per source: cookie requests per IP (IPv6: per /64), others per "
                     + "IP and port; 0 turns the limit off [P2PCHAT_TRACKER_RATE]. Default: ${DEFAULT-VALUE}.")
@@ -90,6 +106,13 @@ public final class TrackerCommand implements Callable<Integer> {
                     + "to twice that; 0 turns the limit off [P2PCHAT_TRACKER_SIGNATURE_RATE]. "
                     + "Default: ${DEFAULT-VALUE}.")
     int signatureRate;
+
+    @Option(names = "--register-rate", paramLabel = "PER_SECOND",
+            defaultValue = "${env:P2PCHAT_TRACKER_REGISTER_RATE:-50}",
+            description = "REGISTERs verified per second per IPv4 /24 or IPv6 /48, bursting to twice that, on top "
+                    + "of --signature-rate per IP; 0 turns the limit off [P2PCHAT_TRACKER_REGISTER_RATE]. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int registerRate;
 
     @Option(names = "--stats-interval", paramLabel = "SECONDS",
             defaultValue = "${env:P2PCHAT_TRACKER_STATS_INTERVAL:-60}",
@@ -111,8 +134,9 @@ public final class TrackerCommand implements Callable<Integer> {
 
     @Option(names = "--relay-lifetime", paramLabel = "SECONDS",
             defaultValue = "${env:P2PCHAT_TRACKER_RELAY_LIFETIME:-600}",
-            description = "How long a lookup lets two peers relay to each other, 1 to 86400; their next lookup "
-                    + "renews it [P2PCHAT_TRACKER_RELAY_LIFETIME]. Default: ${DEFAULT-VALUE}.")
+            description = "How long a peer's lookup of another, or relayed datagram to it, counts as wanting the "
+                    + "relay with it, 1 to 86400; two peers relay only while both want it "
+                    + "[P2PCHAT_TRACKER_RELAY_LIFETIME]. Default: ${DEFAULT-VALUE}.")
     long relayLifetimeSeconds;
 
     @Option(names = "--metrics-port", paramLabel = "PORT",
@@ -126,6 +150,11 @@ public final class TrackerCommand implements Callable<Integer> {
             description = "Address the metrics endpoint listens on [P2PCHAT_TRACKER_METRICS_BIND]. "
                     + "Default: ${DEFAULT-VALUE}.")
     String metricsBind;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${env:P2PCHAT_TRACKER_DATA_DIR:-}",
+            description = "Where the tracker's key is kept, so that peers which pinned it still trust the tracker "
+                    + "after a restart [P2PCHAT_TRACKER_DATA_DIR]. Default: ~/.p2pchat/tracker.")
+    String dataDir;
 
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "${env:P2PCHAT_LOG_LEVEL:-INFO}",
             description = "One of ${COMPLETION-CANDIDATES} [P2PCHAT_LOG_LEVEL]. Default: ${DEFAULT-VALUE}.")
@@ -143,8 +172,14 @@ public final class TrackerCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         TrackerConfig config = config();
         setLogLevel(logLevel);
-        TrackerServer server = new TrackerServer(config);
         PrintWriter out = spec.commandLine().getOut();
+        TrackerServer server;
+        try {
+            server = new TrackerServer(config);
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("tracker: cannot load its key: " + e.getMessage());
+            return 1;
+        }
         InetSocketAddress address;
         try {
             address = server.start();
@@ -154,6 +189,8 @@ public final class TrackerCommand implements Callable<Integer> {
             return 1;
         }
         out.println("tracker listening on udp " + address.getAddress().getHostAddress() + ":" + address.getPort());
+        out.println("tracker key " + server.publicKey().toHex() + " (peers: --tracker-key " + server.publicKey().toHex()
+                + ")");
         if (server.metricsAddress() != null) {
             InetSocketAddress metrics = server.metricsAddress();
             out.println("metrics on http://" + metrics.getAddress().getHostAddress() + ":" + metrics.getPort()
@@ -182,13 +219,17 @@ public final class TrackerCommand implements Callable<Integer> {
                     .lease(Duration.ofSeconds(leaseSeconds))
                     .keepalive(Duration.ofSeconds(keepaliveSeconds))
                     .maxPeers(maxPeers)
+                    .registrationBudgets(maxPerHost, maxPerNetwork)
                     .rateLimit(rate, burst)
                     .signatureRateLimit(signatureRate)
+                    .registrationRateLimit(registerRate)
                     .statsInterval(Duration.ofSeconds(statsSeconds))
                     .metricsBind(metricsBind)
                     .metricsPort(metricsPort)
                     .relay(new RelayLimits(relayRate, relayBytes, Duration.ofSeconds(relayLifetimeSeconds),
                             RelayLimits.DEFAULT.maxPeers(), RelayLimits.DEFAULT.maxPermissionsPerPeer()))
+                    .dataDirectory(dataDir == null || dataDir.isBlank()
+                            ? Path.of(System.getProperty("user.home"), ".p2pchat", "tracker") : Path.of(dataDir))
                     .build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);

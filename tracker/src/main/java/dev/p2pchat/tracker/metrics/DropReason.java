@@ -22,9 +22,24 @@ public enum DropReason {
     UNEXPECTED_TYPE,
     /** STUN, but not a well-formed Binding request (the one STUN message the tracker answers). */
     BAD_STUN,
-    /** A RELAY not from a registered peer's registered address with its session token. */
+    /** A request that belongs inside a registration's session (KEEPALIVE, LOOKUP, ...) came bare. */
+    UNSEALED,
+    /** A SEALED of a session the tracker does not hold at the sender's address. */
+    SESSION_UNKNOWN,
+    /** A SEALED that does not open under its session's key, was seen before, or carries what no peer sends. */
+    BAD_SEAL,
+    /** A REGISTER no newer than the live or recently ended registration of its key: a replay. */
+    STALE_REGISTER,
+    /** A REGISTER whose signature does not verify with the key it names; never answered. */
+    BAD_SIGNATURE,
+    /** A SEALED of a live session from another address than the registration's (the peer moved, or a replay). */
+    SESSION_MOVED,
+    /** A RELAY in a registered peer's session that names another token than the session's. */
     RELAY_NOT_REGISTERED,
-    /** A RELAY towards a peer no lookup between the two permitted (or that is no longer registered). */
+    /**
+     * A RELAY between two peers that do not both want each other (by a lookup or a RELAY within the relay lifetime),
+     * or towards a peer that is no longer registered.
+     */
     RELAY_NOT_PERMITTED,
     /** A RELAY beyond the sender's datagrams or bytes per second. */
     RELAY_OVER_BUDGET;

@@ -2,6 +2,7 @@ package dev.p2pchat.tracker.metrics;
 
 import dev.p2pchat.protocol.tracker.ErrorCode;
 import dev.p2pchat.protocol.tracker.TrackerMessageType;
+import dev.p2pchat.tracker.relay.RelayTable;
 import java.util.Locale;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
@@ -15,6 +16,7 @@ public final class TrackerMetrics {
     private final LongAdder[] sent = adders(TrackerMessageType.values().length);
     private final LongAdder[] dropped = adders(DropReason.values().length);
     private final LongAdder[] errors = adders(ErrorCode.values().length);
+    private final LongAdder[] relayEvents = adders(RelayTable.Event.values().length);
     private final LongAdder datagramsIn = new LongAdder();
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder datagramsOut = new LongAdder();
@@ -28,6 +30,7 @@ public final class TrackerMetrics {
     private final LongAdder relayedBytes = new LongAdder();
     private volatile IntSupplier registeredPeers = () -> 0;
     private volatile IntSupplier relayPeers = () -> 0;
+    private volatile IntSupplier relayWishes = () -> 0;
 
     public void registeredPeers(IntSupplier gauge) {
         this.registeredPeers = gauge;
@@ -36,6 +39,20 @@ public final class TrackerMetrics {
     /** How many peers hold relay permissions, read when the counters are. */
     public void relayPeers(IntSupplier gauge) {
         this.relayPeers = gauge;
+    }
+
+    /** How many one-sided wishes to relay the relay keeps, read when the counters are. */
+    public void relayWishes(IntSupplier gauge) {
+        this.relayWishes = gauge;
+    }
+
+    /** Something the relay gave up (an idle entry, an old wish) or refused (a pair, for lack of room). */
+    public void relayEvent(RelayTable.Event event) {
+        relayEvents[event.ordinal()].increment();
+    }
+
+    public long relayEvents(RelayTable.Event event) {
+        return relayEvents[event.ordinal()].sum();
     }
 
     /** A RELAY passed on, carrying a peer datagram of {@code bytes} bytes. */
@@ -64,8 +81,8 @@ public final class TrackerMetrics {
         TrackerMessageType type = TrackerMessageType.ofCode(typeCode);
         if (type != null) {
             sent[type.ordinal()].increment();
-            if (type == TrackerMessageType.COOKIE_CHALLENGE) {
-                // The only reply a sender gets before proving its address.
+            if (type == TrackerMessageType.COOKIE_CHALLENGE || type == TrackerMessageType.SESSION_UNKNOWN) {
+                // The only replies a sender gets before proving its address.
                 unvalidatedBytesOut.add(bytes);
             }
         }
@@ -77,6 +94,14 @@ public final class TrackerMetrics {
         bytesOut.add(bytes);
         unvalidatedBytesOut.add(bytes);
         stunAnswers.increment();
+    }
+
+    /**
+     * A message sealed into a SEALED for a session: counted as sent by its own type, as the message a SEALED carried
+     * in is counted as received by its own type (the datagram itself counts as a SEALED when it is written).
+     */
+    public void countSealed(TrackerMessageType type) {
+        sent[type.ordinal()].increment();
     }
 
     public void countReceived(TrackerMessageType type) {
@@ -176,11 +201,13 @@ public final class TrackerMetrics {
                 .append(" expired=").append(expired())
                 .append(" stun=").append(stunAnswers())
                 .append(" relayed=").append(relayedDatagrams()).append('/').append(relayedBytes()).append('B')
-                .append(" relay_peers=").append(relayPeers.getAsInt());
+                .append(" relay_peers=").append(relayPeers.getAsInt())
+                .append(" relay_wishes=").append(relayWishes.getAsInt());
         appendNonZero(line, " recv", received, TrackerMessageType.values());
         appendNonZero(line, " sent", sent, TrackerMessageType.values());
         appendNonZero(line, " drop", dropped, DropReason.values());
         appendNonZero(line, " error", errors, ErrorCode.values());
+        appendNonZero(line, " relay", relayEvents, RelayTable.Event.values());
         return line.toString();
     }
 
@@ -204,14 +231,21 @@ public final class TrackerMetrics {
         counter(text, "p2pchat_tracker_relayed_bytes_total", "Bytes of peer datagrams passed on by the relay.",
                 relayedBytes());
         gauge(text, "p2pchat_tracker_relay_peers", "Peers holding relay permissions.", relayPeers.getAsInt());
-        labelled(text, "p2pchat_tracker_received_total", "Messages received, by type.", "type", received,
+        gauge(text, "p2pchat_tracker_relay_wishes",
+                "Lookups kept until the looked-up peer wants the relay too.", relayWishes.getAsInt());
+        labelled(text, "p2pchat_tracker_received_total",
+                "Messages received, by type (a SEALED, and again the message it carried).", "type", received,
                 TrackerMessageType.values());
-        labelled(text, "p2pchat_tracker_sent_total", "Messages written, by type.", "type", sent,
+        labelled(text, "p2pchat_tracker_sent_total",
+                "Messages written, by type (a SEALED, and again the message it carried).", "type", sent,
                 TrackerMessageType.values());
         labelled(text, "p2pchat_tracker_dropped_total", "Datagrams dropped, by reason.", "reason", dropped,
                 DropReason.values());
         labelled(text, "p2pchat_tracker_errors_total", "Error replies, by code.", "code", errors,
                 ErrorCode.values());
+        labelled(text, "p2pchat_tracker_relay_events_total",
+                "What the relay gave up or refused to stay within its bounds, by event.", "event", relayEvents,
+                RelayTable.Event.values());
         return text.toString();
     }
 

@@ -4,14 +4,17 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 
 /**
- * The tracker's three budgets, each spent where its cost arises, so nobody can spend another sender's budget:
+ * The tracker's four budgets, each spent where its cost arises, so nobody can spend another sender's budget:
  *
  * <ul>
  *   <li>cookie requests, per host (IPv4 address or IPv6 /64): the only requests answered before a sender proves
  *       its address, so the only ones a spoofer can make the tracker answer;
  *   <li>requests with a valid cookie, per endpoint (IP and port): a cookie proves the endpoint, so junk spoofed
  *       from a victim's address cannot drain the victim's budget, and neighbours behind one NAT keep their own;
- *   <li>signature verifications, per host: the most expensive work a request can cause.
+ *   <li>signature verifications, per host: the most expensive work a request can cause;
+ *   <li>REGISTERs, per network (IPv4 /24 or IPv6 /48), on top of the per-host signature budget: a party with many
+ *       hosts in one prefix (150 addresses of a /24 registered 3,000 sybils in about a second) gets the budget of
+ *       one network, not one per host. Only REGISTERs that would cost a signature spend it, all proven by a cookie.
  * </ul>
  */
 public final class RequestLimits {
@@ -19,14 +22,20 @@ public final class RequestLimits {
     private final SourceRateLimiter cookies;
     private final SourceRateLimiter requests;
     private final SourceRateLimiter signatures;
+    private final SourceRateLimiter registrations;
 
-    public RequestLimits(
-            Clock clock, long seed, int ratePerSecond, int burst, int signaturesPerSecond, int maxSources) {
+    /**
+     * @param registrationsPerSecond REGISTERs per second per network, bursting to twice that; 0 disables the limit
+     */
+    public RequestLimits(Clock clock, long seed, int ratePerSecond, int burst, int signaturesPerSecond,
+            int registrationsPerSecond, int maxSources) {
         this.keys = new SourceKeys(seed);
         this.cookies = new SourceRateLimiter(clock, ratePerSecond, burst, maxSources);
         this.requests = new SourceRateLimiter(clock, ratePerSecond, burst, maxSources);
         this.signatures = new SourceRateLimiter(clock, signaturesPerSecond, Math.max(1, 2 * signaturesPerSecond),
                 maxSources);
+        this.registrations = new SourceRateLimiter(clock, registrationsPerSecond,
+                Math.max(1, 2 * registrationsPerSecond), maxSources);
     }
 
     public boolean allowCookieRequest(InetSocketAddress from) {
@@ -39,5 +48,9 @@ public final class RequestLimits {
 
     public boolean allowSignatureCheck(InetSocketAddress from) {
         return signatures.tryAcquire(SourceKeys.host(from.getAddress()));
+    }
+
+    public boolean allowRegistration(InetSocketAddress from) {
+        return registrations.tryAcquire(SourceKeys.network(from.getAddress()));
     }
 }

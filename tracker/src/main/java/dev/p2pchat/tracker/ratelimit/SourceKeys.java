@@ -5,12 +5,17 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 /**
- * Rate-limit keys for source addresses.
+ * Rate-limit and budget keys for source addresses.
  *
  * <p>{@link #host} groups what one party controls: an IPv4 address, or an IPv6 /64 (one subscriber gets at least a
- * /64, so a per-address limit would give each a few quintillion budgets). {@link #endpoint} is one socket, IP and
- * port, hashed with a per-tracker seed: it separates peers behind one NAT, and senders cannot aim many endpoints
- * at one key without knowing the seed.
+ * /64, so a per-address limit would give each a few quintillion budgets). {@link #network} groups what one party
+ * can easily hold many hosts of: an IPv4 /24 (the smallest block commonly routed, and what a hosting provider's
+ * customer or one machine's loopback addresses sit in) or an IPv6 /48 (a site's allocation). {@link #endpoint} is
+ * one socket, IP and port, hashed with a per-tracker seed: it separates peers behind one NAT, and senders cannot aim
+ * many endpoints at one key without knowing the seed.
+ *
+ * <p>IPv4 keys carry a tag in their top 32 bits (all ones), so the two families never share a key: an IPv6 key
+ * with those bits would be in ff00::/8, multicast, which is never a source address.
  */
 public final class SourceKeys {
     private static final long IPV4_TAG = 0xFFFF_FFFF_0000_0000L;
@@ -28,6 +33,15 @@ public final class SourceKeys {
             return IPV4_TAG | (readInt(bytes, 0) & 0xFFFF_FFFFL);
         }
         return ((long) readInt(bytes, 0) << 32) | (readInt(bytes, 4) & 0xFFFF_FFFFL);
+    }
+
+    /** The IPv4 /24 or the IPv6 /48 prefix (tagged as {@link #host} is). */
+    public static long network(InetAddress address) {
+        byte[] bytes = address.getAddress();
+        if (address instanceof Inet4Address) {
+            return IPV4_TAG | (readInt(bytes, 0) & 0xFFFF_FF00L);
+        }
+        return ((long) readInt(bytes, 0) << 32) | (readInt(bytes, 4) & 0xFFFF_0000L);
     }
 
     public long endpoint(InetSocketAddress address) {

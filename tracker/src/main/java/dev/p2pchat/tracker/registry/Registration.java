@@ -5,6 +5,7 @@ import dev.p2pchat.protocol.Octets;
 import dev.p2pchat.protocol.tracker.PeerInfo;
 import dev.p2pchat.protocol.ProtocolException;
 import dev.p2pchat.protocol.Wire;
+import dev.p2pchat.protocol.tracker.SessionCipher;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,9 @@ public final class Registration {
     byte[] addresses;
     int capabilities;
     long token;
+    SessionCipher session;
+    byte[] sessionKey;
+    long timestamp;
     long expiresAtMillis;
 
     Registration(byte[] name, byte[] identityKey) {
@@ -41,9 +45,24 @@ public final class Registration {
         return Octets.of(identityKey);
     }
 
-    /** The session token: it authenticates keepalives and lookups from the registered address. */
+    /** The session token: a SEALED names its session with it. */
     public long token() {
         return token;
+    }
+
+    /** The cipher of this registration's session, which seals what the tracker sends it and opens what it sent. */
+    public SessionCipher session() {
+        return session;
+    }
+
+    /** Whether the session was opened with {@code key}: a REGISTER carrying it again is a retransmission. */
+    public boolean hasSessionKey(Octets key) {
+        return sessionKey != null && Arrays.equals(sessionKey, key.toByteArray());
+    }
+
+    /** The timestamp of the REGISTER that opened the session; an older REGISTER is a replay. */
+    public long timestamp() {
+        return timestamp;
     }
 
     public long expiresAtMillis() {
@@ -58,13 +77,19 @@ public final class Registration {
         }
     }
 
-    public PeerInfo toPeerInfo() {
+    /**
+     * What {@code viewer} is told about this peer: its key, name and observed address, and its LAN addresses only
+     * when both sit behind the same public address (the one case where a LAN address reaches this peer; to anyone
+     * else it maps the peer's network and reaches some other host).
+     */
+    public PeerInfo toPeerInfoFor(Registration viewer) {
         ByteBuffer in = ByteBuffer.wrap(addresses);
         try {
             InetSocketAddress observed = AddressCodec.get(in, "observed");
             int count = in.get();
-            List<InetSocketAddress> privateAddresses = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
+            boolean neighbour = viewer.observed().getAddress().equals(observed.getAddress());
+            List<InetSocketAddress> privateAddresses = new ArrayList<>(neighbour ? count : 0);
+            for (int i = 0; i < count && neighbour; i++) {
                 privateAddresses.add(AddressCodec.get(in, "private"));
             }
             return new PeerInfo(name(), Octets.of(identityKey),

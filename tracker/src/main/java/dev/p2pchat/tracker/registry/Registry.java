@@ -6,6 +6,7 @@ import dev.p2pchat.protocol.Names;
 import dev.p2pchat.protocol.Octets;
 import dev.p2pchat.protocol.PrivateAddresses;
 import dev.p2pchat.protocol.Wire;
+import dev.p2pchat.protocol.tracker.SessionCipher;
 import dev.p2pchat.protocol.tracker.TrackerWire;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.random.RandomGenerator;
 
 /**
@@ -22,9 +26,13 @@ import java.util.random.RandomGenerator;
  * {@link #size()} may be read from any.
  *
  * <p>A name belongs to the key that registered it until its lease ends or the key gives it up; one key holds at
- * most one name, so registering a new name with a known key moves that key's registration. The session token
- * is valid only from the address that registered: a token seen on the wire cannot move a registration
- * elsewhere, and a peer whose address changed registers again (signed).
+ * most one name, so registering a new name with a known key moves that key's registration. Each REGISTER opens a
+ * new session (a new token and the keys its messages are sealed with), valid only from the address that registered:
+ * nothing seen on the wire can move a registration elsewhere, and a peer whose address changed registers again
+ * (signed).
+ *
+ * <p>Besides the registry's size, each source host and network holds a budget of live registrations (see
+ * {@link NetworkBudget}): a party with many addresses in one prefix fills its network's share, not the registry.
  */
 public final class Registry {
     /** Most table slots one LIST request walks, so a listing costs the same however sparse the table is. */
@@ -48,15 +56,48 @@ public final class Registry {
     /** One page of the name listing and the cursor of the next page (0 when there is none). */
     public record Page(List<ListPage.Entry> entries, int nextCursor) {}
 
+    /**
+     * The session a REGISTER opens: what its keys agreed on (the cipher is bound to the token the registry picks),
+     * the session key it came from, and the REGISTER's timestamp.
+     */
+    public record Session(SessionCipher.Secret secret, Octets key, long timestamp) {}
+
+    /** A key's last REGISTER timestamp, kept after its registration ended until {@code untilMillis}. */
+    private record Tombstone(long timestamp, long untilMillis) {}
+
     private final Clock clock;
     private final RandomGenerator random;
     private final int maxPeers;
+    private final NetworkBudget budget;
     private final long leaseMillis;
     private final OpenHashIndex byName;
     private final OpenHashIndex byKey;
+    /** Session token to registration: how a SEALED finds its keys. */
+    private final Map<Long, Registration> bySession = new HashMap<>();
+    /**
+     * The REGISTER timestamps of ended registrations, oldest first, so that a captured REGISTER cannot bring one
+     * back while its cookie still works; at most {@code maxPeers}, the oldest forgotten first.
+     */
+    private final LinkedHashMap<Octets, Tombstone> ended = new LinkedHashMap<>();
+    private final long replayMemoryMillis;
     private volatile int size;
 
-    public Registry(Clock clock, RandomGenerator random, int maxPeers, Duration lease) {
+    /**
+     * A registry whose only bound is its size: any host and network may fill it (benchmarks that register many peers
+     * from one address, and tests of other things).
+     */
+    public Registry(Clock clock, RandomGenerator random, int maxPeers, Duration lease, Duration replayMemory) {
+        this(clock, random, maxPeers, Integer.MAX_VALUE, Integer.MAX_VALUE, lease, replayMemory);
+    }
+
+    /**
+     * @param maxPerHost most live registrations from one host (an IPv4 address, an IPv6 /64)
+     * @param maxPerNetwork most live registrations from one network (an IPv4 /24, an IPv6 /48)
+     * @param replayMemory how long the REGISTER timestamp of an ended registration is remembered: as long as the
+     *     REGISTER's cookie could still be accepted (two cookie epochs)
+     */
+    public Registry(Clock clock, RandomGenerator random, int maxPeers, int maxPerHost, int maxPerNetwork,
+            Duration lease, Duration replayMemory) {
         if (maxPeers < 1) {
             throw new IllegalArgumentException("maxPeers must be positive");
         }
@@ -64,8 +105,10 @@ public final class Registry {
         this.random = random;
         this.maxPeers = maxPeers;
         this.leaseMillis = lease.toMillis();
+        this.replayMemoryMillis = replayMemory.toMillis();
         this.byName = new OpenHashIndex(r -> r.name, random.nextLong());
         this.byKey = new OpenHashIndex(r -> r.identityKey, random.nextLong());
+        this.budget = new NetworkBudget(maxPerHost, maxPerNetwork, random.nextLong());
     }
 
     /** Live and not yet swept registrations; safe to read from any thread. */
@@ -78,10 +121,14 @@ public final class Registry {
     }
 
     /**
-     * Why {@link #register} would refuse, or null if it would accept. Cheap: the caller checks this before it
-     * spends a signature verification on the request.
+     * Why {@link #register} would refuse, or null if it would accept; {@code register} checks it first. The tracker
+     * verifies a REGISTER's signature before (within the sender's signature budget), since every answer to a
+     * REGISTER, a refusal too, is sealed under a key agreement that costs about as much. A network over its budget
+     * is refused before the registry's size is looked at: it is the sender's own share that is spent, and the
+     * refusal says so.
      */
-    public ErrorCode precheck(String name, Octets identityKey, List<InetSocketAddress> privateAddresses) {
+    public ErrorCode precheck(String name, Octets identityKey, InetSocketAddress observed,
+            List<InetSocketAddress> privateAddresses) {
         if (!Names.isValid(name)) {
             return ErrorCode.NAME_INVALID;
         }
@@ -95,16 +142,20 @@ public final class Registry {
         if (holder != null && !Arrays.equals(holder.identityKey, key)) {
             return ErrorCode.NAME_TAKEN;
         }
-        if (live(byKey.get(key)) == null && size >= maxPeers) {
+        Registration current = live(byKey.get(key));
+        if (!budget.admits(observed.getAddress(), current == null ? null : current.observed().getAddress())) {
+            return ErrorCode.NETWORK_FULL;
+        }
+        if (current == null && size >= maxPeers) {
             return ErrorCode.REGISTRY_FULL;
         }
         return null;
     }
 
     /**
-     * Registers {@code name} for {@code identityKey}, or refreshes the key's registration. The session token
-     * stays the same while the peer registers again from the same address (so a replayed REGISTER cannot
-     * invalidate it) and is new when the address changes.
+     * Registers {@code name} for {@code identityKey}, or moves the key's registration to {@code session}, a new
+     * session with a new token. The caller has checked that the REGISTER is newer than the registration it
+     * replaces (see {@link Registration#timestamp()}).
      */
     public Result register(
             String name,
@@ -112,8 +163,9 @@ public final class Registry {
             Octets agreementKey,
             int capabilities,
             InetSocketAddress observed,
-            List<InetSocketAddress> privateAddresses) {
-        ErrorCode refusal = precheck(name, identityKey, privateAddresses);
+            List<InetSocketAddress> privateAddresses,
+            Session session) {
+        ErrorCode refusal = precheck(name, identityKey, observed, privateAddresses);
         if (refusal != null) {
             return Result.refused(refusal);
         }
@@ -125,16 +177,24 @@ public final class Registry {
             byName.add(registration);
             byKey.add(registration);
             size = byName.size();
-        } else if (!Arrays.equals(registration.name, nameBytes)) {
-            moveName(registration, nameBytes);
+            budget.add(observed.getAddress());
+        } else {
+            if (!Arrays.equals(registration.name, nameBytes)) {
+                moveName(registration, nameBytes);
+            }
+            // A registration that moved counts against its new host and network only.
+            budget.remove(registration.observed().getAddress());
+            budget.add(observed.getAddress());
         }
-        boolean moved = registration.addresses == null || !registration.isObservedAt(observed);
         registration.setAgreementKey(agreementKey);
         registration.capabilities = capabilities;
         registration.addresses = Registration.encodeAddresses(observed, privateAddresses);
-        if (moved) {
-            registration.token = newToken();
-        }
+        bySession.remove(registration.token);
+        registration.token = newToken();
+        registration.session = session.secret().cipher(registration.token);
+        registration.sessionKey = session.key().toByteArray();
+        registration.timestamp = session.timestamp();
+        bySession.put(registration.token, registration);
         renew(registration);
         return Result.ok(registration);
     }
@@ -150,6 +210,24 @@ public final class Registry {
     /** The live registration of {@code identityKey}, or null. */
     public Registration find(Octets identityKey) {
         return live(byKey.get(identityKey.toByteArray()));
+    }
+
+    /**
+     * The timestamp of the newest REGISTER of {@code identityKey} this registry accepted, live or ended within the
+     * replay memory; {@link Long#MIN_VALUE} when none. A REGISTER of a new session must be newer.
+     */
+    public long lastTimestamp(Octets identityKey) {
+        Registration live = find(identityKey);
+        if (live != null) {
+            return live.timestamp;
+        }
+        Tombstone tombstone = ended.get(identityKey);
+        return tombstone == null || tombstone.untilMillis() <= clock.millis() ? Long.MIN_VALUE : tombstone.timestamp();
+    }
+
+    /** The live registration whose session token is {@code token}, or null. */
+    public Registration findSession(long token) {
+        return live(bySession.get(token));
     }
 
     /** Renews the lease of {@code name} if the sender proves it holds it (see {@link #authenticate}). */
@@ -193,9 +271,21 @@ public final class Registry {
         return Result.ok(registration);
     }
 
+    /** Ends {@code registration}; one this registry no longer holds (removed before) is left as it is. */
     public void remove(Registration registration) {
+        if (byKey.get(registration.identityKey) != registration) {
+            return;
+        }
+        budget.remove(registration.observed().getAddress());
         byName.remove(registration.name);
         byKey.remove(registration.identityKey);
+        bySession.remove(registration.token, registration);
+        Octets key = Octets.of(registration.identityKey);
+        ended.remove(key);
+        ended.put(key, new Tombstone(registration.timestamp, clock.millis() + replayMemoryMillis));
+        if (ended.size() > maxPeers) {
+            ended.remove(ended.keySet().iterator().next());
+        }
         size = byName.size();
     }
 
@@ -210,6 +300,10 @@ public final class Registry {
             }
         }
         expired.forEach(this::remove);
+        // Oldest first, and all with the same memory: the ended ones are a prefix.
+        for (var it = ended.values().iterator(); it.hasNext() && it.next().untilMillis() <= now; ) {
+            it.remove();
+        }
         return expired.size();
     }
 
@@ -269,7 +363,7 @@ public final class Registry {
         long token;
         do {
             token = random.nextLong();
-        } while (token == 0); // 0 is the anonymous token in LOOKUP
+        } while (token == 0 || bySession.containsKey(token)); // 0 answers a refused REGISTER
         return token;
     }
 

@@ -10,10 +10,12 @@ import java.time.Duration;
  *     off
  * @param bytesPerSecond bytes of RELAY datagrams (whole, headers included) a peer may send per second, bursting to
  *     twice that
- * @param lifetime how long a lookup lets the two peers relay to each other (1 s to 1 day); each new lookup between
- *     them renews it
- * @param maxPeers most peers holding relay permissions at once; further lookups grant none until some expire
- * @param maxPermissionsPerPeer most peers one peer may relay to at once; a new one replaces the oldest
+ * @param lifetime how long a peer's lookup of another, or RELAY to it, counts as its consent to relay with it (1 s to
+ *     1 day); two peers relay while both consent, and each lookup or RELAY renews its sender's
+ * @param maxPeers most peers holding relay permissions at once, and most one-sided wishes kept in all; a full table
+ *     makes room by forgetting an idle peer, or refuses the newcomer
+ * @param maxPermissionsPerPeer most peers one peer may relay to at once, and most wishes it keeps; a new permission
+ *     replaces the least recently active idle one, or is refused
  */
 public record RelayLimits(int datagramsPerSecond, int bytesPerSecond, Duration lifetime, int maxPeers,
         int maxPermissionsPerPeer) {

@@ -19,13 +19,19 @@ import dev.p2pchat.protocol.tracker.TrackerMessage.Registered;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Relay;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Relayed;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Rename;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Sealed;
+import dev.p2pchat.protocol.tracker.TrackerMessage.SessionUnknown;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Transaction;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Unregister;
 import dev.p2pchat.protocol.tracker.TrackerCodec;
 import dev.p2pchat.protocol.Octets;
 import dev.p2pchat.protocol.Wire;
 import dev.p2pchat.protocol.tracker.TrackerWire;
+import dev.p2pchat.protocol.ProtocolException;
+import dev.p2pchat.protocol.crypto.CryptoException;
+import dev.p2pchat.protocol.tracker.SessionCipher;
 import dev.p2pchat.tracker.TrackerConfig;
+import dev.p2pchat.tracker.identity.TrackerIdentity;
 import dev.p2pchat.tracker.cookie.CookieJar;
 import dev.p2pchat.tracker.metrics.DropReason;
 import dev.p2pchat.tracker.metrics.TrackerMetrics;
@@ -45,8 +51,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers tracker requests: a cookie to anyone (no larger than what they sent), everything else only to senders
- * whose cookie proves their address. Runs on the channel's event loop, which owns the registry and cookie jar.
+ * Answers tracker requests: a cookie and the tracker's key to anyone (no larger than what they sent), a REGISTER only
+ * from senders whose cookie proves their address, and everything else only inside a registration's session: sealed
+ * under its keys, fresh, and from its registered address. Runs on the channel's event loop, which owns the registry
+ * and cookie jar.
  */
 final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope<TrackerMessage, InetSocketAddress>> {
     static final String NAME = "tracker";
@@ -54,6 +62,9 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
     private static final Logger log = LoggerFactory.getLogger(TrackerHandler.class);
     private static final long WARN_INTERVAL_NANOS = 10_000_000_000L;
 
+    private final TrackerIdentity identity;
+    /** Where the session numbers of refusals come from: unpredictable, as the registry's tokens are. */
+    private final RandomGenerator sessions;
     private final Registry registry;
     private final CookieJar cookies;
     private final RequestLimits limits;
@@ -64,10 +75,12 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
     private final long keepaliveMillis;
     private long lastWarnNanos = System.nanoTime() - WARN_INTERVAL_NANOS;
 
-    TrackerHandler(
-            Registry registry, CookieJar cookies, RequestLimits limits, RelayTable relays, TrackerMetrics metrics,
-            RandomGenerator jitter, TrackerConfig config) {
+    TrackerHandler(TrackerIdentity identity, Registry registry, CookieJar cookies, RequestLimits limits,
+            RelayTable relays, TrackerMetrics metrics, RandomGenerator jitter, RandomGenerator sessions,
+            TrackerConfig config) {
         super(false);
+        this.identity = identity;
+        this.sessions = sessions;
         this.registry = registry;
         this.cookies = cookies;
         this.limits = limits;
@@ -86,18 +99,20 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
         if (message instanceof TrackerMessage.CookieRequest request) {
             metrics.unvalidated(TrackerWire.COOKIE_REQUEST_SIZE);
             if (limits.allowCookieRequest(from)) {
-                send(ctx, new CookieChallenge(request.txid(), cookies.mint(from)), from);
+                send(ctx, new CookieChallenge(request.txid(), cookies.mint(from), identity.publicKey()), from);
             } else {
                 metrics.countDrop(DropReason.RATE_LIMITED);
             }
             return;
         }
-        if (message instanceof Relay relay) {
-            relay(ctx, relay, from);
+        if (message instanceof Sealed sealed) {
+            session(ctx, sealed, from);
             return;
         }
-        if (!(message instanceof CookieBearing request)) {
-            dropUnvalidated(DropReason.UNEXPECTED_TYPE, message);
+        if (!(message instanceof Register request)) {
+            // A request that belongs in a session but came bare, or a message only the tracker sends.
+            dropUnvalidated(SessionCipher.PEER_SENDS.contains(message.type()) ? DropReason.UNSEALED
+                    : DropReason.UNEXPECTED_TYPE, message);
             return;
         }
         Octets freshCookie = cookies.validate(from, request.cookie());
@@ -105,43 +120,174 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
             dropUnvalidated(DropReason.BAD_COOKIE, message);
             return;
         }
+        register(ctx, request, from, freshCookie);
+    }
+
+    /**
+     * Opens a SEALED of a registration's session and acts on what it carries. A session the tracker does not hold
+     * gets a SESSION_UNKNOWN (smaller than any SEALED) with the session's reset proof, so the peer registers again;
+     * one from another address than the registration's (the peer's NAT mapping moved) is answered, sealed, that it
+     * is not registered there; what does not open is dropped, having changed nothing.
+     */
+    private void session(ChannelHandlerContext ctx, Sealed sealed, InetSocketAddress from) {
+        int size = Wire.SEALED_OVERHEAD + sealed.box().length() - TrackerWire.SEAL_TAG_SIZE;
+        Registration registration = registry.findSession(sealed.session());
+        if (registration == null) {
+            metrics.countDrop(DropReason.SESSION_UNKNOWN);
+            metrics.unvalidated(size);
+            if (limits.allowCookieRequest(from)) {
+                send(ctx, new SessionUnknown(sealed.session(), identity.resetProof(sealed.session())), from);
+            }
+            return;
+        }
+        // Opened before any budget is spent: what a spoofer sends from the peer's address with its token (seen on
+        // the wire) does not open, so it cannot use up the peer's request budget.
+        boolean home = registration.isObservedAt(from);
+        TrackerMessage message;
+        try {
+            // From elsewhere, authenticated but not recorded: a copy raced ahead of the peer's own datagram must
+            // not use up its counter.
+            message = home ? registration.session().open(sealed) : registration.session().authenticate(sealed);
+        } catch (CryptoException | ProtocolException e) {
+            metrics.countDrop(DropReason.BAD_SEAL);
+            metrics.unvalidated(size);
+            return;
+        }
+        if (!home) {
+            // The peer itself, from a new address: the registration stays where it was made (nothing seen on the
+            // wire moves it), and the peer learns, sealed, that it must register from here. No larger than it sent.
+            metrics.countDrop(DropReason.SESSION_MOVED);
+            metrics.unvalidated(size);
+            if (message instanceof Transaction request && limits.allowCookieRequest(from)) {
+                send(ctx, registration.session(), error(request, ErrorCode.NOT_REGISTERED), from);
+            }
+            return;
+        }
+        metrics.countReceived(message.type());
+        if (message instanceof Relay relay) {
+            // The inner token must be the session's, as in every request. A RELAY spends the relay budget, not the
+            // request budget: relayed traffic must not starve the session's keepalives and lookups.
+            if (relay.token() != registration.token()) {
+                metrics.countDrop(DropReason.RELAY_NOT_REGISTERED);
+                return;
+            }
+            relay(ctx, registration, relay);
+            return;
+        }
         if (!limits.allowRequest(from)) {
             metrics.countDrop(DropReason.RATE_LIMITED);
             return;
         }
+        CookieBearing request = (CookieBearing) message;
+        if (!carriesToken(request, registration.token())) {
+            send(ctx, registration, error(request, ErrorCode.BAD_TOKEN));
+            return;
+        }
+        Octets freshCookie = cookies.validate(from, request.cookie());
+        if (freshCookie == null) {
+            metrics.countDrop(DropReason.BAD_COOKIE);
+            return;
+        }
         Transaction reply = switch (request.type()) {
-            case REGISTER -> register((Register) request, from, freshCookie);
             case KEEPALIVE -> keepalive((Keepalive) request, from, freshCookie);
             case LOOKUP -> lookup(ctx, (Lookup) request, from);
             case LIST -> list((ListRequest) request);
             case RENAME -> rename((Rename) request, from);
             case UNREGISTER -> unregister((Unregister) request, from);
-            default -> throw new IllegalStateException("not a cookie-bearing type: " + request.type());
+            default -> throw new IllegalStateException("not a session request: " + request.type());
         };
         if (reply != null) {
-            send(ctx, reply, from);
+            send(ctx, registration, reply);
         }
+    }
+
+    /**
+     * Whether a request names the session it came in (a LIST names none): tokens are unique, so a request that
+     * carries the session's token and passes the registry's check acts on that session's registration only.
+     */
+    private static boolean carriesToken(CookieBearing request, long token) {
+        if (request instanceof Keepalive keepalive) {
+            return keepalive.token() == token;
+        }
+        if (request instanceof Lookup lookup) {
+            return lookup.token() == token;
+        }
+        if (request instanceof Rename rename) {
+            return rename.token() == token;
+        }
+        if (request instanceof Unregister unregister) {
+            return unregister.token() == token;
+        }
+        return true;
     }
 
     /** Why a signed request is not acted on: its signature is bad, or the sender's signature budget is spent. */
     private enum SignatureCheck { VALID, INVALID, OVER_BUDGET }
 
-    private Transaction register(Register request, InetSocketAddress from, Octets freshCookie) {
-        ErrorCode refusal = registry.precheck(request.name(), request.identityKey(), request.privateAddresses());
-        if (refusal != null) {
-            return error(request, refusal);
+    /**
+     * Registers, in a new session sealed under keys agreed with the REGISTER's session key and bound to the token the
+     * registry picks; every answer is sealed in it, so a peer believes only this tracker. The cheap refusals come
+     * before any budget or signature is spent: a REGISTER no newer than the key's live or recently ended registration
+     * is a replay, dropped; a retransmitted one (the live session's key, from its address) is answered again for the
+     * registration it made. A bad signature gets no answer: an honest peer never sends one, and a sealed refusal
+     * would be a refusal in someone else's session.
+     */
+    private void register(ChannelHandlerContext ctx, Register request, InetSocketAddress from, Octets freshCookie) {
+        Registration current = registry.find(request.identityKey());
+        if (current != null && current.hasSessionKey(request.sessionKey())) {
+            if (current.isObservedAt(from) && limits.allowRequest(from)) {
+                send(ctx, current, registered(request, current, from, freshCookie));
+            } else {
+                metrics.countDrop(DropReason.STALE_REGISTER);
+            }
+            return;
+        }
+        if (request.timestamp() <= registry.lastTimestamp(request.identityKey())) {
+            metrics.countDrop(DropReason.STALE_REGISTER);
+            return;
+        }
+        // Besides the endpoint's request budget, the network's REGISTER budget: many hosts of one prefix share it.
+        if (!limits.allowRequest(from) || !limits.allowRegistration(from)) {
+            metrics.countDrop(DropReason.RATE_LIMITED);
+            return;
         }
         SignatureCheck signature = checkSignature(request.identityKey(), request, from);
         if (signature != SignatureCheck.VALID) {
-            return refuseSignature(request, signature);
+            metrics.countDrop(signature == SignatureCheck.OVER_BUDGET ? DropReason.RATE_LIMITED
+                    : DropReason.BAD_SIGNATURE);
+            return;
+        }
+        SessionCipher.Secret secret;
+        try {
+            secret = SessionCipher.Secret.forTracker(identity.key(), request.sessionKey());
+        } catch (CryptoException e) {
+            metrics.countDrop(DropReason.BAD_FIELD); // a low-order session key: no session can be agreed on
+            return;
         }
         Result result = registry.register(request.name(), request.identityKey(), request.agreementKey(),
-                request.capabilities(), from, request.privateAddresses());
+                request.capabilities(), from, request.privateAddresses(),
+                new Registry.Session(secret, request.sessionKey(), request.timestamp()));
         if (!result.isOk()) {
-            return error(request, result.error());
+            // A session of its own for the refusal, never shared with another: a fresh random number.
+            send(ctx, secret.cipher(refusalSession()), error(request, result.error()), from);
+            return;
         }
-        return new Registered(request.txid(), result.registration().token(), leaseSeconds, jitteredKeepalive(),
-                from, freshCookie);
+        Registration registration = result.registration();
+        send(ctx, registration, registered(request, registration, from, freshCookie));
+    }
+
+    private long refusalSession() {
+        long session;
+        do {
+            session = sessions.nextLong();
+        } while (session == 0);
+        return session;
+    }
+
+    private Registered registered(Register request, Registration registration, InetSocketAddress from,
+            Octets freshCookie) {
+        return new Registered(request.txid(), registration.token(), leaseSeconds, jitteredKeepalive(), from,
+                freshCookie, identity.resetProof(registration.token()));
     }
 
     private Transaction keepalive(Keepalive request, InetSocketAddress from, Octets freshCookie) {
@@ -152,52 +298,49 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
         return new KeepaliveAck(request.txid(), jitteredKeepalive(), from, freshCookie);
     }
 
+    /** Only a registered peer looks up, as itself; the lookup keeps it alive, since it is evidently there. */
     private Transaction lookup(ChannelHandlerContext ctx, Lookup request, InetSocketAddress from) {
-        Registration requester = null;
-        if (!request.requester().isEmpty()) {
-            // An authenticated lookup also keeps the requester alive: it is evidently there.
-            Result authenticated = registry.keepalive(request.requester(), request.token(), from);
-            if (!authenticated.isOk()) {
-                return error(request, authenticated.error());
-            }
-            requester = authenticated.registration();
+        Result authenticated = registry.keepalive(request.requester(), request.token(), from);
+        if (!authenticated.isOk()) {
+            return error(request, authenticated.error());
         }
+        Registration requester = authenticated.registration();
         Registration target = registry.find(request.target());
         if (target == null) {
             return error(request, ErrorCode.NOT_FOUND);
         }
-        if (requester != null && requester != target) {
-            send(ctx, new Introduction(requester.toPeerInfo()), target.observed());
+        if (requester != target) {
+            send(ctx, target, new Introduction(requester.toPeerInfoFor(target)));
             metrics.introduced();
-            relays.permit(requester, target);
+            // The requester's wish; the relay opens between the two once the target wants it too (what the relay
+            // gives up or refuses for lack of room it counts itself).
+            relays.lookedUp(requester, target);
         }
-        return new LookupResult(request.txid(), target.toPeerInfo());
+        return new LookupResult(request.txid(), target.toPeerInfoFor(requester));
     }
 
     /**
-     * Passes a RELAY on as RELAYED, or drops it; never answers. The token and the registered address stand in for
-     * the cookie: both prove the sender receives at its source address.
+     * Passes a RELAY from {@code sender} on as RELAYED, sealed in the target's session, or drops it; never answers.
+     * The sender's session, opened from its registered address with its token, stands in for the cookie: it proves
+     * the sender receives at its source address.
      */
-    private void relay(ChannelHandlerContext ctx, Relay relay, InetSocketAddress from) {
+    private void relay(ChannelHandlerContext ctx, Registration sender, Relay relay) {
         int size = TrackerWire.RELAY_FIXED_SIZE + relay.payload().length();
-        RelayTable.Decision decision = relays.relay(from, relay.token(), relay.target(), size);
+        RelayTable.Decision decision = relays.relay(sender, relay.target(), size);
         if (!decision.passes()) {
             metrics.countDrop(switch (decision.refusal()) {
-                case NOT_REGISTERED -> DropReason.RELAY_NOT_REGISTERED;
                 case NOT_PERMITTED -> DropReason.RELAY_NOT_PERMITTED;
                 case OVER_BUDGET -> DropReason.RELAY_OVER_BUDGET;
             });
-            if (decision.refusal() == RelayTable.Refusal.NOT_REGISTERED) {
-                metrics.unvalidated(size);
-            }
             return;
         }
-        send(ctx, new Relayed(decision.sender().identityKey(), relay.payload()), decision.target().observed());
+        send(ctx, decision.target(), new Relayed(decision.sender().identityKey(), relay.payload()));
         metrics.relayed(size - TrackerWire.RELAY_FIXED_SIZE);
     }
 
     private Transaction list(ListRequest request) {
-        Registry.Page page = registry.list(request.cursor(), Wire.MAX_DATAGRAM_SIZE - TrackerWire.LIST_PAGE_FIXED_SIZE);
+        Registry.Page page = registry.list(request.cursor(),
+                TrackerWire.MAX_SEALED_MESSAGE_SIZE - TrackerWire.LIST_PAGE_FIXED_SIZE);
         return new ListPage(request.txid(), page.nextCursor(), registry.size(), page.entries());
     }
 
@@ -263,6 +406,17 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
 
     private static void send(ChannelHandlerContext ctx, TrackerMessage message, InetSocketAddress to) {
         ctx.write(new DefaultAddressedEnvelope<>(message, to), ctx.voidPromise());
+    }
+
+    /** Sends {@code message} to {@code registration} at its registered address, sealed in its session. */
+    private void send(ChannelHandlerContext ctx, Registration registration, TrackerMessage message) {
+        send(ctx, registration.session(), message, registration.observed());
+    }
+
+    /** Seals {@code message}; it counts as sent by its own type (the datagram counts as a SEALED). */
+    private void send(ChannelHandlerContext ctx, SessionCipher cipher, TrackerMessage message, InetSocketAddress to) {
+        metrics.countSealed(message.type());
+        send(ctx, cipher.seal(message), to);
     }
 
     @Override

@@ -1,5 +1,9 @@
 package dev.p2pchat.tracker.server;
 
+import dev.p2pchat.protocol.Octets;
+import dev.p2pchat.tracker.identity.TrackerIdentity;
+import java.io.IOException;
+
 import dev.p2pchat.protocol.netty.Transport;
 import dev.p2pchat.tracker.TrackerConfig;
 import dev.p2pchat.tracker.cookie.CookieJar;
@@ -32,19 +36,38 @@ public final class TrackerServer implements AutoCloseable {
     private final TrackerConfig config;
     private final Clock clock;
     private final RandomGenerator random;
+    private final TrackerIdentity identity;
     private final TrackerMetrics metrics = new TrackerMetrics();
     private EventLoopGroup group;
     private Channel channel;
     private MetricsEndpoint metricsEndpoint;
 
-    public TrackerServer(TrackerConfig config) {
-        this(config, Clock.systemUTC(), new SecureRandom());
+    /**
+     * A tracker with the key kept in the configured data directory, made there on the first start, or a key of its
+     * own for this process when none is configured.
+     *
+     * @throws IOException if the key file cannot be read or made (a damaged one is reported and left as it is)
+     */
+    public TrackerServer(TrackerConfig config) throws IOException {
+        this(config, Clock.systemUTC(), new SecureRandom(), identityOf(config));
     }
 
-    public TrackerServer(TrackerConfig config, Clock clock, RandomGenerator random) {
+    public TrackerServer(TrackerConfig config, Clock clock, RandomGenerator random, TrackerIdentity identity) {
         this.config = config;
         this.clock = clock;
         this.random = random;
+        this.identity = identity;
+    }
+
+    private static TrackerIdentity identityOf(TrackerConfig config) throws IOException {
+        SecureRandom random = new SecureRandom();
+        return config.dataDirectory() == null ? TrackerIdentity.ephemeral(random)
+                : TrackerIdentity.loadOrCreate(config.dataDirectory(), random);
+    }
+
+    /** The tracker's public key, which peers pin. */
+    public Octets publicKey() {
+        return identity.publicKey();
     }
 
     /** Binds the UDP socket (and the metrics endpoint, if configured); returns the bound UDP address. */
@@ -52,18 +75,21 @@ public final class TrackerServer implements AutoCloseable {
         if (group != null) {
             throw new IllegalStateException("already started");
         }
-        Registry registry = new Registry(clock, random, config.maxPeers(), config.lease());
+        // A cookie is accepted for up to two epochs: so long a captured REGISTER could be replayed.
+        Registry registry = new Registry(clock, random, config.maxPeers(), config.maxPerHost(),
+                config.maxPerNetwork(), config.lease(), config.cookieEpoch().multipliedBy(2));
         metrics.registeredPeers(registry::size);
-        byte[] secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
-        CookieJar cookies = new CookieJar(clock, secret, config.cookieEpoch());
+        CookieJar cookies = new CookieJar(clock, identity.cookieSecret(), config.cookieEpoch());
         RequestLimits limits = new RequestLimits(clock, random.nextLong(), config.ratePerSecond(),
-                config.rateBurst(), config.signaturesPerSecond(), config.maxRateSources());
+                config.rateBurst(), config.signaturesPerSecond(), config.registrationsPerSecond(),
+                config.maxRateSources());
         // Jitter needs no secrecy: a fast generator seeded from the secure one spares every reply a SecureRandom call.
         RandomGenerator jitter = new SplittableRandom(random.nextLong());
-        RelayTable relays = new RelayTable(clock, config.relay(), registry::find);
+        RelayTable relays = new RelayTable(clock, config.relay(), registry::find, metrics::relayEvent);
         metrics.relayPeers(relays::size);
-        TrackerHandler handler = new TrackerHandler(registry, cookies, limits, relays, metrics, jitter, config);
+        metrics.relayWishes(relays::wishes);
+        TrackerHandler handler = new TrackerHandler(identity, registry, cookies, limits, relays, metrics, jitter,
+                random, config);
 
         Transport transport = Transport.best();
         group = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());

@@ -3,22 +3,30 @@ package dev.p2pchat.tracker.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.p2pchat.testsupport.ComposeFile.Service;
+import dev.p2pchat.tracker.TrackerConfig;
 import dev.p2pchat.tracker.relay.RelayLimits;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 @Timeout(30)
 class TrackerCommandTest {
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
+    /** Where a tracker started here keeps its key: never the home directory of whoever runs the tests. */
+    @TempDir
+    Path dataDir;
 
     private int run(String... args) {
         CommandLine commandLine = TrackerCommand.commandLine();
@@ -34,7 +42,11 @@ class TrackerCommandTest {
         assertThat(out.toString())
                 .contains("--bind", "P2PCHAT_TRACKER_BIND", "--port", "P2PCHAT_TRACKER_PORT", "--lease",
                         "P2PCHAT_TRACKER_LEASE", "--keepalive", "--max-peers", "P2PCHAT_TRACKER_MAX_PEERS",
-                        "--rate", "--burst", "--stats-interval", "--metrics-port", "--log-level",
+                        "--max-per-host", "P2PCHAT_TRACKER_MAX_PER_HOST", "--max-per-network",
+                        "P2PCHAT_TRACKER_MAX_PER_NETWORK", "NETWORK_FULL", "--register-rate",
+                        "P2PCHAT_TRACKER_REGISTER_RATE",
+                        "--rate", "--burst", "--stats-interval", "--metrics-port", "--data-dir",
+                        "P2PCHAT_TRACKER_DATA_DIR", "--log-level",
                         "P2PCHAT_LOG_LEVEL", "Exit codes")
                 .contains("Default: 7070", "Default: 90");
     }
@@ -50,6 +62,15 @@ class TrackerCommandTest {
         assertThat(run("--lease", "60", "--keepalive", "25")).isEqualTo(2);
         assertThat(err.toString()).contains("at most a third of the lease");
 
+        assertThat(run("--max-per-host", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("max per host must be 1 to 10000000, not 0");
+
+        assertThat(run("--max-per-host", "64", "--max-per-network", "63")).isEqualTo(2);
+        assertThat(err.toString()).contains("max per network must be from max per host (64) to 10000000, not 63");
+
+        assertThat(run("--register-rate", "-1")).isEqualTo(2);
+        assertThat(err.toString()).contains("register rate must be 0 (off) or positive");
+
         assertThat(run("--log-level", "LOUD")).isEqualTo(2);
         assertThat(run("--no-such-option")).isEqualTo(2);
         assertThat(err.toString()).contains("Unknown option");
@@ -58,11 +79,85 @@ class TrackerCommandTest {
     @Test
     void shouldExitWith1AndSayWhyWhenThePortIsTaken() throws Exception {
         try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
-            int exit = run("--bind", "127.0.0.1", "--port", Integer.toString(taken.getLocalPort()));
+            int exit = run("--bind", "127.0.0.1", "--port", Integer.toString(taken.getLocalPort()), "--data-dir",
+                    dataDir.toString());
 
             assertThat(exit).isEqualTo(1);
             assertThat(err.toString()).contains("cannot listen on 127.0.0.1:" + taken.getLocalPort());
         }
+    }
+
+    @Test
+    void shouldExitWith1AndSayWhyWhenTheKeyFileIsDamagedAndLeaveItAsItIs() throws Exception {
+        Path key = dataDir.resolve("tracker.key");
+        for (byte[] damaged : List.of(
+                "p2pchat tracker x25519 private key v1\nnot hex at all\n".getBytes(StandardCharsets.US_ASCII),
+                "p2pchat tracker x25519 private key v1\n00ff\n".getBytes(StandardCharsets.US_ASCII),
+                "p2pchat peer ed25519 private key v1\n".concat("00".repeat(32)).concat("\n")
+                        .getBytes(StandardCharsets.US_ASCII),
+                new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, (byte) 0x80, '\n', (byte) 0xc3})) {
+            Files.write(key, damaged);
+            err.getBuffer().setLength(0);
+            out.getBuffer().setLength(0);
+
+            int exit = run("--bind", "127.0.0.1", "--port", "0", "--data-dir", dataDir.toString());
+
+            assertThat(exit).as(err.toString()).isEqualTo(1);
+            assertThat(err.toString()).startsWith("tracker: cannot load its key: tracker key file " + key)
+                    .contains("left as it is");
+            assertThat(out.toString()).as("nothing printed as if it had started").doesNotContain("listening");
+            assertThat(Files.readAllBytes(key)).as("the file is left as it was").isEqualTo(damaged);
+        }
+    }
+
+    @Test
+    void shouldExitWith1AndNameTheFileWhenTheDataDirectoryCannotHoldAKey() throws Exception {
+        Path notADirectory = Files.writeString(dataDir.resolve("a-file"), "not a directory\n");
+
+        int exit = run("--bind", "127.0.0.1", "--port", "0", "--data-dir", notADirectory.toString());
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).startsWith("tracker: cannot load its key: ")
+                .contains(notADirectory.resolve("tracker.key").toString());
+        assertThat(Files.readString(notADirectory)).isEqualTo("not a directory\n");
+    }
+
+    @Test
+    void shouldKeepTheKeyInTheGivenDataDirectoryOrTheEnvironmentsOrTheHomeDirectory() {
+        assertThat(dataDirectory(Map.of(), "--data-dir", dataDir.toString())).isEqualTo(dataDir);
+        assertThat(dataDirectory(Map.of("P2PCHAT_TRACKER_DATA_DIR", "/var/lib/tracker")))
+                .isEqualTo(Path.of("/var/lib/tracker"));
+        assertThat(dataDirectory(Map.of("P2PCHAT_TRACKER_DATA_DIR", "/var/lib/tracker"), "--data-dir",
+                dataDir.toString())).as("the argument wins").isEqualTo(dataDir);
+        assertThat(dataDirectory(Map.of())).isEqualTo(Path.of(System.getProperty("user.home"), ".p2pchat", "tracker"));
+    }
+
+    @Test
+    void shouldBudgetRegistrationsPerHostAndNetworkFromTheArgumentsOrTheEnvironment() {
+        assertThat(config(Map.of())).as("defaults")
+                .extracting("maxPerHost", "maxPerNetwork", "registrationsPerSecond").containsExactly(64, 256, 50);
+        assertThat(config(Map.of(), "--max-per-host", "8", "--max-per-network", "8", "--register-rate", "0"))
+                .extracting("maxPerHost", "maxPerNetwork", "registrationsPerSecond").containsExactly(8, 8, 0);
+        Map<String, String> environment = Map.of("P2PCHAT_TRACKER_MAX_PER_HOST", "16",
+                "P2PCHAT_TRACKER_MAX_PER_NETWORK", "1024", "P2PCHAT_TRACKER_REGISTER_RATE", "5");
+        assertThat(config(environment)).extracting("maxPerHost", "maxPerNetwork", "registrationsPerSecond")
+                .containsExactly(16, 1024, 5);
+        assertThat(config(environment, "--max-per-network", "2048")).as("the argument wins")
+                .extracting("maxPerNetwork").isEqualTo(2048);
+    }
+
+    /** The settings the tracker would run with, given these arguments and this (container) environment. */
+    private static TrackerConfig config(Map<String, String> environment, String... args) {
+        CommandLine commandLine = TrackerCommand.commandLine();
+        new Service("tracker", "tracker", List.of(args), environment, List.of()).parse(commandLine);
+        return ((TrackerCommand) commandLine.getCommand()).config();
+    }
+
+    /** The data directory the tracker would keep its key in, given these arguments and this environment. */
+    private static Path dataDirectory(Map<String, String> environment, String... args) {
+        CommandLine commandLine = TrackerCommand.commandLine();
+        new Service("tracker", "tracker", List.of(args), environment, List.of()).parse(commandLine);
+        return ((TrackerCommand) commandLine.getCommand()).config().dataDirectory();
     }
 
     /** The relay limits the tracker would run with, given these arguments and this (container) environment. */

@@ -17,8 +17,10 @@ import dev.p2pchat.protocol.tracker.TrackerMessage.LookupResult;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Registered;
 import dev.p2pchat.protocol.tracker.TrackerMessage;
 import dev.p2pchat.protocol.tracker.TrackerMessageType;
+import dev.p2pchat.protocol.tracker.TrackerWire;
 import dev.p2pchat.testsupport.TrackerTestClient;
 import dev.p2pchat.tracker.TrackerConfig;
+import dev.p2pchat.tracker.identity.TrackerIdentity;
 import dev.p2pchat.tracker.metrics.DropReason;
 import dev.p2pchat.tracker.metrics.TrackerMetrics;
 import java.net.InetSocketAddress;
@@ -35,9 +37,10 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * 100,000 hostile datagrams from one source (random bytes, valid headers over random bodies, truncated and
- * bit-flipped messages, oversized datagrams, forged cookies, cookie requests, peer-to-peer messages that no tracker
- * expects, intact or with a bad checksum), then honest clients from another source address must still be served,
- * and the counters must account for every datagram.
+ * bit-flipped messages, oversized datagrams, forged cookies, cookie requests, requests that belong in a session sent
+ * bare, SEALEDs of sessions that do not exist, peer-to-peer messages that no tracker expects, intact or with a bad
+ * checksum), then honest clients from another source address must still be served, and the counters must account
+ * for every datagram.
  */
 @Timeout(120)
 class TrackerAbuseTest {
@@ -52,7 +55,8 @@ class TrackerAbuseTest {
     void shouldServeHonestPeersAfterAFloodOfGarbageAndAccountForEveryDatagram() throws Exception {
         // The rate limit is off so that every datagram reaches the decoder; rate limiting has its own test.
         TrackerConfig config = TrackerConfig.builder().loopback().rateLimit(0, 1).build();
-        try (TrackerServer server = new TrackerServer(config, Clock.systemUTC(), new SecureRandom());
+        try (TrackerServer server = new TrackerServer(config, Clock.systemUTC(), new SecureRandom(),
+                TrackerIdentity.ephemeral(new SecureRandom()));
                 TrackerTestClient honest = new TrackerTestClient(server.start());
                 TrackerTestClient attacker = new TrackerTestClient(
                         new InetSocketAddress("127.0.0.2", 0), server.localAddress())) {
@@ -80,7 +84,8 @@ class TrackerAbuseTest {
             assertThat(accountedFor(metrics)).as("every datagram decoded or dropped by the decoder with a reason")
                     .isEqualTo(metrics.datagramsIn());
             // Every reason the decoder knows happened, and the tracker's own for requests it will not serve.
-            List<DropReason> reasons = new ArrayList<>(List.of(DropReason.BAD_COOKIE, DropReason.UNEXPECTED_TYPE));
+            List<DropReason> reasons = new ArrayList<>(List.of(DropReason.BAD_COOKIE, DropReason.UNEXPECTED_TYPE,
+                    DropReason.UNSEALED, DropReason.SESSION_UNKNOWN));
             for (ProtocolException.Reason reason : ProtocolException.Reason.values()) {
                 reasons.add(DropReason.of(reason));
             }
@@ -143,9 +148,12 @@ class TrackerAbuseTest {
         };
     }
 
-    /** A well-formed datagram: a request with someone else's cookie, a reply, or what peers send each other. */
+    /**
+     * A well-formed datagram: a request with someone else's cookie, a SEALED of a session nobody holds, a reply, or
+     * what peers send each other.
+     */
     private byte[] validMessage(Octets cookie) {
-        return switch (random.nextInt(6)) {
+        return switch (random.nextInt(8)) {
             case 0 -> TrackerCodec.encode(new Keepalive(random.nextInt(), cookie, random.nextLong(), "victim"));
             case 1 -> TrackerCodec.encode(new TrackerMessage.Lookup(random.nextInt(), cookie, 0, "", "victim"));
             case 2 -> TrackerCodec.encode(new TrackerMessage.ListRequest(random.nextInt(), cookie, random.nextInt()));
@@ -154,6 +162,13 @@ class TrackerAbuseTest {
             case 4 -> PeerFrameCodec.encode(new PeerFrame.Initiation(FrameType.INITIATION_XX, random.nextInt(),
                     Octets.of(randomBytes(PeerWire.NOISE_XX_1)), Octets.of(randomBytes(PeerWire.MAC_SIZE)),
                     Octets.zeros(PeerWire.MAC_SIZE)));
+            case 5 -> TrackerCodec.encode(new TrackerMessage.Register(random.nextInt(), cookie, "victim",
+                    Octets.of(randomBytes(Wire.KEY_SIZE)), Octets.zeros(Wire.KEY_SIZE), 0, List.of(),
+                    Octets.of(randomBytes(Wire.KEY_SIZE)), random.nextLong(),
+                    Octets.of(randomBytes(Wire.SIGNATURE_SIZE))));
+            case 6 -> TrackerCodec.encode(new TrackerMessage.Sealed(random.nextLong(), random.nextLong() >>> 1,
+                    Octets.of(randomBytes(TrackerWire.SEAL_TAG_SIZE + TrackerWire.MIN_SEALED_MESSAGE_SIZE
+                            + random.nextInt(200)))));
             default -> TrackerCodec.encode(new TrackerMessage.Ok(random.nextInt()));
         };
     }

@@ -20,6 +20,8 @@ import dev.p2pchat.protocol.tracker.TrackerMessage.Register;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Registered;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Relay;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Relayed;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Sealed;
+import dev.p2pchat.protocol.tracker.TrackerMessage.SessionUnknown;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Transaction;
 import dev.p2pchat.protocol.tracker.TrackerMessage;
 import dev.p2pchat.protocol.tracker.TrackerMessageType;
@@ -27,6 +29,7 @@ import dev.p2pchat.protocol.tracker.TrackerWire;
 import dev.p2pchat.testsupport.MutableClock;
 import dev.p2pchat.testsupport.TrackerTestClient;
 import dev.p2pchat.tracker.TrackerConfig;
+import dev.p2pchat.tracker.identity.TrackerIdentity;
 import dev.p2pchat.tracker.metrics.DropReason;
 import dev.p2pchat.tracker.metrics.TrackerMetrics;
 import dev.p2pchat.tracker.relay.RelayLimits;
@@ -36,10 +39,10 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -48,15 +51,23 @@ import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(30)
 class TrackerServerTest {
     private static final Duration NO_REPLY_WAIT = Duration.ofMillis(300);
 
+    /** A SEALED no peer sealed: the smallest there is, of whatever session it names. */
+    private static final Octets JUNK_BOX = Octets.zeros(TrackerWire.MIN_SEALED_MESSAGE_SIZE + TrackerWire.SEAL_TAG_SIZE);
+
     private final Random seeded = new Random(1);
     private final List<AutoCloseable> closeLater = new ArrayList<>();
     private TrackerServer server;
     private InetSocketAddress tracker;
+    @TempDir
+    Path keyDirectory;
+    /** The tracker's key loaded a second time: the test's own, so it computes reset proofs off the event loop. */
+    private TrackerIdentity twin;
 
     private Identity identity() {
         byte[] seed = new byte[Identity.PRIVATE_KEY_SIZE];
@@ -65,8 +76,15 @@ class TrackerServerTest {
     }
 
     private void start(TrackerConfig config, java.time.Clock clock) throws Exception {
-        server = new TrackerServer(config, clock, new SecureRandom());
+        server = new TrackerServer(config, clock, new SecureRandom(),
+                TrackerIdentity.loadOrCreate(keyDirectory, new SecureRandom()));
+        twin = TrackerIdentity.loadOrCreate(keyDirectory, new SecureRandom());
         tracker = server.start();
+    }
+
+    /** What a SESSION_UNKNOWN for {@code session} carries. */
+    private Octets proof(long session) {
+        return twin.resetProof(session);
     }
 
     private void start() throws Exception {
@@ -96,22 +114,33 @@ class TrackerServerTest {
     }
 
     /**
-     * The bytes of the next RELAYED that reaches {@code client}; anything else (introductions) goes to its
-     * {@link TrackerTestClient#unsolicited()}.
+     * The bytes of the next datagram that reaches {@code client} carrying a RELAYED (a SEALED in its session, which
+     * goes to {@code opened}); anything else (introductions) goes to its {@link TrackerTestClient#unsolicited()}.
      */
-    private static byte[] nextRelayed(TrackerTestClient client) throws Exception {
+    private static byte[] nextRelayed(TrackerTestClient client, List<Relayed> opened) throws Exception {
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (System.nanoTime() < deadline) {
             byte[] datagram = client.receiveRaw(Duration.ofMillis(100));
             if (datagram == null) {
                 continue;
             }
-            if ((datagram[Wire.TYPE_OFFSET] & 0xFF) == TrackerMessageType.RELAYED.code()) {
+            assertThat(datagram[Wire.TYPE_OFFSET] & 0xFF).as("every datagram to a registered peer is sealed")
+                    .isEqualTo(TrackerMessageType.SEALED.code());
+            TrackerMessage inner = client.open((Sealed) TrackerCodec.decode(datagram));
+            if (inner instanceof Relayed relayed) {
+                opened.add(relayed);
                 return datagram;
             }
-            client.unsolicited().add(TrackerCodec.decode(datagram));
+            client.unsolicited().add(inner);
         }
         throw new AssertionError("no RELAYED arrived");
+    }
+
+    /** Sends {@code sealed} from {@code sender} and expects the tracker not to know its session. */
+    private void assertSessionUnknown(TrackerTestClient sender, Sealed sealed) {
+        sender.send(sealed);
+        TrackerMessage reply = sender.receive(TrackerTestClient.DEFAULT_TIMEOUT);
+        assertThat(reply).isEqualTo(new SessionUnknown(sealed.session(), proof(sealed.session())));
     }
 
     /** How many RELAYEDs reach {@code client} until none comes for a while. */
@@ -187,27 +216,34 @@ class TrackerServerTest {
         assertThat(impostor.register(mallory, "alice")).isInstanceOfSatisfying(ErrorReply.class,
                 error -> assertThat(error.code()).isEqualTo(ErrorCode.NAME_TAKEN));
 
-        // Without alice's token; and with her token but from another address.
-        impostor.claim("alice", 12345);
-        assertThat(impostor.rename(mallory, "mallory")).isInstanceOfSatisfying(ErrorReply.class,
-                error -> assertThat(error.code()).isEqualTo(ErrorCode.NOT_REGISTERED));
-        assertThat(impostor.unregister(mallory)).isInstanceOfSatisfying(ErrorReply.class,
-                error -> assertThat(error.code()).isEqualTo(ErrorCode.NOT_REGISTERED));
-        impostor.claim("alice", alice.token());
-        assertThat(impostor.keepalive()).isInstanceOfSatisfying(ErrorReply.class,
-                error -> assertThat(error.code()).isEqualTo(ErrorCode.NOT_REGISTERED));
-        // Even from alice's own address with her token (an on-path attacker), the signature must be alice's.
+        // Without alice's token the tracker knows no such session; with her token but not her keys nothing opens.
+        assertSessionUnknown(impostor, new Sealed(12345, 0, JUNK_BOX));
+        impostor.send(new Sealed(alice.token(), 0, JUNK_BOX));
+        awaitCounter(() -> server.metrics().dropped(DropReason.BAD_SEAL), 1);
+        assertThat(impostor.receive(NO_REPLY_WAIT)).as("what does not open is not answered").isNull();
+        // Sealed by alice, sent from another address: a session lives at the address that registered it, so the
+        // answer, sealed in her session (nobody else reads it), is that she is not registered there.
+        TrackerMessage.Keepalive keepalive = alice.keepaliveRequest();
+        impostor.send(alice.seal(keepalive));
+        TrackerMessage moved = impostor.receive(TrackerTestClient.DEFAULT_TIMEOUT);
+        assertThat(moved).isInstanceOfSatisfying(Sealed.class,
+                sealed -> assertThat(sealed.session()).isEqualTo(alice.token()));
+        assertThat(alice.open((Sealed) moved)).isEqualTo(new ErrorReply(keepalive.txid(), ErrorCode.NOT_REGISTERED));
+        assertThat(server.metrics().dropped(DropReason.SESSION_MOVED)).isEqualTo(1);
+        // Even in alice's own session, the signature must be alice's.
         assertThat(alice.rename(mallory, "mallory")).isInstanceOfSatisfying(ErrorReply.class,
                 error -> assertThat(error.code()).isEqualTo(ErrorCode.BAD_SIGNATURE));
         assertThat(alice.unregister(mallory)).isInstanceOfSatisfying(ErrorReply.class,
                 error -> assertThat(error.code()).isEqualTo(ErrorCode.BAD_SIGNATURE));
 
-        // A REGISTER whose signature is not by the key it carries is refused before the registry sees it.
+        // A REGISTER whose signature is not by the key it carries is dropped before the registry sees it, unanswered.
         Register forged = impostor.registerRequest(mallory, "mallory", List.of());
         Register tampered = new Register(forged.txid(), forged.cookie(), forged.name(), aliceId.publicKey(),
-                forged.agreementKey(), forged.capabilities(), forged.privateAddresses(), forged.signature());
-        assertThat(impostor.request(tampered)).isInstanceOfSatisfying(ErrorReply.class,
-                error -> assertThat(error.code()).isEqualTo(ErrorCode.BAD_SIGNATURE));
+                forged.agreementKey(), forged.capabilities(), forged.privateAddresses(), forged.sessionKey(),
+                forged.timestamp(), forged.signature());
+        assertThat(impostor.request(tampered, NO_REPLY_WAIT)).isNull();
+        awaitCounter(() -> server.metrics().dropped(DropReason.BAD_SIGNATURE), 1);
+        assertThat(server.metrics().errors(ErrorCode.BAD_SIGNATURE)).as("the RENAME and the UNREGISTER").isEqualTo(2);
 
         assertThat(alice.lookup("alice")).isInstanceOfSatisfying(LookupResult.class, result -> {
             assertThat(result.peer().identityKey()).isEqualTo(aliceId.publicKey());
@@ -223,6 +259,7 @@ class TrackerServerTest {
         start(TrackerConfig.builder().loopback().cookieEpoch(Duration.ofSeconds(60)).build(), clock);
         TrackerTestClient alice = client();
         Identity aliceId = identity();
+        alice.useTrackerKey(server.publicKey()); // pinned: it asks for no cookie first
 
         alice.useCookie(Octets.zeros(TrackerWire.COOKIE_SIZE));
         alice.send(alice.registerRequest(aliceId, "alice", List.of()));
@@ -260,18 +297,19 @@ class TrackerServerTest {
                     ack -> alice.useCookie(ack.cookie()));
         }
 
-        assertThat(alice.anonymousLookup("alice")).isInstanceOf(LookupResult.class);
-        assertThat(alice.anonymousLookup("bob")).isInstanceOfSatisfying(ErrorReply.class,
+        assertThat(alice.lookup("alice")).isInstanceOf(LookupResult.class);
+        assertThat(alice.lookup("bob")).isInstanceOfSatisfying(ErrorReply.class,
                 error -> assertThat(error.code()).isEqualTo(ErrorCode.NOT_FOUND));
+        // Bob's session ended with his lease: the tracker tells him so, and he must register again.
         bob.fetchCookie();
-        assertThat(bob.keepalive()).isInstanceOfSatisfying(ErrorReply.class,
-                error -> assertThat(error.code()).isEqualTo(ErrorCode.NOT_REGISTERED));
+        assertSessionUnknown(bob, bob.seal(bob.keepaliveRequest()));
     }
 
     @Test
     void shouldListManyPeersInPagesThatEachFitOneDatagram() throws Exception {
-        start(TrackerConfig.builder().loopback().rateLimit(0, 1).signatureRateLimit(0).build(),
-                java.time.Clock.systemUTC());
+        // One socket registers them all: no rate limit, and room for all 120 at one address.
+        start(TrackerConfig.builder().loopback().rateLimit(0, 1).signatureRateLimit(0).registrationRateLimit(0)
+                .registrationBudgets(120, 120).build(), java.time.Clock.systemUTC());
         TrackerTestClient registrar = client();
         Set<String> names = new HashSet<>();
         for (int i = 0; i < 120; i++) {
@@ -350,7 +388,7 @@ class TrackerServerTest {
         assertThat(server.metrics().stunAnswers()).isEqualTo(1);
         assertThat(server.metrics().unvalidatedBytesOut()).isEqualTo(32);
         // and the p2pchat protocol on the same port is untouched
-        assertThat(registered(identity(), "alice").anonymousLookup("alice")).isInstanceOf(LookupResult.class);
+        assertThat(registered(identity(), "alice").lookup("alice")).isInstanceOf(LookupResult.class);
     }
 
     @Test
@@ -358,10 +396,11 @@ class TrackerServerTest {
         start();
         TrackerTestClient client = client();
 
-        client.send(new CookieChallenge(1, Octets.zeros(TrackerWire.COOKIE_SIZE)));
+        client.send(new CookieChallenge(1, Octets.zeros(TrackerWire.COOKIE_SIZE), Octets.zeros(Wire.KEY_SIZE)));
         client.send(new Ok(2));
+        client.send(new SessionUnknown(3, Octets.zeros(TrackerWire.RESET_PROOF_SIZE)));
 
-        awaitCounter(() -> server.metrics().dropped(DropReason.UNEXPECTED_TYPE), 2);
+        awaitCounter(() -> server.metrics().dropped(DropReason.UNEXPECTED_TYPE), 3);
         assertThat(client.receive(NO_REPLY_WAIT)).isNull();
     }
 
@@ -389,23 +428,44 @@ class TrackerServerTest {
         }
         assertThat(stranger.bytesReceived()).isEqualTo(10L * TrackerWire.COOKIE_REQUEST_SIZE)
                 .isLessThanOrEqualTo(stranger.bytesSent());
+
+        // A session the tracker does not hold: the smallest SEALED gets a SESSION_UNKNOWN that is smaller still.
+        Sealed smallest = new Sealed(seeded.nextLong(), 0, JUNK_BOX);
+        long sentBefore = stranger.bytesSent();
+        long receivedBefore = stranger.bytesReceived();
+        assertSessionUnknown(stranger, smallest);
+        assertThat(stranger.bytesReceived() - receivedBefore).isEqualTo(TrackerWire.SESSION_UNKNOWN_SIZE)
+                .isEqualTo(Wire.HEADER_SIZE + Long.BYTES + TrackerWire.RESET_PROOF_SIZE)
+                .isLessThan(stranger.bytesSent() - sentBefore);
+        // A live session from another address: the smallest request sealed in it gets a smaller sealed ERROR.
+        Sealed hers = registered.seal(new TrackerMessage.ListRequest(6, notMine, 0));
+        sentBefore = stranger.bytesSent();
+        receivedBefore = stranger.bytesReceived();
+        stranger.send(hers);
+        assertThat(stranger.receive(TrackerTestClient.DEFAULT_TIMEOUT)).isInstanceOf(Sealed.class);
+        assertThat(stranger.bytesReceived() - receivedBefore).isLessThan(stranger.bytesSent() - sentBefore);
+        assertThat(server.metrics().unvalidatedBytesOut()).isPositive()
+                .isLessThanOrEqualTo(server.metrics().unvalidatedBytesIn());
     }
 
     @Test
     void shouldNotLetANeighboursFloodFromTheSameAddressCutOffARegisteredPeer() throws Exception {
         start(TrackerConfig.builder().loopback().build(), new MutableClock()); // a frozen clock: no refills
         TrackerTestClient victim = registered(identity(), "victim");
-        TrackerTestClient neighbour = client(); // same IP, other port: a peer behind the same NAT
-        Octets neighbourCookie = neighbour.fetchCookie();
+        // Same IP, other port: a peer behind the same NAT, with a session of its own.
+        TrackerTestClient neighbour = registered(identity(), "neighbour");
 
         for (int i = 0; i < 300; i++) {
             neighbour.send(new TrackerMessage.CookieRequest(i));
-            neighbour.send(new TrackerMessage.Keepalive(i, victim.cookie(), victim.token(), "victim"));
-            neighbour.send(new TrackerMessage.Keepalive(i, neighbourCookie, 1, "victim"));
+            neighbour.send(neighbour.seal(neighbour.keepaliveRequest()));
+            neighbour.send(victim.seal(victim.keepaliveRequest())); // the victim's session, from elsewhere
         }
-        awaitCounter(() -> server.metrics().received(TrackerMessageType.KEEPALIVE), 600);
+        awaitCounter(() -> server.metrics().received(TrackerMessageType.SEALED), 600);
 
         assertThat(server.metrics().dropped(DropReason.RATE_LIMITED)).isPositive();
+        // The victim's own SEALEDs, from elsewhere: authentic, so each counts as a session that moved.
+        assertThat(server.metrics().dropped(DropReason.SESSION_MOVED)).isEqualTo(300);
+        assertThat(server.metrics().dropped(DropReason.SESSION_UNKNOWN)).isZero();
         assertThat(victim.keepalive()).isInstanceOf(KeepaliveAck.class);
     }
 
@@ -446,7 +506,7 @@ class TrackerServerTest {
     }
 
     @Test
-    void shouldRelayBetweenTwoPeersOnlyOnceALookupConnectedThem() throws Exception {
+    void shouldRelayBetweenTwoPeersOnlyOnceBothWantEachOther() throws Exception {
         start();
         Identity aliceId = identity();
         Identity bobId = identity();
@@ -458,57 +518,65 @@ class TrackerServerTest {
         // Not a peer frame at all: the tracker relays bytes, and never reads them.
         byte[] ping = "a sealed frame, opaque to the tracker".getBytes(StandardCharsets.US_ASCII);
 
-        // Before any lookup the relay table holds no entry for alice's address, which it counts as NOT_REGISTERED.
         alice.relay(bobId.publicKey(), ping);
-        awaitCounter(() -> metrics.dropped(DropReason.RELAY_NOT_REGISTERED), 1);
-        assertThat(bob.receive(NO_REPLY_WAIT)).as("nothing reaches bob").isNull();
+        awaitCounter(() -> metrics.dropped(DropReason.RELAY_NOT_PERMITTED), 1);
+        assertThat(bob.receive(NO_REPLY_WAIT)).as("before any lookup, nothing reaches bob").isNull();
 
+        // Alice's lookup of bob is her wish alone: any peer may look any other up.
         assertThat(alice.lookup("bob")).isInstanceOf(LookupResult.class);
-        byte[] relay = TrackerCodec.encode(alice.relay(bobId.publicKey(), ping));
-        byte[] relayed = nextRelayed(bob);
+        assertThat(bob.receive(TrackerTestClient.DEFAULT_TIMEOUT)).isInstanceOf(Introduction.class);
+        alice.relay(bobId.publicKey(), ping);
+        awaitCounter(() -> metrics.dropped(DropReason.RELAY_NOT_PERMITTED), 2);
+        assertThat(bob.receive(NO_REPLY_WAIT)).as("a one-sided lookup opens nothing").isNull();
+        assertThat(metrics.prometheusText()).contains("\np2pchat_tracker_relay_wishes 1\n");
 
-        assertThat(TrackerCodec.decode(relayed)).isEqualTo(new Relayed(aliceId.publicKey(), Octets.of(ping)));
-        assertThat(relayed.length).as("the token is the only field dropped").isEqualTo(relay.length - 8);
-        int inner = ping.length;
-        assertThat(Arrays.copyOfRange(relayed, relayed.length - inner, relayed.length)).as("the same bytes")
-                .isEqualTo(ping);
-        assertThat(bob.unsolicited()).as("bob was introduced to alice first").hasAtLeastOneElementOfType(
-                Introduction.class);
+        assertThat(bob.lookup("alice")).isInstanceOf(LookupResult.class);
+        assertThat(alice.receive(TrackerTestClient.DEFAULT_TIMEOUT)).isInstanceOf(Introduction.class);
+        // What alice sends: the RELAY sealed in her session.
+        int relay = TrackerCodec.encode(alice.relay(bobId.publicKey(), ping)).length + Wire.SEALED_OVERHEAD;
+        List<Relayed> opened = new ArrayList<>();
+        byte[] relayed = nextRelayed(bob, opened);
+
+        assertThat(opened).containsExactly(new Relayed(aliceId.publicKey(), Octets.of(ping)));
+        assertThat(relayed.length).as("the token is the only field dropped").isEqualTo(relay - 8);
 
         byte[] pong = "another opaque frame".getBytes(StandardCharsets.US_ASCII);
         bob.relay(aliceId.publicKey(), pong);
         assertThat(alice.receiveRelayed(TrackerTestClient.DEFAULT_TIMEOUT))
                 .isEqualTo(new Relayed(bobId.publicKey(), Octets.of(pong)));
 
-        // The largest peer frame fits a RELAY, and arrives whole.
+        // The largest peer frame fits a sealed RELAY, and arrives whole.
         byte[] fragment = new byte[Wire.MAX_PEER_DATAGRAM_SIZE];
         new Random(7).nextBytes(fragment);
-        byte[] full = TrackerCodec.encode(alice.relay(bobId.publicKey(), fragment));
-        assertThat(full.length).isEqualTo(Wire.MAX_DATAGRAM_SIZE);
-        byte[] fullRelayed = nextRelayed(bob);
-        assertThat(fullRelayed.length).isEqualTo(full.length - 8);
-        assertThat(TrackerCodec.decode(fullRelayed)).isEqualTo(new Relayed(aliceId.publicKey(), Octets.of(fragment)));
+        int full = TrackerCodec.encode(alice.relay(bobId.publicKey(), fragment)).length + Wire.SEALED_OVERHEAD;
+        assertThat(full).isEqualTo(Wire.MAX_DATAGRAM_SIZE);
+        opened.clear();
+        byte[] fullRelayed = nextRelayed(bob, opened);
+        assertThat(fullRelayed.length).isEqualTo(full - 8);
+        assertThat(opened).containsExactly(new Relayed(aliceId.publicKey(), Octets.of(fragment)));
 
         // Alice looked up bob, not carol.
         alice.relay(carolId.publicKey(), ping);
-        awaitCounter(() -> metrics.dropped(DropReason.RELAY_NOT_PERMITTED), 1);
+        awaitCounter(() -> metrics.dropped(DropReason.RELAY_NOT_PERMITTED), 3);
         assertThat(carol.receive(NO_REPLY_WAIT)).isNull();
         assertThat(alice.receive(NO_REPLY_WAIT)).as("a RELAY is never answered").isNull();
 
         long bytes = ping.length + pong.length + fragment.length;
         awaitCounter(metrics::relayedDatagrams, 3);
         assertThat(metrics.relayedBytes()).isEqualTo(bytes);
-        assertThat(metrics.dropped(DropReason.RELAY_NOT_REGISTERED)).isEqualTo(1);
+        assertThat(metrics.dropped(DropReason.RELAY_NOT_REGISTERED)).isZero();
         assertThat(metrics.dropped(DropReason.RELAY_OVER_BUDGET)).isZero();
-        assertThat(metrics.received(TrackerMessageType.RELAY)).isEqualTo(5);
+        assertThat(metrics.received(TrackerMessageType.RELAY)).isEqualTo(6);
         assertThat(metrics.sent(TrackerMessageType.RELAYED)).isEqualTo(3);
-        assertThat(metrics.statsLine()).contains(" relayed=3/" + bytes + "B", " relay_peers=2",
-                " drop.relay_not_registered=1", " drop.relay_not_permitted=1");
+        assertThat(metrics.statsLine()).contains(" relayed=3/" + bytes + "B", " relay_peers=2", " relay_wishes=0",
+                " drop.relay_not_permitted=3");
         assertThat(metrics.prometheusText()).contains(
                 "\np2pchat_tracker_relayed_datagrams_total 3\n",
                 "\np2pchat_tracker_relayed_bytes_total " + bytes + "\n",
                 "# TYPE p2pchat_tracker_relay_peers gauge\np2pchat_tracker_relay_peers 2\n",
-                "p2pchat_tracker_dropped_total{reason=\"relay_not_permitted\"} 1\n");
+                "\np2pchat_tracker_relay_wishes 0\n",
+                "p2pchat_tracker_dropped_total{reason=\"relay_not_permitted\"} 3\n",
+                "p2pchat_tracker_relay_events_total{event=\"refused_table_full\"} 0\n");
     }
 
     @Test
@@ -521,17 +589,23 @@ class TrackerServerTest {
         TrackerTestClient other = client(); // alice's host, another port: not where she registered
         TrackerMetrics metrics = server.metrics();
         assertThat(alice.lookup("bob")).isInstanceOf(LookupResult.class);
+        assertThat(bob.lookup("alice")).isInstanceOf(LookupResult.class);
         byte[] ping = {1, 2, 3, 4, 5};
         Relay wrongToken = new Relay(alice.token() + 1, bobId.publicKey(), Octets.of(ping));
         Relay stolenToken = new Relay(alice.token(), bobId.publicKey(), Octets.of(ping));
         long unvalidatedBefore = metrics.unvalidatedBytesIn();
 
-        alice.send(wrongToken);
-        other.send(stolenToken);
+        // In alice's session, but naming another token; and her session, sealed by her, sent from another socket
+        // (authentic, so counted as a session that moved; but a RELAY is never answered).
+        alice.send(alice.seal(wrongToken));
+        Sealed stolen = alice.seal(stolenToken);
+        other.send(stolen);
 
-        awaitCounter(() -> metrics.dropped(DropReason.RELAY_NOT_REGISTERED), 2);
-        awaitCounter(() -> metrics.unvalidatedBytesIn() - unvalidatedBefore,
-                2L * TrackerCodec.encode(stolenToken).length);
+        awaitCounter(() -> metrics.dropped(DropReason.RELAY_NOT_REGISTERED), 1);
+        awaitCounter(() -> metrics.dropped(DropReason.SESSION_MOVED), 1);
+        assertThat(metrics.dropped(DropReason.SESSION_UNKNOWN)).isZero();
+        assertThat(metrics.unvalidatedBytesIn() - unvalidatedBefore).as("only the datagram from another socket")
+                .isEqualTo(TrackerCodec.encode(stolen).length);
         assertThat(bob.receiveRelayed(NO_REPLY_WAIT)).isNull();
         assertThat(other.receive(NO_REPLY_WAIT)).isNull();
         assertThat(metrics.relayedDatagrams()).isZero();
@@ -541,7 +615,7 @@ class TrackerServerTest {
         assertThat(bob.receiveRelayed(TrackerTestClient.DEFAULT_TIMEOUT))
                 .isEqualTo(new Relayed(aliceId.publicKey(), Octets.of(ping)));
         assertThat(metrics.relayedDatagrams()).isEqualTo(1);
-        assertThat(metrics.dropped(DropReason.RELAY_NOT_REGISTERED)).isEqualTo(2);
+        assertThat(metrics.dropped(DropReason.RELAY_NOT_REGISTERED)).isEqualTo(1);
     }
 
     @Test
@@ -555,6 +629,8 @@ class TrackerServerTest {
         TrackerTestClient bob = registered(bobId, "bob");
         TrackerMetrics metrics = server.metrics();
         assertThat(alice.lookup("bob")).isInstanceOf(LookupResult.class);
+        assertThat(bob.lookup("alice")).isInstanceOf(LookupResult.class);
+        assertThat(alice.receive(TrackerTestClient.DEFAULT_TIMEOUT)).isInstanceOf(Introduction.class);
         int burst = 4;
         int sent = 10;
 

@@ -1,0 +1,33 @@
+package dev.p2pchat.peer.api;
+
+/** A budget that keeps what strangers can make this peer hold or do bounded; reaching one is reported. */
+public enum LimitKind {
+    /** Friend requests waiting for an answer: the oldest was dropped to make room. */
+    FRIEND_REQUESTS("friend requests waiting for an answer", "the oldest was dropped"),
+    /** Conversations in all: a handshake was not answered. */
+    CONVERSATIONS("conversations", "a new one was not answered"),
+    /** Conversations with strangers: a stranger's handshake was not answered. */
+    STRANGER_CONVERSATIONS("conversations with peers that are not friends", "a new one was not answered"),
+    /** MiB the kept messages of all peers may hold: strangers' history and held messages were forgotten. */
+    STRANGER_MESSAGES("MiB of kept messages", "the history and held messages of the least recent strangers went"),
+    /** Introductions to strangers being tried: one more was not tried. */
+    INTRODUCTIONS("introductions to peers that are not friends being tried", "one more was not tried");
+
+    private final String what;
+    private final String consequence;
+
+    LimitKind(String what, String consequence) {
+        this.what = what;
+        this.consequence = consequence;
+    }
+
+    /** What is counted, in words: "friend requests waiting for an answer". */
+    public String what() {
+        return what;
+    }
+
+    /** What happened at the limit, in words. */
+    public String consequence() {
+        return consequence;
+    }
+}
