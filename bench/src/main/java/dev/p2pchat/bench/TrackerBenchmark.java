@@ -180,6 +180,7 @@ public final class TrackerBenchmark implements Callable<Integer> {
                 .rateLimit(0, 1)
                 .signatureRateLimit(0)
                 .registrationRateLimit(0)
+                .queryRateLimit(0)
                 .registrationBudgets(Math.max(peers, 1), Math.max(peers, 1))
                 .statsInterval(Duration.ZERO)
                 .maxPeers(Math.max(peers, 1))

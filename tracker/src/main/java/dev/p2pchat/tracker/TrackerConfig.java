@@ -29,6 +29,9 @@ import java.time.Duration;
  * @param registrationsPerSecond REGISTERs verified per second per source network (IPv4 /24, IPv6 /48), bursting to
  *     twice that (default 50; 0 disables the limit), on top of the per-host signature budget: without it, each
  *     address of a prefix brings a budget of its own
+ * @param queriesPerSecond directory queries (LOOKUP, LIST) answered per second per source network, bursting to twice
+ *     that (default 100; 0 disables the limit), on top of the per-endpoint request budget: without it, registered
+ *     sybils on many addresses of one prefix could map the whole directory in minutes
  * @param maxRateSources most sources each rate limiter tracks (default 100,000)
  * @param cookieEpoch how often the cookie key rotates (default 60 s); a cookie lives one to two epochs
  * @param statsInterval how often the counters are logged (default 60 s; zero disables)
@@ -50,6 +53,7 @@ public record TrackerConfig(
         int rateBurst,
         int signaturesPerSecond,
         int registrationsPerSecond,
+        int queriesPerSecond,
         int maxRateSources,
         Duration cookieEpoch,
         Duration statsInterval,
@@ -81,6 +85,7 @@ public record TrackerConfig(
         require(rateBurst >= 1, "burst must be positive");
         require(signaturesPerSecond >= 0, "signature rate must be 0 (off) or positive");
         require(registrationsPerSecond >= 0, "register rate must be 0 (off) or positive");
+        require(queriesPerSecond >= 0, "query rate must be 0 (off) or positive");
         require(maxRateSources >= 1, "rate limiter sources must be positive");
         require(cookieEpoch.toMillis() >= 1000, "cookie epoch must be at least 1 s");
         require(!statsInterval.isNegative(), "stats interval must not be negative");
@@ -106,6 +111,7 @@ public record TrackerConfig(
         private int rateBurst = 200;
         private int signaturesPerSecond = 20;
         private int registrationsPerSecond = 50;
+        private int queriesPerSecond = 100;
         private int maxRateSources = 100_000;
         private Duration cookieEpoch = Duration.ofSeconds(60);
         private Duration statsInterval = Duration.ofSeconds(60);
@@ -170,6 +176,12 @@ public record TrackerConfig(
             return this;
         }
 
+        /** Directory queries (LOOKUP, LIST) per second per network; 0 turns the limit off. */
+        public Builder queryRateLimit(int queriesPerSecond) {
+            this.queriesPerSecond = queriesPerSecond;
+            return this;
+        }
+
         public Builder maxRateSources(int maxRateSources) {
             this.maxRateSources = maxRateSources;
             return this;
@@ -207,8 +219,8 @@ public record TrackerConfig(
 
         public TrackerConfig build() {
             return new TrackerConfig(bindAddress, port, lease, keepalive, maxPeers, maxPerHost, maxPerNetwork,
-                    ratePerSecond, rateBurst, signaturesPerSecond, registrationsPerSecond, maxRateSources, cookieEpoch,
-                    statsInterval, metricsBind, metricsPort, relay, dataDirectory);
+                    ratePerSecond, rateBurst, signaturesPerSecond, registrationsPerSecond, queriesPerSecond,
+                    maxRateSources, cookieEpoch, statsInterval, metricsBind, metricsPort, relay, dataDirectory);
         }
     }
 

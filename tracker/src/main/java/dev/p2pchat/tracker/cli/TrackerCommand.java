@@ -114,6 +114,13 @@ public final class TrackerCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     int registerRate;
 
+    @Option(names = "--query-rate", paramLabel = "PER_SECOND",
+            defaultValue = "${env:P2PCHAT_TRACKER_QUERY_RATE:-100}",
+            description = "Lookups and listings answered per second per IPv4 /24 or IPv6 /48, bursting to twice "
+                    + "that, on top of --rate per endpoint, so that sybils cannot map the directory quickly; 0 turns "
+                    + "the limit off [P2PCHAT_TRACKER_QUERY_RATE]. Default: ${DEFAULT-VALUE}.")
+    int queryRate;
+
     @Option(names = "--stats-interval", paramLabel = "SECONDS",
             defaultValue = "${env:P2PCHAT_TRACKER_STATS_INTERVAL:-60}",
             description = "How often to log a line of counters; 0 for never "
@@ -223,6 +230,7 @@ public final class TrackerCommand implements Callable<Integer> {
                     .rateLimit(rate, burst)
                     .signatureRateLimit(signatureRate)
                     .registrationRateLimit(registerRate)
+                    .queryRateLimit(queryRate)
                     .statsInterval(Duration.ofSeconds(statsSeconds))
                     .metricsBind(metricsBind)
                     .metricsPort(metricsPort)

@@ -26,6 +26,7 @@ import dev.p2pchat.protocol.tracker.TrackerMessage.Unregister;
 import dev.p2pchat.protocol.tracker.TrackerCodec;
 import dev.p2pchat.protocol.Octets;
 import dev.p2pchat.protocol.Wire;
+import dev.p2pchat.protocol.tracker.TrackerMessageType;
 import dev.p2pchat.protocol.tracker.TrackerWire;
 import dev.p2pchat.protocol.ProtocolException;
 import dev.p2pchat.protocol.crypto.CryptoException;
@@ -186,6 +187,11 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
         Octets freshCookie = cookies.validate(from, request.cookie());
         if (freshCookie == null) {
             metrics.countDrop(DropReason.BAD_COOKIE);
+            return;
+        }
+        if ((request.type() == TrackerMessageType.LOOKUP || request.type() == TrackerMessageType.LIST)
+                && !limits.allowQuery(from)) {
+            metrics.countDrop(DropReason.RATE_LIMITED);
             return;
         }
         Transaction reply = switch (request.type()) {

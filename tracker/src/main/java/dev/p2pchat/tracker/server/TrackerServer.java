@@ -82,7 +82,7 @@ public final class TrackerServer implements AutoCloseable {
         CookieJar cookies = new CookieJar(clock, identity.cookieSecret(), config.cookieEpoch());
         RequestLimits limits = new RequestLimits(clock, random.nextLong(), config.ratePerSecond(),
                 config.rateBurst(), config.signaturesPerSecond(), config.registrationsPerSecond(),
-                config.maxRateSources());
+                config.queriesPerSecond(), config.maxRateSources());
         // Jitter needs no secrecy: a fast generator seeded from the secure one spares every reply a SecureRandom call.
         RandomGenerator jitter = new SplittableRandom(random.nextLong());
         RelayTable relays = new RelayTable(clock, config.relay(), registry::find, metrics::relayEvent);

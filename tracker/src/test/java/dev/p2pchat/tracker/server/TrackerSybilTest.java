@@ -13,6 +13,8 @@ import dev.p2pchat.protocol.tracker.TrackerMessage.Transaction;
 import dev.p2pchat.protocol.tracker.TrackerMessageType;
 import dev.p2pchat.testsupport.MutableClock;
 import dev.p2pchat.testsupport.TrackerTestClient;
+import dev.p2pchat.protocol.tracker.TrackerMessage;
+import dev.p2pchat.protocol.tracker.TrackerMessage.ListPage;
 import dev.p2pchat.tracker.TrackerConfig;
 import dev.p2pchat.tracker.identity.TrackerIdentity;
 import dev.p2pchat.tracker.metrics.DropReason;
@@ -245,6 +247,35 @@ class TrackerSybilTest {
         assertThat(metrics().registered()).as("50 more a second later, and alice").isEqualTo(151);
     }
 
+    /**
+     * Anyone could map every registered name in a few requests (60 of 60 peers in 0.04 s; a million in about two
+     * minutes). Only registered peers query now, and a network's registered sybils share one query budget.
+     */
+    @Test
+    void shouldHoldTheDirectoryQueriesOfOneNetworkToItsBudget() throws Exception {
+        MutableClock clock = new MutableClock(); // frozen: no budget refills but by the test's hand
+        start(TrackerConfig.builder().loopback().build(), clock);
+        List<TrackerTestClient> scrapers = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            scrapers.add(registered("127.0.6." + (1 + i), "scraper-" + i));
+        }
+        long before = metrics().dropped(DropReason.RATE_LIMITED);
+
+        for (TrackerTestClient scraper : scrapers) {
+            for (int page = 0; page < 50; page++) {
+                scraper.send(scraper.seal(new TrackerMessage.ListRequest(scraper.nextTxid(), scraper.cookie(), 0)));
+            }
+        }
+
+        awaitCounter(() -> metrics().sent(TrackerMessageType.LIST_PAGE)
+                + metrics().dropped(DropReason.RATE_LIMITED) - before, 500);
+        assertThat(metrics().sent(TrackerMessageType.LIST_PAGE)).as("a burst of twice 100 a second, for the /24")
+                .isEqualTo(200);
+        assertThat(metrics().dropped(DropReason.RATE_LIMITED) - before).isEqualTo(300);
+        TrackerTestClient honest = registered("127.0.7.1", "honest");
+        assertThat(honest.list(0)).as("another network's budget is its own").isInstanceOf(ListPage.class);
+    }
+
     @Test
     void shouldPassEveryDatagramOfALiveRelayedPairWhile32SybilsLookTheVictimUpEverySecond() throws Exception {
         MutableClock clock = new MutableClock();
@@ -323,9 +354,10 @@ class TrackerSybilTest {
     @Test
     void shouldKeepTheRelayOpenToHonestPairsThroughAFloodOfOneShotSybilLookups() throws Exception {
         MutableClock clock = new MutableClock();
-        // A relay table of 64 peers, so that a few thousand lookups would fill it many times over. The REGISTER rate
-        // has its own test: off here, so that 256 sybils register from one /24 on a frozen clock.
-        start(TrackerConfig.builder().loopback().registrationRateLimit(0)
+        // A relay table of 64 peers, so that a few thousand lookups would fill it many times over. The REGISTER and
+        // query rates have their own tests: off here, so that 256 sybils register and look up from one /24 on a
+        // frozen clock.
+        start(TrackerConfig.builder().loopback().registrationRateLimit(0).queryRateLimit(0)
                 .relay(new RelayLimits(100, 64 * 1024, Duration.ofMinutes(10), 64, 32)).build(), clock);
         TrackerTestClient alice = registered("127.0.0.1", "alice");
         TrackerTestClient bob = registered("127.0.0.1", "bob");
