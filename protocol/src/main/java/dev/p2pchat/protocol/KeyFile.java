@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HexFormat;
 import java.util.List;
@@ -71,6 +72,22 @@ public final class KeyFile {
         }
     }
 
+    /**
+     * Replaces {@code file} with {@code text} in one step, readable by its owner only: written to a private
+     * temporary file beside it, then moved over it, so a crash leaves the old file or the new one, never half.
+     */
+    public static void replacePrivately(Path file, CharSequence text) throws IOException {
+        Path temporary = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(),
+                ".tmp");
+        try {
+            restrict(temporary, "rw-------");
+            Files.writeString(temporary, text, StandardCharsets.UTF_8);
+            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
     private static byte[] load(Path file, String header, String what, int size) throws IOException {
         List<String> lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
         if (lines.size() != 2 || !lines.get(0).equals(header)) {
@@ -98,7 +115,7 @@ public final class KeyFile {
             throws IOException {
         Path temporary = Files.createTempFile(directory, file.getFileName().toString(), ".tmp");
         try {
-            restrictToOwner(temporary);
+            restrict(temporary, "rw-------");
             Files.writeString(temporary, header + "\n" + HEX.formatHex(privateKey) + "\n",
                     StandardCharsets.US_ASCII);
             try {
@@ -118,14 +135,6 @@ public final class KeyFile {
             Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(permissions));
         } catch (UnsupportedOperationException notPosix) {
             // Windows: the user's profile ACLs already keep it private.
-        }
-    }
-
-    private static void restrictToOwner(Path path) throws IOException {
-        try {
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException notPosix) {
-            // Windows: the temporary file already inherits the user's private profile ACLs.
         }
     }
 }

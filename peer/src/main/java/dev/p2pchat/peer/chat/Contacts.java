@@ -3,6 +3,7 @@ package dev.p2pchat.peer.chat;
 import dev.p2pchat.peer.api.ChatException;
 import dev.p2pchat.peer.api.FriendState;
 import dev.p2pchat.peer.api.HostPort;
+import dev.p2pchat.protocol.KeyFile;
 import dev.p2pchat.protocol.Names;
 import dev.p2pchat.protocol.Octets;
 import dev.p2pchat.protocol.Wire;
@@ -11,8 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -263,16 +262,7 @@ public final class Contacts {
             }
         }
         try {
-            Path temporary = file.resolveSibling(FILE_NAME + ".tmp");
-            Files.deleteIfExists(temporary);
-            Files.createFile(temporary);
-            try {
-                Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException notPosix) {
-                // Windows: the file inherits the user's private profile ACLs.
-            }
-            Files.writeString(temporary, out, StandardCharsets.UTF_8);
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            KeyFile.replacePrivately(file, out);
             dirty = false;
         } catch (IOException e) {
             throw new UncheckedIOException("could not save contacts to " + file + ": " + e.getMessage(), e);

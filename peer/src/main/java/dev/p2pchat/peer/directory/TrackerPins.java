@@ -1,13 +1,12 @@
 package dev.p2pchat.peer.directory;
 
+import dev.p2pchat.protocol.KeyFile;
 import dev.p2pchat.protocol.Octets;
 import dev.p2pchat.protocol.Wire;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,18 +74,7 @@ public final class TrackerPins {
         }
         StringBuilder text = new StringBuilder();
         pins.forEach((name, pinned) -> text.append(name).append('\t').append(pinned.toHex()).append('\n'));
-        Path temporary = Files.createTempFile(file.toAbsolutePath().getParent(), FILE_NAME, ".tmp");
-        try {
-            try {
-                Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException notPosix) {
-                // Windows: the temporary file inherits the user's private profile ACLs.
-            }
-            Files.writeString(temporary, text, StandardCharsets.UTF_8);
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
+        KeyFile.replacePrivately(file, text);
     }
 
     private static Octets parse(String line) {

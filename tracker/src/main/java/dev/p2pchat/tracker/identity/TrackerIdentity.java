@@ -29,11 +29,13 @@ public final class TrackerIdentity {
     private static final byte[] RESET_INFO = "p2pchat tracker reset key v1".getBytes(StandardCharsets.US_ASCII);
 
     private final X25519.KeyPair key;
+    private final byte[] cookieSecret;
     private final Mac reset;
 
     private TrackerIdentity(X25519.KeyPair key) {
         this.key = key;
         byte[] prk = Hkdf.extract(new byte[0], key.privateKey());
+        this.cookieSecret = Hkdf.expand(prk, COOKIE_INFO, Hkdf.HASH_SIZE);
         try {
             this.reset = Mac.getInstance("HmacSHA256");
             reset.init(new SecretKeySpec(Hkdf.expand(prk, RESET_INFO, Hkdf.HASH_SIZE), "HmacSHA256"));
@@ -87,8 +89,6 @@ public final class TrackerIdentity {
 
     /** The secret the cookie jar keys its epochs with: fixed for one tracker key, unrelated to the key itself. */
     public byte[] cookieSecret() {
-        byte[] privateKey = key.privateKey();
-        byte[] prk = Hkdf.extract(new byte[0], privateKey);
-        return Hkdf.expand(prk, COOKIE_INFO, Hkdf.HASH_SIZE);
+        return cookieSecret.clone();
     }
 }
