@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 final class Transcript {
     /** How the peer command shows a received message: {@code <alice> hi} or {@code [all] <alice> hi}. */
     private static final Pattern MESSAGE = Pattern.compile("(\\[all\\] )?<([^>]+)> (.*)");
-    private static final Pattern FAILED = Pattern.compile("#\\d+ to .+ failed: .*");
+    private static final Pattern FAILED = Pattern.compile("#[0-9a-f]{8} to .+ failed: .*");
     /** What the peer command prints once its {@code --script} has run. */
     static final String SCRIPT_FINISHED = "* finished the script ";
     /** Problems kept word for word; more are counted, not stored. */

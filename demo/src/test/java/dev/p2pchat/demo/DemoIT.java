@@ -52,7 +52,7 @@ class DemoIT {
                 "demo    | OK: all 6 expected messages arrived, once each; every script ran without an error; every "
                         + "program stopped cleanly");
         assertThat(demo.lines()).anyMatch(line -> line.startsWith("alice   | seen online bob ["))
-                .anyMatch(line -> line.matches("alice   \\| #\\d+ accepted the friend request of carol"))
+                .anyMatch(line -> line.matches("alice   \\| #[0-9a-f]{8} accepted the friend request of carol"))
                 .anyMatch(line -> line.startsWith("tracker | tracker listening on udp 127.0.0.1:"))
                 .filteredOn(line -> line.endsWith("| * stopped")).hasSize(3);
     }

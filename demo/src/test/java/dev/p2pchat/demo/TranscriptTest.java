@@ -34,7 +34,7 @@ class TranscriptTest {
         transcript.add("carol", "<alice> all");
         transcript.add("bob", "<mallory> hi");
         transcript.add("alice", "error: waited 30 s; no friend_request carol event has been seen");
-        transcript.add("alice", "#4 to carol failed: no answer");
+        transcript.add("alice", "#0a1b2c3d to carol failed: expired");
         transcript.add("carol", "[held] <alice> psst");
 
         assertThat(transcript.allArrived()).isFalse();
@@ -44,7 +44,7 @@ class TranscriptTest {
                 "carol received a message no script sent: \"<alice> all\"",
                 "bob received a message no script sent: \"<mallory> hi\"",
                 "alice printed \"error: waited 30 s; no friend_request carol event has been seen\"",
-                "alice printed \"#4 to carol failed: no answer\"",
+                "alice printed \"#0a1b2c3d to carol failed: expired\"",
                 "carol printed \"[held] <alice> psst\"");
     }
 

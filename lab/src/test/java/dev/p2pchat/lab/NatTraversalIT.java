@@ -210,12 +210,14 @@ class NatTraversalIT {
             alice.process.type("/msg bob while moving " + i);
             bob.process.type("/msg alice back " + i);
         }
+        List<String> aliceIds = alice.queued(aliceMark, 5);
+        List<String> bobIds = bob.queued(bobMark, 5);
         long lastDelivered = 0;
-        for (int i = 1; i <= 5; i++) {
+        for (int i = 0; i < 5; i++) {
             lastDelivered = Math.max(lastDelivered, alice.process.awaitJson(Map.of("event", "delivered", "to", "bob",
-                    "id", (long) i + 1), aliceMark, ROAMING_WAIT).nanos());
+                    "id", aliceIds.get(i)), aliceMark, ROAMING_WAIT).nanos());
             lastDelivered = Math.max(lastDelivered, bob.process.awaitJson(Map.of("event", "delivered", "to", "alice",
-                    "id", (long) i), bobMark, ROAMING_WAIT).nanos());
+                    "id", bobIds.get(i)), bobMark, ROAMING_WAIT).nanos());
         }
         // Back on a direct path, at alice's new mapping (maybe after a detour through the relay).
         bob.process.await(line -> line.startsWith("{") && isPathTo(JsonParser.object(line), "alice", newAddress),
@@ -275,9 +277,22 @@ class NatTraversalIT {
             int mine = process.mark();
             int theirs = to.process.mark();
             long typed = process.type("/msg " + to.name + " " + text);
-            LineProcess.Line delivered = process.awaitJson(Map.of("event", "delivered", "to", to.name), mine, wait);
+            String id = (String) process.awaitJson(Map.of("event", "queued", "to", to.name), mine, wait).json()
+                    .get("id");
+            LineProcess.Line delivered = process.awaitJson(Map.of("event", "delivered", "id", id), mine, wait);
             to.process.awaitJson(Map.of("event", "message", "from", name, "text", text), theirs, wait);
             return Duration.ofNanos(delivered.nanos() - typed);
+        }
+
+        /** The ids of the first {@code count} messages this peer queued from output line {@code from} on. */
+        List<String> queued(int from, int count) throws InterruptedException {
+            List<String> ids = new ArrayList<>();
+            for (int at = from; ids.size() < count; ) {
+                LineProcess.Line line = process.awaitJson(Map.of("event", "queued"), at, WAIT);
+                ids.add((String) line.json().get("id"));
+                at = line.index() + 1;
+            }
+            return ids;
         }
 
         /** The texts of the messages this peer showed, from output line {@code from} on, in order. */

@@ -8,8 +8,10 @@ public enum LimitKind {
     CONVERSATIONS("conversations", "a new one was not answered"),
     /** Conversations with strangers: a stranger's handshake was not answered. */
     STRANGER_CONVERSATIONS("conversations with peers that are not friends", "a new one was not answered"),
-    /** MiB the kept messages of all peers may hold: strangers' history and held messages were forgotten. */
-    STRANGER_MESSAGES("MiB of kept messages", "the history and held messages of the least recent strangers went"),
+    /** Stored messages from peers that are not friends: the oldest of them were deleted. */
+    STRANGER_MESSAGES("stored messages from peers that are not friends", "the oldest of them were deleted"),
+    /** Chat messages waiting for their receivers: a new one was refused. */
+    QUEUED_MESSAGES("chat messages waiting for their receivers", "a new one was refused"),
     /** Introductions to strangers being tried: one more was not tried. */
     INTRODUCTIONS("introductions to peers that are not friends being tried", "one more was not tried");
 

@@ -25,6 +25,8 @@ import java.util.Objects;
  * @param dataDirectory where the identity key and the contacts live
  * @param bootstrap peers connected by address at start, with or without a tracker
  * @param friendsOnly whether messages from peers that are not friends are held as requests instead of shown
+ * @param messageTtl how long a chat message keeps waiting for its receiver before it fails as expired (default 7
+ *     days)
  * @param tick how often timers (retransmission, keepalive, liveness) are looked at (default 100 ms)
  * @param trackerRetry first retransmission delay towards the tracker, doubling per try (default 1 s)
  * @param sessionTimers the clocks of each conversation (initiation repeats, liveness, give-up, rekeying); tests shorten them
@@ -39,12 +41,15 @@ public record PeerConfig(
         Path dataDirectory,
         List<InetSocketAddress> bootstrap,
         boolean friendsOnly,
+        Duration messageTtl,
         Duration tick,
         Duration trackerRetry,
         PeerSession.Timers sessionTimers) {
     public static final int DEFAULT_TRACKER_PORT = 7070;
     /** Bootstrap peers are a handful of known addresses, not a directory. */
     public static final int MAX_BOOTSTRAP = 64;
+    /** A year: a message that waited that long is better failed and told. */
+    public static final Duration MAX_MESSAGE_TTL = Duration.ofDays(365);
 
     public PeerConfig {
         if (trackerKey != null && trackerKey.length() != Wire.KEY_SIZE) {
@@ -66,6 +71,10 @@ public record PeerConfig(
         bootstrap = List.copyOf(bootstrap);
         if (bootstrap.size() > MAX_BOOTSTRAP) {
             throw new IllegalArgumentException("at most " + MAX_BOOTSTRAP + " bootstrap peers");
+        }
+        if (messageTtl.compareTo(Duration.ofMinutes(1)) < 0 || messageTtl.compareTo(MAX_MESSAGE_TTL) > 0) {
+            throw new IllegalArgumentException("a message's time to live is 1 minute to " + MAX_MESSAGE_TTL.toDays()
+                    + " days, not " + messageTtl.toMinutes() + " minutes");
         }
         if (tick.toMillis() < 1 || trackerRetry.toMillis() < 1) {
             throw new IllegalArgumentException("tick and retry must be at least 1 ms");
@@ -93,6 +102,7 @@ public record PeerConfig(
         private int bindPort;
         private List<InetSocketAddress> bootstrap = List.of();
         private boolean friendsOnly;
+        private Duration messageTtl = Duration.ofDays(7);
         private Duration tick = Duration.ofMillis(100);
         private Duration trackerRetry = Duration.ofSeconds(1);
         private PeerSession.Timers sessionTimers = PeerSession.Timers.DEFAULT;
@@ -130,6 +140,11 @@ public record PeerConfig(
             return this;
         }
 
+        public Builder messageTtl(Duration ttl) {
+            this.messageTtl = ttl;
+            return this;
+        }
+
         public Builder timers(Duration tick, Duration trackerRetry) {
             this.tick = tick;
             this.trackerRetry = trackerRetry;
@@ -143,7 +158,7 @@ public record PeerConfig(
 
         public PeerConfig build() {
             return new PeerConfig(name, trackerHost, trackerPort, trackerKey, bindAddress, bindPort, dataDirectory,
-                    bootstrap, friendsOnly, tick, trackerRetry, sessionTimers);
+                    bootstrap, friendsOnly, messageTtl, tick, trackerRetry, sessionTimers);
         }
     }
 }

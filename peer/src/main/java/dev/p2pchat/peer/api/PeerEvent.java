@@ -2,6 +2,7 @@ package dev.p2pchat.peer.api;
 
 import dev.p2pchat.protocol.tracker.ErrorCode;
 import java.net.InetSocketAddress;
+import java.time.Instant;
 import java.util.List;
 
 /** Something that happened to a running peer, in the order it happened. */
@@ -60,17 +61,35 @@ public sealed interface PeerEvent {
     /** An open conversation ended (a goodbye, silence, a block, a restart of the other side). */
     record Disconnected(PeerRef peer, String reason) implements PeerEvent {}
 
-    /** A chat message, shown once, in the sender's order. */
-    record MessageReceived(PeerRef from, String text, boolean broadcast) implements PeerEvent {}
+    /**
+     * A chat message, stored and shown once, in the sender's order.
+     *
+     * @param sentAt when the sender wrote it, by the sender's clock
+     */
+    record MessageReceived(PeerRef from, MessageId id, Instant sentAt, String text, boolean broadcast)
+            implements PeerEvent {}
 
-    /** A message from someone who is not a friend, held back because this peer accepts friends only. */
-    record MessageHeld(PeerRef from, String text, boolean broadcast) implements PeerEvent {}
+    /** A message from someone who is not a friend, stored and held back because this peer accepts friends only. */
+    record MessageHeld(PeerRef from, MessageId id, Instant sentAt, String text, boolean broadcast)
+            implements PeerEvent {}
 
-    /** The peer acknowledged every byte of message {@code id}. */
-    record Delivered(PeerRef to, long id) implements PeerEvent {}
+    /** The peer's link took message {@code id}; it is delivered once the peer says it stored it. */
+    record Sent(PeerRef to, MessageId id) implements PeerEvent {}
 
-    /** Message {@code id} to {@code to} (a name, or a peer's name and fingerprint) will not be delivered. */
-    record Failed(String to, long id, String reason) implements PeerEvent {}
+    /** The peer stored message {@code id} (for a friend request or an answer to one: its link took it). */
+    record Delivered(PeerRef to, MessageId id) implements PeerEvent {}
+
+    /**
+     * Message {@code id} to {@code to} (a name, or a peer's name and fingerprint) will not be delivered: it was
+     * cancelled or expired (a chat message), or its conversation ended (a friend request or an answer to one).
+     */
+    record Failed(String to, MessageId id, String reason) implements PeerEvent {}
+
+    /**
+     * Something could not be written to the data directory's database ({@code what}: a message from a peer, which was
+     * then neither shown nor acknowledged, so its sender sends it again later), for {@code problem}.
+     */
+    record StoreFailed(String what, String problem) implements PeerEvent {}
 
     /** A peer now goes by {@code peer.name()}. */
     record Renamed(PeerRef peer, String oldName) implements PeerEvent {}

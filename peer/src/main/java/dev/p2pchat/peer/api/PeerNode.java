@@ -14,6 +14,7 @@ import dev.p2pchat.peer.identity.DataDirectoryLock;
 import dev.p2pchat.peer.identity.IdentityStore;
 import dev.p2pchat.peer.link.LinkTable;
 import dev.p2pchat.peer.link.LocalPeer;
+import dev.p2pchat.peer.store.PeerStore;
 import dev.p2pchat.peer.transport.LocalAddresses;
 import dev.p2pchat.peer.transport.PeerChannelInitializer;
 import dev.p2pchat.peer.transport.PeerDatagramHandler;
@@ -82,11 +83,12 @@ public final class PeerNode implements AutoCloseable {
     private final ScheduledFuture<?> ticker;
     private final LongAdder malformed = new LongAdder();
     private final TrackerPins pins;
+    private final PeerStore store;
     private volatile InetSocketAddress trackerAddress;
     private volatile String name;
 
     private PeerNode(PeerConfig config, PeerListener listener, DataDirectoryLock lock, Identity identity,
-            X25519.KeyPair agreement, Contacts contacts, TrackerPins pins) throws InterruptedException {
+            X25519.KeyPair agreement, TrackerPins pins) throws IOException, InterruptedException {
         this.config = config;
         this.listener = listener;
         this.lock = lock;
@@ -95,21 +97,29 @@ public final class PeerNode implements AutoCloseable {
         this.trackerAddress = resolveTracker();
         Transport transport = Transport.best();
         this.group = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
+        SecureRandom random = new SecureRandom();
+        LocalPeer self = new LocalPeer(identity, agreement, config.name());
+        PeerStore opened = null;
         try {
+            // One loop: the store reports to the thread the channel runs on.
+            opened = PeerStore.open(config.dataDirectory(), group.next(), true);
             this.channel = transport.datagramBootstrap(group)
                     .handler(new PeerChannelInitializer(new PeerDatagramHandler(new Datagrams(),
                             () -> trackerAddress)))
                     .bind(config.bindAddress(), config.bindPort())
                     .sync()
                     .channel();
+            this.chat = new ChatEngine(Clock.systemUTC(), random, () -> X25519.generate(random),
+                    config.sessionTimers(), self, config.friendsOnly(), config.messageTtl(), Contacts.load(opened),
+                    opened, channel.eventLoop(), new PeerFrames(), this::tell, new Reaching());
         } catch (Exception e) { // including the BindException Netty throws undeclared
+            if (opened != null) {
+                opened.close();
+            }
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
             throw e;
         }
-        SecureRandom random = new SecureRandom();
-        LocalPeer self = new LocalPeer(identity, agreement, config.name());
-        this.chat = new ChatEngine(Clock.systemUTC(), random, () -> X25519.generate(random), config.sessionTimers(),
-                self, config.friendsOnly(), contacts, new PeerFrames(), this::tell, this::introduce);
+        this.store = opened;
         // Acknowledgements wait for the end of each burst of datagrams, so a reply the application sends in answer
         // (its task runs before the flush's) carries them: one datagram each way per round trip, not two.
         chat.links().deferAcks(true);
@@ -142,8 +152,7 @@ public final class PeerNode implements AutoCloseable {
             SecureRandom random = new SecureRandom();
             Identity identity = IdentityStore.loadOrCreate(config.dataDirectory(), random);
             X25519.KeyPair agreement = IdentityStore.loadOrCreateAgreement(config.dataDirectory(), random);
-            return new PeerNode(config, listener, lock, identity, agreement, Contacts.load(config.dataDirectory()),
-                    TrackerPins.load(config.dataDirectory()));
+            return new PeerNode(config, listener, lock, identity, agreement, TrackerPins.load(config.dataDirectory()));
         } catch (IOException | InterruptedException | RuntimeException e) {
             lock.close();
             throw e;
@@ -238,35 +247,49 @@ public final class PeerNode implements AutoCloseable {
     }
 
     /**
-     * Sends a chat message, connecting first if needed. The future completes with the message's id once it is
-     * queued; a {@link PeerEvent.Delivered} or {@link PeerEvent.Failed} with that id follows.
+     * Sends a chat message to a peer, online or not. The future completes with the message's id once it is stored
+     * (a peer not known here is looked up first, to learn its key); it goes out, in order, as soon as a conversation
+     * with the peer is open, and {@link PeerEvent.Sent} then {@link PeerEvent.Delivered} follow (the peer's link
+     * took it, the peer stored it). It fails ({@link PeerEvent.Failed}) only when cancelled or expired.
      */
-    public CompletableFuture<Long> send(String peerName, String text) {
-        return ifItFits(text, () -> withConversation(peerName, key -> {
-            long id = chat.newMessageId();
-            chat.sendText(key, id, text);
-            return id;
+    public CompletableFuture<MessageId> send(String peerName, String text) {
+        return ifItFits(text, () -> onLoop(() -> {
+            Octets known = chat.resolve(peerName);
+            if (known != null) {
+                return chat.queueText(known, text);
+            }
+            return reach(peerName, null, key -> key).thenCompose(key -> chat.queueText(key, text));
         }));
     }
 
-    /** Sends a message to every connected peer; the ids of the copies (none when nobody is connected). */
-    public CompletableFuture<List<Long>> broadcast(String text) {
-        return onLoop(() -> CompletableFuture.completedFuture(chat.broadcast(text)));
+    /** Sends a message to every connected peer; the ids of the copies once stored (none when nobody is connected). */
+    public CompletableFuture<List<MessageId>> broadcast(String text) {
+        return onLoop(() -> chat.broadcast(text));
     }
 
-    public CompletableFuture<Long> requestFriend(String peerName, String note) {
+    /** The chat messages waiting for their receivers, oldest first, each with why it waits. */
+    public CompletableFuture<List<HistoryEntry>> queued() {
+        return onLoop(() -> CompletableFuture.completedFuture(chat.queued()));
+    }
+
+    /** Cancels a waiting message named by the first hex digits (4 or more) of its id; returns it. */
+    public CompletableFuture<HistoryEntry> cancel(String idPrefix) {
+        return onLoop(() -> CompletableFuture.completedFuture(chat.cancel(idPrefix)));
+    }
+
+    public CompletableFuture<MessageId> requestFriend(String peerName, String note) {
         return ifItFits(note, () -> withConversation(peerName, key -> chat.requestFriend(key, note)));
     }
 
-    public CompletableFuture<Long> acceptFriend(String peerName) {
+    public CompletableFuture<MessageId> acceptFriend(String peerName) {
         return withConversation(peerName, chat::acceptFriend);
     }
 
-    public CompletableFuture<Long> declineFriend(String peerName) {
+    public CompletableFuture<MessageId> declineFriend(String peerName) {
         return withConversation(peerName, chat::declineFriend);
     }
 
-    public CompletableFuture<Long> removeFriend(String peerName) {
+    public CompletableFuture<MessageId> removeFriend(String peerName) {
         return onLoop(() -> reach(peerName, knownExactly(peerName), chat::removeFriend));
     }
 
@@ -307,9 +330,35 @@ public final class PeerNode implements AutoCloseable {
         });
     }
 
-    /** The conversation with a known peer, oldest first. */
-    public CompletableFuture<List<HistoryEntry>> history(String peerName) {
-        return onLoop(() -> CompletableFuture.completedFuture(chat.history(known(peerName))));
+    /** The {@code limit} newest messages of the conversation with a known peer, oldest first. */
+    public CompletableFuture<List<HistoryEntry>> history(String peerName, int limit) {
+        return onLoop(() -> chat.history(known(peerName), checkLimit(limit)));
+    }
+
+    /**
+     * The {@code limit} newest messages, with anyone and either way, that hold every word of {@code text} (a word
+     * matches words that start with it), oldest first.
+     */
+    public CompletableFuture<List<HistoryEntry>> search(String text, int limit) {
+        if (text.isBlank()) {
+            return CompletableFuture.failedFuture(new ChatException("search for what? give a word or more"));
+        }
+        return onLoop(() -> chat.search(text, checkLimit(limit)));
+    }
+
+    /** Most messages one history or search answer holds. */
+    public static final int MAX_PAGE = 10_000;
+
+    private static int checkLimit(int limit) {
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw new ChatException("a page holds 1 to " + MAX_PAGE + " messages, not " + limit);
+        }
+        return limit;
+    }
+
+    /** Chat messages that arrived but could not be stored, so were neither shown nor acknowledged. */
+    public long unstoredMessages() {
+        return chat.unstoredMessages();
     }
 
     /** Datagrams that did not decode and were dropped. */
@@ -352,6 +401,7 @@ public final class PeerNode implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         ticker.cancel(false);
+        store.close(); // what is queued is written, while the loop still takes the callbacks
         channel.close().awaitUninterruptibly();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
         try {
@@ -448,16 +498,55 @@ public final class PeerNode implements AutoCloseable {
      * and tries for a direct one): this side's own mapping is checked first, in case it is this side that moved,
      * then the peer is looked up, which makes the tracker introduce both sides to each other again.
      */
-    private void introduce(Octets key, String peerName) {
-        if (tracker == null) {
-            return;
-        }
-        tracker.checkMapping(() -> tracker.lookup(peerName).thenAccept(info -> {
-            // Only for a conversation still there: a late answer must not reopen one that ended meanwhile.
-            if (info.identityKey().equals(key) && chat.hasConversation(key)) {
-                chat.connect(key, info.agreementKey(), info.name(), candidates(info));
+    private final class Reaching implements ChatEngine.Introductions {
+        @Override
+        public void wanted(Octets key, String peerName) {
+            if (tracker == null) {
+                return;
             }
-        }));
+            tracker.checkMapping(() -> tracker.lookup(peerName).thenAccept(info -> {
+                // Only for a conversation still there: a late answer must not reopen one that ended meanwhile.
+                if (info.identityKey().equals(key) && chat.hasConversation(key)) {
+                    chat.connect(key, info.agreementKey(), info.name(), candidates(info));
+                }
+            }));
+        }
+
+        /**
+         * Messages wait for a peer without a conversation: it is tried where it was last seen, and looked up (which
+         * also makes the tracker introduce this peer to it); a lookup that finds nobody marks it offline.
+         */
+        @Override
+        public void reach(Octets key, String peerName) {
+            InetSocketAddress last = chat.lastAddress(key);
+            try {
+                if (last != null) {
+                    chat.connect(key, null, null, List.of(last));
+                }
+            } catch (ChatException e) {
+                return; // blocked meanwhile
+            }
+            if (tracker == null || tracker.state() != TrackerSession.State.REGISTERED) {
+                return; // registering again brings a retry at once
+            }
+            tracker.lookup(peerName).whenComplete((info, failure) -> {
+                if (failure == null && info.identityKey().equals(key)) {
+                    try {
+                        chat.connect(key, info.agreementKey(), info.name(), candidates(info));
+                    } catch (ChatException e) {
+                        // blocked meanwhile
+                    }
+                } else if (failure != null && notFound(failure)) {
+                    chat.offline(key);
+                }
+            });
+        }
+    }
+
+    private static boolean notFound(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return cause instanceof QueryFailedException query && query.code() == ErrorCode.NOT_FOUND;
     }
 
     /** The one peer called {@code peerName} with a conversation open or opening, or null. */
@@ -509,11 +598,11 @@ public final class PeerNode implements AutoCloseable {
     }
 
     private static ChatException lookupProblem(String peerName, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
-        if (cause instanceof QueryFailedException query && query.code() == ErrorCode.NOT_FOUND) {
+        if (notFound(failure)) {
             return new ChatException("no peer named " + peerName + " is registered with the tracker");
         }
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
         return new ChatException("could not look " + peerName + " up: " + cause.getMessage());
     }
 
@@ -633,6 +722,7 @@ public final class PeerNode implements AutoCloseable {
                 pin(given);
             }
             tell(new PeerEvent.Registered(tracker.name(), observed));
+            chat.retryQueuedNow(); // peers that were away may be back, and lookups work again
             if (lastObserved != null && !lastObserved.equals(observed)) {
                 // This side's NAT mapping moved: every peer must learn the new one from a fresh introduction.
                 chat.reintroduceAll();

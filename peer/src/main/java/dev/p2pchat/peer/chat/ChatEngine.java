@@ -5,29 +5,41 @@ import dev.p2pchat.peer.api.FriendState;
 import dev.p2pchat.peer.api.HistoryEntry;
 import dev.p2pchat.peer.api.HostPort;
 import dev.p2pchat.peer.api.LimitKind;
+import dev.p2pchat.peer.api.MessageId;
 import dev.p2pchat.peer.api.PeerEvent;
 import dev.p2pchat.peer.api.PeerRef;
 import dev.p2pchat.peer.api.PeerView;
 import dev.p2pchat.peer.link.LinkTable;
 import dev.p2pchat.peer.link.LocalPeer;
 import dev.p2pchat.peer.link.PeerSession;
+import dev.p2pchat.peer.store.PeerStore;
+import dev.p2pchat.peer.store.StoreException;
+import dev.p2pchat.peer.store.StoredMessage;
 import dev.p2pchat.peer.transport.PeerSocket;
 import dev.p2pchat.protocol.Identity;
 import dev.p2pchat.protocol.Names;
 import dev.p2pchat.protocol.Octets;
+import dev.p2pchat.protocol.ProtocolException;
 import dev.p2pchat.protocol.crypto.X25519;
+import dev.p2pchat.protocol.peer.ChatContent;
 import dev.p2pchat.protocol.peer.ContentKind;
-import dev.p2pchat.protocol.peer.PeerWire;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -40,10 +52,20 @@ import java.util.random.RandomGenerator;
  */
 public final class ChatEngine {
     /** Asks for a fresh introduction to a peer: look it up, and hand what is found to {@link #connect}. */
-    @FunctionalInterface
     public interface Introductions {
         void wanted(Octets key, String name);
+
+        /**
+         * Messages wait for a peer with no conversation: try to reach it (its last address, a lookup), and hand what
+         * is found to {@link #connect}; tell {@link #offline} when the tracker does not know it.
+         */
+        void reach(Octets key, String name);
     }
+
+    /** Chat messages waiting to be delivered, all peers together; beyond it a new one is refused, saying so. */
+    public static final int MAX_QUEUED_MESSAGES = 100_000;
+    /** The bytes of text they hold in memory. */
+    public static final long MAX_QUEUED_BYTES = 64L * 1024 * 1024;
 
     private final Clock clock;
     private final Identity identity;
@@ -54,24 +76,70 @@ public final class ChatEngine {
     private final LinkTable links;
     private final LocalPeer self;
     private final LimitReports limits;
-    private long nextMessageId = 1;
+    private final PeerStore store;
+    private final Executor loop;
+    private final RandomGenerator random;
+    private final long messageTtlMillis;
+    /** This side's next message number: message rows, and the receipts of what is handed to a conversation. */
+    private long nextSeq;
+    private final Map<Octets, PeerQueue> queues = new HashMap<>();
+    /** Chat messages in the hands of a conversation, by the receipt they were handed over with. */
+    private final Map<Long, Outgoing> onLink = new HashMap<>();
+    /** Friend requests and answers in the hands of a conversation, by receipt. */
+    private final Map<Long, MessageId> controls = new HashMap<>();
+    private int queuedMessages;
+    private long queuedBytes;
+    /** Ids of messages stored since receipts were last sent, by sender. */
+    private final Map<Octets, List<Octets>> receiptsDue = new LinkedHashMap<>();
+    private boolean receiptsScheduled;
     private long lastFlushMillis;
+    private long lastTrimMillis;
     /** Delivered messages whose content broke their kind's rule (a bad name, a body where none belongs). */
     private long badContent;
+    /** Messages that arrived and could not be stored (so were neither shown nor acknowledged). */
+    private long unstored;
 
+    /**
+     * @param store where messages and contacts are kept; its callbacks must run on {@code loop}
+     * @param loop the thread that owns this engine, for work that follows a write
+     * @param random message ids, indices, conversation ids and cookie nonces
+     */
     public ChatEngine(Clock clock, RandomGenerator random, Supplier<X25519.KeyPair> ephemerals,
-            PeerSession.Timers timers, LocalPeer self, boolean friendsOnly, Contacts contacts, PeerSocket socket,
-            Consumer<PeerEvent> events, Introductions introductions) {
+            PeerSession.Timers timers, LocalPeer self, boolean friendsOnly, Duration messageTtl, Contacts contacts,
+            PeerStore store, Executor loop, PeerSocket socket, Consumer<PeerEvent> events,
+            Introductions introductions) throws StoreException {
         this.clock = clock;
         this.self = self;
         this.identity = self.identity();
         this.friendsOnly = friendsOnly;
+        this.messageTtlMillis = messageTtl.toMillis();
         this.contacts = contacts;
+        this.store = store;
+        this.loop = loop;
+        this.random = random;
         this.events = events;
         this.introductions = introductions;
         this.limits = new LimitReports(clock, events);
         this.links = new LinkTable(clock, random, ephemerals, timers, self, socket, new Conversations());
         contacts.keepWhile(contact -> links.hasConversation(contact.key));
+        this.nextSeq = store.lastSeq() + 1;
+        restore(store.queued());
+    }
+
+    /** Takes back the messages a previous run left queued: they go out as soon as their peers are reached. */
+    private void restore(List<StoredMessage> queued) {
+        for (StoredMessage row : queued) {
+            byte[] utf8 = row.text().getBytes(StandardCharsets.UTF_8);
+            MessageId id = new MessageId(row.id());
+            Outgoing message = new Outgoing(row.seq(), row.peer(), id, row.at(), row.expires(), row.text(),
+                    row.broadcast(), ChatContent.encodeText(row.id(), row.at(), utf8));
+            message.stored = true;
+            contacts.keep(contacts.learn(row.peer(), row.peerName() != null ? row.peerName()
+                    : PeerRef.fingerprint(row.peer())));
+            queues.computeIfAbsent(row.peer(), PeerQueue::new).byId.put(id, message);
+            queuedMessages++;
+            queuedBytes += utf8.length;
+        }
     }
 
     /** The conversations under the chat, where the frames that arrive go. */
@@ -97,6 +165,11 @@ public final class ChatEngine {
     /** How often changed contacts are written: a burst of changes (a thousand friend requests) is one write. */
     static final long CONTACTS_FLUSH_MILLIS = 1_000;
 
+    /** Messages that arrived and could not be stored, so were neither shown nor acknowledged. */
+    public long unstoredMessages() {
+        return unstored;
+    }
+
     public void tick() {
         links.tick();
         limits.tick();
@@ -105,7 +178,22 @@ public final class ChatEngine {
             lastFlushMillis = now;
             contacts.flush();
         }
+        expire(now);
+        reachQueued(now);
+        if (now - lastTrimMillis >= TRIM_MILLIS) {
+            lastTrimMillis = now;
+            store.trimStrangerMessages(MAX_STRANGER_MESSAGES, trimmed -> {
+                if (trimmed > 0) {
+                    limits.reached(LimitKind.STRANGER_MESSAGES, MAX_STRANGER_MESSAGES);
+                }
+            });
+        }
     }
+
+    /** Stored messages from peers that are not friends, all together; beyond it the oldest are deleted. */
+    static final int MAX_STRANGER_MESSAGES = 100_000;
+    /** How often the strangers' messages are checked against {@link #MAX_STRANGER_MESSAGES}. */
+    static final long TRIM_MILLIS = 60_000;
 
     // ---- connecting ----
 
@@ -245,34 +333,96 @@ public final class ChatEngine {
         return contact == null ? null : contact.address;
     }
 
-    /** A fresh message id, for a message that may still need a lookup before it can be queued. */
-    public long newMessageId() {
-        return nextMessageId++;
-    }
-
-    /** Queues a chat message to a peer with an open or opening conversation. */
-    public void sendText(Octets key, long id, String text) {
-        send(key, ContentKind.TEXT, text.getBytes(StandardCharsets.UTF_8), id);
-        contacts.get(key).remember(new HistoryEntry(clock.instant(), true, id, text, false, HistoryEntry.State.SENT));
+    /**
+     * Queues a chat message to a known peer, connected or not: it completes with the message's id once the message
+     * is stored, and goes out, in order, as soon as a conversation with the peer is open (one is tried at once).
+     */
+    public CompletableFuture<MessageId> queueText(Octets key, String text) {
+        Contact contact = known(key);
+        if (contact.friend == FriendState.BLOCKED) {
+            throw new ChatException(contact.ref() + " is blocked; unblock it first");
+        }
+        return queue(contact, text, false);
     }
 
     /**
-     * Sends {@code text} to every connected peer whose queue has room; returns the message ids (none when nobody
-     * is connected).
+     * Queues {@code text} to every connected peer; completes with the ids of the copies once all are stored (none
+     * when nobody is connected).
      */
-    public List<Long> broadcast(String text) {
-        byte[] content = text.getBytes(StandardCharsets.UTF_8);
-        checkSize(content);
-        List<Long> ids = new ArrayList<>();
-        Instant now = clock.instant();
+    public CompletableFuture<List<MessageId>> broadcast(String text) {
+        checkSize(text);
+        List<CompletableFuture<MessageId>> copies = new ArrayList<>();
         for (Octets key : links.keys()) {
-            long id = newMessageId();
-            if (links.connected(key) != null && links.offer(key, ContentKind.BROADCAST, content, id)) {
-                ids.add(id);
-                contacts.get(key).remember(new HistoryEntry(now, true, id, text, true, HistoryEntry.State.SENT));
+            Contact contact = contacts.get(key);
+            if (links.connected(key) != null && contact != null) {
+                copies.add(queue(contact, text, true));
             }
         }
-        return ids;
+        return CompletableFuture.allOf(copies.toArray(CompletableFuture[]::new))
+                .thenApply(done -> copies.stream().map(CompletableFuture::join).toList());
+    }
+
+    /** Every chat message that waits for its receiver, oldest first. */
+    public List<HistoryEntry> queued() {
+        List<Outgoing> all = new ArrayList<>(queuedMessages);
+        queues.values().forEach(queue -> all.addAll(queue.byId.values()));
+        all.sort(Comparator.comparingLong(message -> message.seq));
+        return all.stream().map(this::entry).toList();
+    }
+
+    /**
+     * Cancels the waiting message whose id starts with {@code idPrefix} (at least 4 hex digits): it fails, and is
+     * never sent. One already handed to a conversation may arrive, so it cannot be cancelled any more.
+     */
+    public HistoryEntry cancel(String idPrefix) {
+        String digits = idPrefix.toLowerCase(Locale.ROOT);
+        if (digits.length() < 4 || !digits.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+            throw new ChatException("a message is named by at least 4 hex digits of its id, as /queue shows them");
+        }
+        List<Outgoing> matches = new ArrayList<>();
+        queues.values().forEach(queue -> queue.byId.values().stream()
+                .filter(message -> message.id.hex().startsWith(digits)).forEach(matches::add));
+        if (matches.isEmpty()) {
+            throw new ChatException("no waiting message has an id starting with " + digits);
+        }
+        if (matches.size() > 1) {
+            throw new ChatException(digits + " starts the ids of " + matches.size() + " waiting messages: "
+                    + String.join(", ", matches.stream().map(message -> message.id.hex()).toList())
+                    + "; give more digits");
+        }
+        Outgoing message = matches.get(0);
+        PeerQueue queue = queues.get(message.peer);
+        if (queue.offered(message) && links.connected(message.peer) != null) {
+            throw new ChatException("message " + message.id + " to " + describe(message.peer)
+                    + " is on its way already and may arrive; it can no longer be cancelled");
+        }
+        settle(queue, message, StoredMessage.State.FAILED, "cancelled");
+        events.accept(new PeerEvent.Failed(describe(message.peer), message.id, "cancelled"));
+        return entry(message).withState(HistoryEntry.State.FAILED, "cancelled");
+    }
+
+    /** The tracker does not know the peer: it is offline, and its messages wait for it. */
+    public void offline(Octets key) {
+        PeerQueue queue = queues.get(key);
+        if (queue != null) {
+            queue.offline = true;
+        }
+    }
+
+    /** Tries to reach every peer messages wait for, now (the tracker came back, or this side's path changed). */
+    public void retryQueuedNow() {
+        queues.values().forEach(PeerQueue::retrySoon);
+    }
+
+    /** The conversation with a known peer: its {@code limit} newest messages, oldest first. */
+    public CompletableFuture<List<HistoryEntry>> history(Octets key, int limit) {
+        known(key);
+        return store.history(key, Long.MAX_VALUE, limit).thenApply(rows -> rows.stream().map(this::entry).toList());
+    }
+
+    /** The {@code limit} newest messages with anyone that hold every word of {@code text}, oldest first. */
+    public CompletableFuture<List<HistoryEntry>> search(String text, int limit) {
+        return store.search(text, limit).thenApply(rows -> rows.stream().map(this::entry).toList());
     }
 
     /** Refuses a name that breaks the naming rule, before anyone is asked to take it. */
@@ -299,7 +449,7 @@ public final class ChatEngine {
     // ---- friends ----
 
     /** Asks the peer to become friends (or accepts, if it asked first); returns the message id. */
-    public long requestFriend(Octets key, String note) {
+    public MessageId requestFriend(Octets key, String note) {
         Contact contact = known(key);
         switch (contact.friend) {
             case FRIEND -> throw new ChatException(contact.ref() + " is already a friend");
@@ -308,8 +458,7 @@ public final class ChatEngine {
                 return acceptFriend(key);
             }
             default -> {
-                long id = send(key, ContentKind.FRIEND_REQUEST,
-                        note.getBytes(StandardCharsets.UTF_8), newMessageId());
+                MessageId id = sendControl(key, ContentKind.FRIEND_REQUEST, note.getBytes(StandardCharsets.UTF_8));
                 setFriend(contact, FriendState.REQUEST_SENT);
                 return id;
             }
@@ -317,27 +466,27 @@ public final class ChatEngine {
     }
 
     /** Accepts the peer's friend request; messages it sent while a stranger are shown now. */
-    public long acceptFriend(Octets key) {
+    public MessageId acceptFriend(Octets key) {
         Contact contact = inState(key, FriendState.REQUEST_RECEIVED, "has not asked to be friends");
-        long id = send(key, ContentKind.FRIEND_ACCEPT, new byte[0], newMessageId());
+        MessageId id = sendControl(key, ContentKind.FRIEND_ACCEPT, new byte[0]);
         setFriend(contact, FriendState.FRIEND);
         releaseHeld(contact);
         return id;
     }
 
     /** Declines the peer's friend request; messages it sent while a stranger are dropped. */
-    public long declineFriend(Octets key) {
+    public MessageId declineFriend(Octets key) {
         Contact contact = inState(key, FriendState.REQUEST_RECEIVED, "has not asked to be friends");
-        long id = send(key, ContentKind.FRIEND_DECLINE, new byte[0], newMessageId());
+        MessageId id = sendControl(key, ContentKind.FRIEND_DECLINE, new byte[0]);
         setFriend(contact, FriendState.NONE);
-        contact.clearHeld();
+        store.discardHeld(key);
         return id;
     }
 
     /** Ends a friendship; the peer is told. */
-    public long removeFriend(Octets key) {
+    public MessageId removeFriend(Octets key) {
         Contact contact = inState(key, FriendState.FRIEND, "is not a friend");
-        long id = send(key, ContentKind.FRIEND_REMOVE, new byte[0], newMessageId());
+        MessageId id = sendControl(key, ContentKind.FRIEND_REMOVE, new byte[0]);
         setFriend(contact, FriendState.NONE);
         return id;
     }
@@ -346,7 +495,7 @@ public final class ChatEngine {
     public void block(Octets key) {
         Contact contact = known(key);
         setFriend(contact, FriendState.BLOCKED);
-        contact.clearHeld();
+        store.discardHeld(key);
         links.close(key, "closed here: blocked", true);
     }
 
@@ -388,16 +537,11 @@ public final class ChatEngine {
         return views;
     }
 
-    /** The conversation with the peer, oldest first (the newest {@value Contact#HISTORY_LIMIT} messages). */
-    public List<HistoryEntry> history(Octets key) {
-        return List.copyOf(known(key).history);
-    }
-
     public PeerRef describeRef(Octets key) {
         return known(key).ref();
     }
 
-    /** Says goodbye to every peer (queued messages fail) and writes the contacts that changed. */
+    /** Says goodbye to every peer (queued messages wait in the store) and writes the contacts that changed. */
     public void close() {
         links.closeAll("closed here: shutting down");
         contacts.flush();
@@ -406,16 +550,196 @@ public final class ChatEngine {
 
     // ---- internals ----
 
-    /** Queues a message to a peer with an open or opening conversation, or says why not. */
-    private long send(Octets key, ContentKind kind, byte[] content, long id) {
+    /**
+     * Hands a friend request or an answer to the open or opening conversation with {@code key}, or says why not: it
+     * is delivered when the peer's link took it, and fails if the conversation ends first.
+     */
+    private MessageId sendControl(Octets key, ContentKind kind, byte[] content) {
         checkSize(content);
         if (!links.hasConversation(key)) {
             throw new ChatException(describe(key) + " is not connected");
         }
-        if (!links.offer(key, kind, content, id)) {
+        long receipt = nextSeq++;
+        if (!links.offer(key, kind, content, receipt)) {
             throw new ChatException("the queue to " + describe(key) + " is full; try again later");
         }
+        MessageId id = MessageId.random(random);
+        controls.put(receipt, id);
         return id;
+    }
+
+    private CompletableFuture<MessageId> queue(Contact contact, String text, boolean broadcast) {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        checkSize(utf8);
+        if (queuedMessages >= MAX_QUEUED_MESSAGES || queuedBytes + utf8.length > MAX_QUEUED_BYTES) {
+            limits.reached(LimitKind.QUEUED_MESSAGES, MAX_QUEUED_MESSAGES);
+            throw new ChatException(queuedMessages + " messages (" + queuedBytes / 1024 + " KiB) wait for their "
+                    + "receivers already, the most this peer keeps; cancel some (/queue, /cancel) or wait");
+        }
+        long now = clock.millis();
+        MessageId id = MessageId.random(random);
+        Octets key = contact.key;
+        Outgoing message = new Outgoing(nextSeq++, key, id, now, now + messageTtlMillis, text, broadcast,
+                ChatContent.encodeText(id.bytes(), now, utf8));
+        PeerQueue queue = queues.computeIfAbsent(key, PeerQueue::new);
+        queue.byId.put(id, message);
+        queuedMessages++;
+        queuedBytes += utf8.length;
+        keep(contact);
+        CompletableFuture<MessageId> stored = new CompletableFuture<>();
+        store.insertOutgoing(message.toStored(contact.name), () -> {
+            message.stored = true;
+            PeerQueue current = queues.get(key);
+            if (current != null && current.byId.get(id) == message) {
+                current.toOffer.addLast(message);
+                offer(current);
+            }
+            stored.complete(id);
+        }, problem -> {
+            PeerQueue current = queues.get(key);
+            if (current != null && current.byId.get(id) == message) {
+                forget(current, message);
+            }
+            stored.completeExceptionally(new ChatException("could not store the message to " + describe(key)
+                    + " in " + store.location() + ": " + problem + "; it was not sent"));
+        });
+        return stored;
+    }
+
+    /** Saves {@code contact} with the messages stored with it; at once the first time, so no message lacks a name. */
+    private void keep(Contact contact) {
+        if (!contact.hasMessages) {
+            contacts.keep(contact);
+            contacts.flush();
+        }
+    }
+
+    /** Hands the stored messages still waiting for the peer to its conversation, while that takes them. */
+    private void offer(PeerQueue queue) {
+        if (links.connected(queue.peer) == null) {
+            return;
+        }
+        while (!queue.toOffer.isEmpty()) {
+            Outgoing message = queue.toOffer.peekFirst();
+            if (queue.byId.get(message.id) != message || queue.offered(message)) {
+                queue.toOffer.pollFirst(); // settled meanwhile, or there already
+                continue;
+            }
+            if (!links.offer(queue.peer, message.broadcast ? ContentKind.BROADCAST : ContentKind.TEXT,
+                    message.content, message.seq)) {
+                return; // the conversation's queue is full: more goes once some is acknowledged
+            }
+            queue.toOffer.pollFirst();
+            message.offeredIn = queue.conversation;
+            message.sent = false;
+            onLink.put(message.seq, message);
+        }
+    }
+
+    /** Records the end of a waiting message: delivered, or failed (cancelled, expired). */
+    private void settle(PeerQueue queue, Outgoing message, StoredMessage.State state, String reason) {
+        forget(queue, message);
+        store.setState(message.seq, state, reason);
+    }
+
+    private void forget(PeerQueue queue, Outgoing message) {
+        queue.byId.remove(message.id);
+        onLink.remove(message.seq);
+        queuedMessages--;
+        queuedBytes -= message.text.getBytes(StandardCharsets.UTF_8).length;
+        if (queue.byId.isEmpty()) {
+            queues.remove(queue.peer);
+        }
+    }
+
+    /** Fails the waiting messages that outlived their time, unless a conversation has them in hand. */
+    private void expire(long now) {
+        for (PeerQueue queue : List.copyOf(queues.values())) {
+            boolean connected = links.connected(queue.peer) != null;
+            for (Outgoing message : List.copyOf(queue.byId.values())) {
+                if (message.expires > now) {
+                    break; // written in order, so expiring in order
+                }
+                if (!(connected && queue.offered(message))) {
+                    String reason = "expired: not delivered within " + Duration.ofMillis(messageTtlMillis)
+                            .toString().substring(2).toLowerCase(Locale.ROOT);
+                    settle(queue, message, StoredMessage.State.FAILED, reason);
+                    events.accept(new PeerEvent.Failed(describe(message.peer), message.id, reason));
+                }
+            }
+        }
+    }
+
+    /** Tries, on a backing-off schedule, to reach the peers that messages wait for and that have no conversation. */
+    private void reachQueued(long now) {
+        for (PeerQueue queue : queues.values()) {
+            Contact contact = contacts.get(queue.peer);
+            if (links.hasConversation(queue.peer) || now < queue.nextAttemptAt || contact == null
+                    || contact.friend == FriendState.BLOCKED) {
+                continue;
+            }
+            queue.attempted(now);
+            introductions.reach(queue.peer, contact.name);
+        }
+    }
+
+    /** A message's place in the history and the queue, with its state as this side knows it now. */
+    private HistoryEntry entry(Outgoing message) {
+        PeerQueue queue = queues.get(message.peer);
+        boolean sent = queue != null && queue.offered(message) && message.sent;
+        return new HistoryEntry(refOf(message.peer, null), Instant.ofEpochMilli(message.at), true, message.id,
+                message.text, message.broadcast, sent ? HistoryEntry.State.SENT : HistoryEntry.State.QUEUED,
+                sent ? null : waitingFor(queue, message));
+    }
+
+    /** Why a message waits, in words. */
+    private String waitingFor(PeerQueue queue, Outgoing message) {
+        if (queue == null || queue.byId.get(message.id) != message) {
+            return null;
+        }
+        if (!message.stored) {
+            return "being stored";
+        }
+        if (queue.offered(message)) {
+            return "on its way";
+        }
+        if (links.connected(message.peer) != null) {
+            return "waiting for room in the conversation";
+        }
+        if (links.hasConversation(message.peer)) {
+            return "connecting";
+        }
+        return queue.offline ? "peer offline" : "no path yet";
+    }
+
+    private HistoryEntry entry(StoredMessage row) {
+        PeerRef peer = refOf(row.peer(), row.peerName());
+        MessageId id = new MessageId(row.id());
+        HistoryEntry.State state = switch (row.state()) {
+            case QUEUED -> HistoryEntry.State.QUEUED;
+            case DELIVERED -> HistoryEntry.State.DELIVERED;
+            case FAILED -> HistoryEntry.State.FAILED;
+            case RECEIVED, HELD, DECLINED -> HistoryEntry.State.RECEIVED;
+        };
+        if (state == HistoryEntry.State.QUEUED) {
+            PeerQueue queue = queues.get(row.peer());
+            Outgoing waiting = queue == null ? null : queue.byId.get(id);
+            if (waiting != null) {
+                return entry(waiting);
+            }
+        }
+        return new HistoryEntry(peer, Instant.ofEpochMilli(row.at()), row.outgoing(), id, row.text(),
+                row.broadcast(), state, row.reason());
+    }
+
+    /** The peer as it is known now; for one no longer in memory, the name it was saved under. */
+    private PeerRef refOf(Octets key, String savedName) {
+        Contact contact = contacts.get(key);
+        if (contact != null) {
+            return contact.ref();
+        }
+        String fingerprint = PeerRef.fingerprint(key);
+        return new PeerRef(savedName != null ? savedName : fingerprint, fingerprint, null);
     }
 
     private Contact known(Octets key) {
@@ -454,13 +778,6 @@ public final class ChatEngine {
         events.accept(new PeerEvent.Renamed(contact.ref(), oldName));
     }
 
-    /** Keeps what strangers' messages hold within the contacts' budget, and tells when some had to go. */
-    private void trimStrangerMessages(Contact arrived) {
-        if (contacts.trimStrangerMessages(arrived) > 0) {
-            limits.reached(LimitKind.STRANGER_MESSAGES, (int) (Contacts.MAX_MESSAGE_BYTES / (1024 * 1024)));
-        }
-    }
-
     /** Warns the user when {@code contact} goes by the name of a friend with another key. */
     private void warnIfLookalike(Contact contact) {
         if (contacts.isLookalike(contact)) {
@@ -469,19 +786,41 @@ public final class ChatEngine {
         }
     }
 
+    /** Shows, in the order they came, the messages held from a peer that is a friend now. */
     private void releaseHeld(Contact contact) {
-        for (PeerEvent.MessageHeld held : contact.held) {
-            contact.remember(new HistoryEntry(clock.instant(), false, 0, held.text(), held.broadcast(),
-                    HistoryEntry.State.RECEIVED));
-            events.accept(new PeerEvent.MessageReceived(contact.ref(), held.text(), held.broadcast()));
+        Octets key = contact.key;
+        store.releaseHeld(key, released -> released.forEach(row -> events.accept(new PeerEvent.MessageReceived(
+                refOf(key, row.peerName()), new MessageId(row.id()), Instant.ofEpochMilli(row.sentAt()), row.text(),
+                row.broadcast()))));
+    }
+
+    /** Sends a receipt for a stored message; those of one burst of writes go together, 64 ids to a receipt. */
+    private void acknowledge(Octets sender, Octets id) {
+        receiptsDue.computeIfAbsent(sender, key -> new ArrayList<>()).add(id);
+        if (!receiptsScheduled) {
+            receiptsScheduled = true;
+            loop.execute(this::sendReceipts);
         }
-        contact.clearHeld();
+    }
+
+    private void sendReceipts() {
+        receiptsScheduled = false;
+        receiptsDue.forEach((sender, ids) -> {
+            for (int from = 0; from < ids.size(); from += ChatContent.MAX_RECEIPT_IDS) {
+                // Without a conversation (or room in it) the receipt is lost: the sender sends the message again,
+                // and it is acknowledged again.
+                links.offer(sender, ContentKind.RECEIPT, ChatContent.encodeReceipt(
+                        ids.subList(from, Math.min(ids.size(), from + ChatContent.MAX_RECEIPT_IDS))),
+                        LinkTable.NO_RECEIPT);
+            }
+        });
+        receiptsDue.clear();
     }
 
     /** Whether {@code content} is what PROTOCOL.md says a message of {@code kind} carries. */
     private static boolean wellFormed(ContentKind kind, byte[] content) {
         return switch (kind) {
-            case TEXT, BROADCAST, FRIEND_REQUEST -> true;
+            case TEXT, BROADCAST, RECEIPT, FRIEND_REQUEST -> true; // the first three are decoded to be checked
             case NAME_CHANGED -> Names.problem(new String(content, StandardCharsets.US_ASCII)) == null;
             case FRIEND_ACCEPT, FRIEND_DECLINE, FRIEND_REMOVE -> content.length == 0;
         };
@@ -492,10 +831,10 @@ public final class ChatEngine {
         checkSize(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    static void checkSize(byte[] content) {
-        if (content.length > PeerWire.MAX_MESSAGE_SIZE) {
-            throw new ChatException("the message is " + content.length + " bytes in UTF-8; the limit is "
-                    + PeerWire.MAX_MESSAGE_SIZE);
+    static void checkSize(byte[] utf8) {
+        if (utf8.length > ChatContent.MAX_TEXT_SIZE) {
+            throw new ChatException("the message is " + utf8.length + " bytes in UTF-8; the limit is "
+                    + ChatContent.MAX_TEXT_SIZE);
         }
     }
 
@@ -531,12 +870,15 @@ public final class ChatEngine {
             Contact contact = contacts.learn(session.remoteKey(), session.remoteName());
             // The name its handshake proved is the peer's own word (a friend renamed while this side was away).
             rename(contact, session.remoteName());
-            if (session.address() != null) {
-                contact.address = session.address();
-            }
+            contacts.located(contact, session.address());
             contact.lastSeen = clock.instant();
             events.accept(new PeerEvent.Connected(contact.ref(), session.address()));
             warnIfLookalike(contact);
+            PeerQueue queue = queues.get(contact.key);
+            if (queue != null) {
+                queue.connected();
+                offer(queue);
+            }
         }
 
         @Override
@@ -544,7 +886,7 @@ public final class ChatEngine {
             Contact contact = contacts.get(session.remoteKey());
             if (contact != null) {
                 if (!session.route().relayed()) {
-                    contact.address = session.route().address();
+                    contacts.located(contact, session.route().address());
                 }
                 events.accept(new PeerEvent.PathChanged(contact.ref(), session.route().address()));
             }
@@ -559,23 +901,43 @@ public final class ChatEngine {
         }
 
         @Override
-        public void delivered(PeerSession session, long id) {
-            Contact contact = contacts.get(session.remoteKey());
-            if (contact == null) {
+        public void delivered(PeerSession session, long receipt) {
+            Outgoing message = onLink.remove(receipt);
+            if (message != null) {
+                // Sent: the peer's link has it. Delivered only once the peer says it stored it (a RECEIPT).
+                message.sent = true;
+                events.accept(new PeerEvent.Sent(refOf(message.peer, null), message.id));
+                PeerQueue queue = queues.get(message.peer);
+                if (queue != null) {
+                    offer(queue);
+                }
                 return;
             }
-            contact.settle(id, HistoryEntry.State.DELIVERED);
-            events.accept(new PeerEvent.Delivered(contact.ref(), id));
+            MessageId control = controls.remove(receipt);
+            if (control != null) {
+                events.accept(new PeerEvent.Delivered(refOf(session.remoteKey(), null), control));
+            }
         }
 
         @Override
-        public void failed(PeerSession session, String target, long id, String reason) {
-            Octets key = session.remoteKey();
-            Contact contact = key == null ? null : contacts.get(key);
-            if (contact != null) {
-                contact.settle(id, HistoryEntry.State.FAILED);
+        public void failed(PeerSession session, String target, long receipt, String reason) {
+            Outgoing message = onLink.remove(receipt);
+            if (message != null) {
+                // Not a failure of the message: it waits for the next conversation, or goes again in this one.
+                message.offeredIn = 0;
+                message.sent = false;
+                PeerQueue queue = queues.get(message.peer);
+                if (queue != null && queue.byId.get(message.id) == message && links.connected(message.peer) != null) {
+                    queue.reoffer(message);
+                    offer(queue);
+                }
+                return;
             }
-            events.accept(new PeerEvent.Failed(key != null ? describe(key) : target, id, reason));
+            MessageId control = controls.remove(receipt);
+            if (control != null) {
+                Octets key = session.remoteKey();
+                events.accept(new PeerEvent.Failed(key != null ? describe(key) : target, control, reason));
+            }
         }
 
         @Override
@@ -600,8 +962,8 @@ public final class ChatEngine {
                 return;
             }
             switch (kind) {
-                case TEXT, BROADCAST -> receiveText(contact, new String(content, StandardCharsets.UTF_8),
-                        kind == ContentKind.BROADCAST);
+                case TEXT, BROADCAST -> receiveText(contact, content, kind == ContentKind.BROADCAST);
+                case RECEIPT -> receipt(contact, content);
                 case NAME_CHANGED -> {
                     rename(contact, new String(content, StandardCharsets.US_ASCII));
                     warnIfLookalike(contact);
@@ -628,18 +990,61 @@ public final class ChatEngine {
                 }
             }
         }
-        private void receiveText(Contact contact, String text, boolean broadcast) {
-            if (friendsOnly && contact.friend != FriendState.FRIEND) {
-                PeerEvent.MessageHeld held = new PeerEvent.MessageHeld(contact.ref(), text, broadcast);
-                contact.hold(held);
-                trimStrangerMessages(contact);
-                events.accept(held);
+        /**
+         * Stores a message, then (only then) shows it and acknowledges it with a receipt; one whose id this peer stored
+         * already is acknowledged again and not shown. One that cannot be stored is neither: its sender sends it again.
+         */
+        private void receiveText(Contact contact, byte[] content, boolean broadcast) {
+            ChatContent.Text message;
+            try {
+                message = ChatContent.decodeText(content);
+            } catch (ProtocolException e) {
+                badContent++;
                 return;
             }
-            contact.remember(new HistoryEntry(clock.instant(), false, 0, text, broadcast,
-                    HistoryEntry.State.RECEIVED));
-            trimStrangerMessages(contact);
-            events.accept(new PeerEvent.MessageReceived(contact.ref(), text, broadcast));
+            boolean held = friendsOnly && contact.friend != FriendState.FRIEND;
+            String text = new String(message.utf8(), StandardCharsets.UTF_8);
+            Octets key = contact.key;
+            keep(contact);
+            store.insertIncoming(new StoredMessage(nextSeq++, key, contact.name, message.id(), false, broadcast,
+                    clock.millis(), message.sentAt(), text, held ? StoredMessage.State.HELD
+                            : StoredMessage.State.RECEIVED, null, 0), inserted -> {
+                Contact now = contacts.get(key);
+                if (now != null && now.friend == FriendState.BLOCKED) {
+                    return; // blocked meanwhile: nothing from it is acknowledged
+                }
+                acknowledge(key, message.id());
+                if (inserted) {
+                    PeerRef from = refOf(key, null);
+                    MessageId id = new MessageId(message.id());
+                    Instant sentAt = Instant.ofEpochMilli(message.sentAt());
+                    events.accept(held ? new PeerEvent.MessageHeld(from, id, sentAt, text, broadcast)
+                            : new PeerEvent.MessageReceived(from, id, sentAt, text, broadcast));
+                }
+            }, problem -> {
+                unstored++;
+                events.accept(new PeerEvent.StoreFailed("a message from " + describe(key), problem));
+            });
+        }
+
+        /** The peer stored the messages a RECEIPT names: they are delivered. */
+        private void receipt(Contact contact, byte[] content) {
+            List<Octets> ids;
+            try {
+                ids = ChatContent.decodeReceipt(content);
+            } catch (ProtocolException e) {
+                badContent++;
+                return;
+            }
+            PeerQueue queue = queues.get(contact.key);
+            for (Octets id : ids) {
+                Outgoing message = queue == null ? null : queue.byId.get(new MessageId(id));
+                if (message != null) {
+                    settle(queue, message, StoredMessage.State.DELIVERED, null);
+                    events.accept(new PeerEvent.Delivered(contact.ref(), message.id));
+                    queue = queues.get(contact.key);
+                }
+            }
         }
         private void onFriendRequest(Contact contact, String note) {
             switch (contact.friend) {
@@ -659,7 +1064,7 @@ public final class ChatEngine {
                         // and the user hears of the flood.
                         Contact oldest = contacts.oldestRequest();
                         setFriend(oldest, FriendState.NONE);
-                        oldest.clearHeld();
+                        store.discardHeld(oldest.key);
                         limits.reached(LimitKind.FRIEND_REQUESTS, MAX_PENDING_REQUESTS);
                     }
                 }

@@ -3,6 +3,7 @@ package dev.p2pchat.peer.cli;
 import dev.p2pchat.peer.api.DirectoryPage;
 import dev.p2pchat.peer.api.HistoryEntry;
 import dev.p2pchat.peer.api.HostPort;
+import dev.p2pchat.peer.api.MessageId;
 import dev.p2pchat.peer.api.PathStats;
 import dev.p2pchat.peer.api.PeerLocation;
 import dev.p2pchat.peer.api.PeerNode;
@@ -50,6 +51,8 @@ final class Commands {
     static final List<String> WAIT_KINDS = Stream.concat(EventReports.KINDS.stream(), Stream.of(ONLINE)).toList();
     /** A listing walks the tracker's table page by page; this bounds a tracker that never says "last page". */
     static final int MAX_WHO_PAGES = 10_000;
+    /** Messages {@code /history} and {@code /search} show unless told otherwise. */
+    static final int DEFAULT_PAGE = 50;
 
     /** What a command's argument is, for the shell's completion. */
     enum Argument { NONE, PEER, FRIEND_ACTION, EVENT }
@@ -108,7 +111,14 @@ final class Commands {
         add("block", "/block NAME", "hang up on NAME and accept nothing more from it", Argument.PEER,
                 this::block);
         add("unblock", "/unblock NAME", "accept NAME again", Argument.PEER, this::unblock);
-        add("history", "/history NAME", "show the conversation with NAME", Argument.PEER, this::history);
+        add("history", "/history NAME [N]", "show the N newest messages with NAME (" + DEFAULT_PAGE + ")",
+                Argument.PEER, this::history);
+        add("search", "/search WORDS", "show the " + DEFAULT_PAGE + " newest messages that hold every word "
+                + "(a word matches words that start with it)", Argument.NONE, this::search);
+        add("queue", "/queue", "list the messages waiting for their receivers, and why", Argument.NONE,
+                this::queue);
+        add("cancel", "/cancel ID", "drop a waiting message (ID: the first digits /queue shows)", Argument.NONE,
+                this::cancel);
         add("verify", List.of(
                 new Usage("/verify NAME", "show the safety number to compare with NAME out of band"),
                 new Usage("/verify NAME confirm", "mark NAME as verified once the numbers matched")),
@@ -212,8 +222,8 @@ final class Commands {
 
     private void msg(String args) throws InterruptedException {
         String[] nameAndText = nameAndRest(args, true);
-        request(node.send(nameAndText[0], nameAndText[1]), id -> new Report("#" + id + " sent to " + nameAndText[0],
-                Json.event("sent").put("id", id).put("to", nameAndText[0])));
+        request(node.send(nameAndText[0], nameAndText[1]), id -> new Report("#" + id + " queued for "
+                + nameAndText[0], Json.event("queued").put("id", id.hex()).put("to", nameAndText[0])));
     }
 
     private void broadcast(String args) throws InterruptedException {
@@ -225,7 +235,8 @@ final class Commands {
             String text = ids.isEmpty() ? "broadcast to nobody: no peer is connected"
                     : String.join(", ", numbered) + " broadcast to " + ids.size()
                             + (ids.size() == 1 ? " peer" : " peers");
-            return new Report(text, Json.event("broadcast").putLongs("ids", ids));
+            return new Report(text, Json.event("broadcast").putStrings("ids",
+                    ids.stream().map(MessageId::hex).toList()));
         });
     }
 
@@ -385,10 +396,10 @@ final class Commands {
         }
     }
 
-    private void friendRequest(CompletableFuture<Long> sent, String name, String event, String text)
+    private void friendRequest(CompletableFuture<MessageId> sent, String name, String event, String text)
             throws InterruptedException {
         request(sent, id -> new Report("#" + id + " " + text + name,
-                Json.event(event).put("id", id).put("to", name)));
+                Json.event(event).put("id", id.hex()).put("to", name)));
     }
 
     private void block(String args) throws InterruptedException {
@@ -423,29 +434,63 @@ final class Commands {
     }
 
     private void history(String args) throws InterruptedException {
-        String name = oneWord(args, "a name");
-        request(node.history(name), entries -> historyReport(name, entries));
+        String[] words = args.isEmpty() ? new String[0] : args.split("\\s+");
+        if (words.length == 0 || words.length > 2) {
+            throw new UsageException(words.length == 0 ? "say whose history" : "takes a name and a number");
+        }
+        String name = words[0];
+        int count = words.length == 2 ? (int) number(words[1], 1, PeerNode.MAX_PAGE, "N") : DEFAULT_PAGE;
+        request(node.history(name, count), entries -> messagesReport("history with " + name,
+                Json.event("history").put("with", name), entries, false));
     }
 
-    static Report historyReport(String name, List<HistoryEntry> entries) {
-        StringBuilder text = new StringBuilder("history with " + name + ": " + entries.size()
+    private void search(String args) throws InterruptedException {
+        if (args.isBlank()) {
+            throw new UsageException("say what to search for");
+        }
+        request(node.search(args, DEFAULT_PAGE), entries -> messagesReport("messages with \"" + Text.safe(args)
+                + "\"", Json.event("search").put("text", args), entries, true));
+    }
+
+    private void queue(String args) throws InterruptedException {
+        noArguments(args);
+        request(node.queued(), entries -> messagesReport("waiting for their receivers", Json.event("queue"),
+                entries, true));
+    }
+
+    private void cancel(String args) throws InterruptedException {
+        String id = oneWord(args, "the id of a waiting message");
+        request(node.cancel(id), entry -> new Report("#" + entry.id() + " to " + EventReports.name(entry.peer())
+                + " cancelled: it will not be sent", Json.event("cancelled").put("id", entry.id().hex())
+                .put("to", entry.peer().name()).put("fingerprint", entry.peer().fingerprint())));
+    }
+
+    /**
+     * Messages as lines: time, direction, id, (the peer), text and state; in JSON, each with all of it.
+     *
+     * @param withPeer whether each line names the peer (a search, the queue: several conversations)
+     */
+    static Report messagesReport(String title, Json json, List<HistoryEntry> entries, boolean withPeer) {
+        StringBuilder text = new StringBuilder(title + ": " + entries.size()
                 + (entries.size() == 1 ? " message" : " messages"));
-        List<Json> json = new ArrayList<>();
+        List<Json> all = new ArrayList<>();
         for (HistoryEntry entry : entries) {
             String at = entry.at().truncatedTo(ChronoUnit.SECONDS).toString();
             String state = entry.state().name().toLowerCase(Locale.ROOT);
-            text.append("\n  ").append(at).append(entry.outgoing() ? " -> #" + entry.id() + " " : " <- ")
+            text.append("\n  ").append(at).append(entry.outgoing() ? " -> " : " <- ").append('#').append(entry.id())
+                    .append(' ').append(withPeer ? EventReports.name(entry.peer()) + ": " : "")
                     .append(entry.broadcast() ? "[all] " : "").append(Text.safe(entry.text()));
             if (entry.outgoing()) {
-                text.append(" (").append(state).append(')');
+                text.append(" (").append(state).append(entry.reason() == null ? "" : ": " + Text.safe(entry.reason()))
+                        .append(')');
             }
-            Json one = new Json().put("at", entry.at().toString()).put("direction", entry.outgoing() ? "out" : "in");
-            if (entry.outgoing()) {
-                one.put("id", entry.id());
-            }
-            json.add(one.put("text", entry.text()).put("broadcast", entry.broadcast()).put("state", state));
+            Json one = new Json().put("at", entry.at().toString()).put("direction", entry.outgoing() ? "out" : "in")
+                    .put("id", entry.id().hex()).put("peer", entry.peer().name())
+                    .put("fingerprint", entry.peer().fingerprint()).put("text", entry.text())
+                    .put("broadcast", entry.broadcast()).put("state", state);
+            all.add(entry.reason() == null ? one : one.put("reason", entry.reason()));
         }
-        return new Report(text.toString(), Json.event("history").put("with", name).putObjects("entries", json));
+        return new Report(text.toString(), json.putObjects("messages", all));
     }
 
     private void sleep(String args) throws InterruptedException {

@@ -21,6 +21,8 @@ import dev.p2pchat.peer.api.PeerEvent.RegistrationRefused;
 import dev.p2pchat.peer.api.PeerEvent.LimitReached;
 import dev.p2pchat.peer.api.PeerEvent.Lookalike;
 import dev.p2pchat.peer.api.PeerEvent.Renamed;
+import dev.p2pchat.peer.api.PeerEvent.Sent;
+import dev.p2pchat.peer.api.PeerEvent.StoreFailed;
 import dev.p2pchat.peer.api.PeerEvent.TrackerPinned;
 import dev.p2pchat.peer.api.PeerEvent.TrackerUntrusted;
 import dev.p2pchat.peer.api.PeerRef;
@@ -35,10 +37,10 @@ import java.util.Locale;
  */
 final class EventReports {
     /** Every event name, in the order of {@link PeerEvent}'s records. */
-    static final List<String> KINDS = List.of("registered", "registration_refused", "registration_deferred", "tracker_pinned",
-            "tracker_untrusted", "lookalike", "limit", "introduced", "connected",
-            "path", "connect_failed", "disconnected", "message", "held", "delivered", "failed", "renamed", "friend_request",
-            "friend_accepted", "friend_declined", "friend_removed");
+    static final List<String> KINDS = List.of("registered", "registration_refused", "registration_deferred",
+            "tracker_pinned", "tracker_untrusted", "lookalike", "limit", "introduced", "connected", "path",
+            "connect_failed", "disconnected", "message", "held", "sent", "delivered", "failed", "store_failed",
+            "renamed", "friend_request", "friend_accepted", "friend_declined", "friend_removed");
 
     private static final String THROUGH_RELAY = "through the tracker's relay";
 
@@ -74,8 +76,12 @@ final class EventReports {
             return "message";
         } else if (event instanceof MessageHeld) {
             return "held";
+        } else if (event instanceof Sent) {
+            return "sent";
         } else if (event instanceof Delivered) {
             return "delivered";
+        } else if (event instanceof StoreFailed) {
+            return "store_failed";
         } else if (event instanceof Failed) {
             return "failed";
         } else if (event instanceof Renamed) {
@@ -152,6 +158,8 @@ final class EventReports {
             return held.from();
         } else if (event instanceof Delivered delivered) {
             return delivered.to();
+        } else if (event instanceof Sent sent) {
+            return sent.to();
         } else if (event instanceof Renamed renamed) {
             return renamed.peer();
         } else if (event instanceof FriendRequested requested) {
@@ -225,20 +233,30 @@ final class EventReports {
                     peer(json, "name", disconnected.peer()).put("reason", disconnected.reason()));
         } else if (event instanceof MessageReceived message) {
             return new Report((message.broadcast() ? "[all] <" : "<") + name(message.from()) + "> "
-                    + Text.safe(message.text()), peer(json, "from", message.from()).put("text", message.text())
+                    + Text.safe(message.text()), peer(json, "from", message.from()).put("id", message.id().hex())
+                    .put("sent_at", message.sentAt().toString()).put("text", message.text())
                     .put("broadcast", message.broadcast()));
         } else if (event instanceof MessageHeld held) {
             return new Report("[held] " + (held.broadcast() ? "[all] <" : "<") + name(held.from()) + "> "
-                    + Text.safe(held.text()), peer(json, "from", held.from()).put("text", held.text())
+                    + Text.safe(held.text()), peer(json, "from", held.from()).put("id", held.id().hex())
+                    .put("sent_at", held.sentAt().toString()).put("text", held.text())
                     .put("broadcast", held.broadcast()));
+        } else if (event instanceof Sent sent) {
+            // Between "queued" and "delivered", for scripts; a person waits for the delivery.
+            return new Report(null, json.put("id", sent.id().hex()).put("to", sent.to().name())
+                    .put("fingerprint", sent.to().fingerprint()));
         } else if (event instanceof Delivered delivered) {
             return new Report("#" + delivered.id() + " delivered to " + name(delivered.to()),
-                    json.put("id", delivered.id()).put("to", delivered.to().name())
+                    json.put("id", delivered.id().hex()).put("to", delivered.to().name())
                             .put("fingerprint", delivered.to().fingerprint()));
         } else if (event instanceof Failed failed) {
             return new Report("#" + failed.id() + " to " + Text.safe(failed.to()) + " failed: "
                     + Text.safe(failed.reason()),
-                    json.put("id", failed.id()).put("to", failed.to()).put("reason", failed.reason()));
+                    json.put("id", failed.id().hex()).put("to", failed.to()).put("reason", failed.reason()));
+        } else if (event instanceof StoreFailed failed) {
+            return new Report("* could not store " + Text.safe(failed.what()) + ": " + Text.safe(failed.problem())
+                    + " (it was not acknowledged, so its sender sends it again)",
+                    json.put("what", failed.what()).put("problem", failed.problem()));
         } else if (event instanceof Renamed renamed) {
             return new Report("* " + Text.safe(renamed.oldName()) + " is now " + name(renamed.peer()),
                     peer(json, "name", renamed.peer()).put("old", renamed.oldName()));

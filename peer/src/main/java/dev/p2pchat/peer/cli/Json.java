@@ -39,15 +39,6 @@ final class Json {
         return this;
     }
 
-    Json putLongs(String name, List<Long> values) {
-        StringBuilder array = key(name).append('[');
-        for (int i = 0; i < values.size(); i++) {
-            array.append(i == 0 ? "" : ",").append(values.get(i).longValue());
-        }
-        array.append(']');
-        return this;
-    }
-
     Json put(String name, Json value) {
         key(name).append(value);
         return this;

@@ -6,8 +6,11 @@ import dev.p2pchat.peer.api.PeerConfig;
 import dev.p2pchat.protocol.Octets;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -59,7 +62,8 @@ final class PeerOptions {
     List<String> bootstrap = new ArrayList<>();
 
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${env:P2PCHAT_DATA_DIR:-}",
-            description = "Where the identity key, friends and shell history are kept [P2PCHAT_DATA_DIR]. "
+            description = "Where the identity key, the messages and contacts (p2pchat.db) are kept "
+                    + "[P2PCHAT_DATA_DIR]. "
                     + "Default: ~/.p2pchat/NAME.")
     String dataDir;
 
@@ -67,6 +71,11 @@ final class PeerOptions {
             description = "Hold messages from peers that are not friends instead of showing them "
                     + "[P2PCHAT_FRIENDS_ONLY=true|false]. Default: ${DEFAULT-VALUE}.")
     boolean friendsOnly;
+
+    @Option(names = "--message-ttl", paramLabel = "DURATION", defaultValue = "${env:P2PCHAT_MESSAGE_TTL:-7d}",
+            description = "How long a message waits for its receiver before it fails as expired: minutes, hours "
+                    + "or days such as 90m, 12h, 30d (1m to 365d) [P2PCHAT_MESSAGE_TTL]. Default: ${DEFAULT-VALUE}.")
+    String messageTtl;
 
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "${env:P2PCHAT_LOG_LEVEL:-WARN}",
             description = "One of ${COMPLETION-CANDIDATES}; logs go to standard error [P2PCHAT_LOG_LEVEL]. "
@@ -97,7 +106,8 @@ final class PeerOptions {
         PeerConfig.Builder builder = PeerConfig.builder(name, data)
                 .bind(bind, port)
                 .bootstrap(bootstrapAddresses())
-                .friendsOnly(friendsOnly);
+                .friendsOnly(friendsOnly)
+                .messageTtl(duration("--message-ttl", messageTtl.strip()));
         if (tracker != null && !tracker.isBlank()) {
             String[] hostAndPort = splitHostPort(tracker.strip());
             builder.tracker(hostAndPort[0], hostAndPort[1] == null ? PeerConfig.DEFAULT_TRACKER_PORT
@@ -111,6 +121,22 @@ final class PeerOptions {
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
+    }
+
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})([mhd])");
+
+    private static Duration duration(String option, String text) {
+        Matcher matcher = DURATION.matcher(text);
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException(option + " '" + text + "' is not a duration: give a number and m, h "
+                    + "or d, such as 90m, 12h or 7d");
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        return switch (matcher.group(2)) {
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
+        };
     }
 
     private static Octets trackerKey(String hex) {

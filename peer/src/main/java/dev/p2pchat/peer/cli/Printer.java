@@ -56,6 +56,9 @@ final class Printer implements AutoCloseable {
     /** Queues {@code report} behind everything handed over before it, or counts it as left out if full. */
     void print(Report report) {
         String text = json ? report.json().toString() : report.text();
+        if (text == null) {
+            return; // shown in the JSON stream only
+        }
         if (queuedChars.addAndGet(text.length()) > MAX_CHARS || !queue.offer(text)) {
             queuedChars.addAndGet(-text.length());
             leftOut.incrementAndGet();

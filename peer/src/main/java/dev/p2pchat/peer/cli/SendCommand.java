@@ -3,6 +3,7 @@ package dev.p2pchat.peer.cli;
 import dev.p2pchat.peer.chat.ChatEngine;
 import dev.p2pchat.peer.api.ChatException;
 import dev.p2pchat.peer.api.HostPort;
+import dev.p2pchat.peer.api.MessageId;
 import dev.p2pchat.peer.api.PeerEvent;
 import dev.p2pchat.peer.api.PeerEvent.ConnectFailed;
 import dev.p2pchat.peer.api.PeerEvent.Connected;
@@ -123,7 +124,7 @@ final class SendCommand implements Callable<Integer> {
         Thread hook = ownsProcess ? peer.installShutdownHook(1) : null;
         try {
             Delivered delivered = send(settings.config(), node, events, address, text, deadline);
-            Json json = Json.event("delivered").put("id", delivered.id()).put("to", delivered.to().name())
+            Json json = Json.event("delivered").put("id", delivered.id().hex()).put("to", delivered.to().name())
                     .put("fingerprint", delivered.to().fingerprint());
             out.println(settings.json() ? json.toString() : EventReports.report(delivered).text());
             out.flush();
@@ -166,11 +167,12 @@ final class SendCommand implements Callable<Integer> {
             }
             name = ((Connected) outcome).peer().name();
         }
-        long id = complete(node.send(name, text), deadline);
-        PeerEvent outcome = events.await(e -> (e instanceof Delivered d && d.id() == id)
-                || (e instanceof Failed f && f.id() == id), deadline);
+        MessageId id = complete(node.send(name, text), deadline);
+        PeerEvent outcome = events.await(e -> (e instanceof Delivered d && d.id().equals(id))
+                || (e instanceof Failed f && f.id().equals(id)), deadline);
         if (outcome == null) {
-            throw new NotDelivered("no acknowledgement within " + timeoutSeconds + " s");
+            throw new NotDelivered("no acknowledgement within " + timeoutSeconds + " s; message " + id
+                    + " stays queued in " + config.dataDirectory() + " and goes out when a peer runs on it again");
         }
         if (outcome instanceof Failed failed) {
             throw new NotDelivered(failed.reason());

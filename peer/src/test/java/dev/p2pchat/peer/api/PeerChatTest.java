@@ -3,6 +3,7 @@ package dev.p2pchat.peer.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.p2pchat.peer.api.MessageId;
 import dev.p2pchat.peer.api.ChatException;
 import dev.p2pchat.peer.api.FriendState;
 import dev.p2pchat.peer.api.HistoryEntry;
@@ -23,7 +24,8 @@ import dev.p2pchat.peer.api.PeerEvent.Renamed;
 import dev.p2pchat.peer.api.PeerRef;
 import dev.p2pchat.peer.api.PeerView;
 import dev.p2pchat.peer.link.PeerSession;
-import dev.p2pchat.protocol.peer.PeerWire;
+import dev.p2pchat.peer.link.LinkTable;
+import dev.p2pchat.protocol.peer.ChatContent;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,9 +104,9 @@ class PeerChatTest {
         Peer alice = peer("alice");
         Peer bob = peer("bob");
 
-        long id = get(alice.node().send("bob", "hello bob"));
+        MessageId id = get(alice.node().send("bob", "hello bob"));
 
-        Delivered delivered = alice.events().await(Delivered.class, event -> event.id() == id);
+        Delivered delivered = alice.events().await(Delivered.class, event -> event.id().equals(id));
         assertThat(delivered.to().name()).isEqualTo("bob");
         MessageReceived received = bob.events().await(MessageReceived.class);
         assertThat(received.text()).isEqualTo("hello bob");
@@ -112,11 +114,11 @@ class PeerChatTest {
         assertThat(received.from()).isEqualTo(new PeerRef("alice", PeerRef.fingerprint(alice.node().identityKey())));
         awaitConnected(alice, bob);
 
-        long reply = get(bob.node().send("alice", "hi alice"));
+        MessageId reply = get(bob.node().send("alice", "hi alice"));
         alice.events().await(MessageReceived.class, event -> event.text().equals("hi alice"));
-        bob.events().await(Delivered.class, event -> event.id() == reply);
+        bob.events().await(Delivered.class, event -> event.id().equals(reply));
 
-        assertThat(get(alice.node().history("bob")))
+        assertThat(get(alice.node().history("bob", 50)))
                 .extracting(HistoryEntry::outgoing, HistoryEntry::text, HistoryEntry::state)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple(true, "hello bob", HistoryEntry.State.DELIVERED),
@@ -151,7 +153,7 @@ class PeerChatTest {
         awaitConnected(alice, bob);
         awaitConnected(alice, carol);
 
-        List<Long> ids = get(alice.node().broadcast("hello all"));
+        List<MessageId> ids = get(alice.node().broadcast("hello all"));
 
         assertThat(ids).hasSize(2);
         for (Peer receiver : List.of(bob, carol)) {
@@ -175,10 +177,10 @@ class PeerChatTest {
         get(bob.node().disconnect("alice"));
         alice.events().await(Disconnected.class);
 
-        long id = get(bob.node().send("alice", "yes, from your last address"));
+        MessageId id = get(bob.node().send("alice", "yes, from your last address"));
 
         alice.events().await(MessageReceived.class, event -> event.text().equals("yes, from your last address"));
-        bob.events().await(Delivered.class, event -> event.id() == id);
+        bob.events().await(Delivered.class, event -> event.id().equals(id));
     }
 
     @Test
@@ -241,8 +243,8 @@ class PeerChatTest {
         assertThat(fromMallory.from().lookalike()).isTrue();
         assertThat(fromMallory.from().label()).isEqualTo("alice [" + malloryPrint + "] (not your friend alice)");
 
-        long id = get(carol.node().send("alice", "for the real alice"));
-        carol.events().await(Delivered.class, event -> event.id() == id);
+        MessageId id = get(carol.node().send("alice", "for the real alice"));
+        carol.events().await(Delivered.class, event -> event.id().equals(id));
         assertThat(alice.events().await(MessageReceived.class,
                 event -> event.text().equals("for the real alice")).from().lookalike()).isFalse();
         assertThatThrownBy(() -> get(carol.node().block("alice"))).as("a block by a shared name hits nobody")
@@ -324,8 +326,8 @@ class PeerChatTest {
         Peer alice = peer("alice", builder -> builder.friendsOnly(true));
         Peer bob = peer("bob");
 
-        long id = get(bob.node().send("alice", "let me in"));
-        bob.events().await(Delivered.class, event -> event.id() == id);
+        MessageId id = get(bob.node().send("alice", "let me in"));
+        bob.events().await(Delivered.class, event -> event.id().equals(id));
         MessageHeld held = alice.events().await(MessageHeld.class);
         assertThat(held.text()).isEqualTo("let me in");
         assertThat(alice.events().count(MessageReceived.class)).as("not shown").isZero();
@@ -349,15 +351,20 @@ class PeerChatTest {
 
         get(alice.node().block("bob"));
         bob.events().await(Disconnected.class);
-        long id = get(bob.node().send("alice", "let me back"));
+        MessageId id = get(bob.node().send("alice", "let me back"));
 
-        bob.events().await(Failed.class, event -> event.id() == id);
+        // Alice drops bob's handshakes unanswered; his message waits, it is neither shown to her nor failed.
+        EventLog.until("bob's handshake ignored", () -> alice.node().droppedDatagrams(LinkTable.Drop.BLOCKED) > 0);
+        assertThat(get(bob.node().queued())).extracting(HistoryEntry::id).containsExactly(id);
         assertThat(texts(alice, "bob")).containsExactly("first");
+        assertThat(bob.events().count(Failed.class)).isZero();
         assertThatThrownBy(() -> get(alice.node().send("bob", "hi"))).hasMessageContaining("blocked");
 
         get(alice.node().unblock("bob"));
         get(alice.node().send("bob", "sorry"));
         bob.events().await(MessageReceived.class, event -> event.text().equals("sorry"));
+        bob.events().await(Delivered.class, event -> event.id().equals(id));
+        assertThat(texts(alice, "bob")).containsExactly("first", "let me back");
     }
 
     @Test
@@ -477,8 +484,8 @@ class PeerChatTest {
         assertThatThrownBy(() -> get(alice.node().send("zed", "hi")))
                 .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(ChatException.class)
                 .hasMessageContaining("no peer named zed is registered");
-        assertThatThrownBy(() -> get(alice.node().send("bob", "x".repeat(PeerWire.MAX_MESSAGE_SIZE + 1))))
-                .hasMessageContaining("the limit is 65536");
+        assertThatThrownBy(() -> get(alice.node().send("bob", "x".repeat(ChatContent.MAX_TEXT_SIZE + 1))))
+                .hasMessageContaining("the limit is 65512");
         assertThatThrownBy(() -> get(alice.node().connect("127.0.0.1:99999"))).hasMessageContaining("1 to 65535");
         assertThatThrownBy(() -> get(alice.node().connect("no-such-host.invalid:7070")))
                 .hasMessageContaining("unknown host");
@@ -486,9 +493,9 @@ class PeerChatTest {
         assertThatThrownBy(() -> get(alice.node().disconnect("carol"))).hasMessageContaining("no peer named carol");
 
         assertThat(alice.events().count(Failed.class)).isZero();
-        assertThat(get(alice.node().history("bob"))).isEmpty();
-        long id = get(alice.node().send("bob", "x".repeat(PeerWire.MAX_MESSAGE_SIZE)));
-        alice.events().await(Delivered.class, event -> event.id() == id);
+        assertThat(get(alice.node().history("bob", 50))).isEmpty();
+        MessageId id = get(alice.node().send("bob", "x".repeat(ChatContent.MAX_TEXT_SIZE)));
+        alice.events().await(Delivered.class, event -> event.id().equals(id));
     }
 
     @Test

@@ -2,13 +2,16 @@ package dev.p2pchat.peer.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.p2pchat.peer.api.MessageId;
 import dev.p2pchat.peer.api.PeerEvent.Connected;
 import dev.p2pchat.peer.api.PeerEvent.Delivered;
 import dev.p2pchat.peer.api.PeerEvent.Disconnected;
 import dev.p2pchat.peer.api.PeerEvent.Failed;
 import dev.p2pchat.peer.api.PeerEvent.MessageReceived;
+import dev.p2pchat.peer.api.PeerEvent.Sent;
 import dev.p2pchat.peer.link.LinkTable;
 import dev.p2pchat.protocol.Wire;
+import dev.p2pchat.protocol.peer.ChatContent;
 import dev.p2pchat.protocol.peer.FrameType;
 import dev.p2pchat.protocol.peer.PeerWire;
 import dev.p2pchat.testsupport.FaultInjector.Faults;
@@ -28,6 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -118,7 +122,7 @@ class PeerFaultTest {
         start(0x10557L, Faults.loss(0.3));
         List<String> texts = texts("loss", 1000);
 
-        List<Long> ids = sendAll(texts);
+        List<MessageId> ids = sendAll(texts);
 
         awaitDelivery(ids, texts);
         assertDeliveredExactlyOnceInOrder(ids, texts);
@@ -133,7 +137,7 @@ class PeerFaultTest {
         start(0xD0B1EL, Faults.duplicate(0.25));
         List<String> texts = texts("dup", 300);
 
-        List<Long> ids = sendAll(texts);
+        List<MessageId> ids = sendAll(texts);
 
         awaitDelivery(ids, texts);
         assertDeliveredExactlyOnceInOrder(ids, texts);
@@ -147,7 +151,7 @@ class PeerFaultTest {
         start(0x0DE4L, Faults.reorder(0.3));
         List<String> texts = texts("reorder", 300);
 
-        List<Long> ids = sendAll(texts);
+        List<MessageId> ids = sendAll(texts);
 
         awaitDelivery(ids, texts);
         assertDeliveredExactlyOnceInOrder(ids, texts);
@@ -160,23 +164,30 @@ class PeerFaultTest {
     void shouldRetransmitUntilAnAckGetsThroughWhenEveryAckOfOneMessageIsLostThreeTimes() throws Exception {
         start(0xACCL, Faults.none());
         // A first message gives alice a round-trip sample, so retransmissions run on the measured timeout.
-        List<Long> warmUp = sendAll(List.of("warm-up"));
+        List<MessageId> warmUp = sendAll(List.of("warm-up"));
         awaitDelivery(warmUp, List.of("warm-up"));
 
         // Sealed, an acknowledgement is known by its size only, and by when it comes: after bob got the DATA.
         String text = "the one whose acknowledgements get lost";
-        DataTap tap = new DataTap(text.getBytes(StandardCharsets.UTF_8).length);
+        DataTap tap = new DataTap(contentLength(text));
         inFront(bob, "tap", tap);
         aliceFaults.dropMatching(datagram -> datagram.readableBytes() == SEALED_ACK_SIZE && tap.copies() > 0, 3);
+        // Bob's receipt would carry the acknowledgement too: it is held back until alice's link has had one.
+        AtomicBoolean acknowledged = new AtomicBoolean();
+        Hold receipts = new Hold(datagram -> sealedData(datagram, ChatContent.ID_SIZE) && !acknowledged.get());
+        inFront(alice, "hold", receipts);
 
-        List<Long> ids = sendAll(List.of(text));
+        List<MessageId> ids = sendAll(List.of(text));
+        aliceEvents.await(Sent.class, event -> event.id().equals(ids.get(0)));
+        acknowledged.set(true);
 
         awaitDelivery(ids, List.of("warm-up", text));
+        assertThat(receipts.held()).as("receipts held back").isPositive();
         assertDeliveredExactlyOnceInOrder(List.of(warmUp.get(0), ids.get(0)), List.of("warm-up", text));
         assertThat(aliceFaults.targetedDrops()).as("ACKs dropped: " + aliceFaults).isEqualTo(3);
         assertThat(aliceFaults.pendingTargetedDrops()).isZero();
-        // Alice only learns of the delivery from an ACK, and the first three were dropped: bob must have been sent
-        // the message at least four times, and shown it once.
+        // Alice's link only learns that bob has the message from an ACK, and the first three were dropped: bob must
+        // have been sent it at least four times, and shown it once.
         assertThat(tap.copies()).as("copies of the DATA bob received").isGreaterThanOrEqualTo(4);
     }
 
@@ -184,8 +195,8 @@ class PeerFaultTest {
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void shouldReassembleA64KibMessageIntactWithTenPercentLossBothWays() throws Exception {
         start(0x64C1BL, Faults.loss(0.1));
-        String big = variedText(new SplittableRandom(64), PeerWire.MAX_MESSAGE_SIZE);
-        assertThat(big.getBytes(StandardCharsets.UTF_8)).hasSize(65_536);
+        String big = variedText(new SplittableRandom(64), ChatContent.MAX_TEXT_SIZE);
+        assertThat(contentLength(big)).as("the message's content, with its id and time").isEqualTo(65_536);
         List<String> texts = List.of(big, "after the big one");
         // Bob acknowledges once per burst, so only a dozen datagrams go back and 10% loss may miss them all: the
         // first two datagrams of an acknowledgement's size (sealed, an ACK is known by its size only; a PONG is as
@@ -194,7 +205,7 @@ class PeerFaultTest {
                 && datagram.readableBytes() <= SEALED_ACK_SIZE + PeerWire.MAX_ACK_ENTRIES * PeerWire.ACK_ENTRY_SIZE
                 && (datagram.readableBytes() - SEALED_ACK_SIZE) % PeerWire.ACK_ENTRY_SIZE == 0, 2);
 
-        List<Long> ids = sendAll(texts);
+        List<MessageId> ids = sendAll(texts);
 
         awaitDelivery(ids, texts);
         assertDeliveredExactlyOnceInOrder(ids, texts);
@@ -218,7 +229,7 @@ class PeerFaultTest {
         long bobDroppedAtStart = dropped(bob);
         List<String> texts = texts("corrupt", 300);
 
-        List<Long> ids = sendAll(texts);
+        List<MessageId> ids = sendAll(texts);
 
         awaitDelivery(ids, texts);
         assertDeliveredExactlyOnceInOrder(ids, texts);
@@ -246,7 +257,7 @@ class PeerFaultTest {
     void shouldDropATamperedSealedDataWithoutEffectAndDeliverTheMessageAgain(int offset) throws Exception {
         start(0xF1A9L, Faults.none());
         List<String> texts = List.of("before", "the one that is tampered with", "after");
-        int length = texts.get(1).getBytes(StandardCharsets.UTF_8).length;
+        int length = contentLength(texts.get(1));
         BitFlip flip = new BitFlip(length, offset);
         DataTap tap = new DataTap(length);
         inFront(bob, "flip", flip);
@@ -256,7 +267,7 @@ class PeerFaultTest {
         long before = bob.droppedDatagrams(reason);
         long droppedBefore = dropped(bob);
 
-        List<Long> ids = sendAll(texts);
+        List<MessageId> ids = sendAll(texts);
 
         awaitDelivery(ids, texts);
         assertThat(flip.flipped()).as("the DATA was tampered with").isTrue();
@@ -275,18 +286,18 @@ class PeerFaultTest {
     }
 
     /** Sends each text from alice to bob in order; returns the ids once every send is queued. */
-    private List<Long> sendAll(List<String> texts) throws Exception {
-        List<CompletableFuture<Long>> futures = texts.stream().map(text -> alice.send("bob", text)).toList();
-        List<Long> ids = new ArrayList<>();
-        for (CompletableFuture<Long> future : futures) {
+    private List<MessageId> sendAll(List<String> texts) throws Exception {
+        List<CompletableFuture<MessageId>> futures = texts.stream().map(text -> alice.send("bob", text)).toList();
+        List<MessageId> ids = new ArrayList<>();
+        for (CompletableFuture<MessageId> future : futures) {
             ids.add(future.get(5, TimeUnit.SECONDS));
         }
         return ids;
     }
 
     /** Waits until alice was told of every delivery (or of a failure) and bob showed as many messages. */
-    private void awaitDelivery(List<Long> ids, List<String> shown) throws InterruptedException {
-        Set<Long> awaited = Set.copyOf(ids);
+    private void awaitDelivery(List<MessageId> ids, List<String> shown) throws InterruptedException {
+        Set<MessageId> awaited = Set.copyOf(ids);
         EventLog.until(ids.size() + " deliveries to bob; " + aliceFaults + " " + bobFaults, DELIVERY_WAIT_SECONDS,
                 () -> aliceEvents.all(Delivered.class, event -> awaited.contains(event.id())).size() >= ids.size()
                         || aliceEvents.count(Failed.class) > 0);
@@ -295,7 +306,7 @@ class PeerFaultTest {
     }
 
     /** Every message delivered once and shown once, in order, none failed and nobody disconnected. */
-    private void assertDeliveredExactlyOnceInOrder(List<Long> ids, List<String> texts) throws Exception {
+    private void assertDeliveredExactlyOnceInOrder(List<MessageId> ids, List<String> texts) throws Exception {
         assertSettled(ids);
         List<String> expected = endWithFaultsOff(texts);
         assertThat(received()).as("what bob showed").containsExactlyElementsOf(expected);
@@ -303,7 +314,7 @@ class PeerFaultTest {
     }
 
     /** Alice was told of each delivery once, and of no failure. */
-    private void assertSettled(List<Long> ids) {
+    private void assertSettled(List<MessageId> ids) {
         assertThat(aliceEvents.all(Failed.class)).as("failed").isEmpty();
         assertThat(aliceEvents.all(Delivered.class).stream().map(Delivered::id).toList())
                 .as("delivered").containsAll(ids).doesNotHaveDuplicates();
@@ -318,11 +329,11 @@ class PeerFaultTest {
         aliceFaults.setFaults(Faults.none());
         bobFaults.setFaults(Faults.none());
         String last = "the end, with the faults off";
-        long lastId = sendAll(List.of(last)).get(0);
+        MessageId lastId = sendAll(List.of(last)).get(0);
         List<String> expected = new ArrayList<>(texts);
         expected.add(last);
         EventLog.until("the last message", DELIVERY_WAIT_SECONDS, () -> received().contains(last)
-                && !aliceEvents.all(Delivered.class, event -> event.id() == lastId).isEmpty());
+                && !aliceEvents.all(Delivered.class, event -> event.id().equals(lastId)).isEmpty());
         return expected;
     }
 
@@ -349,6 +360,11 @@ class PeerFaultTest {
     private static boolean sealedData(ByteBuf datagram, int length) {
         return datagram.readableBytes() == SEALED_DATA_OVERHEAD + length
                 && datagram.getUnsignedByte(datagram.readerIndex() + Wire.TYPE_OFFSET) == FrameType.TRANSPORT.code();
+    }
+
+    /** The size of the content that carries {@code text}: its UTF-8 behind the message's id and time. */
+    private static int contentLength(String text) {
+        return ChatContent.TEXT_HEADER_SIZE + text.getBytes(StandardCharsets.UTF_8).length;
     }
 
     /**
@@ -389,6 +405,30 @@ class PeerFaultTest {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof DatagramPacket packet && sealedData(packet.content(), length)) {
                 copies.incrementAndGet();
+            }
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    /** Drops, and counts, the datagrams on a receive path that {@code match} picks while it picks them. */
+    private static final class Hold extends ChannelInboundHandlerAdapter {
+        private final Predicate<ByteBuf> match;
+        private final AtomicInteger held = new AtomicInteger();
+
+        Hold(Predicate<ByteBuf> match) {
+            this.match = match;
+        }
+
+        int held() {
+            return held.get();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof DatagramPacket packet && match.test(packet.content())) {
+                held.incrementAndGet();
+                packet.release();
+                return;
             }
             ctx.fireChannelRead(msg);
         }

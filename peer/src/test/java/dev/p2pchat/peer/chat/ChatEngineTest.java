@@ -5,111 +5,65 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.p2pchat.peer.api.ChatException;
 import dev.p2pchat.peer.api.FriendState;
+import dev.p2pchat.peer.api.HistoryEntry;
+import dev.p2pchat.peer.api.MessageId;
 import dev.p2pchat.peer.api.PathStats;
 import dev.p2pchat.peer.api.PeerEvent;
 import dev.p2pchat.peer.api.PeerRef;
 import dev.p2pchat.peer.link.LinkTable;
-import dev.p2pchat.peer.link.LocalPeer;
 import dev.p2pchat.peer.link.PeerSession;
-import dev.p2pchat.peer.transport.PeerSocket;
 import dev.p2pchat.protocol.Identity;
 import dev.p2pchat.protocol.Octets;
 import dev.p2pchat.protocol.crypto.X25519;
 import dev.p2pchat.protocol.peer.ContentKind;
-import dev.p2pchat.testsupport.MutableClock;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.List;
-import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The chat on top of real conversations: two engines wired through an in-memory network, on a fake clock. */
 class ChatEngineTest {
-    private static final InetSocketAddress ALICE_AT = new InetSocketAddress("127.0.0.1", 1001);
     private static final InetSocketAddress BOB_AT = new InetSocketAddress("127.0.0.1", 1002);
+    private static final InetSocketAddress ALICE_AT = new InetSocketAddress("127.0.0.1", 1001);
 
-    /** A datagram in flight: direct, or relayed by the tracker from the peer holding {@code relayedFrom}. */
-    private record Datagram(InetSocketAddress from, InetSocketAddress to, byte[] bytes, Octets relayedFrom) {}
+    private final ChatNet net = new ChatNet();
+    private final ChatNet.Node aliceNode;
+    private final ChatNet.Node bobNode;
+    private final ChatEngine alice;
+    private final ChatEngine bob;
+    private final List<PeerEvent> aliceEvents;
+    private final List<PeerEvent> bobEvents;
+    private final List<String> introductionsWanted;
+    private final Identity aliceId;
+    private final Identity bobId;
+    private final X25519.KeyPair bobAgreement;
 
-    private final MutableClock clock = new MutableClock();
-    private final Deque<Datagram> network = new ArrayDeque<>();
-    private final List<PeerEvent> aliceEvents = new ArrayList<>();
-    private final List<PeerEvent> bobEvents = new ArrayList<>();
-    private final List<String> introductionsWanted = new ArrayList<>();
-    private boolean relayAvailable;
-    private boolean directBlocked;
-    private final Identity aliceId = identity(1);
-    private final Identity bobId = identity(2);
-    private final X25519.KeyPair aliceAgreement = agreement(1);
-    private final X25519.KeyPair bobAgreement = agreement(2);
-    private final ChatEngine alice = engine(aliceId, aliceAgreement, "alice", ALICE_AT, aliceEvents);
-    private final ChatEngine bob = engine(bobId, bobAgreement, "bob", BOB_AT, bobEvents);
-
-    private static Identity identity(int seed) {
-        byte[] key = new byte[Identity.PRIVATE_KEY_SIZE];
-        new SplittableRandom(seed).nextBytes(key);
-        return Identity.fromPrivateKey(key);
+    ChatEngineTest(@TempDir Path directory) {
+        aliceNode = net.add("alice", 1, directory.resolve("alice")).start();
+        bobNode = net.add("bob", 2, directory.resolve("bob")).start();
+        alice = aliceNode.engine;
+        bob = bobNode.engine;
+        aliceEvents = aliceNode.events;
+        bobEvents = bobNode.events;
+        introductionsWanted = aliceNode.introductionsWanted;
+        aliceId = aliceNode.identity;
+        bobId = bobNode.identity;
+        bobAgreement = bobNode.agreement;
     }
 
-    private static X25519.KeyPair agreement(int seed) {
-        byte[] key = new byte[X25519.KEY_SIZE];
-        new SplittableRandom(seed + 100).nextBytes(key);
-        return X25519.fromPrivateKey(key);
+    @AfterEach
+    void closeStores() {
+        net.close();
     }
 
-    private ChatEngine engine(Identity identity, X25519.KeyPair agreement, String name, InetSocketAddress at,
-            List<PeerEvent> events) {
-        SplittableRandom random = new SplittableRandom(name.hashCode());
-        PeerSocket socket = new PeerSocket() {
-            @Override
-            public void send(InetSocketAddress to, byte[] frame) {
-                network.add(new Datagram(at, to, frame, null));
-            }
-
-            @Override
-            public void relay(Octets to, byte[] frame) {
-                network.add(new Datagram(at, to.equals(aliceId.publicKey()) ? ALICE_AT : BOB_AT, frame,
-                        identity.publicKey()));
-            }
-
-            @Override
-            public boolean canRelay() {
-                return relayAvailable;
-            }
-        };
-        return new ChatEngine(clock, random, () -> {
-            byte[] key = new byte[X25519.KEY_SIZE];
-            random.nextBytes(key);
-            return X25519.fromPrivateKey(key);
-        }, PeerSession.Timers.DEFAULT, new LocalPeer(identity, agreement, name), false, Contacts.inMemory(), socket,
-                events::add, (key, peerName) -> introductionsWanted.add(name + " wants " + peerName));
-    }
-
-    /** Delivers everything in flight (and what it causes), ticking both engines every 100 ms of fake time. */
     private void run(Duration duration) {
-        long end = clock.millis() + duration.toMillis();
-        while (clock.millis() < end) {
-            alice.tick();
-            bob.tick();
-            while (!network.isEmpty()) {
-                Datagram datagram = network.poll();
-                ChatEngine to = datagram.to().equals(ALICE_AT) ? alice : datagram.to().equals(BOB_AT) ? bob : null;
-                if (to == null || (directBlocked && datagram.relayedFrom() == null)) {
-                    continue;
-                }
-                if (datagram.relayedFrom() != null) {
-                    to.links().onRelayed(datagram.relayedFrom(), ByteBuffer.wrap(datagram.bytes()));
-                } else {
-                    to.links().onDatagram(datagram.from(), ByteBuffer.wrap(datagram.bytes()));
-                }
-            }
-            clock.advance(Duration.ofMillis(100));
-        }
+        net.run(duration);
     }
 
     private PeerRef aliceRef() {
@@ -128,15 +82,22 @@ class ChatEngineTest {
     @Test
     void shouldConnectByKeyAndReportDeliveryOfATextShownOnce() {
         connect();
-        long id = alice.newMessageId();
-        alice.sendText(bobId.publicKey(), id, "hi");
+        Instant written = net.clock.instant();
+        CompletableFuture<MessageId> queued = alice.queueText(bobId.publicKey(), "hi");
         run(Duration.ofSeconds(1));
+        MessageId id = queued.join();
 
         assertThat(aliceEvents).filteredOn(PeerEvent.Connected.class::isInstance).hasSize(1);
-        assertThat(bobEvents).containsOnlyOnce(new PeerEvent.MessageReceived(aliceRef(), "hi", false));
-        assertThat(aliceEvents).contains(new PeerEvent.Delivered(bobRef(), id));
-        assertThat(alice.history(bobId.publicKey())).singleElement().satisfies(entry -> assertThat(entry.text())
-                .isEqualTo("hi"));
+        assertThat(bobEvents).filteredOn(PeerEvent.MessageReceived.class::isInstance).singleElement()
+                .isEqualTo(new PeerEvent.MessageReceived(aliceRef(), id, written, "hi", false));
+        assertThat(aliceEvents).containsSubsequence(new PeerEvent.Sent(bobRef(), id),
+                new PeerEvent.Delivered(bobRef(), id));
+        CompletableFuture<List<HistoryEntry>> history = alice.history(bobId.publicKey(), 10);
+        run(Duration.ofMillis(100));
+        assertThat(history.join()).singleElement().satisfies(entry -> {
+            assertThat(entry.text()).isEqualTo("hi");
+            assertThat(entry.state()).isEqualTo(HistoryEntry.State.DELIVERED);
+        });
     }
 
     @Test
@@ -201,8 +162,8 @@ class ChatEngineTest {
 
     @Test
     void shouldConnectThroughTheRelayShowItInThePeerListAndCountHowEachAttemptEnded() {
-        relayAvailable = true;
-        directBlocked = true;
+        net.relayAvailable = true;
+        net.directBlocked = true;
         alice.connect(bobId.publicKey(), Octets.of(bobAgreement.publicKey()), "bob", List.of(BOB_AT));
         run(Duration.ofSeconds(5));
 
@@ -215,7 +176,7 @@ class ChatEngineTest {
 
         run(Duration.ofMillis(PeerSession.Timers.DEFAULT.upgradeInterval()));
         assertThat(introductionsWanted).as("tries for a direct path while relayed").contains("alice wants bob");
-        directBlocked = false;
+        net.directBlocked = false;
         alice.connect(bobId.publicKey(), Octets.of(bobAgreement.publicKey()), "bob", List.of(BOB_AT));
         run(Duration.ofSeconds(1));
         assertThat(alice.peers()).singleElement().satisfies(view -> assertThat(view.path()).isEqualTo("direct"));

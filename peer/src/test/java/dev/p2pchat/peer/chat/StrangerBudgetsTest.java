@@ -10,6 +10,8 @@ import dev.p2pchat.peer.api.PeerEvent;
 import dev.p2pchat.peer.link.LinkTable;
 import dev.p2pchat.peer.link.LocalPeer;
 import dev.p2pchat.peer.link.PeerSession;
+import dev.p2pchat.peer.store.PeerStore;
+import dev.p2pchat.peer.store.StoreException;
 import dev.p2pchat.peer.transport.PeerSocket;
 import dev.p2pchat.protocol.Identity;
 import dev.p2pchat.protocol.Octets;
@@ -42,13 +44,14 @@ class StrangerBudgetsTest {
     private final List<PeerEvent> victimEvents = new ArrayList<>();
     private final Identity victimIdentity = identity(0);
     private final Identity friendIdentity = identity(999_999);
-    private final Contacts victimContacts = Contacts.inMemory();
+    private final PeerStore victimStore = PeerStore.inMemory(Runnable::run);
+    private final Contacts victimContacts = Contacts.load(victimStore);
     private final ChatEngine victim;
 
-    StrangerBudgetsTest() {
+    StrangerBudgetsTest() throws StoreException {
         Contact friend = victimContacts.learn(friendIdentity.publicKey(), "friend");
         victimContacts.setFriend(friend, FriendState.FRIEND);
-        victim = engine(0, "victim", VICTIM_AT, victimEvents::add, victimContacts);
+        victim = engine(0, "victim", VICTIM_AT, victimEvents::add, victimStore, victimContacts);
     }
 
     private static Identity identity(int seed) {
@@ -58,11 +61,16 @@ class StrangerBudgetsTest {
     }
 
     private ChatEngine engine(int seed, String name, InetSocketAddress at, Consumer<PeerEvent> out) {
-        return engine(seed, name, at, out, Contacts.inMemory());
+        try {
+            PeerStore store = PeerStore.inMemory(Runnable::run);
+            return engine(seed, name, at, out, store, Contacts.load(store));
+        } catch (StoreException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private ChatEngine engine(int seed, String name, InetSocketAddress at, Consumer<PeerEvent> out,
-            Contacts contacts) {
+            PeerStore store, Contacts contacts) throws StoreException {
         SplittableRandom random = new SplittableRandom(seed + 1_000_000);
         byte[] agreementKey = new byte[X25519.KEY_SIZE];
         random.nextBytes(agreementKey);
@@ -84,7 +92,14 @@ class StrangerBudgetsTest {
             byte[] key = new byte[X25519.KEY_SIZE];
             random.nextBytes(key);
             return X25519.fromPrivateKey(key);
-        }, PeerSession.Timers.DEFAULT, new LocalPeer(identity(seed), X25519.fromPrivateKey(agreementKey), name), false, contacts, socket, out, (key, n) -> { });
+        }, PeerSession.Timers.DEFAULT, new LocalPeer(identity(seed), X25519.fromPrivateKey(agreementKey), name), false,
+                Duration.ofDays(7), contacts, store, Runnable::run, socket, out, new ChatEngine.Introductions() {
+                    @Override
+                    public void wanted(Octets key, String peerName) {}
+
+                    @Override
+                    public void reach(Octets key, String peerName) {}
+                });
         engines.put(at, engine);
         return engine;
     }

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * One {@code peer} command line run inside the test's JVM in line mode: lines are typed into its standard input,
@@ -82,6 +83,17 @@ final class CliPeer implements AutoCloseable {
 
     String awaitContaining(String part) throws InterruptedException {
         return await(line -> line.contains(part));
+    }
+
+    /** Waits for the line that says a message to {@code to} is queued; returns the message's short id. */
+    String awaitQueued(String to) throws InterruptedException {
+        String line = await(candidate -> candidate.matches("#[0-9a-f]{8} queued for " + Pattern.quote(to)));
+        return line.substring(1, 9);
+    }
+
+    /** Waits for the JSON event that says a message to {@code to} is queued; returns the message's id. */
+    String awaitQueuedJson(String to) throws InterruptedException {
+        return (String) awaitJson(Map.of("event", "queued", "to", to)).get("id");
     }
 
     /** Waits for a JSON line whose fields include every given one. */

@@ -40,16 +40,15 @@ class JsonTest {
                 .put("connected", true)
                 .put("address", (String) null)
                 .putNull("rtt_ms")
-                .putLongs("ids", List.of(1L, 2L))
                 .putStrings("private", List.of("10.0.0.1:7000", "a\"b"))
                 .putObjects("peers", List.of(new Json().put("name", "bob"), new Json()))
                 .toString();
 
         assertThat(json).isEqualTo("{\"event\":\"peers\",\"id\":42,\"connected\":true,\"address\":null,"
-                + "\"rtt_ms\":null,\"ids\":[1,2],\"private\":[\"10.0.0.1:7000\",\"a\\\"b\"],"
+                + "\"rtt_ms\":null,\"private\":[\"10.0.0.1:7000\",\"a\\\"b\"],"
                 + "\"peers\":[{\"name\":\"bob\"},{}]}");
         Map<String, Object> parsed = JsonParser.object(json);
-        assertThat(parsed).containsEntry("ids", List.of(1L, 2L)).containsEntry("address", null);
+        assertThat(parsed).containsEntry("address", null);
     }
 
     @Test

@@ -74,23 +74,24 @@ class PeerCommandTest {
         CliPeer bob = registered(peer("bob"));
 
         alice.type("/msg bob hello bob, it's alice!");
-        alice.awaitLine("#1 sent to bob");
-        alice.awaitLine("#1 delivered to bob");
+        String hello = alice.awaitQueued("bob");
+        alice.awaitLine("#" + hello + " delivered to bob");
         bob.awaitLine("<alice> hello bob, it's alice!");
         bob.await(line -> line.startsWith("* alice connected (127.0.0.1:"));
         alice.await(line -> line.startsWith("* bob connected (127.0.0.1:"));
 
         bob.type("/msg alice hi alice");
-        bob.awaitLine("#1 delivered to alice");
+        String hi = bob.awaitQueued("alice");
+        bob.awaitLine("#" + hi + " delivered to alice");
         alice.awaitLine("<bob> hi alice");
         List<String> aliceLines = alice.out.lines();
-        assertThat(aliceLines.indexOf("#1 sent to bob")).as("sent before delivered")
-                .isLessThan(aliceLines.indexOf("#1 delivered to bob"));
+        assertThat(aliceLines.indexOf("#" + hello + " queued for bob")).as("queued before delivered")
+                .isLessThan(aliceLines.indexOf("#" + hello + " delivered to bob"));
 
         alice.type("/history bob");
         alice.await(line -> line.equals("history with bob: 2 messages"));
-        alice.await(line -> line.matches("  \\S+ -> #1 hello bob, it's alice! \\(delivered\\)"));
-        alice.await(line -> line.matches("  \\S+ <- hi alice"));
+        alice.await(line -> line.matches("  \\S+ -> #" + hello + " hello bob, it's alice! \\(delivered\\)"));
+        alice.await(line -> line.matches("  \\S+ <- #" + hi + " hi alice"));
 
         assertThat(alice.quit()).isZero();
         bob.awaitLine("* alice disconnected: said goodbye");
@@ -173,7 +174,9 @@ class PeerCommandTest {
         String tricky = "quotes \" backslash \\ tab \t bell \u0007 é 😀 \u2028 </script>";
 
         alice.type("/msg bob " + tricky);
-        alice.awaitJson(Map.of("event", "delivered", "id", 1L, "to", "bob"));
+        String id = alice.awaitQueuedJson("bob");
+        alice.awaitJson(Map.of("event", "sent", "id", id, "to", "bob"));
+        alice.awaitJson(Map.of("event", "delivered", "id", id, "to", "bob"));
         Map<String, Object> message = bob.awaitJson(Map.of("event", "message", "from", "alice"));
         assertThat(message).containsEntry("text", tricky.strip()).containsEntry("broadcast", false)
                 .containsKey("fingerprint");
@@ -269,7 +272,7 @@ class PeerCommandTest {
                 .as("before any conversation").isEqualTo(new Stats(0, 0, 0, 0, 0, 0));
 
         alice.type("/msg bob counted");
-        alice.awaitLine("#1 delivered to bob");
+        alice.awaitLine("#" + alice.awaitQueued("bob") + " delivered to bob");
         bob.awaitLine("<alice> counted");
         alice.await(line -> line.startsWith("* bob connected (127.0.0.1:"));
         bob.await(line -> line.startsWith("* alice connected (127.0.0.1:"));
@@ -322,7 +325,7 @@ class PeerCommandTest {
         CliPeer bob = registered(peer("bob", "--json"));
 
         alice.type("/msg bob which way?");
-        alice.awaitJson(Map.of("event", "delivered", "id", 1L, "to", "bob"));
+        alice.awaitJson(Map.of("event", "delivered", "id", alice.awaitQueuedJson("bob"), "to", "bob"));
         bob.awaitJson(Map.of("event", "message", "from", "alice", "text", "which way?"));
         Map<String, Object> aliceConnected = alice.awaitJson(Map.of("event", "connected", "name", "bob"));
         Map<String, Object> bobConnected = bob.awaitJson(Map.of("event", "connected", "name", "alice"));
@@ -378,7 +381,7 @@ class PeerCommandTest {
         }
         alice.type("/msg bob still here");
 
-        alice.awaitLine("#1 delivered to bob");
+        alice.awaitLine("#" + alice.awaitQueued("bob") + " delivered to bob");
         bob.awaitLine("<alice> still here");
         List<String> errors = alice.out.lines().stream().filter(line -> line.startsWith("error: ")).toList();
         assertThat(errors).hasSize(bad.size());
@@ -387,8 +390,8 @@ class PeerCommandTest {
                 "error: missing NAME; usage: /msg NAME TEXT",
                 "error: nothing to send; usage: /msg NAME TEXT",
                 "error: no peer named nobody is registered with the tracker",
-                "error: the message is 65537 bytes in UTF-8; the limit is 65536",
-                "error: the message is 65538 bytes in UTF-8; the limit is 65536",
+                "error: the message is 65537 bytes in UTF-8; the limit is 65512",
+                "error: the message is 65538 bytes in UTF-8; the limit is 65512",
                 "error: '127.0.0.1:notaport': the port is not a number",
                 "error: waited 0 s; no message bob event has been seen");
         assertThat(errors).anyMatch(line -> line.startsWith("error: no friend action 'hug'"));
@@ -406,8 +409,8 @@ class PeerCommandTest {
                 "--bind", "P2PCHAT_BIND", "--port", "P2PCHAT_PORT", "--bootstrap", "P2PCHAT_BOOTSTRAP",
                 "--script", "P2PCHAT_SCRIPT",
                 "--data-dir", "P2PCHAT_DATA_DIR", "--friends-only", "P2PCHAT_FRIENDS_ONLY", "--log-level",
-                "P2PCHAT_LOG_LEVEL", "--json", "P2PCHAT_JSON", "send", "Exit codes", "Default: 0.0.0.0",
-                "Default: ~/.p2pchat/NAME", "Default: WARN");
+                "P2PCHAT_LOG_LEVEL", "--json", "P2PCHAT_JSON", "--message-ttl", "P2PCHAT_MESSAGE_TTL", "send",
+                "Exit codes", "Default: 0.0.0.0", "Default: ~/.p2pchat/NAME", "Default: WARN", "Default: 7d");
 
         CliPeer sendHelp = CliPeer.run("send", "--help");
         assertThat(sendHelp.exitCode()).isZero();
@@ -423,6 +426,10 @@ class PeerCommandTest {
         assertBadOption("--tracker 'localhost:x': the port must be a number", "--name", "a", "--tracker",
                 "localhost:x", "--data-dir", data);
         assertBadOption("--bootstrap '127.0.0.1' is not host:port", "--name", "a", "--bootstrap", "127.0.0.1",
+                "--data-dir", data);
+        assertBadOption("--message-ttl 'a week' is not a duration", "--name", "a", "--message-ttl", "a week",
+                "--data-dir", data);
+        assertBadOption("1 minute to 365 days, not 525600000 minutes", "--name", "a", "--message-ttl", "365000d",
                 "--data-dir", data);
         assertBadOption("Invalid value for option '--log-level'", "--name", "a", "--log-level", "LOUD");
         assertBadOption("Unknown option: '--no-such-option'", "--name", "a", "--no-such-option");
@@ -461,7 +468,8 @@ class PeerCommandTest {
                 "--data-dir", dataRoot.resolve("carol").toString(), "bob", "one", "shot");
 
         assertThat(send.exitCode()).as(send.toString()).isZero();
-        assertThat(send.out.lines()).containsExactly("#1 delivered to bob");
+        assertThat(send.out.lines()).hasSize(1);
+        assertThat(send.out.lines().get(0)).matches("#[0-9a-f]{8} delivered to bob");
         bob.awaitLine("<carol> one shot");
         // The answering side counts as connected only once a sealed frame confirms the keys; a sender that leaves at
         // once may say goodbye before that, which the library reports as a failed connection.

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.p2pchat.testsupport.JsonParser;
 import dev.p2pchat.testsupport.LineProcess;
 import dev.p2pchat.testsupport.PackagedJar;
+import dev.p2pchat.testsupport.TrackerProcess;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -16,8 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(60)
 class PeerProcessIT {
-    private static final Pattern LISTENING = Pattern.compile("tracker listening on udp ([0-9.]+):(\\d+)");
     private static final long WAIT_SECONDS = 15;
 
     @TempDir
@@ -55,7 +53,8 @@ class PeerProcessIT {
         }
 
         alice.type("/msg bob hello bob");
-        alice.awaitJson(Map.of("event", "delivered", "to", "bob", "id", 1L));
+        Object id = alice.awaitJson(Map.of("event", "queued", "to", "bob")).get("id");
+        alice.awaitJson(Map.of("event", "delivered", "to", "bob", "id", id));
         bob.awaitJson(Map.of("event", "message", "from", "alice", "text", "hello bob", "broadcast", false));
         carol.type("/msg bob hi from carol");
         bob.awaitJson(Map.of("event", "message", "from", "carol", "text", "hi from carol"));
@@ -142,16 +141,9 @@ class PeerProcessIT {
     }
 
     private void startTracker() throws Exception {
-        Process process = new ProcessBuilder(PackagedJar.command("tracker", "--bind", "127.0.0.1", "--port", "0",
-                "--data-dir", dir.resolve("tracker").toString()))
-                .redirectError(dir.resolve("tracker.err").toFile())
-                .start();
-        processes.add(process);
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8));
-        Matcher listening = LISTENING.matcher(String.valueOf(out.readLine()));
-        assertThat(listening.find()).as("the tracker's first line").isTrue();
-        tracker = listening.group(1) + ":" + listening.group(2);
+        TrackerProcess started = TrackerProcess.start(dir.resolve("tracker"), dir.resolve("tracker.err"));
+        processes.add(started.process());
+        tracker = started.address();
     }
 
     private ScriptedPeer peer(String name) throws IOException {
@@ -190,8 +182,8 @@ class PeerProcessIT {
             io.type(line);
         }
 
-        void awaitJson(Map<String, Object> fields) throws InterruptedException {
-            io.awaitJson(fields, 0, Duration.ofSeconds(WAIT_SECONDS));
+        Map<String, Object> awaitJson(Map<String, Object> fields) throws InterruptedException {
+            return io.awaitJson(fields, 0, Duration.ofSeconds(WAIT_SECONDS)).json();
         }
     }
 }

@@ -73,7 +73,7 @@ class PeerShellTest {
             screen.await("/msg alice ");
             keys.write("hi alice\r");
             alice.awaitLine("<bob> hi alice");
-            screen.await("#1 delivered to alice");
+            screen.awaitAfter(" queued for alice", " delivered to alice");
 
             // Ctrl-C at the prompt drops the line; while a command runs, it stops the command.
             until(thread, LineReaderImpl.class, "readLine");

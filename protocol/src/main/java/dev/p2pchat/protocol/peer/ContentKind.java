@@ -2,9 +2,9 @@ package dev.p2pchat.protocol.peer;
 
 /** What a DATA message carries; every kind travels reliably and in order. */
 public enum ContentKind {
-    /** A direct chat message: UTF-8 text. */
+    /** A direct chat message: its id, when it was written, UTF-8 text ({@link ChatContent}). */
     TEXT(1),
-    /** A chat message sent to every connected peer: UTF-8 text. */
+    /** A chat message sent to every connected peer, laid out as TEXT. */
     BROADCAST(2),
     /** The sender now goes by another name: the new name, ASCII. */
     NAME_CHANGED(3),
@@ -15,7 +15,9 @@ public enum ContentKind {
     /** The sender declines a friend request: empty. */
     FRIEND_DECLINE(6),
     /** The sender is no longer a friend: empty. */
-    FRIEND_REMOVE(7);
+    FRIEND_REMOVE(7),
+    /** The sender stored the chat messages it names: their ids ({@link ChatContent}). */
+    RECEIPT(8);
 
     private static final ContentKind[] BY_CODE = new ContentKind[256];
 

@@ -124,9 +124,9 @@ class LinkFrameCodecGoldenTest {
             assertThat(LinkFrameCodec.encode(data)).isEqualTo(bytes);
             assertThat(ContentKind.ofCode(kind.code())).isSameAs(kind);
         }
-        assertThat(ContentKind.values()).extracting(ContentKind::code).containsExactly(1, 2, 3, 4, 5, 6, 7);
+        assertThat(ContentKind.values()).extracting(ContentKind::code).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
         assertThat(ContentKind.ofCode(0)).isNull();
-        assertThat(ContentKind.ofCode(8)).isNull();
+        assertThat(ContentKind.ofCode(9)).isNull();
     }
 
     @Test

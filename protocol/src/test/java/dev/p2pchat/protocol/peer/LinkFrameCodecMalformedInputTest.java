@@ -243,7 +243,7 @@ class LinkFrameCodecMalformedInputTest {
                 Arguments.of("DATA of 65 ack entries", "03 00000001 41" + entry.repeat(65)
                         + "00000001 01 00000001 0000 61"),
                 Arguments.of("DATA content kind 0", "03 00000001 00 00000001 00 00000001 0000 61"),
-                Arguments.of("DATA content kind 8", "03 00000001 00 00000001 08 00000001 0000 61"),
+                Arguments.of("DATA content kind 9", "03 00000001 00 00000001 09 00000001 0000 61"),
                 Arguments.of("DATA content kind 255", "03 00000001 00 00000001 ff 00000001 0000 61"),
                 Arguments.of("DATA total 65537", DATA_HEAD + "00010001 0000 61"),
                 Arguments.of("DATA total 2^31", DATA_HEAD + "80000000 0000 61"),
