@@ -13,7 +13,7 @@ import dev.p2pchat.peer.link.LinkTable;
 import dev.p2pchat.peer.link.LocalPeer;
 import dev.p2pchat.peer.link.PeerSession;
 import dev.p2pchat.peer.store.PeerStore;
-import dev.p2pchat.peer.store.StoreException;
+import dev.p2pchat.store.StoreException;
 import dev.p2pchat.peer.store.StoredMessage;
 import dev.p2pchat.peer.transport.PeerSocket;
 import dev.p2pchat.protocol.Identity;

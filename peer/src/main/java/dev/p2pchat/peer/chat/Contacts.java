@@ -4,7 +4,7 @@ import dev.p2pchat.peer.api.ChatException;
 import dev.p2pchat.peer.api.FriendState;
 import dev.p2pchat.peer.store.ContactRow;
 import dev.p2pchat.peer.store.PeerStore;
-import dev.p2pchat.peer.store.StoreException;
+import dev.p2pchat.store.StoreException;
 import dev.p2pchat.protocol.Octets;
 import dev.p2pchat.protocol.Wire;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.p2pchat.peer.store;
 
+import dev.p2pchat.store.Database;
 import java.util.List;
 
 /** The peer database's schema, one migration per version; a new version appends one and never edits the past. */

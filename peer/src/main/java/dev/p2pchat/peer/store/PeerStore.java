@@ -4,6 +4,9 @@ import dev.p2pchat.peer.api.FriendState;
 import dev.p2pchat.peer.api.HostPort;
 import dev.p2pchat.protocol.KeyFile;
 import dev.p2pchat.protocol.Octets;
+import dev.p2pchat.store.Database;
+import dev.p2pchat.store.StoreException;
+import dev.p2pchat.store.StoreWorker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,14 +16,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,11 +28,9 @@ import org.slf4j.LoggerFactory;
  * ways, the outbox (outgoing messages still {@code QUEUED}) and, through the unique sender id of each message, what
  * a receiver needs to show a message once.
  *
- * <p>Writes never make the caller wait: they queue (bounded: {@value #MAX_QUEUED_TASKS} tasks; beyond it a write
- * fails at once, saying so) for one thread that commits all that waits in one transaction, then runs each write's
- * callback on the caller's executor (the event loop), in order. So whatever a callback does next (show a message,
- * send a receipt, hand a message to a conversation) happens only once the write is on disk. Reads queue behind the
- * writes before them, so a read sees everything written earlier.
+ * <p>Writes never make the caller wait: they go to a {@link StoreWorker} (at most {@value #MAX_QUEUED_TASKS} waiting),
+ * whose callbacks run on the event loop once the write is on disk. So whatever a callback does next (show a message,
+ * send a receipt, hand a message to a conversation) happens only once the message is stored.
  */
 public final class PeerStore implements AutoCloseable {
     public static final String FILE_NAME = "p2pchat.db";
@@ -45,57 +41,11 @@ public final class PeerStore implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PeerStore.class);
 
-    private final String location;
-    private final Connection connection;
-    private final Executor callbacks;
-    private final BlockingQueue<Task> queue;
-    private final Thread thread;
-    private final Map<String, PreparedStatement> statements = new HashMap<>();
-    private final LongAdder refused = new LongAdder();
-    private final LongAdder failedWrites = new LongAdder();
-    private final LongAdder committed = new LongAdder();
-    private final LongAdder transactions = new LongAdder();
-    private volatile boolean closed;
-
-    /** A unit of work for the store's thread; its outcome is reported on the callbacks' executor. */
-    private abstract static class Task {
-        abstract void run(PeerStore store) throws SQLException;
-
-        /** Runs on the callbacks' executor once the task's transaction committed (a read: once it ran). */
-        abstract void done();
-
-        /** Runs on the callbacks' executor when the task could not be carried out. */
-        abstract void failed(String problem);
-
-        boolean isRead() {
-            return false;
-        }
-    }
-
-    private static final Task STOP = new Task() {
-        @Override
-        void run(PeerStore store) {}
-
-        @Override
-        void done() {}
-
-        @Override
-        void failed(String problem) {}
-    };
+    private final StoreWorker worker;
 
     private PeerStore(String location, Connection connection, Executor callbacks, boolean background) {
-        this.location = location;
-        this.connection = connection;
-        this.callbacks = callbacks;
-        if (background) {
-            this.queue = new ArrayBlockingQueue<>(MAX_QUEUED_TASKS);
-            this.thread = new Thread(this::runTasks, "p2pchat-store");
-            this.thread.setDaemon(true);
-            this.thread.start();
-        } else {
-            this.queue = null;
-            this.thread = null;
-        }
+        this.worker = new StoreWorker(location, connection, callbacks, background ? MAX_QUEUED_TASKS : 0,
+                MAX_BATCH, "p2pchat-store");
     }
 
     /**
@@ -135,16 +85,16 @@ public final class PeerStore implements AutoCloseable {
 
     /** Where the database is, for messages to the user. */
     public String location() {
-        return location;
+        return worker.location();
     }
 
     // ---- reading at start (before any write is queued) ----
 
     /** Every saved contact. */
     public List<ContactRow> contacts() throws StoreException {
-        return startRead(() -> {
+        return worker.startRead(() -> {
             List<ContactRow> rows = new ArrayList<>();
-            try (ResultSet result = statement("SELECT key, name, state, address, verified FROM contacts")
+            try (ResultSet result = worker.statement("SELECT key, name, state, address, verified FROM contacts")
                     .executeQuery()) {
                 while (result.next()) {
                     rows.add(contact(result));
@@ -156,13 +106,13 @@ public final class PeerStore implements AutoCloseable {
 
     /** Every outgoing message still waiting for its receiver, oldest first. */
     public List<StoredMessage> queued() throws StoreException {
-        return startRead(() -> messages(statement(SELECT + " WHERE m.state = 'QUEUED' ORDER BY m.seq")));
+        return worker.startRead(() -> messages(worker.statement(SELECT + " WHERE m.state = 'QUEUED' ORDER BY m.seq")));
     }
 
     /** The highest message number given so far (0 in a new database): the next message takes one more. */
     public long lastSeq() throws StoreException {
-        return startRead(() -> {
-            try (ResultSet result = statement("SELECT coalesce(max(seq), 0) FROM messages").executeQuery()) {
+        return worker.startRead(() -> {
+            try (ResultSet result = worker.statement("SELECT coalesce(max(seq), 0) FROM messages").executeQuery()) {
                 result.next();
                 return result.getLong(1);
             }
@@ -173,14 +123,14 @@ public final class PeerStore implements AutoCloseable {
 
     /** Stores a message this side wrote, as QUEUED; {@code stored} runs once it is on disk. */
     public void insertOutgoing(StoredMessage message, Runnable stored, Consumer<String> failed) {
-        submit(new Write(failed) {
+        worker.submit(new StoreWorker.Write(failed) {
             @Override
-            void run(PeerStore store) throws SQLException {
-                store.insert(message, "INSERT INTO messages " + COLUMNS + " VALUES " + VALUES);
+            protected void run() throws SQLException {
+                insert(message, "INSERT INTO messages " + COLUMNS + " VALUES " + VALUES);
             }
 
             @Override
-            void done() {
+            protected void done() {
                 stored.run();
             }
         });
@@ -191,17 +141,17 @@ public final class PeerStore implements AutoCloseable {
      * {@code stored} is told, once the transaction committed, whether it was new.
      */
     public void insertIncoming(StoredMessage message, Consumer<Boolean> stored, Consumer<String> failed) {
-        submit(new Write(failed) {
+        worker.submit(new StoreWorker.Write(failed) {
             boolean inserted;
 
             @Override
-            void run(PeerStore store) throws SQLException {
-                inserted = store.insert(message, "INSERT OR IGNORE INTO messages " + COLUMNS + " VALUES " + VALUES)
+            protected void run() throws SQLException {
+                inserted = insert(message, "INSERT OR IGNORE INTO messages " + COLUMNS + " VALUES " + VALUES)
                         == 1;
             }
 
             @Override
-            void done() {
+            protected void done() {
                 stored.accept(inserted);
             }
         });
@@ -209,10 +159,10 @@ public final class PeerStore implements AutoCloseable {
 
     /** Settles a message: DELIVERED, FAILED (with the reason), or an incoming one's new state. */
     public void setState(long seq, StoredMessage.State state, String reason) {
-        submit(new Write(problem -> log.warn("could not record message {} as {}: {}", seq, state, problem)) {
+        worker.submit(new StoreWorker.Write(problem -> log.warn("could not record message {} as {}: {}", seq, state, problem)) {
             @Override
-            void run(PeerStore store) throws SQLException {
-                PreparedStatement update = store.statement("UPDATE messages SET state = ?, reason = ? WHERE seq = ?");
+            protected void run() throws SQLException {
+                PreparedStatement update = worker.statement("UPDATE messages SET state = ?, reason = ? WHERE seq = ?");
                 update.setString(1, state.name());
                 update.setString(2, reason);
                 update.setLong(3, seq);
@@ -220,39 +170,39 @@ public final class PeerStore implements AutoCloseable {
             }
 
             @Override
-            void done() {}
+            protected void done() {}
         });
     }
 
     /** Saves (inserts or replaces) contacts. */
     public void saveContacts(List<ContactRow> rows, Consumer<String> failed) {
-        submit(new Write(failed) {
+        worker.submit(new StoreWorker.Write(failed) {
             @Override
-            void run(PeerStore store) throws SQLException {
-                insertContacts(store.connection, rows);
+            protected void run() throws SQLException {
+                insertContacts(worker.connection(), rows);
             }
 
             @Override
-            void done() {}
+            protected void done() {}
         });
     }
 
     /** Moves the messages held from {@code peer} to RECEIVED; {@code released} gets them, oldest first. */
     public void releaseHeld(Octets peer, Consumer<List<StoredMessage>> released) {
-        submit(new Write(problem -> log.warn("could not release held messages: {}", problem)) {
+        worker.submit(new StoreWorker.Write(problem -> log.warn("could not release held messages: {}", problem)) {
             List<StoredMessage> found;
 
             @Override
-            void run(PeerStore store) throws SQLException {
-                PreparedStatement select = store.statement(SELECT + " WHERE m.peer = ? AND m.state = 'HELD' "
+            protected void run() throws SQLException {
+                PreparedStatement select = worker.statement(SELECT + " WHERE m.peer = ? AND m.state = 'HELD' "
                         + "ORDER BY m.seq");
                 select.setBytes(1, peer.toByteArray());
-                found = store.messages(select);
-                store.moveHeld(peer, StoredMessage.State.RECEIVED);
+                found = messages(select);
+                moveHeld(peer, StoredMessage.State.RECEIVED);
             }
 
             @Override
-            void done() {
+            protected void done() {
                 released.accept(found);
             }
         });
@@ -260,14 +210,14 @@ public final class PeerStore implements AutoCloseable {
 
     /** Marks the messages held from {@code peer} DECLINED: out of sight for good, their ids kept. */
     public void discardHeld(Octets peer) {
-        submit(new Write(problem -> log.warn("could not discard held messages: {}", problem)) {
+        worker.submit(new StoreWorker.Write(problem -> log.warn("could not discard held messages: {}", problem)) {
             @Override
-            void run(PeerStore store) throws SQLException {
-                store.moveHeld(peer, StoredMessage.State.DECLINED);
+            protected void run() throws SQLException {
+                moveHeld(peer, StoredMessage.State.DECLINED);
             }
 
             @Override
-            void done() {}
+            protected void done() {}
         });
     }
 
@@ -276,12 +226,12 @@ public final class PeerStore implements AutoCloseable {
      * many keys they make, cannot fill the disk. {@code trimmed} is told how many went.
      */
     public void trimStrangerMessages(int keep, Consumer<Integer> trimmed) {
-        submit(new Write(problem -> log.warn("could not trim strangers' messages: {}", problem)) {
+        worker.submit(new StoreWorker.Write(problem -> log.warn("could not trim strangers' messages: {}", problem)) {
             int deleted;
 
             @Override
-            void run(PeerStore store) throws SQLException {
-                PreparedStatement delete = store.statement("DELETE FROM messages WHERE seq IN (SELECT m.seq FROM "
+            protected void run() throws SQLException {
+                PreparedStatement delete = worker.statement("DELETE FROM messages WHERE seq IN (SELECT m.seq FROM "
                         + "messages m LEFT JOIN contacts c ON c.key = m.peer WHERE m.outgoing = 0 "
                         + "AND coalesce(c.state, 'NONE') <> 'FRIEND' ORDER BY m.seq DESC LIMIT -1 OFFSET ?)");
                 delete.setInt(1, keep);
@@ -289,7 +239,7 @@ public final class PeerStore implements AutoCloseable {
             }
 
             @Override
-            void done() {
+            protected void done() {
                 trimmed.accept(deleted);
             }
         });
@@ -299,13 +249,13 @@ public final class PeerStore implements AutoCloseable {
 
     /** The conversation with {@code peer}: its {@code limit} newest messages before {@code beforeSeq}, oldest first. */
     public CompletableFuture<List<StoredMessage>> history(Octets peer, long beforeSeq, int limit) {
-        return read(store -> {
-            PreparedStatement select = store.statement(SELECT + " WHERE m.peer = ? AND m.seq < ? AND m.state NOT IN "
+        return worker.read(() -> {
+            PreparedStatement select = worker.statement(SELECT + " WHERE m.peer = ? AND m.seq < ? AND m.state NOT IN "
                     + "('HELD', 'DECLINED') ORDER BY m.seq DESC LIMIT ?");
             select.setBytes(1, peer.toByteArray());
             select.setLong(2, beforeSeq);
             select.setInt(3, limit);
-            return reversed(store.messages(select));
+            return reversed(messages(select));
         });
     }
 
@@ -318,13 +268,13 @@ public final class PeerStore implements AutoCloseable {
         if (query.isEmpty()) {
             return CompletableFuture.completedFuture(List.of());
         }
-        return read(store -> {
-            PreparedStatement select = store.statement(SELECT_COLUMNS + " FROM messages_text f JOIN messages m "
+        return worker.read(() -> {
+            PreparedStatement select = worker.statement(SELECT_COLUMNS + " FROM messages_text f JOIN messages m "
                     + "ON m.seq = f.rowid LEFT JOIN contacts c ON c.key = m.peer WHERE messages_text MATCH ? "
                     + "AND m.state NOT IN ('HELD', 'DECLINED') ORDER BY f.rowid DESC LIMIT ?");
             select.setString(1, query);
             select.setInt(2, limit);
-            return reversed(store.messages(select));
+            return reversed(messages(select));
         });
     }
 
@@ -344,198 +294,30 @@ public final class PeerStore implements AutoCloseable {
 
     /** Writes refused because the queue was full. */
     public long refused() {
-        return refused.sum();
+        return worker.refused();
     }
 
     /** Writes that failed (the disk full, the file read-only). */
     public long failedWrites() {
-        return failedWrites.sum();
+        return worker.failedWrites();
     }
 
     /** Tasks carried out, and the transactions they took: their ratio is the batching. */
     public long completedTasks() {
-        return committed.sum();
+        return worker.completedTasks();
     }
 
     public long transactions() {
-        return transactions.sum();
+        return worker.transactions();
     }
 
     /** Finishes what is queued, then closes the database. */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        if (thread != null) {
-            try {
-                queue.put(STOP);
-                thread.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        Database.close(connection);
+        worker.close();
     }
 
     // ---- internals ----
-
-    private abstract static class Write extends Task {
-        private final Consumer<String> failure;
-
-        Write(Consumer<String> failure) {
-            this.failure = failure;
-        }
-
-        @Override
-        void failed(String problem) {
-            failure.accept(problem);
-        }
-    }
-
-    private <T> CompletableFuture<T> read(SqlFunction<T> query) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        submit(new Task() {
-            T value;
-
-            @Override
-            void run(PeerStore store) throws SQLException {
-                value = query.apply(store);
-            }
-
-            @Override
-            void done() {
-                result.complete(value);
-            }
-
-            @Override
-            void failed(String problem) {
-                result.completeExceptionally(new StoreException("could not read " + location + ": " + problem));
-            }
-
-            @Override
-            boolean isRead() {
-                return true;
-            }
-        });
-        return result;
-    }
-
-    @FunctionalInterface
-    private interface SqlFunction<T> {
-        T apply(PeerStore store) throws SQLException;
-    }
-
-    @FunctionalInterface
-    private interface SqlSupplier<T> {
-        T get() throws SQLException;
-    }
-
-    private <T> T startRead(SqlSupplier<T> query) throws StoreException {
-        synchronized (connection) {
-            try {
-                return query.get();
-            } catch (SQLException e) {
-                throw new StoreException("could not read " + location + ": " + Database.problem(e), e);
-            }
-        }
-    }
-
-    private void submit(Task task) {
-        if (closed) {
-            task.failed("the store is closed");
-            return;
-        }
-        if (queue == null) {
-            runBatch(List.of(task));
-        } else if (!queue.offer(task)) {
-            refused.increment();
-            task.failed(MAX_QUEUED_TASKS + " writes are waiting for the disk already");
-        }
-    }
-
-    private void runTasks() {
-        List<Task> batch = new ArrayList<>();
-        boolean stopping = false;
-        while (!stopping) {
-            try {
-                batch.add(queue.take());
-            } catch (InterruptedException e) {
-                return;
-            }
-            queue.drainTo(batch, MAX_BATCH - 1);
-            stopping = batch.remove(STOP);
-            runBatch(batch);
-            batch.clear();
-        }
-        // What arrived after the stop (a race with close) is refused, not left unanswered.
-        List<Task> late = new ArrayList<>();
-        queue.drainTo(late);
-        late.forEach(task -> callbacks.execute(() -> task.failed("the store is closed")));
-    }
-
-    /** Runs the writes in one transaction, committing before each read so that the read sees them. */
-    private void runBatch(List<Task> batch) {
-        synchronized (connection) {
-            List<Task> writes = new ArrayList<>();
-            for (Task task : batch) {
-                if (task.isRead()) {
-                    commit(writes);
-                    writes = new ArrayList<>();
-                    try {
-                        task.run(this);
-                        finish(List.of(task));
-                    } catch (SQLException e) {
-                        String problem = Database.problem(e);
-                        callbacks.execute(() -> task.failed(problem));
-                    }
-                } else {
-                    writes.add(task);
-                }
-            }
-            commit(writes);
-        }
-    }
-
-    private void commit(List<Task> writes) {
-        if (writes.isEmpty()) {
-            return;
-        }
-        try {
-            execute("BEGIN IMMEDIATE");
-            for (Task write : writes) {
-                write.run(this);
-            }
-            execute("COMMIT");
-            transactions.increment();
-            finish(writes);
-        } catch (SQLException e) {
-            Database.rollback(connection);
-            String problem = Database.problem(e);
-            failedWrites.add(writes.size());
-            log.warn("could not write {} changes to {}: {}", writes.size(), location, problem);
-            callbacks.execute(() -> writes.forEach(write -> write.failed(problem)));
-        }
-    }
-
-    private void finish(List<Task> tasks) {
-        committed.add(tasks.size());
-        callbacks.execute(() -> tasks.forEach(Task::done));
-    }
-
-    private void execute(String sql) throws SQLException {
-        statement(sql).execute();
-    }
-
-    private PreparedStatement statement(String sql) throws SQLException {
-        PreparedStatement statement = statements.get(sql);
-        if (statement == null) {
-            statement = connection.prepareStatement(sql);
-            statements.put(sql, statement);
-        }
-        return statement;
-    }
 
     private static final String COLUMNS =
             "(seq, peer, id, outgoing, broadcast, at, sent_at, text, state, reason, expires)";
@@ -545,7 +327,7 @@ public final class PeerStore implements AutoCloseable {
     private static final String SELECT = SELECT_COLUMNS + " FROM messages m LEFT JOIN contacts c ON c.key = m.peer";
 
     private int insert(StoredMessage message, String sql) throws SQLException {
-        PreparedStatement insert = statement(sql);
+        PreparedStatement insert = worker.statement(sql);
         insert.setLong(1, message.seq());
         insert.setBytes(2, message.peer().toByteArray());
         insert.setBytes(3, message.id().toByteArray());
@@ -561,7 +343,7 @@ public final class PeerStore implements AutoCloseable {
     }
 
     private void moveHeld(Octets peer, StoredMessage.State to) throws SQLException {
-        PreparedStatement update = statement("UPDATE messages SET state = ? WHERE peer = ? AND state = 'HELD'");
+        PreparedStatement update = worker.statement("UPDATE messages SET state = ? WHERE peer = ? AND state = 'HELD'");
         update.setString(1, to.name());
         update.setBytes(2, peer.toByteArray());
         update.executeUpdate();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.p2pchat.peer.api.FriendState;
 import dev.p2pchat.protocol.Octets;
+import dev.p2pchat.store.StoreException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.p2pchat.peer.store;
+package dev.p2pchat.store;
 
 import java.io.IOException;
 

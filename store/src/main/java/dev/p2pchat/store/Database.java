@@ -1,4 +1,4 @@
-package dev.p2pchat.peer.store;
+package dev.p2pchat.store;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -15,9 +15,9 @@ import org.sqlite.SQLiteException;
  * {@code PRAGMA user_version}. A file whose schema is newer than this program knows is refused before anything in
  * it changes.
  */
-final class Database {
+public final class Database {
     /** One step of the schema: the statements that take it from version {@code n - 1} to {@code n}. */
-    record Migration(int version, List<String> statements) {}
+    public record Migration(int version, List<String> statements) {}
 
     private Database() {}
 
@@ -26,7 +26,7 @@ final class Database {
      *
      * @param afterCreate run inside the transaction that creates the schema of a new file (a one-time import)
      */
-    static Connection open(String file, List<Migration> migrations, Importer afterCreate) throws StoreException {
+    public static Connection open(String file, List<Migration> migrations, Importer afterCreate) throws StoreException {
         int known = migrations.get(migrations.size() - 1).version();
         Connection connection;
         try {
@@ -63,7 +63,7 @@ final class Database {
 
     /** Runs inside the creating transaction of a new database. */
     @FunctionalInterface
-    interface Importer {
+    public interface Importer {
         void imported(Connection connection) throws SQLException, StoreException;
     }
 
@@ -97,7 +97,7 @@ final class Database {
     }
 
     /** What went wrong, in words a user acts on: the disk is full, the file is read-only, it is damaged. */
-    static String problem(SQLException e) {
+    public static String problem(SQLException e) {
         if (e instanceof SQLiteException sqlite) {
             SQLiteErrorCode code = sqlite.getResultCode();
             String name = code == null ? "" : code.name();
@@ -126,7 +126,7 @@ final class Database {
      * statement, because SQLite ends a transaction by itself on some failures (a full disk), which a driver that
      * tracks the transaction itself does not learn.
      */
-    static void rollback(Connection connection) {
+    public static void rollback(Connection connection) {
         try (Statement statement = connection.createStatement()) {
             statement.execute("ROLLBACK");
         } catch (SQLException e) {
@@ -134,7 +134,7 @@ final class Database {
         }
     }
 
-    static void close(Connection connection) {
+    public static void close(Connection connection) {
         try {
             connection.close();
         } catch (SQLException e) {
