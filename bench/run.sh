@@ -3,6 +3,7 @@
 #   bench/run.sh                 every benchmark with default options (a few minutes)
 #   bench/run.sh peer [options]  only the peers' (about a minute); bench/run.sh peer --help for its options
 #   bench/run.sh tracker [...]   only the tracker's (about three minutes)
+#   bench/run.sh store [...]     only the stores': the peer's database with a million messages, the tracker's mailbox
 # Tests are not even compiled: the benchmarks need the main code only. The peer benchmark's outside anchor, an ENet
 # ping-pong (bench/enet), is built with gcc against Debian's libenet-dev: apt-get install gcc libenet-dev.
 set -euo pipefail

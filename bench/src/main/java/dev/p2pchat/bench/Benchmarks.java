@@ -12,12 +12,13 @@ import picocli.CommandLine.Spec;
  * options. Each writes only its own section of the markdown file.
  */
 @Command(name = "p2pchat-bench", mixinStandardHelpOptions = true,
-        subcommands = {PeerBenchmark.class, TrackerBenchmark.class},
-        description = {"Without a command, runs every benchmark with its default options (the peer's, then the "
-                + "tracker's); with one, runs only that one.", "Options of a benchmark: <command> --help."})
+        subcommands = {PeerBenchmark.class, TrackerBenchmark.class, StoreBenchmark.class},
+        description = {"Without a command, runs every benchmark with its default options (the peer's, the "
+                + "tracker's, then the stores'); with one, runs only that one.",
+            "Options of a benchmark: <command> --help."})
 public final class Benchmarks implements Callable<Integer> {
     /** In the order a full run takes them: the peer's first, so its first start sees a JVM without peer classes. */
-    private static final List<String> ALL = List.of("peer", "tracker");
+    private static final List<String> ALL = List.of("peer", "tracker", "store");
 
     @Spec
     CommandSpec spec;

@@ -120,6 +120,11 @@ final class NatLab implements AutoCloseable {
         check(script("black-hole", router(router).name(), bytes == 0 ? "off" : Integer.toString(bytes)));
     }
 
+    /** Cuts {@code router} off (it drops everything it would forward), or puts it back. */
+    void outage(String router, boolean on) throws IOException, InterruptedException {
+        check(script("outage", router(router).name(), on ? "on" : "off"));
+    }
+
     /** Gives {@code router} a new public address and forgets its mappings: its LAN's peers roam. */
     String renumber(String router) throws IOException, InterruptedException {
         String address = check(script("renumber", router(router).name())).strip();

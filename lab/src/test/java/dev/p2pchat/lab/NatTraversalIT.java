@@ -40,6 +40,9 @@ class NatTraversalIT {
     private static final Duration ROAMING_WAIT = Duration.ofSeconds(30);
     /** Finding the black hole takes a few unanswered sends of a large datagram, then 60 KiB go in small pieces. */
     private static final Duration BLACK_HOLE_WAIT = Duration.ofSeconds(45);
+    private static final int OUTAGE_SECONDS = 40;
+    /** After the outage: the queues go out on the next tries (10 s apart at most) and the tracker's answers. */
+    private static final Duration OUTAGE_WAIT = Duration.ofSeconds(60);
 
     private static final Pattern RELAYED = Pattern.compile(" relayed=(\\d+)/");
 
@@ -237,6 +240,61 @@ class NatTraversalIT {
         assertThat(bob.pathTo("alice")).containsEntry("path", "direct");
         report("roaming: the router behind one peer changes its address", "direct again, 10 of 10 once",
                 Duration.ofNanos(lastDelivered - moved));
+    }
+
+    /**
+     * A 40 s outage of one peer's router (iptables DROP) while both type: every message is delivered once, in order,
+     * and none fails. Before, a 40 s outage lost 698 of 960 messages: the conversation closed after 15 s of silence and
+     * failed everything queued, and nothing was resent when the network returned.
+     */
+    @Test
+    void shouldLoseNothingInAFortySecondOutageOfOnePeersRouter() throws Exception {
+        Peer alice = peer("alice", "a1");
+        Peer bob = peer("bob", "b1");
+        alice.sendAndAwaitDelivery(bob, "before the outage");
+        int aliceMark = alice.process.mark();
+        int bobMark = bob.process.mark();
+        List<String> fromAlice = new ArrayList<>();
+        List<String> fromBob = new ArrayList<>();
+        lab.outage("nat1", true);
+        long ended;
+        try {
+            for (int second = 0; second < OUTAGE_SECONDS; second++) {
+                for (int i = 0; i < 3; i++) {
+                    fromAlice.add("alice at " + second + "." + i);
+                    alice.process.type("/msg bob " + fromAlice.get(fromAlice.size() - 1));
+                    fromBob.add("bob at " + second + "." + i);
+                    bob.process.type("/msg alice " + fromBob.get(fromBob.size() - 1));
+                }
+                Thread.sleep(1_000);
+            }
+        } finally {
+            lab.outage("nat1", false);
+            ended = System.nanoTime();
+        }
+        List<String> aliceIds = alice.queued(aliceMark, fromAlice.size());
+        List<String> bobIds = bob.queued(bobMark, fromBob.size());
+        long lastDelivered = 0;
+        for (String id : aliceIds) {
+            lastDelivered = Math.max(lastDelivered, alice.process.awaitJson(Map.of("event", "delivered", "id", id),
+                    aliceMark, OUTAGE_WAIT).nanos());
+        }
+        for (String id : bobIds) {
+            lastDelivered = Math.max(lastDelivered, bob.process.awaitJson(Map.of("event", "delivered", "id", id),
+                    bobMark, OUTAGE_WAIT).nanos());
+        }
+        bob.process.awaitJson(Map.of("event", "message", "text", fromAlice.get(fromAlice.size() - 1)), bobMark,
+                OUTAGE_WAIT);
+        alice.process.awaitJson(Map.of("event", "message", "text", fromBob.get(fromBob.size() - 1)), aliceMark,
+                OUTAGE_WAIT);
+
+        assertThat(bob.received(bobMark)).as("each of alice's once, in order").containsExactlyElementsOf(fromAlice);
+        assertThat(alice.received(aliceMark)).as("each of bob's once, in order").containsExactlyElementsOf(fromBob);
+        assertThat(alice.process.saw(line -> line.contains("\"event\":\"failed\""))).isFalse();
+        assertThat(bob.process.saw(line -> line.contains("\"event\":\"failed\""))).isFalse();
+        report("a 40 s outage of one router, iptables DROP, 3 messages a second each way",
+                (fromAlice.size() + fromBob.size()) + " of " + (fromAlice.size() + fromBob.size()) + " once, in order",
+                Duration.ofNanos(lastDelivered - ended));
     }
 
     @Test

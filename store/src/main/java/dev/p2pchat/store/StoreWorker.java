@@ -39,6 +39,14 @@ public final class StoreWorker implements AutoCloseable {
     private final LongAdder committed = new LongAdder();
     private final LongAdder transactions = new LongAdder();
     private volatile boolean closed;
+    private volatile IdleWork idle;
+
+    /** Work done while no task waits, in small steps, each in a transaction of its own. */
+    @FunctionalInterface
+    public interface IdleWork {
+        /** One step; whether there is more to do. */
+        boolean step() throws SQLException;
+    }
 
     /** A unit of work for the store's thread; its outcome is reported on the callbacks' executor. */
     public abstract static class Task {
@@ -108,6 +116,11 @@ public final class StoreWorker implements AutoCloseable {
             this.queue = null;
             this.thread = null;
         }
+    }
+
+    /** Sets the work the thread does when no task waits (with the queue: a thread; without, never). */
+    public void whenIdle(IdleWork work) {
+        this.idle = work;
     }
 
     /** Where the database is, for messages to the user. */
@@ -229,12 +242,19 @@ public final class StoreWorker implements AutoCloseable {
     private void runTasks() {
         List<Task> batch = new ArrayList<>();
         boolean stopping = false;
+        boolean idleWorkLeft = true;
         while (!stopping) {
             try {
-                batch.add(queue.take());
+                Task next = idleWorkLeft && idle != null ? queue.poll() : queue.take();
+                if (next == null) {
+                    idleWorkLeft = idleStep();
+                    continue;
+                }
+                batch.add(next);
             } catch (InterruptedException e) {
                 return;
             }
+            idleWorkLeft = true;
             queue.drainTo(batch, maxBatch - 1);
             stopping = batch.remove(STOP);
             runBatch(batch);
@@ -244,6 +264,22 @@ public final class StoreWorker implements AutoCloseable {
         List<Task> late = new ArrayList<>();
         queue.drainTo(late);
         late.forEach(task -> callbacks.execute(() -> task.failed("the store is closed")));
+    }
+
+    /** One step of the idle work in a transaction of its own; whether there is more. */
+    private boolean idleStep() {
+        synchronized (connection) {
+            try {
+                statement("BEGIN IMMEDIATE").execute();
+                boolean more = idle.step();
+                statement("COMMIT").execute();
+                return more;
+            } catch (SQLException e) {
+                Database.rollback(connection);
+                log.warn("could not do the idle work on {}: {}", location, Database.problem(e));
+                return false; // tried again after the next task
+            }
+        }
     }
 
     /** Runs the writes in one transaction, committing before each read so that the read sees them. */

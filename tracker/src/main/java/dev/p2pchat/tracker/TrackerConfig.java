@@ -1,5 +1,6 @@
 package dev.p2pchat.tracker;
 
+import dev.p2pchat.tracker.mailbox.MailLimits;
 import dev.p2pchat.tracker.relay.RelayLimits;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,8 +39,10 @@ import java.time.Duration;
  * @param metricsBind interface for the HTTP metrics endpoint (default 127.0.0.1: only this host)
  * @param metricsPort TCP port of the HTTP metrics endpoint (default -1: off; 0 picks one)
  * @param relay what the relay allows each peer that has no direct path (default {@link RelayLimits#DEFAULT})
- * @param dataDirectory where the tracker's key is kept, so that peers that pinned it, and the cookies it minted,
- *     stay valid across restarts (default null: a new key in memory each start, for tests and embedded trackers)
+ * @param mail what the mailbox holds for peers that are not registered (default {@link MailLimits#DEFAULT})
+ * @param dataDirectory where the tracker's key and its mail are kept, so that peers that pinned it, the cookies it
+ *     minted and the mail it took stay valid across restarts (default null: a new key and the mail in memory each
+ *     start, for tests and embedded trackers)
  */
 public record TrackerConfig(
         String bindAddress,
@@ -60,6 +63,7 @@ public record TrackerConfig(
         String metricsBind,
         int metricsPort,
         RelayLimits relay,
+        MailLimits mail,
         Path dataDirectory) {
     public static final int DEFAULT_PORT = 7070;
     public static final Duration MIN_LEASE = Duration.ofSeconds(10);
@@ -92,6 +96,7 @@ public record TrackerConfig(
         require(metricsBind != null && !metricsBind.isBlank(), "metrics bind address is required");
         require(metricsPort >= -1 && metricsPort <= 65535, "metrics port must be -1 (off) or 0 to 65535");
         require(relay != null, "relay limits are required");
+        require(mail != null, "mail limits are required");
     }
 
     public static Builder builder() {
@@ -119,6 +124,7 @@ public record TrackerConfig(
         private int metricsPort = -1;
         private Path dataDirectory;
         private RelayLimits relay = RelayLimits.DEFAULT;
+        private MailLimits mail = MailLimits.DEFAULT;
 
         private Builder() {}
 
@@ -212,6 +218,11 @@ public record TrackerConfig(
             return this;
         }
 
+        public Builder mail(MailLimits mail) {
+            this.mail = mail;
+            return this;
+        }
+
         public Builder dataDirectory(Path dataDirectory) {
             this.dataDirectory = dataDirectory;
             return this;
@@ -220,7 +231,8 @@ public record TrackerConfig(
         public TrackerConfig build() {
             return new TrackerConfig(bindAddress, port, lease, keepalive, maxPeers, maxPerHost, maxPerNetwork,
                     ratePerSecond, rateBurst, signaturesPerSecond, registrationsPerSecond, queriesPerSecond,
-                    maxRateSources, cookieEpoch, statsInterval, metricsBind, metricsPort, relay, dataDirectory);
+                    maxRateSources, cookieEpoch, statsInterval, metricsBind, metricsPort, relay, mail,
+                    dataDirectory);
         }
     }
 

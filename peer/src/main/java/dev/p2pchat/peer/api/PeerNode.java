@@ -25,6 +25,7 @@ import dev.p2pchat.protocol.ProtocolException;
 import dev.p2pchat.protocol.crypto.X25519;
 import dev.p2pchat.protocol.netty.Transport;
 import dev.p2pchat.protocol.tracker.ErrorCode;
+import dev.p2pchat.protocol.tracker.TrackerWire;
 import dev.p2pchat.protocol.tracker.PeerInfo;
 import dev.p2pchat.protocol.tracker.TrackerMessage;
 import io.netty.buffer.Unpooled;
@@ -79,6 +80,11 @@ public final class PeerNode implements AutoCloseable {
     private final EventLoopGroup group;
     private final Channel channel;
     private final ChatEngine chat;
+    private final Mailroom mailroom = new Mailroom();
+    /** Tracker requests made while not registered, run once registered again (see {@link #whenRegistered}). */
+    private final List<Runnable> waitingForRegistration = new ArrayList<>();
+    static final int MAX_WAITING_FOR_REGISTRATION = 64;
+    static final long REGISTRATION_WAIT_SECONDS = 30;
     private final TrackerSession tracker;
     private final ScheduledFuture<?> ticker;
     private final LongAdder malformed = new LongAdder();
@@ -189,7 +195,7 @@ public final class PeerNode implements AutoCloseable {
 
     /** Looks a peer up by name; the tracker also introduces this peer to it. */
     public CompletableFuture<PeerLocation> lookup(String peerName) {
-        return onLoop(() -> requireTracker().lookup(peerName)
+        return onLoop(() -> whenRegistered(() -> tracker.lookup(peerName))
                 .thenApply(info -> new PeerLocation(info.name(), info.identityKey(), info.observed(),
                         info.privateAddresses()))
                 .exceptionallyCompose(failure -> CompletableFuture.failedFuture(lookupProblem(peerName, failure))));
@@ -361,6 +367,20 @@ public final class PeerNode implements AutoCloseable {
         return chat.unstoredMessages();
     }
 
+    /** Writes the store refused because its queue was full, and writes that failed (a full disk, a read-only file). */
+    public long storeWritesRefused() {
+        return store.refused();
+    }
+
+    public long storeWritesFailed() {
+        return store.failedWrites();
+    }
+
+    /** Mail from the tracker that did not open, was not what a sender seals, or was dropped incomplete for room. */
+    public long unopenedMail() {
+        return chat.unopenedMail();
+    }
+
     /** Datagrams that did not decode and were dropped. */
     public long malformedDatagrams() {
         return malformed.sum() + chat.links().dropped(LinkTable.Drop.MALFORMED);
@@ -420,6 +440,7 @@ public final class PeerNode implements AutoCloseable {
                 tracker.tick();
             }
             chat.tick();
+            mailroom.tick();
         } catch (RuntimeException e) {
             log.error("timer tick failed; the peer carries on", e);
         }
@@ -470,7 +491,7 @@ public final class PeerNode implements AutoCloseable {
             throw new ChatException("no peer named " + reference + " is known here; without a tracker, "
                     + "connect to its address first");
         }
-        return tracker.lookup(peerName).handle((info, failure) -> {
+        return whenRegistered(() -> tracker.lookup(peerName)).handle((info, failure) -> {
             if (failure == null && known != null && !info.identityKey().equals(known)) {
                 // The tracker's holder of the name is not the peer known by it here (a friend's name taken by
                 // another key): what was meant for the friend must not go to that key.
@@ -541,6 +562,74 @@ public final class PeerNode implements AutoCloseable {
                 }
             });
         }
+
+        /** Deposits the pieces one after another: a whole message never holds every tracker request slot. */
+        @Override
+        public CompletableFuture<Void> deposit(Octets key, List<Octets> pieces) {
+            if (tracker == null || tracker.state() != TrackerSession.State.REGISTERED) {
+                return CompletableFuture.failedFuture(new ChatException("not registered with the tracker"));
+            }
+            CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+            for (Octets piece : pieces) {
+                chain = chain.thenCompose(ignored -> tracker.deposit(key, piece));
+            }
+            return chain;
+        }
+
+        @Override
+        public void mailStored(List<Long> ids) {
+            mailroom.stored(ids);
+        }
+    }
+
+    /**
+     * This peer's mail at the tracker: fetched piece by piece when it registers and every minute after, handed to
+     * the chat, and deleted at the tracker once the chat stored what it carried. Owned by the event loop.
+     */
+    private final class Mailroom {
+        private static final long FETCH_EVERY_MILLIS = 60_000;
+        private boolean fetching;
+        private long lastFetchMillis;
+
+        void fetch() {
+            if (fetching || tracker == null || tracker.state() != TrackerSession.State.REGISTERED) {
+                return;
+            }
+            fetching = true;
+            lastFetchMillis = System.currentTimeMillis();
+            next(0);
+        }
+
+        void tick() {
+            if (System.currentTimeMillis() - lastFetchMillis >= FETCH_EVERY_MILLIS) {
+                fetch();
+            }
+        }
+
+        private void next(long after) {
+            tracker.fetchMail(after).whenComplete((mail, failure) -> {
+                if (failure != null || mail.id() == 0) {
+                    fetching = false; // what is left comes at the next fetch
+                    return;
+                }
+                try {
+                    chat.mailArrived(mail.id(), mail.mail());
+                } catch (RuntimeException e) {
+                    log.warn("could not take a piece of mail; it stays at the tracker", e);
+                }
+                next(mail.id());
+            });
+        }
+
+        /** Tells the tracker to delete these pieces; one not deleted comes again and is shown once. */
+        void stored(List<Long> ids) {
+            if (tracker == null || tracker.state() != TrackerSession.State.REGISTERED) {
+                return;
+            }
+            for (int from = 0; from < ids.size(); from += TrackerWire.MAX_MAIL_ACK_IDS) {
+                tracker.acknowledgeMail(ids.subList(from, Math.min(ids.size(), from + TrackerWire.MAX_MAIL_ACK_IDS)));
+            }
+        }
     }
 
     private static boolean notFound(Throwable failure) {
@@ -585,6 +674,51 @@ public final class PeerNode implements AutoCloseable {
             throw new ChatException("no peer named " + peerName + " is known here");
         }
         return key;
+    }
+
+    /**
+     * Runs a tracker request now if registered, else once registered again (a tracker that restarts, a registration
+     * under way), waiting at most {@value #REGISTRATION_WAIT_SECONDS} s; a request the tracker did not answer is tried
+     * once more the same way. So a lookup typed while the tracker is away is carried out when it is back.
+     */
+    private <T> CompletableFuture<T> whenRegistered(Supplier<CompletableFuture<T>> request) {
+        if (tracker == null) {
+            throw new ChatException("no tracker is configured");
+        }
+        if (tracker.state() != TrackerSession.State.REGISTERED) {
+            return afterRegistering(request);
+        }
+        return request.get().exceptionallyCompose(failure -> unanswered(failure) ? afterRegistering(request)
+                : CompletableFuture.failedFuture(failure));
+    }
+
+    private <T> CompletableFuture<T> afterRegistering(Supplier<CompletableFuture<T>> request) {
+        if (waitingForRegistration.size() >= MAX_WAITING_FOR_REGISTRATION) {
+            return CompletableFuture.failedFuture(new ChatException(MAX_WAITING_FOR_REGISTRATION
+                    + " requests are waiting for the tracker already"));
+        }
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Runnable go = () -> request.get().whenComplete((value, failure) -> {
+            if (failure != null) {
+                result.completeExceptionally(failure);
+            } else {
+                result.complete(value);
+            }
+        });
+        waitingForRegistration.add(go);
+        channel.eventLoop().schedule(() -> {
+            if (waitingForRegistration.remove(go)) {
+                result.completeExceptionally(new ChatException("not registered with the tracker: it has not "
+                        + "answered for " + REGISTRATION_WAIT_SECONDS + " s"));
+            }
+        }, REGISTRATION_WAIT_SECONDS, TimeUnit.SECONDS);
+        return result;
+    }
+
+    private static boolean unanswered(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return cause instanceof QueryFailedException query && query.code() == null;
     }
 
     private TrackerSession requireTracker() {
@@ -722,7 +856,11 @@ public final class PeerNode implements AutoCloseable {
                 pin(given);
             }
             tell(new PeerEvent.Registered(tracker.name(), observed));
+            List<Runnable> waiting = List.copyOf(waitingForRegistration);
+            waitingForRegistration.clear();
+            waiting.forEach(Runnable::run);
             chat.retryQueuedNow(); // peers that were away may be back, and lookups work again
+            mailroom.fetch();
             if (lastObserved != null && !lastObserved.equals(observed)) {
                 // This side's NAT mapping moved: every peer must learn the new one from a fresh introduction.
                 chat.reintroduceAll();

@@ -10,6 +10,7 @@ import dev.p2pchat.peer.api.PeerEvent;
 import dev.p2pchat.peer.api.PeerRef;
 import dev.p2pchat.peer.api.PeerView;
 import dev.p2pchat.peer.link.LinkTable;
+import dev.p2pchat.peer.link.MailSeal;
 import dev.p2pchat.peer.link.LocalPeer;
 import dev.p2pchat.peer.link.PeerSession;
 import dev.p2pchat.peer.store.PeerStore;
@@ -60,7 +61,19 @@ public final class ChatEngine {
          * is found to {@link #connect}; tell {@link #offline} when the tracker does not know it.
          */
         void reach(Octets key, String name);
+
+        /**
+         * Leaves sealed mail pieces at the tracker for {@code key}, which is not registered; completes once the
+         * tracker stored every one, fails when it refused one (its mailbox is full) or cannot be asked.
+         */
+        CompletableFuture<Void> deposit(Octets key, List<Octets> pieces);
+
+        /** The mail pieces with these ids are stored here (or worthless): the tracker may delete them. */
+        void mailStored(List<Long> ids);
     }
+
+    /** Messages being left in the tracker's mailbox at once (the tracker session has 64 requests in flight). */
+    static final int MAX_DEPOSITING = 16;
 
     /** Chat messages waiting to be delivered, all peers together; beyond it a new one is refused, saying so. */
     public static final int MAX_QUEUED_MESSAGES = 100_000;
@@ -98,6 +111,12 @@ public final class ChatEngine {
     private long badContent;
     /** Messages that arrived and could not be stored (so were neither shown nor acknowledged). */
     private long unstored;
+    private final MailSeal seal;
+    private final MailInbox mailInbox = new MailInbox();
+    /** Messages being deposited at the tracker now; beyond a bound the rest wait for the next try. */
+    private int depositing;
+    /** Mail that did not open or was not what a sender seals. */
+    private long unopenedMail;
 
     /**
      * @param store where messages and contacts are kept; its callbacks must run on {@code loop}
@@ -121,6 +140,7 @@ public final class ChatEngine {
         this.introductions = introductions;
         this.limits = new LimitReports(clock, events);
         this.links = new LinkTable(clock, random, ephemerals, timers, self, socket, new Conversations());
+        this.seal = new MailSeal(self, ephemerals, random);
         contacts.keepWhile(contact -> links.hasConversation(contact.key));
         this.nextSeq = store.lastSeq() + 1;
         restore(store.queued());
@@ -150,6 +170,11 @@ public final class ChatEngine {
     /** Delivered messages dropped because their content broke their kind's rule. */
     public long badContent() {
         return badContent;
+    }
+
+    /** Mail that did not open, was not what a sender seals, or was an incomplete envelope dropped for room. */
+    public long unopenedMail() {
+        return unopenedMail + mailInbox.dropped();
     }
 
     /** How often {@code kind} was reached since the start. */
@@ -404,8 +429,104 @@ public final class ChatEngine {
     /** The tracker does not know the peer: it is offline, and its messages wait for it. */
     public void offline(Octets key) {
         PeerQueue queue = queues.get(key);
-        if (queue != null) {
-            queue.offline = true;
+        if (queue == null) {
+            return;
+        }
+        queue.offline = true;
+        Contact contact = contacts.get(key);
+        if (contact == null || contact.agreementKey == null) {
+            return; // no handshake ever proved its key: nothing can be sealed to it, so it waits for the peer
+        }
+        for (Outgoing message : queue.byId.values()) {
+            if (depositing >= MAX_DEPOSITING) {
+                break;
+            }
+            if (message.stored && !message.deposited && !message.depositing) {
+                deposit(contact, message);
+            }
+        }
+    }
+
+    /**
+     * Leaves a waiting message in the tracker's mailbox, sealed to its peer: it counts as sent once the tracker has
+     * it, and stays queued here until the peer's receipt says it stored it (it also goes out directly as soon as a
+     * conversation opens; the peer shows it once either way).
+     */
+    private void deposit(Contact contact, Outgoing message) {
+        message.depositing = true;
+        depositing++;
+        List<Octets> pieces = seal.seal(contact.agreementKey, message.broadcast ? ContentKind.BROADCAST
+                : ContentKind.TEXT, message.content, clock.millis());
+        introductions.deposit(contact.key, pieces).whenComplete((stored, failure) -> {
+            message.depositing = false;
+            depositing--;
+            PeerQueue queue = queues.get(message.peer);
+            boolean waiting = queue != null && queue.byId.get(message.id) == message;
+            if (failure != null) {
+                message.mailProblem = "the tracker's mailbox did not take it ("
+                        + (failure.getCause() != null ? failure.getCause() : failure).getMessage() + ")";
+            } else if (!message.deposited) {
+                message.deposited = true;
+                message.mailProblem = null;
+                if (waiting) {
+                    events.accept(new PeerEvent.Sent(refOf(message.peer, null), message.id));
+                }
+            }
+        });
+    }
+
+    /**
+     * A piece of this peer's mail, fetched from the tracker under {@code mailId}. Once all the pieces of its
+     * envelope are here it is opened and handled as if it came in a conversation; the tracker is told to delete the
+     * pieces once the content is stored (or found worthless).
+     */
+    public void mailArrived(long mailId, Octets mail) {
+        MailSeal.Piece piece = MailSeal.piece(mail);
+        if (piece == null) {
+            unopenedMail++;
+            introductions.mailStored(List.of(mailId));
+            return;
+        }
+        MailInbox.Envelope envelope = mailInbox.add(mailId, piece);
+        if (envelope == null) {
+            return;
+        }
+        if (envelope.pieces().isEmpty()) {
+            introductions.mailStored(envelope.ids()); // a late copy of what was taken already
+            return;
+        }
+        MailSeal.Opened opened;
+        try {
+            opened = seal.open(envelope.pieces());
+        } catch (MailSeal.Unopened e) {
+            unopenedMail++;
+            introductions.mailStored(envelope.ids());
+            return;
+        }
+        if (opened.senderKey().equals(identity.publicKey())) {
+            unopenedMail++; // a copy of this peer's own mail cannot come from anyone honest
+            introductions.mailStored(envelope.ids());
+            return;
+        }
+        Contact contact = contacts.learn(opened.senderKey(), opened.senderName());
+        // The name and the key come bound by the sender's signature, as in a handshake.
+        rename(contact, opened.senderName());
+        contacts.agreed(contact, opened.senderAgreementKey());
+        if (contact.friend == FriendState.BLOCKED) {
+            introductions.mailStored(envelope.ids());
+            return;
+        }
+        switch (opened.kind()) {
+            case TEXT, BROADCAST -> receiveText(contact, opened.content(), opened.kind() == ContentKind.BROADCAST,
+                    () -> introductions.mailStored(envelope.ids()));
+            case RECEIPT -> {
+                receipt(contact, opened.content());
+                introductions.mailStored(envelope.ids());
+            }
+            default -> {
+                badContent++; // the rest travels only in conversations
+                introductions.mailStored(envelope.ids());
+            }
         }
     }
 
@@ -687,6 +808,10 @@ public final class ChatEngine {
     private HistoryEntry entry(Outgoing message) {
         PeerQueue queue = queues.get(message.peer);
         boolean sent = queue != null && queue.offered(message) && message.sent;
+        if (!sent && message.deposited) {
+            return new HistoryEntry(refOf(message.peer, null), Instant.ofEpochMilli(message.at), true, message.id,
+                    message.text, message.broadcast, HistoryEntry.State.SENT, "in the tracker's mailbox");
+        }
         return new HistoryEntry(refOf(message.peer, null), Instant.ofEpochMilli(message.at), true, message.id,
                 message.text, message.broadcast, sent ? HistoryEntry.State.SENT : HistoryEntry.State.QUEUED,
                 sent ? null : waitingFor(queue, message));
@@ -709,7 +834,15 @@ public final class ChatEngine {
         if (links.hasConversation(message.peer)) {
             return "connecting";
         }
-        return queue.offline ? "peer offline" : "no path yet";
+        if (!queue.offline) {
+            return "no path yet";
+        }
+        if (message.mailProblem != null) {
+            return "peer offline; " + message.mailProblem;
+        }
+        Contact contact = contacts.get(message.peer);
+        return contact == null || contact.agreementKey == null
+                ? "peer offline (never reached, so no mail can be sealed to it)" : "peer offline";
     }
 
     private HistoryEntry entry(StoredMessage row) {
@@ -806,15 +939,83 @@ public final class ChatEngine {
     private void sendReceipts() {
         receiptsScheduled = false;
         receiptsDue.forEach((sender, ids) -> {
+            Contact contact = contacts.get(sender);
+            boolean byMail = links.connected(sender) == null && contact != null && contact.agreementKey != null;
             for (int from = 0; from < ids.size(); from += ChatContent.MAX_RECEIPT_IDS) {
-                // Without a conversation (or room in it) the receipt is lost: the sender sends the message again,
-                // and it is acknowledged again.
-                links.offer(sender, ContentKind.RECEIPT, ChatContent.encodeReceipt(
-                        ids.subList(from, Math.min(ids.size(), from + ChatContent.MAX_RECEIPT_IDS))),
-                        LinkTable.NO_RECEIPT);
+                byte[] receipt = ChatContent.encodeReceipt(
+                        ids.subList(from, Math.min(ids.size(), from + ChatContent.MAX_RECEIPT_IDS)));
+                // With no conversation open (the message came by mail, or its conversation ended), the receipt
+                // goes by mail, for the sender to find when it registers. A receipt lost either way only means
+                // the sender sends the message again, and it is acknowledged again.
+                if (byMail) {
+                    introductions.deposit(sender, seal.seal(contact.agreementKey, ContentKind.RECEIPT, receipt,
+                            clock.millis()));
+                } else {
+                    links.offer(sender, ContentKind.RECEIPT, receipt, LinkTable.NO_RECEIPT);
+                }
             }
         });
         receiptsDue.clear();
+    }
+
+    /**
+     * Stores a message, then (only then) shows it and acknowledges it with a receipt; one whose id this peer stored
+     * already is acknowledged again and not shown. One that cannot be stored is neither: its sender sends it again.
+     * {@code afterStored} runs once it is on disk (or can never be).
+     */
+    private void receiveText(Contact contact, byte[] content, boolean broadcast, Runnable afterStored) {
+        ChatContent.Text message;
+        try {
+            message = ChatContent.decodeText(content);
+        } catch (ProtocolException e) {
+            badContent++;
+            afterStored.run(); // it can never be stored: nothing is gained by keeping it
+            return;
+        }
+        boolean held = friendsOnly && contact.friend != FriendState.FRIEND;
+        String text = new String(message.utf8(), StandardCharsets.UTF_8);
+        Octets key = contact.key;
+        keep(contact);
+        store.insertIncoming(new StoredMessage(nextSeq++, key, contact.name, message.id(), false, broadcast,
+                clock.millis(), message.sentAt(), text, held ? StoredMessage.State.HELD
+                        : StoredMessage.State.RECEIVED, null, 0), inserted -> {
+            afterStored.run();
+            Contact now = contacts.get(key);
+            if (now != null && now.friend == FriendState.BLOCKED) {
+                return; // blocked meanwhile: nothing from it is acknowledged
+            }
+            acknowledge(key, message.id());
+            if (inserted) {
+                PeerRef from = refOf(key, null);
+                MessageId id = new MessageId(message.id());
+                Instant sentAt = Instant.ofEpochMilli(message.sentAt());
+                events.accept(held ? new PeerEvent.MessageHeld(from, id, sentAt, text, broadcast)
+                        : new PeerEvent.MessageReceived(from, id, sentAt, text, broadcast));
+            }
+        }, problem -> {
+            unstored++;
+            events.accept(new PeerEvent.StoreFailed("a message from " + describe(key), problem));
+        });
+    }
+
+    /** The peer stored the messages a RECEIPT names: they are delivered. */
+    private void receipt(Contact contact, byte[] content) {
+        List<Octets> ids;
+        try {
+            ids = ChatContent.decodeReceipt(content);
+        } catch (ProtocolException e) {
+            badContent++;
+            return;
+        }
+        PeerQueue queue = queues.get(contact.key);
+        for (Octets id : ids) {
+            Outgoing message = queue == null ? null : queue.byId.get(new MessageId(id));
+            if (message != null) {
+                settle(queue, message, StoredMessage.State.DELIVERED, null);
+                events.accept(new PeerEvent.Delivered(contact.ref(), message.id));
+                queue = queues.get(contact.key);
+            }
+        }
     }
 
     /** Whether {@code content} is what PROTOCOL.md says a message of {@code kind} carries. */
@@ -871,6 +1072,8 @@ public final class ChatEngine {
             // The name its handshake proved is the peer's own word (a friend renamed while this side was away).
             rename(contact, session.remoteName());
             contacts.located(contact, session.address());
+            // Only the key the peer's own handshake proved is sealed to: the tracker's word could be its own key.
+            contacts.agreed(contact, session.remoteAgreementKey());
             contact.lastSeen = clock.instant();
             events.accept(new PeerEvent.Connected(contact.ref(), session.address()));
             warnIfLookalike(contact);
@@ -962,7 +1165,7 @@ public final class ChatEngine {
                 return;
             }
             switch (kind) {
-                case TEXT, BROADCAST -> receiveText(contact, content, kind == ContentKind.BROADCAST);
+                case TEXT, BROADCAST -> receiveText(contact, content, kind == ContentKind.BROADCAST, () -> { });
                 case RECEIPT -> receipt(contact, content);
                 case NAME_CHANGED -> {
                     rename(contact, new String(content, StandardCharsets.US_ASCII));
@@ -987,62 +1190,6 @@ public final class ChatEngine {
                         setFriend(contact, FriendState.NONE);
                         events.accept(new PeerEvent.FriendRemoved(contact.ref()));
                     }
-                }
-            }
-        }
-        /**
-         * Stores a message, then (only then) shows it and acknowledges it with a receipt; one whose id this peer stored
-         * already is acknowledged again and not shown. One that cannot be stored is neither: its sender sends it again.
-         */
-        private void receiveText(Contact contact, byte[] content, boolean broadcast) {
-            ChatContent.Text message;
-            try {
-                message = ChatContent.decodeText(content);
-            } catch (ProtocolException e) {
-                badContent++;
-                return;
-            }
-            boolean held = friendsOnly && contact.friend != FriendState.FRIEND;
-            String text = new String(message.utf8(), StandardCharsets.UTF_8);
-            Octets key = contact.key;
-            keep(contact);
-            store.insertIncoming(new StoredMessage(nextSeq++, key, contact.name, message.id(), false, broadcast,
-                    clock.millis(), message.sentAt(), text, held ? StoredMessage.State.HELD
-                            : StoredMessage.State.RECEIVED, null, 0), inserted -> {
-                Contact now = contacts.get(key);
-                if (now != null && now.friend == FriendState.BLOCKED) {
-                    return; // blocked meanwhile: nothing from it is acknowledged
-                }
-                acknowledge(key, message.id());
-                if (inserted) {
-                    PeerRef from = refOf(key, null);
-                    MessageId id = new MessageId(message.id());
-                    Instant sentAt = Instant.ofEpochMilli(message.sentAt());
-                    events.accept(held ? new PeerEvent.MessageHeld(from, id, sentAt, text, broadcast)
-                            : new PeerEvent.MessageReceived(from, id, sentAt, text, broadcast));
-                }
-            }, problem -> {
-                unstored++;
-                events.accept(new PeerEvent.StoreFailed("a message from " + describe(key), problem));
-            });
-        }
-
-        /** The peer stored the messages a RECEIPT names: they are delivered. */
-        private void receipt(Contact contact, byte[] content) {
-            List<Octets> ids;
-            try {
-                ids = ChatContent.decodeReceipt(content);
-            } catch (ProtocolException e) {
-                badContent++;
-                return;
-            }
-            PeerQueue queue = queues.get(contact.key);
-            for (Octets id : ids) {
-                Outgoing message = queue == null ? null : queue.byId.get(new MessageId(id));
-                if (message != null) {
-                    settle(queue, message, StoredMessage.State.DELIVERED, null);
-                    events.accept(new PeerEvent.Delivered(contact.ref(), message.id));
-                    queue = queues.get(contact.key);
                 }
             }
         }

@@ -20,6 +20,8 @@ final class Contact {
     /** Whether messages with this peer are stored, so its name must be too. */
     boolean hasMessages;
     InetSocketAddress address;
+    /** Its X25519 key, which mail for it is sealed to; null until a handshake or the tracker told it. */
+    Octets agreementKey;
     Instant lastSeen;
 
     Contact(Octets key, String name, Contacts book) {

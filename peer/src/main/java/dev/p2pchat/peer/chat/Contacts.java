@@ -67,6 +67,7 @@ public final class Contacts {
             contact.friend = row.state();
             contact.address = row.address();
             contact.verified = row.verified();
+            contact.agreementKey = row.agreementKey();
             contact.hasMessages = true; // a saved contact stays saved: a cheap upsert, and its messages keep a name
             contacts.add(contact);
         }
@@ -185,6 +186,14 @@ public final class Contacts {
         }
     }
 
+    /** Records the X25519 key {@code contact} proved in a handshake, or the tracker gave, for sealing mail to it. */
+    void agreed(Contact contact, Octets agreementKey) {
+        if (agreementKey != null && !agreementKey.isAllZeros() && !agreementKey.equals(contact.agreementKey)) {
+            contact.agreementKey = agreementKey;
+            changed(contact);
+        }
+    }
+
     /** Marks {@code contact} as verified by its safety number. */
     void verify(Contact contact) {
         contact.verified = true;
@@ -216,7 +225,8 @@ public final class Contacts {
         List<ContactRow> rows = new ArrayList<>(changed.size());
         for (Contact contact : changed) {
             if (contact.saved()) {
-                rows.add(new ContactRow(contact.key, contact.name, contact.friend, contact.address, contact.verified));
+                rows.add(new ContactRow(contact.key, contact.name, contact.friend, contact.address, contact.verified,
+                        contact.agreementKey));
             }
         }
         List<Contact> saving = new ArrayList<>(changed);

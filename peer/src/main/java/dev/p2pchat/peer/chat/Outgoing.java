@@ -21,6 +21,12 @@ final class Outgoing {
     int offeredIn;
     /** Whether the peer's link took it in the conversation it was last handed to. */
     boolean sent;
+    /** Whether the tracker's mailbox holds it for the peer (this run; a restart deposits it again). */
+    boolean deposited;
+    /** Whether a deposit of it is on its way to the tracker. */
+    boolean depositing;
+    /** Why the last deposit failed, for the queue to say; null when none did. */
+    String mailProblem;
 
     Outgoing(long seq, Octets peer, MessageId id, long at, long expires, String text, boolean broadcast,
             byte[] content) {

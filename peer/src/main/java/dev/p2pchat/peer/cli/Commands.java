@@ -321,7 +321,8 @@ final class Commands {
     private void stats(String args) throws InterruptedException {
         noArguments(args);
         request(node.paths(), paths -> statsReport(paths, node.malformedDatagrams(), node.refusedTrackerDatagrams(),
-                droppedFrames()));
+                droppedFrames(), new StoreStats(node.unstoredMessages(), node.storeWritesRefused(),
+                        node.storeWritesFailed(), node.unopenedMail())));
     }
 
     /** Frames that decoded but were dropped, by reason, the reasons that never happened left out. */
@@ -336,8 +337,11 @@ final class Commands {
         return dropped;
     }
 
+    /** What the store could not keep, and the mail that did not open. */
+    record StoreStats(long unstored, long writesRefused, long writesFailed, long unopenedMail) {}
+
     static Report statsReport(PathStats paths, long malformed, long refusedFromTracker,
-            Map<LinkTable.Drop, Long> dropped) {
+            Map<LinkTable.Drop, Long> dropped, StoreStats store) {
         StringBuilder text = new StringBuilder("punch attempts: " + paths.attempts() + "; ended direct: "
                 + paths.direct() + ", through the relay: " + paths.relayed() + ", failed: " + paths.failed()
                 + "; malformed datagrams dropped: " + malformed
@@ -352,9 +356,15 @@ final class Commands {
         if (!reasons.isEmpty()) {
             text.append("; other datagrams dropped: ").append(String.join(", ", reasons));
         }
+        text.append("; messages that arrived and could not be stored: ").append(store.unstored())
+                .append("; store writes refused (queue full): ").append(store.writesRefused())
+                .append(", failed: ").append(store.writesFailed())
+                .append("; mail that did not open: ").append(store.unopenedMail());
         return new Report(text.toString(), Json.event("stats").put("attempts", paths.attempts())
                 .put("direct", paths.direct()).put("relayed", paths.relayed()).put("failed", paths.failed())
-                .put("malformed", malformed).put("tracker_refused", refusedFromTracker).put("dropped", droppedJson));
+                .put("malformed", malformed).put("tracker_refused", refusedFromTracker).put("dropped", droppedJson)
+                .put("unstored", store.unstored()).put("store_refused", store.writesRefused())
+                .put("store_failed", store.writesFailed()).put("mail_unopened", store.unopenedMail()));
     }
 
     private void connect(String args) throws InterruptedException {

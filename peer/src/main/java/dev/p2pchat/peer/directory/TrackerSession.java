@@ -5,7 +5,9 @@ import dev.p2pchat.protocol.Identity;
 import dev.p2pchat.protocol.tracker.TrackerMessage;
 import dev.p2pchat.protocol.tracker.TrackerMessage.CookieChallenge;
 import dev.p2pchat.protocol.tracker.TrackerMessage.CookieRequest;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Deposit;
 import dev.p2pchat.protocol.tracker.TrackerMessage.ErrorReply;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Fetch;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Introduction;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Keepalive;
 import dev.p2pchat.protocol.tracker.TrackerMessage.KeepaliveAck;
@@ -13,6 +15,8 @@ import dev.p2pchat.protocol.tracker.TrackerMessage.ListPage;
 import dev.p2pchat.protocol.tracker.TrackerMessage.ListRequest;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Lookup;
 import dev.p2pchat.protocol.tracker.TrackerMessage.LookupResult;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Mail;
+import dev.p2pchat.protocol.tracker.TrackerMessage.MailAck;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Ok;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Register;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Registered;
@@ -63,6 +67,8 @@ import java.util.function.Consumer;
 public final class TrackerSession {
     /** The longest wait between two retransmissions, however often the first one has doubled. */
     static final long MAX_RETRY_MILLIS = 30_000;
+    /** The longest wait between tries of a keepalive or a cookie request: see {@link #probing}. */
+    static final long PROBE_MILLIS = 1_000;
     /** Tries for a keepalive or a query before the tracker counts as silent or the query fails. */
     static final int MAX_ATTEMPTS = 4;
     /** The refusals of a REGISTER that trying again cannot change: the name, or what this peer announced. */
@@ -394,6 +400,54 @@ public final class TrackerSession {
         return result;
     }
 
+    /** Leaves {@code mail} for the peer whose identity key is {@code recipient}; completes once the tracker stored it. */
+    public CompletableFuture<Void> deposit(Octets recipient, Octets mail) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        if (!acceptsQueries(result)) {
+            return result;
+        }
+        query(new Deposit(txid(), cookie, token, recipient, mail), result, reply -> {
+            if (reply instanceof Ok) {
+                result.complete(null);
+            } else {
+                fail(result, reply, "deposit");
+            }
+        });
+        return result;
+    }
+
+    /** The oldest piece of this peer's own mail with an id above {@code after} (id 0: there is none). */
+    public CompletableFuture<Mail> fetchMail(long after) {
+        CompletableFuture<Mail> result = new CompletableFuture<>();
+        if (!acceptsQueries(result)) {
+            return result;
+        }
+        query(new Fetch(txid(), cookie, token, after), result, reply -> {
+            if (reply instanceof Mail mail) {
+                result.complete(mail);
+            } else {
+                fail(result, reply, "fetching mail");
+            }
+        });
+        return result;
+    }
+
+    /** Tells the tracker these pieces of mail are stored here, so it deletes them. */
+    public CompletableFuture<Void> acknowledgeMail(List<Long> ids) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        if (!acceptsQueries(result)) {
+            return result;
+        }
+        query(new MailAck(txid(), cookie, token, ids), result, reply -> {
+            if (reply instanceof Ok) {
+                result.complete(null);
+            } else {
+                fail(result, reply, "acknowledging mail");
+            }
+        });
+        return result;
+    }
+
     /** One page of registered peers, from {@code cursor} (0 for the first page). */
     public CompletableFuture<ListPage> list(int cursor) {
         CompletableFuture<ListPage> result = new CompletableFuture<>();
@@ -644,10 +698,21 @@ public final class TrackerSession {
             request.onGiveUp.run();
             return;
         }
-        long wait = Math.min(MAX_RETRY_MILLIS, firstRetryMillis << Math.min(request.attempts, 16));
+        long wait = Math.min(probing(request.request) ? PROBE_MILLIS - random.nextInt((int) PROBE_MILLIS / 4)
+                : MAX_RETRY_MILLIS, firstRetryMillis << Math.min(request.attempts, 16));
         request.attempts++;
         request.retryAtMillis = now + wait;
         transmit(request.request);
+    }
+
+    /**
+     * Whether {@code request} asks whether the tracker is there at all: a keepalive, or a cookie request while
+     * registering anew. These are tried at least every {@value #PROBE_MILLIS} ms (less a little jitter, so a crowd of
+     * peers does not come back in step), so a tracker that restarts finds its peers again within about a second of
+     * answering; both are small, and a cookie request costs the tracker no state.
+     */
+    private static boolean probing(Transaction request) {
+        return request.type() == TrackerMessageType.KEEPALIVE || request.type() == TrackerMessageType.COOKIE_REQUEST;
     }
 
     /** A fresh transaction id: drawn at random, so that nobody off the path can guess which answer is awaited. */

@@ -294,7 +294,7 @@ final class Handshaker {
      * The payload, once its identity key signed the binding of the static key Noise authenticated and the name: so
      * the handshake proved possession of a key that identity vouches for.
      */
-    private static HandshakePayload verified(byte[] payload, Octets peerStatic) throws Refused {
+    static HandshakePayload verified(byte[] payload, Octets peerStatic) throws Refused {
         HandshakePayload peer;
         try {
             peer = HandshakePayload.decode(payload);

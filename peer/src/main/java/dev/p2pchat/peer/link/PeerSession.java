@@ -139,6 +139,8 @@ public final class PeerSession {
     private Octets expectedKey;
     private Octets remoteKey;
     private Octets remoteStatic;
+    /** The X25519 key the peer's last completed handshake proved; never one only the tracker gave. */
+    private Octets provenStatic;
     private String remoteName;
     private long remoteLinkId;
     private Handshaker.Initiating pending;
@@ -217,6 +219,14 @@ public final class PeerSession {
 
     public String remoteName() {
         return remoteName;
+    }
+
+    /**
+     * The remote peer's X25519 static key as its handshake proved it (bound to its identity by the signature in the
+     * handshake); null before one completed.
+     */
+    public Octets remoteAgreementKey() {
+        return provenStatic;
     }
 
     /** The peer's address on a direct route; null while connecting and on the relay. */
@@ -443,6 +453,7 @@ public final class PeerSession {
         remoteName = peer.name();
         remoteLinkId = peer.linkId();
         remoteStatic = peerStatic;
+        provenStatic = peerStatic;
     }
 
     /** Takes {@code keys} as the current ones: the current ones become the previous, the previous are dropped. */

@@ -85,6 +85,6 @@ final class ContactsFile {
             throw new IllegalArgumentException("the last field is 'verified' or '-', not '" + fields[4] + "'");
         }
         return new ContactRow(Octets.of(key), fields[2], state, address,
-                fields.length == 5 && fields[4].equals("verified"));
+                fields.length == 5 && fields[4].equals("verified"), null);
     }
 }

@@ -38,6 +38,8 @@ public final class PeerStore implements AutoCloseable {
     public static final int MAX_QUEUED_TASKS = 100_000;
     /** Tasks one transaction takes at most, so that callbacks flow while a long burst is being written. */
     static final int MAX_BATCH = 8_192;
+    /** Messages the text index takes in per step while the store is idle. */
+    static final int INDEX_STEP = 256;
 
     private static final Logger log = LoggerFactory.getLogger(PeerStore.class);
 
@@ -46,6 +48,7 @@ public final class PeerStore implements AutoCloseable {
     private PeerStore(String location, Connection connection, Executor callbacks, boolean background) {
         this.worker = new StoreWorker(location, connection, callbacks, background ? MAX_QUEUED_TASKS : 0,
                 MAX_BATCH, "p2pchat-store");
+        worker.whenIdle(() -> indexText(INDEX_STEP));
     }
 
     /**
@@ -94,7 +97,7 @@ public final class PeerStore implements AutoCloseable {
     public List<ContactRow> contacts() throws StoreException {
         return worker.startRead(() -> {
             List<ContactRow> rows = new ArrayList<>();
-            try (ResultSet result = worker.statement("SELECT key, name, state, address, verified FROM contacts")
+            try (ResultSet result = worker.statement("SELECT key, name, state, address, verified, agreement FROM contacts")
                     .executeQuery()) {
                 while (result.next()) {
                     rows.add(contact(result));
@@ -268,14 +271,31 @@ public final class PeerStore implements AutoCloseable {
         if (query.isEmpty()) {
             return CompletableFuture.completedFuture(List.of());
         }
-        return worker.read(() -> {
-            PreparedStatement select = worker.statement(SELECT_COLUMNS + " FROM messages_text f JOIN messages m "
-                    + "ON m.seq = f.rowid LEFT JOIN contacts c ON c.key = m.peer WHERE messages_text MATCH ? "
-                    + "AND m.state NOT IN ('HELD', 'DECLINED') ORDER BY f.rowid DESC LIMIT ?");
-            select.setString(1, query);
-            select.setInt(2, limit);
-            return reversed(messages(select));
+        CompletableFuture<List<StoredMessage>> found = new CompletableFuture<>();
+        // A write, not a read: it first indexes what the idle steps have not reached yet, so nothing is missed.
+        worker.submit(new StoreWorker.Write(problem -> found.completeExceptionally(
+                new StoreException("could not search " + worker.location() + ": " + problem))) {
+            List<StoredMessage> result;
+
+            @Override
+            protected void run() throws SQLException {
+                while (indexText(Integer.MAX_VALUE)) {
+                    // until the index is up to date
+                }
+                PreparedStatement select = worker.statement(SELECT_COLUMNS + " FROM messages_text f JOIN messages m "
+                        + "ON m.seq = f.rowid LEFT JOIN contacts c ON c.key = m.peer WHERE messages_text MATCH ? "
+                        + "AND m.state NOT IN ('HELD', 'DECLINED') ORDER BY f.rowid DESC LIMIT ?");
+                select.setString(1, query);
+                select.setInt(2, limit);
+                result = reversed(messages(select));
+            }
+
+            @Override
+            protected void done() {
+                found.complete(result);
+            }
         });
+        return found;
     }
 
     /** Every word of {@code text} as a quoted prefix term, so that no character of it is FTS5 syntax. */
@@ -326,6 +346,36 @@ public final class PeerStore implements AutoCloseable {
             + "m.sent_at, m.text, m.state, m.reason, m.expires";
     private static final String SELECT = SELECT_COLUMNS + " FROM messages m LEFT JOIN contacts c ON c.key = m.peer";
 
+    /** Adds up to {@code limit} of the messages not yet in the text index to it; whether more wait. */
+    private boolean indexText(int limit) throws SQLException {
+        long indexed;
+        try (ResultSet result = worker.statement("SELECT indexed FROM text_index").executeQuery()) {
+            result.next();
+            indexed = result.getLong(1);
+        }
+        PreparedStatement bound = worker.statement("SELECT max(seq), count(*) FROM (SELECT seq FROM messages "
+                + "WHERE seq > ? ORDER BY seq LIMIT ?)");
+        bound.setLong(1, indexed);
+        bound.setInt(2, limit);
+        long upTo;
+        try (ResultSet result = bound.executeQuery()) {
+            result.next();
+            if (result.getInt(2) == 0) {
+                return false;
+            }
+            upTo = result.getLong(1);
+        }
+        PreparedStatement index = worker.statement("INSERT INTO messages_text (rowid, text) SELECT seq, text "
+                + "FROM messages WHERE seq > ? AND seq <= ?");
+        index.setLong(1, indexed);
+        index.setLong(2, upTo);
+        index.executeUpdate();
+        PreparedStatement mark = worker.statement("UPDATE text_index SET indexed = ?");
+        mark.setLong(1, upTo);
+        mark.executeUpdate();
+        return true;
+    }
+
     private int insert(StoredMessage message, String sql) throws SQLException {
         PreparedStatement insert = worker.statement(sql);
         insert.setLong(1, message.seq());
@@ -370,9 +420,10 @@ public final class PeerStore implements AutoCloseable {
 
     private static ContactRow contact(ResultSet result) throws SQLException {
         String address = result.getString(4);
+        byte[] agreement = result.getBytes(6);
         return new ContactRow(Octets.of(result.getBytes(1)), result.getString(2),
                 FriendState.valueOf(result.getString(3)), address == null ? null : HostPort.parse(address),
-                result.getInt(5) != 0);
+                result.getInt(5) != 0, agreement == null ? null : Octets.of(agreement));
     }
 
     private static void insertContacts(Connection connection, List<ContactRow> rows) throws SQLException {
@@ -380,14 +431,16 @@ public final class PeerStore implements AutoCloseable {
             return;
         }
         try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO contacts (key, name, state, "
-                + "address, verified) VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET name = excluded.name, "
-                + "state = excluded.state, address = excluded.address, verified = excluded.verified")) {
+                + "address, verified, agreement) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
+                + "name = excluded.name, state = excluded.state, address = excluded.address, "
+                + "verified = excluded.verified, agreement = coalesce(excluded.agreement, agreement)")) {
             for (ContactRow row : rows) {
                 upsert.setBytes(1, row.key().toByteArray());
                 upsert.setString(2, row.name());
                 upsert.setString(3, row.state().name());
                 upsert.setString(4, row.address() == null ? null : HostPort.format(row.address()));
                 upsert.setInt(5, row.verified() ? 1 : 0);
+                upsert.setBytes(6, row.agreementKey() == null ? null : row.agreementKey().toByteArray());
                 upsert.addBatch();
             }
             upsert.executeBatch();

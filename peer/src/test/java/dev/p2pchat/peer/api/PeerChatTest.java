@@ -29,6 +29,7 @@ import dev.p2pchat.protocol.peer.ChatContent;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -445,6 +446,35 @@ class PeerChatTest {
         get(restarted.node().send("bob", "after"));
         EventLog.until("the new conversation delivers", () -> texts(bob, "alice").size() == 2);
         assertThat(texts(bob, "alice")).containsExactly("before", "after");
+    }
+
+    /**
+     * A restarted tracker is noticed at once: peers took 33-39 s to register again (the keepalive's retries backed
+     * off to 16 s before the peer looked for the tracker anew, every 30 s), and a lookup typed meanwhile failed.
+     */
+    @Test
+    void shouldRegisterAgainWithinTwoSecondsOfTheTrackerAnsweringAndCarryOutALookupTypedWhileItWasAway()
+            throws Exception {
+        network.startTracker(0);
+        // The production retry timer, not the quick one of the other tests.
+        UnaryOperator<PeerConfig.Builder> production = builder -> builder.timers(Duration.ofMillis(20),
+                Duration.ofSeconds(1));
+        Peer alice = peer("alice", production);
+        Peer bob = peer("bob", production);
+
+        network.stopTracker();
+        Thread.sleep(TestNetwork.KEEPALIVE.toMillis() + 8_000); // the keepalives go unanswered
+        CompletableFuture<PeerLocation> lookup = alice.node().lookup("bob");
+        Thread.sleep(1_000);
+        assertThat(lookup).as("waiting for the tracker, not failed").isNotDone();
+        network.startTracker(network.trackerPort());
+        long restarted = System.nanoTime();
+
+        EventLog.until("both registered again", () -> alice.events().count(Registered.class) == 2
+                && bob.events().count(Registered.class) == 2);
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted);
+        assertThat(millis).as("milliseconds to register again").isLessThan(2_000);
+        assertThat(lookup.get(10, TimeUnit.SECONDS).identityKey()).isEqualTo(bob.node().identityKey());
     }
 
     @Test

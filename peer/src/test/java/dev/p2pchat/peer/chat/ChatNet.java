@@ -23,13 +23,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
 /**
  * Chat engines on an in-memory network and a fake clock, each with a real database in its own directory and an event
  * loop of its own (a queue of tasks run between datagrams, as Netty's would be): a node can be taken off the network
  * (an outage), stopped without a goodbye (a crash) and started again on the same directory. A stand-in tracker
- * answers the engines' attempts to reach a peer: with its address while that peer is up, else "offline".
+ * answers the engines' attempts to reach a peer: with its address while that peer is up, else "offline"; and keeps
+ * mail, which a node fetches when it starts (as a peer does when it registers).
  */
 final class ChatNet {
     /** A datagram in flight: direct, or relayed by the tracker from the peer holding {@code relayedFrom}. */
@@ -43,6 +45,9 @@ final class ChatNet {
     /** Datagrams this returns true for are lost. */
     Predicate<Datagram> lose = datagram -> false;
     long lost;
+    /** The stand-in tracker's mailbox: pieces by recipient key, in the order deposited, each with its id. */
+    final Map<Octets, LinkedHashMap<Long, Octets>> mail = new LinkedHashMap<>();
+    private long nextMailId = 1;
 
     /** One peer: its keys and directory survive restarts; its engine and store do not. */
     final class Node {
@@ -94,7 +99,17 @@ final class ChatNet {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            fetchMail();
             return this;
+        }
+
+        /** Hands the engine every piece of mail the tracker keeps for this node, as a registration's fetch does. */
+        void fetchMail() {
+            if (down) {
+                return;
+            }
+            LinkedHashMap<Long, Octets> mine = mail.getOrDefault(key(), new LinkedHashMap<>());
+            new LinkedHashMap<>(mine).forEach((id, piece) -> tasks.add(() -> engine.mailArrived(id, piece)));
         }
 
         /**
@@ -141,6 +156,11 @@ final class ChatNet {
         }
     }
 
+    /** Pieces of mail waiting for {@code node}. */
+    int mailFor(Node node) {
+        return mail.getOrDefault(node.key(), new LinkedHashMap<>()).size();
+    }
+
     /** The tracker as the engines see it: a peer that is up is found at its address; one that is down is not. */
     private final class Tracker implements ChatEngine.Introductions {
         private final Node asking;
@@ -168,6 +188,23 @@ final class ChatNet {
                     }
                 }
             }
+        }
+
+        @Override
+        public CompletableFuture<Void> deposit(Octets key, List<Octets> pieces) {
+            if (asking.down) {
+                return CompletableFuture.failedFuture(new IllegalStateException("not registered with the tracker"));
+            }
+            LinkedHashMap<Long, Octets> box = mail.computeIfAbsent(key, ignored -> new LinkedHashMap<>());
+            pieces.forEach(piece -> box.put(nextMailId++, piece));
+            CompletableFuture<Void> stored = new CompletableFuture<>();
+            asking.tasks.add(() -> stored.complete(null)); // the tracker's OK comes later, on the asker's loop
+            return stored;
+        }
+
+        @Override
+        public void mailStored(List<Long> ids) {
+            mail.getOrDefault(asking.key(), new LinkedHashMap<>()).keySet().removeAll(ids);
         }
     }
 

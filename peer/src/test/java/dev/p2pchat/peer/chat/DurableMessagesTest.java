@@ -7,6 +7,8 @@ import dev.p2pchat.peer.api.ChatException;
 import dev.p2pchat.peer.api.HistoryEntry;
 import dev.p2pchat.peer.api.MessageId;
 import dev.p2pchat.peer.api.PeerEvent;
+import dev.p2pchat.protocol.Octets;
+import dev.p2pchat.protocol.peer.ChatContent;
 import dev.p2pchat.protocol.peer.ContentKind;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,9 +50,10 @@ class DurableMessagesTest {
 
         List<MessageId> ids = queue(alice, bob, texts("while away", 20));
         net.run(Duration.ofSeconds(5));
+        // Left at the tracker too, and still waiting here for bob's receipt.
         assertThat(alice.engine.queued()).hasSize(20).allSatisfy(waiting -> {
-            assertThat(waiting.state()).isEqualTo(HistoryEntry.State.QUEUED);
-            assertThat(waiting.reason()).isEqualTo("peer offline");
+            assertThat(waiting.state()).isEqualTo(HistoryEntry.State.SENT);
+            assertThat(waiting.reason()).isEqualTo("in the tracker's mailbox");
         });
 
         bob.down = false;
@@ -60,6 +63,12 @@ class DurableMessagesTest {
         assertThat(delivered(alice)).containsExactlyInAnyOrderElementsOf(ids);
         assertThat(alice.engine.queued()).isEmpty();
         assertThat(failed(alice)).isEmpty();
+        // The same messages by the other path, once bob fetches his mail: each is shown once all the same.
+        assertThat(net.mailFor(bob)).isEqualTo(20);
+        bob.restart();
+        net.run(Duration.ofSeconds(2));
+        assertThat(shown(bob)).hasSize(20);
+        assertThat(net.mailFor(bob)).isZero();
     }
 
     /**
@@ -205,6 +214,78 @@ class DurableMessagesTest {
     }
 
     // ---- helpers ----
+
+    /**
+     * The recipient away the whole time the sender is on (its mail waits at the tracker), then the sender away when
+     * the recipient comes back: the messages come by mail, the receipt goes back the same way, once each.
+     */
+    @Test
+    void shouldDeliverThroughTheTrackersMailboxAndBringTheReceiptBackTheSameWay() {
+        meet();
+        bob.down = true;
+        bob.crash();
+        net.run(Duration.ofSeconds(20));
+
+        List<String> texts = texts("left in the mailbox", 5);
+        texts = new ArrayList<>(texts);
+        texts.add("x".repeat(ChatContent.MAX_TEXT_SIZE)); // the largest message, in many pieces
+        List<MessageId> ids = queue(alice, bob, texts);
+        net.run(Duration.ofSeconds(5));
+        assertThat(net.mailFor(bob)).as("pieces waiting for bob").isGreaterThan(texts.size());
+        assertThat(alice.engine.queued()).hasSize(texts.size()).allSatisfy(waiting -> {
+            assertThat(waiting.state()).isEqualTo(HistoryEntry.State.SENT);
+            assertThat(waiting.reason()).isEqualTo("in the tracker's mailbox");
+        });
+        assertThat(alice.events.stream().filter(PeerEvent.Sent.class::isInstance)
+                .map(event -> ((PeerEvent.Sent) event).id())).containsExactlyInAnyOrderElementsOf(ids);
+
+        alice.down = true;
+        alice.crash();
+        bob.down = false;
+        bob.start();
+        net.run(Duration.ofSeconds(5));
+        assertThat(shown(bob)).as("once each, in order").containsExactlyElementsOf(texts);
+        assertThat(net.mailFor(bob)).as("deleted once stored").isZero();
+        assertThat(net.mailFor(alice)).as("the receipt, waiting for alice").isPositive();
+
+        alice.down = false;
+        alice.start();
+        net.run(Duration.ofSeconds(5));
+        assertThat(delivered(alice)).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(alice.engine.queued()).isEmpty();
+        assertThat(net.mailFor(alice)).isZero();
+        assertThat(failed(alice)).isEmpty();
+        assertThat(shown(bob)).as("nothing shown twice once the two meet again").hasSize(texts.size());
+    }
+
+    /**
+     * What another registered peer (or the tracker) can put in a mailbox: garbage, a piece that does not open, a
+     * captured piece deposited again. Nothing of it is shown; garbage is counted and deleted; the copy is shown once.
+     */
+    @Test
+    void shouldShowNothingForMailThatDoesNotOpenAndAReplayedPieceOnce() {
+        meet();
+        bob.down = true;
+        bob.crash();
+        net.run(Duration.ofSeconds(20));
+        queue(alice, bob, List.of("the real one"));
+        net.run(Duration.ofSeconds(2));
+        var box = net.mail.get(bob.key());
+        Octets captured = box.values().iterator().next();
+        box.put(900L, captured); // replayed
+        byte[] garbage = new byte[200];
+        garbage[17] = 1; // one piece of one
+        box.put(901L, Octets.of(garbage));
+        box.put(902L, Octets.of(new byte[5])); // not even a piece
+
+        bob.down = false;
+        bob.start();
+        net.run(Duration.ofSeconds(2));
+
+        assertThat(shown(bob)).containsExactly("the real one");
+        assertThat(bob.engine.unopenedMail()).isEqualTo(2);
+        assertThat(net.mailFor(bob)).as("all of it deleted").isZero();
+    }
 
     private void meet() {
         alice.connect(bob);

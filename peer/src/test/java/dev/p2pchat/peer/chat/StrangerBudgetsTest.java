@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -99,6 +100,14 @@ class StrangerBudgetsTest {
 
                     @Override
                     public void reach(Octets key, String peerName) {}
+
+                    @Override
+                    public CompletableFuture<Void> deposit(Octets key, List<Octets> pieces) {
+                        return CompletableFuture.failedFuture(new IllegalStateException("no tracker here"));
+                    }
+
+                    @Override
+                    public void mailStored(List<Long> ids) {}
                 });
         engines.put(at, engine);
         return engine;

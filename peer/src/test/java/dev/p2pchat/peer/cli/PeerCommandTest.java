@@ -224,7 +224,8 @@ class PeerCommandTest {
 
     private static final Pattern STATS = Pattern.compile("punch attempts: (\\d+); ended direct: (\\d+), through the "
             + "relay: (\\d+), failed: (\\d+); malformed datagrams dropped: (\\d+); unauthenticated datagrams from the "
-            + "tracker's address dropped: (\\d+)(; other datagrams dropped: .*)?");
+            + "tracker's address dropped: (\\d+)(; other datagrams dropped: .*)?; messages that arrived and could not "
+            + "be stored: 0; store writes refused \\(queue full\\): 0, failed: 0; mail that did not open: 0");
 
     /** What {@code /stats} says, in text or in JSON. */
     private record Stats(long attempts, long direct, long relayed, long failed, long malformed,
@@ -239,7 +240,9 @@ class PeerCommandTest {
 
         static Stats of(Map<String, Object> json) {
             assertThat(json).containsOnlyKeys("event", "attempts", "direct", "relayed", "failed", "malformed",
-                    "tracker_refused", "dropped");
+                    "tracker_refused", "dropped", "unstored", "store_refused", "store_failed", "mail_unopened");
+            assertThat(json).containsEntry("unstored", 0L).containsEntry("store_refused", 0L)
+                    .containsEntry("store_failed", 0L).containsEntry("mail_unopened", 0L);
             return new Stats((Long) json.get("attempts"), (Long) json.get("direct"), (Long) json.get("relayed"),
                     (Long) json.get("failed"), (Long) json.get("malformed"), (Long) json.get("tracker_refused"));
         }
@@ -307,7 +310,8 @@ class PeerCommandTest {
 
         String expected = "punch attempts: 0; ended direct: 0, through the relay: 0, failed: 0; malformed datagrams "
                 + "dropped: 1; unauthenticated datagrams from the tracker's address dropped: 0; other datagrams "
-                + "dropped: unknown index: 2";
+                + "dropped: unknown index: 2; messages that arrived and could not be stored: 0; store writes refused "
+                + "(queue full): 0, failed: 0; mail that did not open: 0";
         String said = "";
         for (int poll = 0; poll < 50 && !said.equals(expected); poll++) {
             Thread.sleep(poll == 0 ? 0 : 50);

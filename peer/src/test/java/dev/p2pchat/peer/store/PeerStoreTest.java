@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.p2pchat.peer.api.FriendState;
 import dev.p2pchat.protocol.Octets;
+import dev.p2pchat.store.Database;
 import dev.p2pchat.store.StoreException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -39,8 +40,9 @@ class PeerStoreTest {
 
         try (PeerStore store = PeerStore.open(directory, Runnable::run, false)) {
             assertThat(store.contacts()).containsExactlyInAnyOrder(
-                    new ContactRow(BOB, "bob", FriendState.FRIEND, new InetSocketAddress("127.0.0.1", 7001), true),
-                    new ContactRow(CAROL, "carol", FriendState.BLOCKED, null, false));
+                    new ContactRow(BOB, "bob", FriendState.FRIEND, new InetSocketAddress("127.0.0.1", 7001), true,
+                            null),
+                    new ContactRow(CAROL, "carol", FriendState.BLOCKED, null, false, null));
         }
         assertThat(directory.resolve("contacts.tsv")).doesNotExist();
         assertThat(Files.readString(directory.resolve("contacts.tsv.bak"))).as("the old file, damaged line and all")
@@ -48,6 +50,30 @@ class PeerStoreTest {
 
         try (PeerStore again = PeerStore.open(directory, Runnable::run, false)) {
             assertThat(again.contacts()).as("imported once").hasSize(2);
+        }
+    }
+
+    /** A database the first version of the store wrote gains the contacts' agreement keys and loses nothing. */
+    @Test
+    void shouldMigrateADatabaseOfTheFirstSchemaKeepingWhatItHolds() throws Exception {
+        Path file = directory.resolve(PeerStore.FILE_NAME);
+        Connection first = Database.open(file.toString(), PeerSchema.MIGRATIONS.subList(0, 1), db -> {
+            try (Statement insert = db.createStatement()) {
+                insert.execute("INSERT INTO contacts (key, name, state, address, verified) VALUES (X'"
+                        + BOB.toHex() + "', 'bob', 'FRIEND', NULL, 1)");
+            }
+        });
+        Database.close(first);
+
+        Octets agreement = Octets.fromHex("11".repeat(32));
+        try (PeerStore store = PeerStore.open(directory, Runnable::run, false)) {
+            assertThat(store.contacts()).containsExactly(new ContactRow(BOB, "bob", FriendState.FRIEND, null, true,
+                    null));
+            store.saveContacts(List.of(new ContactRow(BOB, "bob", FriendState.FRIEND, null, true, agreement)),
+                    problem -> { throw new AssertionError(problem); });
+        }
+        try (PeerStore again = PeerStore.open(directory, Runnable::run, false)) {
+            assertThat(again.contacts()).extracting(ContactRow::agreementKey).containsExactly(agreement);
         }
     }
 
@@ -63,7 +89,7 @@ class PeerStoreTest {
 
         assertThatThrownBy(() -> PeerStore.open(directory, Runnable::run, false))
                 .isInstanceOf(StoreException.class)
-                .hasMessageContaining("schema version 99, newer than this version of p2pchat knows (1)")
+                .hasMessageContaining("schema version 99, newer than this version of p2pchat knows (" + PeerSchema.version() + ")")
                 .hasMessageContaining("Nothing in it was changed");
         assertThat(Files.readAllBytes(file)).isEqualTo(before);
     }

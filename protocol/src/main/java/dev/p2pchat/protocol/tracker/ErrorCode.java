@@ -25,7 +25,13 @@ public enum ErrorCode {
      * Too many live registrations from the sender's network: its host (an IPv4 address, an IPv6 /64) or its address
      * prefix (an IPv4 /24, an IPv6 /48) holds its share of the registry. Room appears as their leases end.
      */
-    NETWORK_FULL(9);
+    NETWORK_FULL(9),
+    /**
+     * A DEPOSIT that does not fit: the recipient's mailbox holds its most pieces or bytes, the sender has its most
+     * mail waiting (for that recipient or in all), or the tracker's mail store is full. Room appears as mail is
+     * fetched or expires.
+     */
+    MAILBOX_FULL(10);
 
     private static final ErrorCode[] BY_CODE = new ErrorCode[256];
 

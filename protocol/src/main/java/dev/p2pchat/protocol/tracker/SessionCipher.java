@@ -46,12 +46,13 @@ public final class SessionCipher {
     /** What a peer sends inside a session. */
     public static final Set<TrackerMessageType> PEER_SENDS = EnumSet.of(TrackerMessageType.KEEPALIVE,
             TrackerMessageType.LOOKUP, TrackerMessageType.LIST, TrackerMessageType.RENAME,
-            TrackerMessageType.UNREGISTER, TrackerMessageType.RELAY);
+            TrackerMessageType.UNREGISTER, TrackerMessageType.RELAY, TrackerMessageType.DEPOSIT,
+            TrackerMessageType.FETCH, TrackerMessageType.MAIL_ACK);
     /** What the tracker sends inside a session. */
     public static final Set<TrackerMessageType> TRACKER_SENDS = EnumSet.of(TrackerMessageType.REGISTERED,
             TrackerMessageType.KEEPALIVE_ACK, TrackerMessageType.LOOKUP_RESULT, TrackerMessageType.INTRODUCTION,
             TrackerMessageType.LIST_PAGE, TrackerMessageType.OK, TrackerMessageType.ERROR,
-            TrackerMessageType.RELAYED);
+            TrackerMessageType.RELAYED, TrackerMessageType.MAIL);
 
     /**
      * What one REGISTER's two keys agree on, before the tracker chose the session: each {@link #cipher} of it is

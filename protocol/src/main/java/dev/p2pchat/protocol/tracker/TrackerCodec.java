@@ -10,7 +10,9 @@ import dev.p2pchat.protocol.WireReader;
 import dev.p2pchat.protocol.WireWriter;
 import dev.p2pchat.protocol.tracker.TrackerMessage.CookieChallenge;
 import dev.p2pchat.protocol.tracker.TrackerMessage.CookieRequest;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Deposit;
 import dev.p2pchat.protocol.tracker.TrackerMessage.ErrorReply;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Fetch;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Introduction;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Keepalive;
 import dev.p2pchat.protocol.tracker.TrackerMessage.KeepaliveAck;
@@ -18,6 +20,8 @@ import dev.p2pchat.protocol.tracker.TrackerMessage.ListPage;
 import dev.p2pchat.protocol.tracker.TrackerMessage.ListRequest;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Lookup;
 import dev.p2pchat.protocol.tracker.TrackerMessage.LookupResult;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Mail;
+import dev.p2pchat.protocol.tracker.TrackerMessage.MailAck;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Ok;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Register;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Registered;
@@ -87,6 +91,16 @@ public final class TrackerCodec {
                 out.putLong(unknown.session());
                 WireWriter.octets(out, unknown.proof());
             }
+            case DEPOSIT -> encodeDeposit((Deposit) message, out);
+            case FETCH -> {
+                Fetch fetch = (Fetch) message;
+                out.putInt(fetch.txid());
+                WireWriter.octets(out, fetch.cookie());
+                out.putLong(fetch.token());
+                out.putLong(fetch.after());
+            }
+            case MAIL -> encodeMail((Mail) message, out);
+            case MAIL_ACK -> encodeMailAck((MailAck) message, out);
         }
     }
 
@@ -138,6 +152,11 @@ public final class TrackerCodec {
             case SEALED -> decodeSealed(reader);
             case SESSION_UNKNOWN -> new SessionUnknown(reader.u64("session"),
                     reader.octets(TrackerWire.RESET_PROOF_SIZE, "reset proof"));
+            case DEPOSIT -> decodeDeposit(reader);
+            case FETCH -> new Fetch(reader.u32("txid"), reader.octets(TrackerWire.COOKIE_SIZE, "cookie"),
+                    reader.u64("token"), nonNegative(reader.u64("after"), "after"));
+            case MAIL -> decodeMail(reader);
+            case MAIL_ACK -> decodeMailAck(reader);
         };
         reader.finish();
         return message;
@@ -347,6 +366,97 @@ public final class TrackerCodec {
             entries.add(new ListPage.Entry(in.name(false, "name"), in.octets(Wire.KEY_SIZE, "identity key")));
         }
         return new ListPage(txid, nextCursor, total, entries);
+    }
+
+    // DEPOSIT: txid:u32 | cookie:16 | token:8 | recipient key:32 | length:u16 | mail (1..MAX_MAIL_SIZE)
+    // FETCH: txid:u32 | cookie:16 | token:8 | after:u64 (below 2^63)
+
+    private static void encodeDeposit(Deposit m, ByteBuffer out) {
+        out.putInt(m.txid());
+        WireWriter.octets(out, m.cookie());
+        out.putLong(m.token());
+        WireWriter.octets(out, m.recipient());
+        out.putShort((short) m.mail().length());
+        WireWriter.octets(out, m.mail());
+    }
+
+    private static Deposit decodeDeposit(WireReader in) throws ProtocolException {
+        int txid = in.u32("txid");
+        Octets cookie = in.octets(TrackerWire.COOKIE_SIZE, "cookie");
+        long token = in.u64("token");
+        Octets recipient = in.octets(Wire.KEY_SIZE, "recipient");
+        return new Deposit(txid, cookie, token, recipient, mail(in, 1));
+    }
+
+    /** A mail's length (at least {@code min}, at most {@link TrackerWire#MAX_MAIL_SIZE}) and its bytes. */
+    private static Octets mail(WireReader in, int min) throws ProtocolException {
+        int length = in.u16("mail length");
+        if (length < min || length > TrackerWire.MAX_MAIL_SIZE) {
+            throw new ProtocolException(Reason.BAD_FIELD, "mail length " + length);
+        }
+        return in.octets(length, "mail");
+    }
+
+    private static long nonNegative(long value, String field) throws ProtocolException {
+        if (value < 0) {
+            throw new ProtocolException(Reason.BAD_FIELD, field + " " + Long.toUnsignedString(value));
+        }
+        return value;
+    }
+
+    // MAIL: txid:u32 | id:u64 | remaining:u32 | length:u16 | mail (id 0: none, length 0)
+
+    private static void encodeMail(Mail m, ByteBuffer out) {
+        out.putInt(m.txid());
+        out.putLong(m.id());
+        out.putInt(m.remaining());
+        out.putShort((short) m.mail().length());
+        WireWriter.octets(out, m.mail());
+    }
+
+    private static Mail decodeMail(WireReader in) throws ProtocolException {
+        int txid = in.u32("txid");
+        long id = nonNegative(in.u64("id"), "id");
+        int remaining = in.u32("remaining");
+        if (remaining < 0) {
+            throw new ProtocolException(Reason.BAD_FIELD, "remaining " + Integer.toUnsignedString(remaining));
+        }
+        Octets mail = mail(in, id == 0 ? 0 : 1);
+        if (id == 0 && mail.length() != 0) {
+            throw new ProtocolException(Reason.BAD_FIELD, "mail with id 0");
+        }
+        return new Mail(txid, id, remaining, mail);
+    }
+
+    // MAIL_ACK: txid:u32 | cookie:16 | token:8 | count:u8 (1..64) | ids:u64 each (1..2^63-1)
+
+    private static void encodeMailAck(MailAck m, ByteBuffer out) {
+        out.putInt(m.txid());
+        WireWriter.octets(out, m.cookie());
+        out.putLong(m.token());
+        out.put((byte) m.ids().size());
+        for (long id : m.ids()) {
+            out.putLong(id);
+        }
+    }
+
+    private static MailAck decodeMailAck(WireReader in) throws ProtocolException {
+        int txid = in.u32("txid");
+        Octets cookie = in.octets(TrackerWire.COOKIE_SIZE, "cookie");
+        long token = in.u64("token");
+        int count = in.u8("count");
+        if (count < 1 || count > TrackerWire.MAX_MAIL_ACK_IDS) {
+            throw new ProtocolException(Reason.BAD_FIELD, "mail ack count " + count);
+        }
+        List<Long> ids = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            long id = in.u64("id");
+            if (id <= 0) {
+                throw new ProtocolException(Reason.BAD_FIELD, "mail id " + Long.toUnsignedString(id));
+            }
+            ids.add(id);
+        }
+        return new MailAck(txid, cookie, token, ids);
     }
 
     // RENAME: txid:u32 | cookie:16 | token:8 | name | new name | signature:64

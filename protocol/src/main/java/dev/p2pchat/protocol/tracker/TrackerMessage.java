@@ -285,7 +285,84 @@ public sealed interface TrackerMessage {
         }
     }
 
-    /** A rename or unregister succeeded. */
+    /**
+     * Leaves mail at the tracker for the peer whose identity key is {@code recipient}, while it is not registered:
+     * bytes only the recipient can open (the tracker sees their size and the recipient's key). Answered by OK once
+     * the tracker has stored them, or by ERROR (MAILBOX_FULL).
+     */
+    record Deposit(int txid, Octets cookie, long token, Octets recipient, Octets mail) implements CookieBearing {
+        public Deposit {
+            Octets.requireLength(cookie, TrackerWire.COOKIE_SIZE, "cookie");
+            Octets.requireLength(recipient, Wire.KEY_SIZE, "recipient");
+            if (mail == null || mail.length() < 1 || mail.length() > TrackerWire.MAX_MAIL_SIZE) {
+                throw new IllegalArgumentException("mail must be 1 to " + TrackerWire.MAX_MAIL_SIZE + " bytes");
+            }
+        }
+
+        @Override
+        public TrackerMessageType type() {
+            return TrackerMessageType.DEPOSIT;
+        }
+    }
+
+    /** Asks for the sender's own mail: the oldest piece whose id is above {@code after} (0 for the first). */
+    record Fetch(int txid, Octets cookie, long token, long after) implements CookieBearing {
+        public Fetch {
+            Octets.requireLength(cookie, TrackerWire.COOKIE_SIZE, "cookie");
+            if (after < 0) {
+                throw new IllegalArgumentException("after must not be negative");
+            }
+        }
+
+        @Override
+        public TrackerMessageType type() {
+            return TrackerMessageType.FETCH;
+        }
+    }
+
+    /**
+     * One piece of the asker's mail, with its id (above the FETCH's {@code after}) and how many more wait after it;
+     * id 0 with no bytes says there is none.
+     */
+    record Mail(int txid, long id, int remaining, Octets mail) implements Transaction {
+        public Mail {
+            if (id < 0 || remaining < 0) {
+                throw new IllegalArgumentException("id and remaining must not be negative");
+            }
+            if (mail == null || mail.length() > TrackerWire.MAX_MAIL_SIZE || (id == 0) != (mail.length() == 0)) {
+                throw new IllegalArgumentException("mail is 1 to " + TrackerWire.MAX_MAIL_SIZE
+                        + " bytes, or empty with id 0");
+            }
+        }
+
+        @Override
+        public TrackerMessageType type() {
+            return TrackerMessageType.MAIL;
+        }
+    }
+
+    /** The asker has stored these pieces of its mail: the tracker deletes them and answers OK. */
+    record MailAck(int txid, Octets cookie, long token, List<Long> ids) implements CookieBearing {
+        public MailAck {
+            Octets.requireLength(cookie, TrackerWire.COOKIE_SIZE, "cookie");
+            ids = List.copyOf(ids);
+            if (ids.isEmpty() || ids.size() > TrackerWire.MAX_MAIL_ACK_IDS) {
+                throw new IllegalArgumentException("a MAIL_ACK names 1 to " + TrackerWire.MAX_MAIL_ACK_IDS + " ids");
+            }
+            for (long id : ids) {
+                if (id <= 0) {
+                    throw new IllegalArgumentException("mail ids are positive");
+                }
+            }
+        }
+
+        @Override
+        public TrackerMessageType type() {
+            return TrackerMessageType.MAIL_ACK;
+        }
+    }
+
+    /** A rename, unregister, deposit or mail acknowledgement succeeded. */
     record Ok(int txid) implements Transaction {
         @Override
         public TrackerMessageType type() {

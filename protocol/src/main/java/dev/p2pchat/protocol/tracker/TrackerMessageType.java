@@ -20,7 +20,11 @@ public enum TrackerMessageType {
     RELAY(0x10),
     RELAYED(0x11),
     SEALED(0x12),
-    SESSION_UNKNOWN(0x13);
+    SESSION_UNKNOWN(0x13),
+    DEPOSIT(0x14),
+    FETCH(0x15),
+    MAIL(0x16),
+    MAIL_ACK(0x17);
 
     private static final TrackerMessageType[] BY_CODE = new TrackerMessageType[256];
 

@@ -38,6 +38,19 @@ public final class TrackerWire {
     /** The smallest payload a RELAY carries: a peer frame has at least a header. */
     public static final int MIN_RELAY_PAYLOAD = Wire.HEADER_SIZE;
 
+    /** DEPOSIT's fields before its mail: header, txid, cookie, token, the recipient's key, the mail's length. */
+    public static final int DEPOSIT_FIXED_SIZE = Wire.HEADER_SIZE + TRANSACTION_ID_SIZE + COOKIE_SIZE + TOKEN_SIZE
+            + Wire.KEY_SIZE + 2;
+    /** The most bytes of mail one DEPOSIT carries: what fills a SEALED. A MAIL, with fewer fields, always fits. */
+    public static final int MAX_MAIL_SIZE = MAX_SEALED_MESSAGE_SIZE - DEPOSIT_FIXED_SIZE;
+    /** MAIL's fields before its bytes: header, txid, id, remaining, the mail's length. */
+    public static final int MAIL_FIXED_SIZE = Wire.HEADER_SIZE + TRANSACTION_ID_SIZE + Long.BYTES + 4 + 2;
+    /** MAIL_ACK's fields before its ids: header, txid, cookie, token, count. */
+    public static final int MAIL_ACK_FIXED_SIZE = Wire.HEADER_SIZE + TRANSACTION_ID_SIZE + COOKIE_SIZE + TOKEN_SIZE
+            + 1;
+    /** The most ids one MAIL_ACK names. */
+    public static final int MAX_MAIL_ACK_IDS = 64;
+
     private TrackerWire() {}
 
     /** Encoded size of one LIST_PAGE entry. */

@@ -143,7 +143,7 @@ class TrackerMessageDecoderTest {
                         + "ab".repeat(23), Reason.TRUNCATED),
                 Arguments.of("truncated", "5032010e000000", Reason.TRUNCATED),
                 Arguments.of("trailing byte", "5032010e0000000e00", Reason.TRAILING_BYTES),
-                Arguments.of("unknown error code", "5032010f0000000e0a", Reason.BAD_FIELD),
+                Arguments.of("unknown error code", "5032010f0000000e0b", Reason.BAD_FIELD),
                 Arguments.of("one byte too long", "5032010e" + "00".repeat(Wire.MAX_DATAGRAM_SIZE - 3),
                         Reason.TOO_LONG));
     }

@@ -80,7 +80,33 @@ final class RandomTrackerMessages {
             case RELAYED -> new Relayed(fields.octets(Wire.KEY_SIZE), payload());
             case SEALED -> new Sealed(random.nextInt(4) == 0 ? 0 : random.nextLong(), random.nextLong(), box());
             case SESSION_UNKNOWN -> new SessionUnknown(random.nextLong(), resetProof());
+            case DEPOSIT -> new TrackerMessage.Deposit(random.nextInt(), cookie(), random.nextLong(),
+                    fields.octets(Wire.KEY_SIZE), mail(1));
+            case FETCH -> new TrackerMessage.Fetch(random.nextInt(), cookie(), random.nextLong(),
+                    random.nextLong() & Long.MAX_VALUE);
+            case MAIL -> random.nextInt(4) == 0 ? new TrackerMessage.Mail(random.nextInt(), 0, 0, Octets.zeros(0))
+                    : new TrackerMessage.Mail(random.nextInt(), 1 + (random.nextLong() & (Long.MAX_VALUE - 1)),
+                            random.nextInt() & Integer.MAX_VALUE, mail(1));
+            case MAIL_ACK -> {
+                List<Long> ids = new java.util.ArrayList<>();
+                int count = random.nextBoolean() ? TrackerWire.MAX_MAIL_ACK_IDS : 1 + random.nextInt(
+                        TrackerWire.MAX_MAIL_ACK_IDS);
+                for (int i = 0; i < count; i++) {
+                    ids.add(1 + (random.nextLong() & (Long.MAX_VALUE - 1)));
+                }
+                yield new TrackerMessage.MailAck(random.nextInt(), cookie(), random.nextLong(), ids);
+            }
         };
+    }
+
+    /** Mail bytes, often of the shortest or longest length a DEPOSIT carries: the tracker never reads them. */
+    Octets mail(int shortest) {
+        int length = switch (random.nextInt(4)) {
+            case 0 -> shortest;
+            case 1 -> TrackerWire.MAX_MAIL_SIZE;
+            default -> shortest + random.nextInt(TrackerWire.MAX_MAIL_SIZE - shortest + 1);
+        };
+        return fields.octets(length);
     }
 
     /** A SEALED's box: any bytes, since the codec never opens it, often of the shortest or longest length. */

@@ -117,8 +117,12 @@ class TrackerCodecGoldenTest {
         assertThat(TrackerMessageType.RELAYED.code()).isEqualTo(0x11);
         assertThat(TrackerMessageType.SEALED.code()).isEqualTo(0x12);
         assertThat(TrackerMessageType.SESSION_UNKNOWN.code()).isEqualTo(0x13);
+        assertThat(TrackerMessageType.DEPOSIT.code()).isEqualTo(0x14);
+        assertThat(TrackerMessageType.FETCH.code()).isEqualTo(0x15);
+        assertThat(TrackerMessageType.MAIL.code()).isEqualTo(0x16);
+        assertThat(TrackerMessageType.MAIL_ACK.code()).isEqualTo(0x17);
         assertThat(TrackerMessageType.ofCode(0x00)).isNull();
-        for (int code = 0x14; code <= 0xFF; code++) {
+        for (int code = 0x18; code <= 0xFF; code++) {
             assertThat(TrackerMessageType.ofCode(code)).as("code 0x%02x is no tracker type", code).isNull();
         }
     }
@@ -294,12 +298,12 @@ class TrackerCodecGoldenTest {
             assertThat(TrackerCodec.encode(new ErrorReply(1, code))).isEqualTo(datagram);
             assertThat(ErrorCode.ofCode(code.code())).isSameAs(code);
         }
-        assertThat(ErrorCode.values()).extracting(ErrorCode::code).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
+        assertThat(ErrorCode.values()).extracting(ErrorCode::code).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
     }
 
     @Test
     void shouldRejectAnErrorCodeOutsideTheTable() {
-        for (int code : new int[] {0x00, 0x0A, 0x7F, 0xFF}) {
+        for (int code : new int[] {0x00, 0x0B, 0x7F, 0xFF}) {
             assertThatThrownBy(() -> TrackerCodec.decode(hex("5032 01 0f", "00000001", String.format("%02x", code))))
                     .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.reason())
                             .isEqualTo(Reason.BAD_FIELD));

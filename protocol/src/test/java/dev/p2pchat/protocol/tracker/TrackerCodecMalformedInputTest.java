@@ -153,7 +153,7 @@ class TrackerCodecMalformedInputTest {
         Random random = new Random(0x5EED_0010);
         Map<Reason, Integer> reasons = new EnumMap<>(Reason.class);
         Set<Integer> carried = new HashSet<>();
-        List<Integer> types = new ArrayList<>(List.of(0x00, 0x14, 0x3F, 0x47, 0xFF));
+        List<Integer> types = new ArrayList<>(List.of(0x00, 0x18, 0x3F, 0x47, 0xFF));
         for (TrackerMessageType type : TrackerMessageType.values()) {
             types.add(type.code());
         }
@@ -473,13 +473,13 @@ class TrackerCodecMalformedInputTest {
             }
         }
         assertThat(reasonOf(hex("5032 01 00"))).isEqualTo(Reason.UNKNOWN_TYPE);
-        // The first code after SESSION_UNKNOWN, with a valid SEALED body: still the type alone decides.
-        assertThat(reasonOf(hex("5032 01 14", TOKEN, "0000000000000000", "ab".repeat(24))))
-                .as("tracker type 0x14 is reserved").isEqualTo(Reason.UNKNOWN_TYPE);
-        for (int type = 0x14; type <= Wire.TRACKER_TYPES_LAST; type++) {
+        // The first code after MAIL_ACK, with a valid SEALED body: still the type alone decides.
+        assertThat(reasonOf(hex("5032 01 18", TOKEN, "0000000000000000", "ab".repeat(24))))
+                .as("tracker type 0x18 is reserved").isEqualTo(Reason.UNKNOWN_TYPE);
+        for (int type = 0x18; type <= Wire.TRACKER_TYPES_LAST; type++) {
             assertThat(TrackerMessageType.ofCode(type)).as("type 0x%02x is reserved", type).isNull();
         }
-        for (int type = Wire.TRACKER_TYPES_FIRST; type <= 0x13; type++) {
+        for (int type = Wire.TRACKER_TYPES_FIRST; type <= 0x17; type++) {
             assertThat(TrackerMessageType.ofCode(type)).as("type 0x%02x is defined", type).isNotNull();
             assertThat(reasonOf(hex(String.format("5032 01 %02x", type)))).as("type 0x%02x without a body", type)
                     .isEqualTo(Reason.TRUNCATED);
@@ -556,6 +556,9 @@ class TrackerCodecMalformedInputTest {
                 + "00000000";
         String registeredHead = "5032 01 04 00000001" + TOKEN + "0000005a 000061a8";
         String listPageHead = "5032 01 0b 00000001 00000000 00000000";
+        String deposit = "5032 01 14 00000001" + COOKIE + TOKEN + IDENTITY_KEY;
+        String fetch = "5032 01 15 00000001" + COOKIE + TOKEN;
+        String mailAck = "5032 01 17 00000001" + COOKIE + TOKEN;
         return Stream.of(
                 Arguments.of("non-zero cookie request padding", cookieRequest + "01" + "00".repeat(47)),
                 Arguments.of("non-zero cookie request padding after 16 zeros",
@@ -586,7 +589,19 @@ class TrackerCodecMalformedInputTest {
                         listPageHead + "22" + ("01 61" + IDENTITY_KEY).repeat(34)),
                 Arguments.of("list count 255", listPageHead + "ff" + ("01 61" + IDENTITY_KEY).repeat(34)),
                 Arguments.of("list entry name of length 0", listPageHead + "01 00" + IDENTITY_KEY),
-                Arguments.of("error code 10", "5032 01 0f 0a0b0c0d 0a"),
+                Arguments.of("error code 11", "5032 01 0f 0a0b0c0d 0b"),
+                Arguments.of("DEPOSIT of no mail", deposit + "0000"),
+                Arguments.of("DEPOSIT of 1099 bytes", deposit + "044b" + "00".repeat(1099)),
+                Arguments.of("DEPOSIT of 65535 bytes, most of them missing", deposit + "ffff" + "00".repeat(8)),
+                Arguments.of("FETCH after 2^63", fetch + "8000000000000000"),
+                Arguments.of("MAIL id 0 with bytes", "5032 01 16 00000001 0000000000000000 00000000 0001 5a"),
+                Arguments.of("MAIL id 7 without bytes", "5032 01 16 00000001 0000000000000007 00000000 0000"),
+                Arguments.of("MAIL id of 2^63", "5032 01 16 00000001 8000000000000000 00000000 0001 5a"),
+                Arguments.of("MAIL remaining 2^31", "5032 01 16 00000001 0000000000000007 80000000 0001 5a"),
+                Arguments.of("MAIL_ACK of no ids", mailAck + "00"),
+                Arguments.of("MAIL_ACK of 65 ids", mailAck + "41" + "0000000000000001".repeat(65)),
+                Arguments.of("MAIL_ACK of id 0", mailAck + "01 0000000000000000"),
+                Arguments.of("MAIL_ACK of id 2^63", mailAck + "01 8000000000000000"),
                 Arguments.of("RELAY payload of 1121 bytes", RELAY_HEAD + "00".repeat(1121)),
                 Arguments.of("RELAY payload of 1156 bytes, a whole datagram", RELAY_HEAD + "00".repeat(1156)),
                 Arguments.of("RELAYED payload of 1121 bytes", RELAYED_HEAD + "00".repeat(1121)),

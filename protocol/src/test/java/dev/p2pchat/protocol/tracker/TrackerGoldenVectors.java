@@ -31,10 +31,13 @@ import static dev.p2pchat.protocol.GoldenVectors.toHex;
 
 import dev.p2pchat.protocol.GoldenVectors.Vector;
 import dev.p2pchat.protocol.Wire;
+import dev.p2pchat.protocol.Octets;
 import dev.p2pchat.protocol.peer.PeerGoldenVectors;
 import dev.p2pchat.protocol.tracker.TrackerMessage.CookieChallenge;
 import dev.p2pchat.protocol.tracker.TrackerMessage.CookieRequest;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Deposit;
 import dev.p2pchat.protocol.tracker.TrackerMessage.ErrorReply;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Fetch;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Introduction;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Keepalive;
 import dev.p2pchat.protocol.tracker.TrackerMessage.KeepaliveAck;
@@ -42,6 +45,8 @@ import dev.p2pchat.protocol.tracker.TrackerMessage.ListPage;
 import dev.p2pchat.protocol.tracker.TrackerMessage.ListRequest;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Lookup;
 import dev.p2pchat.protocol.tracker.TrackerMessage.LookupResult;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Mail;
+import dev.p2pchat.protocol.tracker.TrackerMessage.MailAck;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Ok;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Register;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Registered;
@@ -304,7 +309,59 @@ public final class TrackerGoldenVectors {
                     new SessionUnknown(0x0123456789ABCDEFL, octets(RESET_PROOF)),
                     "5032 01 13",
                     TOKEN, // session: the one the SEALED named, which the tracker does not hold
-                    RESET_PROOF)); // its reset proof, as the REGISTERED of that session carried it: 28 bytes
+                    RESET_PROOF), // its reset proof, as the REGISTERED of that session carried it: 28 bytes
+            // The mailbox. What a DEPOSIT or MAIL carries is opaque: the peers' sealed mail, counting bytes here.
+            vector("DEPOSIT of one byte",
+                    new Deposit(0x01020304, octets(COOKIE), 0x0123456789ABCDEFL, octets(IDENTITY_KEY),
+                            octets("5a")),
+                    "5032 01 14",
+                    "01020304", // txid
+                    COOKIE,
+                    TOKEN,
+                    IDENTITY_KEY, // recipient: its identity key
+                    "0001", // mail length
+                    "5a"), // 67 bytes in all
+            vector("DEPOSIT of the largest mail",
+                    new Deposit(0x01020304, octets(COOKIE), 0x0123456789ABCDEFL, octets(IDENTITY_KEY),
+                            octets(counting(0x00, 1098))),
+                    "5032 01 14",
+                    "01020304",
+                    COOKIE,
+                    TOKEN,
+                    IDENTITY_KEY,
+                    "044a", // 1098 = MAX_MAIL_SIZE
+                    counting(0x00, 1098)), // 1164 bytes: a whole SEALED's message
+            vector("FETCH from the start",
+                    new Fetch(0x01020304, octets(COOKIE), 0x0123456789ABCDEFL, 0),
+                    "5032 01 15",
+                    "01020304",
+                    COOKIE,
+                    TOKEN,
+                    "0000000000000000"), // after: 0, the first piece; 40 bytes in all
+            vector("MAIL: one piece, two more after it",
+                    new Mail(0x01020304, 0x2A, 2, octets("c0ffee")),
+                    "5032 01 16",
+                    "01020304",
+                    "000000000000002a", // id 42
+                    "00000002", // remaining
+                    "0003", // mail length
+                    "c0ffee"),
+            vector("MAIL: none left",
+                    new Mail(0x01020304, 0, 0, Octets.zeros(0)),
+                    "5032 01 16",
+                    "01020304",
+                    "0000000000000000", // id 0: nothing
+                    "00000000",
+                    "0000"), // 22 bytes in all
+            vector("MAIL_ACK of two ids",
+                    new MailAck(0x01020304, octets(COOKIE), 0x0123456789ABCDEFL, List.of(0x2AL, 0x2BL)),
+                    "5032 01 17",
+                    "01020304",
+                    COOKIE,
+                    TOKEN,
+                    "02", // count
+                    "000000000000002a",
+                    "000000000000002b")); // 49 bytes in all
 
     private TrackerGoldenVectors() {}
 

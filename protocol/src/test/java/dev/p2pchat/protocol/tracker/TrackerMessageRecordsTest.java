@@ -14,10 +14,14 @@ import dev.p2pchat.protocol.Wire;
 import dev.p2pchat.protocol.peer.PeerFrame;
 import dev.p2pchat.protocol.peer.PeerFrameCodec;
 import dev.p2pchat.protocol.tracker.TrackerMessage.CookieChallenge;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Deposit;
 import dev.p2pchat.protocol.tracker.TrackerMessage.ErrorReply;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Fetch;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Keepalive;
 import dev.p2pchat.protocol.tracker.TrackerMessage.ListPage;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Lookup;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Mail;
+import dev.p2pchat.protocol.tracker.TrackerMessage.MailAck;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Ok;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Register;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Registered;
@@ -46,6 +50,33 @@ class TrackerMessageRecordsTest {
 
     private static Register register(String name, List<InetSocketAddress> privateAddresses) {
         return new Register(1, octets(COOKIE), name, KEY, KEY, 0, privateAddresses, SESSION_KEY, 5, SIGNATURE);
+    }
+
+    @Test
+    void shouldRefuseMailTheWireCannotCarry() {
+        Octets key = octets(IDENTITY_KEY);
+        Octets cookie = octets(COOKIE);
+        assertThat(new Deposit(1, cookie, 2, key, Octets.zeros(TrackerWire.MAX_MAIL_SIZE)).mail().length())
+                .isEqualTo(TrackerWire.MAX_MAIL_SIZE);
+        assertThatThrownBy(() -> new Deposit(1, cookie, 2, key, Octets.zeros(0)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Deposit(1, cookie, 2, key, Octets.zeros(TrackerWire.MAX_MAIL_SIZE + 1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Deposit(1, cookie, 2, Octets.zeros(31), Octets.zeros(1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Fetch(1, cookie, 2, -1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Mail(1, 0, 0, Octets.zeros(1))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Mail(1, 5, 0, Octets.zeros(0))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Mail(1, 5, -1, Octets.zeros(1))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new MailAck(1, cookie, 2, List.of())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new MailAck(1, cookie, 2, List.of(0L))).isInstanceOf(IllegalArgumentException.class);
+        List<Long> tooMany = new ArrayList<>();
+        for (long id = 1; id <= TrackerWire.MAX_MAIL_ACK_IDS + 1; id++) {
+            tooMany.add(id);
+        }
+        assertThatThrownBy(() -> new MailAck(1, cookie, 2, tooMany)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(new MailAck(1, cookie, 2, tooMany.subList(0, TrackerWire.MAX_MAIL_ACK_IDS)).ids())
+                .hasSize(TrackerWire.MAX_MAIL_ACK_IDS);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.p2pchat.tracker.cli;
 
 import ch.qos.logback.classic.Level;
 import dev.p2pchat.tracker.TrackerConfig;
+import dev.p2pchat.tracker.mailbox.MailLimits;
 import dev.p2pchat.tracker.relay.RelayLimits;
 import dev.p2pchat.tracker.server.TrackerServer;
 import java.io.IOException;
@@ -146,6 +147,31 @@ public final class TrackerCommand implements Callable<Integer> {
                     + "[P2PCHAT_TRACKER_RELAY_LIFETIME]. Default: ${DEFAULT-VALUE}.")
     long relayLifetimeSeconds;
 
+    @Option(names = "--mailbox-pieces", paramLabel = "COUNT",
+            defaultValue = "${env:P2PCHAT_TRACKER_MAILBOX_PIECES:-1000}",
+            description = "Pieces of mail (each at most one datagram) kept for one peer that is not registered; one "
+                    + "sender may fill a quarter of them, and have as many waiting for all its recipients "
+                    + "[P2PCHAT_TRACKER_MAILBOX_PIECES]. Default: ${DEFAULT-VALUE}.")
+    int mailboxPieces;
+
+    @Option(names = "--mailbox-bytes", paramLabel = "BYTES",
+            defaultValue = "${env:P2PCHAT_TRACKER_MAILBOX_BYTES:-4194304}",
+            description = "Bytes of mail kept for one peer, and for one sender's mail to all its recipients; a "
+                    + "sender may fill a quarter of one peer's [P2PCHAT_TRACKER_MAILBOX_BYTES]. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    long mailboxBytes;
+
+    @Option(names = "--mail-store-bytes", paramLabel = "BYTES",
+            defaultValue = "${env:P2PCHAT_TRACKER_MAIL_STORE_BYTES:-1073741824}",
+            description = "Bytes of mail the tracker keeps in all [P2PCHAT_TRACKER_MAIL_STORE_BYTES]. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    long mailStoreBytes;
+
+    @Option(names = "--mail-ttl", paramLabel = "HOURS", defaultValue = "${env:P2PCHAT_TRACKER_MAIL_TTL:-168}",
+            description = "Hours a piece of mail waits to be fetched before it is deleted, 1 to 720 "
+                    + "[P2PCHAT_TRACKER_MAIL_TTL]. Default: ${DEFAULT-VALUE} (7 days).")
+    long mailTtlHours;
+
     @Option(names = "--metrics-port", paramLabel = "PORT",
             defaultValue = "${env:P2PCHAT_TRACKER_METRICS_PORT:--1}",
             description = "TCP port for GET /metrics (Prometheus text); -1 for none "
@@ -159,8 +185,9 @@ public final class TrackerCommand implements Callable<Integer> {
     String metricsBind;
 
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${env:P2PCHAT_TRACKER_DATA_DIR:-}",
-            description = "Where the tracker's key is kept, so that peers which pinned it still trust the tracker "
-                    + "after a restart [P2PCHAT_TRACKER_DATA_DIR]. Default: ~/.p2pchat/tracker.")
+            description = "Where the tracker's key and the mail it keeps (mail.db) are, so that peers which pinned "
+                    + "it still trust the tracker after a restart and no mail is lost [P2PCHAT_TRACKER_DATA_DIR]. "
+                    + "Default: ~/.p2pchat/tracker.")
     String dataDir;
 
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "${env:P2PCHAT_LOG_LEVEL:-INFO}",
@@ -236,6 +263,8 @@ public final class TrackerCommand implements Callable<Integer> {
                     .metricsPort(metricsPort)
                     .relay(new RelayLimits(relayRate, relayBytes, Duration.ofSeconds(relayLifetimeSeconds),
                             RelayLimits.DEFAULT.maxPeers(), RelayLimits.DEFAULT.maxPermissionsPerPeer()))
+                    .mail(new MailLimits(mailboxPieces, mailboxBytes, mailboxPieces, mailboxBytes, mailStoreBytes,
+                            Duration.ofHours(mailTtlHours)))
                     .dataDirectory(dataDir == null || dataDir.isBlank()
                             ? Path.of(System.getProperty("user.home"), ".p2pchat", "tracker") : Path.of(dataDir))
                     .build();

@@ -2,6 +2,7 @@ package dev.p2pchat.tracker.metrics;
 
 import dev.p2pchat.protocol.tracker.ErrorCode;
 import dev.p2pchat.protocol.tracker.TrackerMessageType;
+import dev.p2pchat.tracker.mailbox.Mailbox;
 import dev.p2pchat.tracker.relay.RelayTable;
 import java.util.Locale;
 import java.util.concurrent.atomic.LongAdder;
@@ -29,8 +30,14 @@ public final class TrackerMetrics {
     private final LongAdder relayedDatagrams = new LongAdder();
     private final LongAdder relayedBytes = new LongAdder();
     private volatile IntSupplier registeredPeers = () -> 0;
+    private volatile Mailbox mailbox;
     private volatile IntSupplier relayPeers = () -> 0;
     private volatile IntSupplier relayWishes = () -> 0;
+
+    /** The mailbox whose counters are reported with the tracker's. */
+    public void mailbox(Mailbox mailbox) {
+        this.mailbox = mailbox;
+    }
 
     public void registeredPeers(IntSupplier gauge) {
         this.registeredPeers = gauge;
@@ -208,6 +215,20 @@ public final class TrackerMetrics {
         appendNonZero(line, " drop", dropped, DropReason.values());
         appendNonZero(line, " error", errors, ErrorCode.values());
         appendNonZero(line, " relay", relayEvents, RelayTable.Event.values());
+        Mailbox mail = mailbox;
+        if (mail != null) {
+            line.append(" mail=").append(mail.pieces()).append('/').append(mail.bytes()).append('B')
+                    .append(" mail_deposited=").append(mail.deposited())
+                    .append(" mail_fetched=").append(mail.fetched())
+                    .append(" mail_acknowledged=").append(mail.acknowledged())
+                    .append(" mail_expired=").append(mail.expired());
+            for (Mailbox.Refusal refusal : Mailbox.Refusal.values()) {
+                if (mail.refused(refusal) > 0) {
+                    line.append(" mail_refused.").append(refusal.name().toLowerCase(Locale.ROOT))
+                            .append('=').append(mail.refused(refusal));
+                }
+            }
+        }
         return line.toString();
     }
 
@@ -246,6 +267,24 @@ public final class TrackerMetrics {
         labelled(text, "p2pchat_tracker_relay_events_total",
                 "What the relay gave up or refused to stay within its bounds, by event.", "event", relayEvents,
                 RelayTable.Event.values());
+        Mailbox mail = mailbox;
+        if (mail != null) {
+            gauge(text, "p2pchat_tracker_mail_pieces", "Pieces of mail waiting for their recipients.", mail.pieces());
+            gauge(text, "p2pchat_tracker_mail_bytes", "Bytes of mail waiting for their recipients.", mail.bytes());
+            counter(text, "p2pchat_tracker_mail_deposited_total", "Pieces of mail stored.", mail.deposited());
+            counter(text, "p2pchat_tracker_mail_fetched_total", "Pieces of mail handed to their recipients.",
+                    mail.fetched());
+            counter(text, "p2pchat_tracker_mail_acknowledged_total",
+                    "Pieces of mail deleted once their recipients stored them.", mail.acknowledged());
+            counter(text, "p2pchat_tracker_mail_expired_total", "Pieces of mail deleted unfetched after the TTL.",
+                    mail.expired());
+            describe(text, "p2pchat_tracker_mail_refused_total", "Deposits refused, by reason.", "counter");
+            for (Mailbox.Refusal refusal : Mailbox.Refusal.values()) {
+                text.append("p2pchat_tracker_mail_refused_total{reason=\"")
+                        .append(refusal.name().toLowerCase(Locale.ROOT)).append("\"} ")
+                        .append(mail.refused(refusal)).append('\n');
+            }
+        }
         return text.toString();
     }
 

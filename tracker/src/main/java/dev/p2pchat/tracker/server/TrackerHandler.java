@@ -11,7 +11,11 @@ import dev.p2pchat.protocol.tracker.TrackerMessage.Keepalive;
 import dev.p2pchat.protocol.tracker.TrackerMessage.KeepaliveAck;
 import dev.p2pchat.protocol.tracker.TrackerMessage.ListPage;
 import dev.p2pchat.protocol.tracker.TrackerMessage.ListRequest;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Deposit;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Fetch;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Lookup;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Mail;
+import dev.p2pchat.protocol.tracker.TrackerMessage.MailAck;
 import dev.p2pchat.protocol.tracker.TrackerMessage.LookupResult;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Ok;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Register;
@@ -33,6 +37,7 @@ import dev.p2pchat.protocol.crypto.CryptoException;
 import dev.p2pchat.protocol.tracker.SessionCipher;
 import dev.p2pchat.tracker.TrackerConfig;
 import dev.p2pchat.tracker.identity.TrackerIdentity;
+import dev.p2pchat.tracker.mailbox.Mailbox;
 import dev.p2pchat.tracker.cookie.CookieJar;
 import dev.p2pchat.tracker.metrics.DropReason;
 import dev.p2pchat.tracker.metrics.TrackerMetrics;
@@ -70,6 +75,7 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
     private final CookieJar cookies;
     private final RequestLimits limits;
     private final RelayTable relays;
+    private final Mailbox mailbox;
     private final TrackerMetrics metrics;
     private final RandomGenerator jitter;
     private final int leaseSeconds;
@@ -77,8 +83,8 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
     private long lastWarnNanos = System.nanoTime() - WARN_INTERVAL_NANOS;
 
     TrackerHandler(TrackerIdentity identity, Registry registry, CookieJar cookies, RequestLimits limits,
-            RelayTable relays, TrackerMetrics metrics, RandomGenerator jitter, RandomGenerator sessions,
-            TrackerConfig config) {
+            RelayTable relays, Mailbox mailbox, TrackerMetrics metrics, RandomGenerator jitter,
+            RandomGenerator sessions, TrackerConfig config) {
         super(false);
         this.identity = identity;
         this.sessions = sessions;
@@ -86,6 +92,7 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
         this.cookies = cookies;
         this.limits = limits;
         this.relays = relays;
+        this.mailbox = mailbox;
         this.metrics = metrics;
         this.jitter = jitter;
         this.leaseSeconds = (int) config.lease().toSeconds();
@@ -200,6 +207,9 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
             case LIST -> list((ListRequest) request);
             case RENAME -> rename((Rename) request, from);
             case UNREGISTER -> unregister((Unregister) request, from);
+            case DEPOSIT -> deposit(ctx, registration, (Deposit) request);
+            case FETCH -> fetch(ctx, registration, (Fetch) request);
+            case MAIL_ACK -> acknowledgeMail(ctx, registration, (MailAck) request);
             default -> throw new IllegalStateException("not a session request: " + request.type());
         };
         if (reply != null) {
@@ -223,6 +233,15 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
         }
         if (request instanceof Unregister unregister) {
             return unregister.token() == token;
+        }
+        if (request instanceof Deposit deposit) {
+            return deposit.token() == token;
+        }
+        if (request instanceof Fetch fetch) {
+            return fetch.token() == token;
+        }
+        if (request instanceof MailAck ack) {
+            return ack.token() == token;
         }
         return true;
     }
@@ -323,6 +342,43 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
             relays.lookedUp(requester, target);
         }
         return new LookupResult(request.txid(), target.toPeerInfoFor(requester));
+    }
+
+    /**
+     * Stores mail from a registered peer for another peer, and answers once it is on disk (OK) or refused
+     * (MAILBOX_FULL): never larger than the DEPOSIT. The answer goes to the sender's registration, sealed.
+     */
+    private Transaction deposit(ChannelHandlerContext ctx, Registration sender, Deposit request) {
+        mailbox.deposit(sender.identityKey(), request.recipient(), request.mail(), error -> later(ctx, sender,
+                error == null ? new Ok(request.txid()) : error(request, error)));
+        return null;
+    }
+
+    /**
+     * Hands a registered peer the oldest piece of its own mail after the one it names. Larger than the FETCH, but
+     * only ever sent, sealed, to the address the peer registered from and proved with its cookie.
+     */
+    private Transaction fetch(ChannelHandlerContext ctx, Registration recipient, Fetch request) {
+        mailbox.fetch(recipient.identityKey(), request.after(), piece -> later(ctx, recipient, piece == null
+                ? new Mail(request.txid(), 0, 0, Octets.zeros(0))
+                : new Mail(request.txid(), piece.id(), piece.remaining(), piece.mail())));
+        return null;
+    }
+
+    /** Deletes the pieces of its mail a registered peer has stored, and says OK once they are gone. */
+    private Transaction acknowledgeMail(ChannelHandlerContext ctx, Registration recipient, MailAck request) {
+        mailbox.acknowledge(recipient.identityKey(), request.ids(), () -> later(ctx, recipient,
+                new Ok(request.txid())));
+        return null;
+    }
+
+    /**
+     * Sends an answer that waited for the mail store, so outside the read that flushes the datagrams it wrote: this
+     * one is flushed by itself. The mail store answers on this handler's event loop.
+     */
+    private void later(ChannelHandlerContext ctx, Registration registration, TrackerMessage message) {
+        send(ctx, registration, message);
+        ctx.flush();
     }
 
     /**

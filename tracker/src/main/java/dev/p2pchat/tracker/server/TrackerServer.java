@@ -7,11 +7,13 @@ import java.io.IOException;
 import dev.p2pchat.protocol.netty.Transport;
 import dev.p2pchat.tracker.TrackerConfig;
 import dev.p2pchat.tracker.cookie.CookieJar;
+import dev.p2pchat.tracker.mailbox.Mailbox;
 import dev.p2pchat.tracker.metrics.TrackerMetrics;
 import dev.p2pchat.tracker.ratelimit.RequestLimits;
 import dev.p2pchat.tracker.registry.Registry;
 import dev.p2pchat.tracker.relay.RelayTable;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import java.net.InetSocketAddress;
@@ -32,6 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class TrackerServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TrackerServer.class);
     private static final Duration EXPIRY_SWEEP = Duration.ofSeconds(1);
+    private static final Duration MAIL_EXPIRY_SWEEP = Duration.ofMinutes(1);
 
     private final TrackerConfig config;
     private final Clock clock;
@@ -40,6 +43,7 @@ public final class TrackerServer implements AutoCloseable {
     private final TrackerMetrics metrics = new TrackerMetrics();
     private EventLoopGroup group;
     private Channel channel;
+    private Mailbox mailbox;
     private MetricsEndpoint metricsEndpoint;
 
     /**
@@ -70,8 +74,11 @@ public final class TrackerServer implements AutoCloseable {
         return identity.publicKey();
     }
 
-    /** Binds the UDP socket (and the metrics endpoint, if configured); returns the bound UDP address. */
-    public synchronized InetSocketAddress start() throws InterruptedException {
+    /**
+     * Opens the mailbox and binds the UDP socket (and the metrics endpoint, if configured); returns the bound UDP
+     * address.
+     */
+    public synchronized InetSocketAddress start() throws InterruptedException, IOException {
         if (group != null) {
             throw new IllegalStateException("already started");
         }
@@ -88,13 +95,15 @@ public final class TrackerServer implements AutoCloseable {
         RelayTable relays = new RelayTable(clock, config.relay(), registry::find, metrics::relayEvent);
         metrics.relayPeers(relays::size);
         metrics.relayWishes(relays::wishes);
-        TrackerHandler handler = new TrackerHandler(identity, registry, cookies, limits, relays, metrics, jitter,
-                random, config);
-
         Transport transport = Transport.best();
         group = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
+        EventLoop loop = group.next();
         try {
-            channel = transport.datagramBootstrap(group)
+            mailbox = Mailbox.open(clock, config.mail(), config.dataDirectory(), loop);
+            metrics.mailbox(mailbox);
+            TrackerHandler handler = new TrackerHandler(identity, registry, cookies, limits, relays, mailbox,
+                    metrics, jitter, random, config);
+            channel = transport.datagramBootstrap(loop)
                     .handler(new TrackerChannelInitializer(metrics, new StunResponder(limits, metrics), handler))
                     .bind(config.bindAddress(), config.port())
                     .sync()
@@ -112,6 +121,8 @@ public final class TrackerServer implements AutoCloseable {
             relays.expire();
         },
                 EXPIRY_SWEEP.toMillis(), EXPIRY_SWEEP.toMillis(), TimeUnit.MILLISECONDS);
+        channel.eventLoop().scheduleAtFixedRate(mailbox::expire, 0, MAIL_EXPIRY_SWEEP.toMillis(),
+                TimeUnit.MILLISECONDS);
         long statsMillis = config.statsInterval().toMillis();
         if (statsMillis > 0) {
             channel.eventLoop().scheduleAtFixedRate(() -> log.info("stats {}", metrics.statsLine()),
@@ -154,5 +165,10 @@ public final class TrackerServer implements AutoCloseable {
         }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
         group = null;
+        if (mailbox != null) {
+            // After the loop: deposits already written are answered no more, but are on disk.
+            mailbox.close();
+            mailbox = null;
+        }
     }
 }
