@@ -7,7 +7,9 @@ import dev.p2pchat.protocol.peer.PeerFrameCodec;
 import dev.p2pchat.protocol.peer.RandomPeerFrames;
 import dev.p2pchat.protocol.tracker.TrackerMessage.CookieChallenge;
 import dev.p2pchat.protocol.tracker.TrackerMessage.CookieRequest;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Deposit;
 import dev.p2pchat.protocol.tracker.TrackerMessage.ErrorReply;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Fetch;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Introduction;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Keepalive;
 import dev.p2pchat.protocol.tracker.TrackerMessage.KeepaliveAck;
@@ -15,6 +17,8 @@ import dev.p2pchat.protocol.tracker.TrackerMessage.ListPage;
 import dev.p2pchat.protocol.tracker.TrackerMessage.ListRequest;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Lookup;
 import dev.p2pchat.protocol.tracker.TrackerMessage.LookupResult;
+import dev.p2pchat.protocol.tracker.TrackerMessage.Mail;
+import dev.p2pchat.protocol.tracker.TrackerMessage.MailAck;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Ok;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Register;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Registered;
@@ -34,7 +38,9 @@ import java.util.Random;
  * 65535, integers with the high bit set, list pages that fill a SEALED to the last byte; RELAY and RELAYED
  * carrying the encoding of every peer frame type, among them the largest TRANSPORT, and opaque payloads of every
  * length from {@value TrackerWire#MIN_RELAY_PAYLOAD} to {@value Wire#MAX_PEER_DATAGRAM_SIZE} bytes, so that some
- * RELAY fills a SEALED to the last byte; SEALED boxes of every length, so that some SEALED fills a datagram.
+ * RELAY fills a SEALED to the last byte; SEALED boxes of every length, so that some SEALED fills a datagram; mail
+ * of 1 to {@value TrackerWire#MAX_MAIL_SIZE} bytes, so that some DEPOSIT fills a SEALED, MAILs with and without a
+ * piece, MAIL_ACKs of 1 to {@value TrackerWire#MAX_MAIL_ACK_IDS} ids.
  */
 final class RandomTrackerMessages {
     private final RandomFields fields;
@@ -80,21 +86,19 @@ final class RandomTrackerMessages {
             case RELAYED -> new Relayed(fields.octets(Wire.KEY_SIZE), payload());
             case SEALED -> new Sealed(random.nextInt(4) == 0 ? 0 : random.nextLong(), random.nextLong(), box());
             case SESSION_UNKNOWN -> new SessionUnknown(random.nextLong(), resetProof());
-            case DEPOSIT -> new TrackerMessage.Deposit(random.nextInt(), cookie(), random.nextLong(),
-                    fields.octets(Wire.KEY_SIZE), mail(1));
-            case FETCH -> new TrackerMessage.Fetch(random.nextInt(), cookie(), random.nextLong(),
-                    random.nextLong() & Long.MAX_VALUE);
-            case MAIL -> random.nextInt(4) == 0 ? new TrackerMessage.Mail(random.nextInt(), 0, 0, Octets.zeros(0))
-                    : new TrackerMessage.Mail(random.nextInt(), 1 + (random.nextLong() & (Long.MAX_VALUE - 1)),
-                            random.nextInt() & Integer.MAX_VALUE, mail(1));
+            case DEPOSIT -> new Deposit(random.nextInt(), cookie(), random.nextLong(), fields.octets(Wire.KEY_SIZE),
+                    mail(1));
+            case FETCH -> new Fetch(random.nextInt(), cookie(), random.nextLong(), random.nextLong() & Long.MAX_VALUE);
+            case MAIL -> random.nextInt(4) == 0 ? new Mail(random.nextInt(), 0, 0, Octets.zeros(0))
+                    : new Mail(random.nextInt(), mailId(), random.nextInt() & Integer.MAX_VALUE, mail(1));
             case MAIL_ACK -> {
-                List<Long> ids = new java.util.ArrayList<>();
-                int count = random.nextBoolean() ? TrackerWire.MAX_MAIL_ACK_IDS : 1 + random.nextInt(
-                        TrackerWire.MAX_MAIL_ACK_IDS);
+                List<Long> ids = new ArrayList<>();
+                int count = random.nextBoolean() ? TrackerWire.MAX_MAIL_ACK_IDS
+                        : 1 + random.nextInt(TrackerWire.MAX_MAIL_ACK_IDS);
                 for (int i = 0; i < count; i++) {
-                    ids.add(1 + (random.nextLong() & (Long.MAX_VALUE - 1)));
+                    ids.add(mailId());
                 }
-                yield new TrackerMessage.MailAck(random.nextInt(), cookie(), random.nextLong(), ids);
+                yield new MailAck(random.nextInt(), cookie(), random.nextLong(), ids);
             }
         };
     }
@@ -107,6 +111,15 @@ final class RandomTrackerMessages {
             default -> shortest + random.nextInt(TrackerWire.MAX_MAIL_SIZE - shortest + 1);
         };
         return fields.octets(length);
+    }
+
+    /** A mail id: 1 to 2^63 - 1, often the first or the last. */
+    private long mailId() {
+        return switch (random.nextInt(4)) {
+            case 0 -> 1;
+            case 1 -> Long.MAX_VALUE;
+            default -> 1 + random.nextLong(Long.MAX_VALUE);
+        };
     }
 
     /** A SEALED's box: any bytes, since the codec never opens it, often of the shortest or longest length. */

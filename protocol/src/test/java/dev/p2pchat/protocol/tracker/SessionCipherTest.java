@@ -536,6 +536,14 @@ class SessionCipherTest {
                 TrackerMessageType.COOKIE_REQUEST, TrackerMessageType.COOKIE_CHALLENGE, TrackerMessageType.REGISTER,
                 TrackerMessageType.SEALED, TrackerMessageType.SESSION_UNKNOWN);
         assertThat(SessionCipher.PEER_SENDS).doesNotContainAnyElementsOf(SessionCipher.TRACKER_SENDS);
+        assertThat(SessionCipher.PEER_SENDS).as("what the peer sends in a session").containsExactlyInAnyOrder(
+                TrackerMessageType.KEEPALIVE, TrackerMessageType.LOOKUP, TrackerMessageType.LIST,
+                TrackerMessageType.RENAME, TrackerMessageType.UNREGISTER, TrackerMessageType.RELAY,
+                TrackerMessageType.DEPOSIT, TrackerMessageType.FETCH, TrackerMessageType.MAIL_ACK);
+        assertThat(SessionCipher.TRACKER_SENDS).as("what the tracker sends in a session").containsExactlyInAnyOrder(
+                TrackerMessageType.REGISTERED, TrackerMessageType.KEEPALIVE_ACK, TrackerMessageType.LOOKUP_RESULT,
+                TrackerMessageType.INTRODUCTION, TrackerMessageType.LIST_PAGE, TrackerMessageType.OK,
+                TrackerMessageType.ERROR, TrackerMessageType.RELAYED, TrackerMessageType.MAIL);
         for (TrackerMessageType type : TrackerMessageType.values()) {
             TrackerMessage message = messages.next(type);
             if (!SessionCipher.PEER_SENDS.contains(type)) {

@@ -171,6 +171,67 @@ class TrackerCodecGoldenTest {
                         "C0 C1 C2 C3 C4 C5 C6 C7 C8 C9 CA CB CC CD CE CF",
                         "F0 F1 F2 F3 F4 F5 F6 F7 F8 F9 FA FB FC FD FE FF")))
                 .isEqualTo(TrackerGoldenVectors.named("REGISTERED with an IPv4 observed address").message());
+        assertThat(TrackerCodec.decode(hex("50 32 01 15  01 02 03 04",
+                        "C0 C1 C2 C3 C4 C5 C6 C7 C8 C9 CA CB CC CD CE CF",
+                        "01 23 45 67 89 AB CD EF  00 00 00 00 00 00 00 00")))
+                .isEqualTo(TrackerGoldenVectors.named("FETCH from the start").message());
+        assertThat(TrackerCodec.decode(hex("50 32 01 16  01 02 03 04  00 00 00 00 00 00 00 2A  00 00 00 02",
+                        "00 03  C0 FF EE")))
+                .isEqualTo(TrackerGoldenVectors.named("MAIL: one piece, two more after it").message());
+        assertThat(TrackerCodec.decode(hex("50 32 01 16  01 02 03 04  00 00 00 00 00 00 00 00  00 00 00 00",
+                        "00 00")))
+                .isEqualTo(TrackerGoldenVectors.named("MAIL: none left").message());
+        assertThat(TrackerCodec.decode(hex("50 32 01 17  01 02 03 04",
+                        "C0 C1 C2 C3 C4 C5 C6 C7 C8 C9 CA CB CC CD CE CF",
+                        "01 23 45 67 89 AB CD EF  02  00 00 00 00 00 00 00 2A  00 00 00 00 00 00 00 2B")))
+                .isEqualTo(TrackerGoldenVectors.named("MAIL_ACK of two ids").message());
+    }
+
+    /**
+     * The mailbox's sizes: a DEPOSIT is 67..1164 bytes, the largest filling a SEALED; its answer, an OK (8) or an
+     * ERROR (9), is smaller than the smallest. A FETCH is 40 bytes and its MAIL 22..1120, 44 bytes shorter than the
+     * DEPOSIT of the same piece. A MAIL_ACK is 41..545.
+     */
+    @Test
+    void shouldKeepTheSizesOfTheMailboxMessages() {
+        assertThat(TrackerGoldenVectors.named("DEPOSIT of one byte").bytes())
+                .hasSize(TrackerWire.DEPOSIT_FIXED_SIZE + 1).hasSize(67);
+        assertThat(TrackerGoldenVectors.named("DEPOSIT of the largest mail").bytes())
+                .hasSize(TrackerWire.DEPOSIT_FIXED_SIZE + TrackerWire.MAX_MAIL_SIZE)
+                .hasSize(TrackerWire.MAX_SEALED_MESSAGE_SIZE).hasSize(1164);
+        assertThat(TrackerGoldenVectors.named("FETCH from the start").bytes()).hasSize(40);
+        assertThat(TrackerGoldenVectors.named("FETCH after the largest id").bytes()).hasSize(40);
+        assertThat(TrackerGoldenVectors.named("MAIL: none left").bytes()).hasSize(TrackerWire.MAIL_FIXED_SIZE)
+                .hasSize(22);
+        assertThat(TrackerGoldenVectors.named("MAIL: one piece, two more after it").bytes())
+                .hasSize(TrackerWire.MAIL_FIXED_SIZE + 3);
+        assertThat(TrackerGoldenVectors.named("MAIL of the largest piece").bytes())
+                .hasSize(TrackerWire.MAIL_FIXED_SIZE + TrackerWire.MAX_MAIL_SIZE).hasSize(1120);
+        assertThat(TrackerGoldenVectors.named("MAIL_ACK of one id").bytes())
+                .hasSize(TrackerWire.MAIL_ACK_FIXED_SIZE + 8).hasSize(41);
+        assertThat(TrackerGoldenVectors.named("MAIL_ACK of two ids").bytes()).hasSize(49);
+        assertThat(TrackerGoldenVectors.named("MAIL_ACK of the most ids").bytes())
+                .hasSize(TrackerWire.MAIL_ACK_FIXED_SIZE + 8 * TrackerWire.MAX_MAIL_ACK_IDS).hasSize(545);
+        // A DEPOSIT's answer is never larger than the DEPOSIT.
+        assertThat(TrackerCodec.encode(new TrackerMessage.Ok(1))).hasSizeLessThan(67);
+        assertThat(TrackerCodec.encode(new ErrorReply(1, ErrorCode.MAILBOX_FULL))).hasSize(9);
+        // A MAIL carries any piece a DEPOSIT left, in fewer bytes.
+        assertThat(TrackerWire.DEPOSIT_FIXED_SIZE - TrackerWire.MAIL_FIXED_SIZE).isEqualTo(44);
+    }
+
+    /** A MAIL of id 0 says that no piece is left: no bytes, and the record says so. */
+    @Test
+    void shouldDecodeAMailOfIdZeroAsNoneLeft() throws ProtocolException {
+        TrackerMessage.Mail none = (TrackerMessage.Mail) TrackerCodec.decode(
+                TrackerGoldenVectors.named("MAIL: none left").bytes());
+        assertThat(none.id()).isZero();
+        assertThat(none.remaining()).isZero();
+        assertThat(none.mail().length()).isZero();
+        TrackerMessage.Mail piece = (TrackerMessage.Mail) TrackerCodec.decode(
+                TrackerGoldenVectors.named("MAIL: one piece, two more after it").bytes());
+        assertThat(piece.id()).isEqualTo(42);
+        assertThat(piece.remaining()).isEqualTo(2);
+        assertThat(piece.mail()).isEqualTo(octets("c0ffee"));
     }
 
     @Test
@@ -442,6 +503,14 @@ class TrackerCodecGoldenTest {
         assertThat(TrackerWire.RELAY_FIXED_SIZE + Wire.MAX_PEER_DATAGRAM_SIZE)
                 .isEqualTo(TrackerWire.MAX_SEALED_MESSAGE_SIZE);
         assertThat(Wire.RELAY_OVERHEAD + Wire.MAX_PEER_DATAGRAM_SIZE).isEqualTo(Wire.MAX_DATAGRAM_SIZE);
+        // The mailbox: the largest piece fills a DEPOSIT to what a SEALED carries.
+        assertThat(TrackerWire.DEPOSIT_FIXED_SIZE).isEqualTo(66).isEqualTo(4 + 4 + 16 + 8 + 32 + 2);
+        assertThat(TrackerWire.MAX_MAIL_SIZE).isEqualTo(1098).isEqualTo(1164 - 66);
+        assertThat(TrackerWire.MAIL_FIXED_SIZE).isEqualTo(22).isEqualTo(4 + 4 + 8 + 4 + 2);
+        assertThat(TrackerWire.MAIL_ACK_FIXED_SIZE).isEqualTo(33).isEqualTo(4 + 4 + 16 + 8 + 1);
+        assertThat(TrackerWire.MAX_MAIL_ACK_IDS).isEqualTo(64);
+        assertThat(TrackerWire.MAIL_ACK_FIXED_SIZE + 8 * TrackerWire.MAX_MAIL_ACK_IDS)
+                .isLessThanOrEqualTo(TrackerWire.MAX_SEALED_MESSAGE_SIZE);
     }
 
     @Test

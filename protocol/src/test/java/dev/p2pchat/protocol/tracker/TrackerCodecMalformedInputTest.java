@@ -602,6 +602,20 @@ class TrackerCodecMalformedInputTest {
                 Arguments.of("MAIL_ACK of 65 ids", mailAck + "41" + "0000000000000001".repeat(65)),
                 Arguments.of("MAIL_ACK of id 0", mailAck + "01 0000000000000000"),
                 Arguments.of("MAIL_ACK of id 2^63", mailAck + "01 8000000000000000"),
+                Arguments.of("DEPOSIT of 1099 bytes, only 1098 there", deposit + "044b" + "00".repeat(1098)),
+                Arguments.of("FETCH after 2^64 - 1", fetch + "ffffffffffffffff"),
+                Arguments.of("MAIL of 1099 bytes", "5032 01 16 00000001 0000000000000007 00000000 044b"
+                        + "00".repeat(1099)),
+                Arguments.of("MAIL id 0 with 1098 bytes",
+                        "5032 01 16 00000001 0000000000000000 00000000 044a" + "00".repeat(1098)),
+                Arguments.of("MAIL id of 2^64 - 1", "5032 01 16 00000001 ffffffffffffffff 00000000 0001 5a"),
+                Arguments.of("MAIL remaining 2^32 - 1", "5032 01 16 00000001 0000000000000007 ffffffff 0001 5a"),
+                Arguments.of("MAIL id 0, remaining 2^31", "5032 01 16 00000001 0000000000000000 80000000 0000"),
+                Arguments.of("MAIL_ACK of 255 ids, none there", mailAck + "ff"),
+                Arguments.of("MAIL_ACK of 65 ids, only 64 there", mailAck + "41" + "0000000000000001".repeat(64)),
+                Arguments.of("MAIL_ACK whose second id is 0", mailAck + "02 000000000000002a 0000000000000000"),
+                Arguments.of("MAIL_ACK whose last of 64 ids is 2^64 - 1",
+                        mailAck + "40" + "0000000000000001".repeat(63) + "ffffffffffffffff"),
                 Arguments.of("RELAY payload of 1121 bytes", RELAY_HEAD + "00".repeat(1121)),
                 Arguments.of("RELAY payload of 1156 bytes, a whole datagram", RELAY_HEAD + "00".repeat(1156)),
                 Arguments.of("RELAYED payload of 1121 bytes", RELAYED_HEAD + "00".repeat(1121)),
@@ -612,6 +626,87 @@ class TrackerCodecMalformedInputTest {
     @MethodSource("badFields")
     void shouldRejectAFieldOutOfItsRangeAsBadField(String description, String datagram) {
         assertThat(reasonOf(hex(datagram))).isEqualTo(Reason.BAD_FIELD);
+    }
+
+    /**
+     * The mailbox's messages cut short: inside a fixed field, or with fewer bytes of mail or fewer ids than their
+     * length or count says. The golden vectors are cut at every length besides ({@link #shouldRejectEveryTruncation}).
+     */
+    static Stream<Arguments> truncatedMailbox() {
+        String deposit = "5032 01 14 00000001" + COOKIE + TOKEN + IDENTITY_KEY;
+        String mail = "5032 01 16 00000001 0000000000000007 00000002";
+        String mailAck = "5032 01 17 00000001" + COOKIE + TOKEN;
+        return Stream.of(
+                Arguments.of("DEPOSIT cut inside the recipient", "5032 01 14 00000001" + COOKIE + TOKEN
+                        + IDENTITY_KEY.substring(0, 62)),
+                Arguments.of("DEPOSIT without a length", deposit),
+                Arguments.of("DEPOSIT cut inside the length", deposit + "00"),
+                Arguments.of("DEPOSIT of a length of 1 and no mail", deposit + "0001"),
+                Arguments.of("DEPOSIT of a length of 3 and 2 bytes", deposit + "0003 c0ff"),
+                Arguments.of("DEPOSIT of 1098 bytes, 1097 there", deposit + "044a" + "00".repeat(1097)),
+                Arguments.of("FETCH without after", "5032 01 15 00000001" + COOKIE + TOKEN),
+                Arguments.of("FETCH cut inside after", "5032 01 15 00000001" + COOKIE + TOKEN + "00000000000000"),
+                Arguments.of("MAIL cut inside the id", "5032 01 16 00000001 00000000"),
+                Arguments.of("MAIL cut inside remaining", "5032 01 16 00000001 0000000000000007 0000"),
+                Arguments.of("MAIL without a length", mail),
+                Arguments.of("MAIL id 0 without a length", "5032 01 16 00000001 0000000000000000 00000000"),
+                Arguments.of("MAIL of a length of 3 and 2 bytes", mail + "0003 c0ff"),
+                Arguments.of("MAIL_ACK without a count", mailAck),
+                Arguments.of("MAIL_ACK of one id, none there", mailAck + "01"),
+                Arguments.of("MAIL_ACK cut inside its id", mailAck + "01 00000000000000"),
+                Arguments.of("MAIL_ACK of two ids, one there", mailAck + "02 000000000000002a"),
+                Arguments.of("MAIL_ACK of 64 ids, 63 there", mailAck + "40" + "0000000000000001".repeat(63)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("truncatedMailbox")
+    void shouldRejectAMailboxMessageCutShortAsTruncated(String description, String datagram) {
+        assertThat(reasonOf(hex(datagram))).isEqualTo(Reason.TRUNCATED);
+    }
+
+    /**
+     * A DEPOSIT carries 1 to 1098 bytes of mail: every length in between decodes, whatever the bytes; a length of 0
+     * or of more than 1098 is {@code BAD_FIELD}, even when the bytes are all there and the datagram not too long; a
+     * byte after the mail is {@code TRAILING_BYTES}. A MAIL the same, but with 0 bytes for id 0 and only then.
+     */
+    @Test
+    void shouldTakeMailOfOneTo1098BytesAndRejectEveryOtherLength() {
+        String deposit = "5032 01 14 00000001" + COOKIE + TOKEN + IDENTITY_KEY;
+        String mail = "5032 01 16 00000001 0000000000000007 00000000";
+        String none = "5032 01 16 00000001 0000000000000000 00000000";
+        for (int length = 0; length <= TrackerWire.MAX_MAIL_SIZE + 2; length++) {
+            String bytes = String.format("%04x", length) + "ab".repeat(length);
+            Reason expected = length < 1 || length > TrackerWire.MAX_MAIL_SIZE ? Reason.BAD_FIELD : null;
+            assertThat(outcome(hex(deposit, bytes))).as("a DEPOSIT of %d bytes", length).isEqualTo(expected);
+            assertThat(outcome(hex(mail, bytes))).as("a MAIL of %d bytes", length).isEqualTo(expected);
+            assertThat(outcome(hex(none, bytes))).as("a MAIL of id 0 and %d bytes", length)
+                    .isEqualTo(length == 0 ? null : Reason.BAD_FIELD);
+            if (expected == null) {
+                assertThat(reasonOf(hex(deposit, bytes, "00"))).as("a DEPOSIT of %d bytes and one more", length)
+                        .isEqualTo(Reason.TRAILING_BYTES);
+                assertThat(reasonOf(hex(mail, bytes, "00"))).as("a MAIL of %d bytes and one more", length)
+                        .isEqualTo(Reason.TRAILING_BYTES);
+            }
+        }
+        assertThat(hex(deposit, "044a", "ab".repeat(TrackerWire.MAX_MAIL_SIZE)))
+                .hasSize(TrackerWire.MAX_SEALED_MESSAGE_SIZE);
+        assertThat(reasonOf(hex(none, "0000", "00"))).isEqualTo(Reason.TRAILING_BYTES);
+    }
+
+    /** A MAIL_ACK names 1 to 64 ids, each 1 to 2^63 - 1; every count in range decodes, every other is a bad field. */
+    @Test
+    void shouldTakeAMailAckOfOneTo64IdsAndRejectEveryOtherCount() throws ProtocolException {
+        String mailAck = "5032 01 17 00000001" + COOKIE + TOKEN;
+        for (int count = 0; count <= 0xFF; count++) {
+            int present = Math.min(count, TrackerWire.MAX_MAIL_ACK_IDS + 1);
+            byte[] datagram = hex(mailAck, String.format("%02x", count), "7fffffffffffffff".repeat(present));
+            if (count < 1 || count > TrackerWire.MAX_MAIL_ACK_IDS) {
+                assertThat(reasonOf(datagram)).as("a count of %d", count).isEqualTo(Reason.BAD_FIELD);
+            } else {
+                assertThat(((TrackerMessage.MailAck) TrackerCodec.decode(datagram)).ids()).as("a count of %d", count)
+                        .hasSize(count).containsOnly(Long.MAX_VALUE);
+            }
+        }
     }
 
     /** RELAY and RELAYED cut short in their own fields, or with fewer than four bytes of payload. */

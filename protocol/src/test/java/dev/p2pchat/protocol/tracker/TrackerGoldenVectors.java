@@ -30,8 +30,8 @@ import static dev.p2pchat.protocol.GoldenVectors.octets;
 import static dev.p2pchat.protocol.GoldenVectors.toHex;
 
 import dev.p2pchat.protocol.GoldenVectors.Vector;
-import dev.p2pchat.protocol.Wire;
 import dev.p2pchat.protocol.Octets;
+import dev.p2pchat.protocol.Wire;
 import dev.p2pchat.protocol.peer.PeerGoldenVectors;
 import dev.p2pchat.protocol.tracker.TrackerMessage.CookieChallenge;
 import dev.p2pchat.protocol.tracker.TrackerMessage.CookieRequest;
@@ -56,6 +56,7 @@ import dev.p2pchat.protocol.tracker.TrackerMessage.Rename;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Sealed;
 import dev.p2pchat.protocol.tracker.TrackerMessage.SessionUnknown;
 import dev.p2pchat.protocol.tracker.TrackerMessage.Unregister;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -74,6 +75,9 @@ public final class TrackerGoldenVectors {
     private static final String ACK = "5032 01 45" + ALICE_SESSION + "0000000000000007" + "0002" + "b09053a5";
     /** The INITIATION_XX of {@code PeerGoldenVectors}: a RELAYED names its sender, which an XX initiation does not. */
     private static final String INITIATION_XX = toHex(PeerGoldenVectors.named("INITIATION_XX").bytes());
+
+    /** The ids of the MAIL_ACK that names the most: 1 to 63, and the largest id there is, 2^63 - 1. */
+    private static final List<Long> MOST_MAIL_IDS = mostMailIds();
 
     /** Where the box of a SEALED starts: after its header, session and counter, which are its associated data. */
     public static final int BOX_OFFSET = Wire.HEADER_SIZE + 2 * Long.BYTES;
@@ -361,7 +365,101 @@ public final class TrackerGoldenVectors {
                     TOKEN,
                     "02", // count
                     "000000000000002a",
-                    "000000000000002b")); // 49 bytes in all
+                    "000000000000002b"), // 49 bytes in all
+            vector("FETCH after the largest id",
+                    new Fetch(0x01020304, octets(COOKIE), 0x0123456789ABCDEFL, Long.MAX_VALUE),
+                    "5032 01 15",
+                    "01020304",
+                    COOKIE,
+                    TOKEN,
+                    "7fffffffffffffff"), // after: 2^63 - 1, the largest id there is
+            vector("MAIL of the largest piece",
+                    new Mail(0xFFFFFFFF, Long.MAX_VALUE, Integer.MAX_VALUE, octets(counting(0x00, 1098))),
+                    "5032 01 16",
+                    "ffffffff", // txid, high bit set: unsigned on the wire
+                    "7fffffffffffffff", // id 2^63 - 1
+                    "7fffffff", // remaining 2^31 - 1
+                    "044a", // 1098 = MAX_MAIL_SIZE
+                    counting(0x00, 1098)), // 1120 bytes in all: smaller than the DEPOSIT that left it
+            vector("MAIL_ACK of one id",
+                    new MailAck(0x01020304, octets(COOKIE), 0x0123456789ABCDEFL, List.of(1L)),
+                    "5032 01 17",
+                    "01020304",
+                    COOKIE,
+                    TOKEN,
+                    "01", // count
+                    "0000000000000001"), // the first id there is; 41 bytes in all
+            vector("MAIL_ACK of the most ids",
+                    new MailAck(0x01020304, octets(COOKIE), 0x0123456789ABCDEFL, MOST_MAIL_IDS),
+                    "5032 01 17",
+                    "01020304",
+                    COOKIE,
+                    TOKEN,
+                    "40", // count 64 = MAX_MAIL_ACK_IDS
+                    "0000000000000001",
+                    "0000000000000002",
+                    "0000000000000003",
+                    "0000000000000004",
+                    "0000000000000005",
+                    "0000000000000006",
+                    "0000000000000007",
+                    "0000000000000008",
+                    "0000000000000009",
+                    "000000000000000a",
+                    "000000000000000b",
+                    "000000000000000c",
+                    "000000000000000d",
+                    "000000000000000e",
+                    "000000000000000f",
+                    "0000000000000010",
+                    "0000000000000011",
+                    "0000000000000012",
+                    "0000000000000013",
+                    "0000000000000014",
+                    "0000000000000015",
+                    "0000000000000016",
+                    "0000000000000017",
+                    "0000000000000018",
+                    "0000000000000019",
+                    "000000000000001a",
+                    "000000000000001b",
+                    "000000000000001c",
+                    "000000000000001d",
+                    "000000000000001e",
+                    "000000000000001f",
+                    "0000000000000020",
+                    "0000000000000021",
+                    "0000000000000022",
+                    "0000000000000023",
+                    "0000000000000024",
+                    "0000000000000025",
+                    "0000000000000026",
+                    "0000000000000027",
+                    "0000000000000028",
+                    "0000000000000029",
+                    "000000000000002a",
+                    "000000000000002b",
+                    "000000000000002c",
+                    "000000000000002d",
+                    "000000000000002e",
+                    "000000000000002f",
+                    "0000000000000030",
+                    "0000000000000031",
+                    "0000000000000032",
+                    "0000000000000033",
+                    "0000000000000034",
+                    "0000000000000035",
+                    "0000000000000036",
+                    "0000000000000037",
+                    "0000000000000038",
+                    "0000000000000039",
+                    "000000000000003a",
+                    "000000000000003b",
+                    "000000000000003c",
+                    "000000000000003d",
+                    "000000000000003e",
+                    "000000000000003f",
+                    "7fffffffffffffff")); // the largest id there is; 33 + 64 * 8 = 545 bytes in all
 
     private TrackerGoldenVectors() {}
 
@@ -387,6 +485,15 @@ public final class TrackerGoldenVectors {
             return relayed.payload().toByteArray();
         }
         throw new IllegalArgumentException("carries no payload: " + message);
+    }
+
+    private static List<Long> mostMailIds() {
+        List<Long> ids = new ArrayList<>();
+        for (long id = 1; id < TrackerWire.MAX_MAIL_ACK_IDS; id++) {
+            ids.add(id);
+        }
+        ids.add(Long.MAX_VALUE);
+        return List.copyOf(ids);
     }
 
     private static Vector<TrackerMessage> vector(String name, TrackerMessage message, String... hexFields) {

@@ -79,6 +79,73 @@ class TrackerMessageRecordsTest {
                 .hasSize(TrackerWire.MAX_MAIL_ACK_IDS);
     }
 
+    /**
+     * The mailbox's numbers at the edges of the wire: an id or {@code after} of 0 to 2^63 - 1, a remaining of 0 to
+     * 2^31 - 1; a MAIL of id 0 carries nothing, any other carries 1 to {@value TrackerWire#MAX_MAIL_SIZE} bytes.
+     */
+    @Test
+    void shouldAcceptMailboxFieldsAtTheLimitsOfTheWireAndRefuseThemBeyond() {
+        Octets key = octets(IDENTITY_KEY);
+        Octets cookie = octets(COOKIE);
+        assertThat(new Deposit(1, cookie, 2, key, Octets.zeros(1)).mail().length()).isEqualTo(1);
+        assertThat(new Fetch(1, cookie, 2, 0).after()).isZero();
+        assertThat(new Fetch(1, cookie, 2, Long.MAX_VALUE).after()).isEqualTo(Long.MAX_VALUE);
+        assertThatThrownBy(() -> new Fetch(1, cookie, 2, Long.MIN_VALUE)).isInstanceOf(IllegalArgumentException.class);
+        Mail largest = new Mail(1, Long.MAX_VALUE, Integer.MAX_VALUE, Octets.zeros(TrackerWire.MAX_MAIL_SIZE));
+        assertThat(TrackerCodec.encode(largest)).hasSize(TrackerWire.MAIL_FIXED_SIZE + TrackerWire.MAX_MAIL_SIZE);
+        assertThat(new Mail(1, 0, 0, Octets.zeros(0)).mail().length()).isZero();
+        for (long id : new long[] {-1, Long.MIN_VALUE}) {
+            assertThatThrownBy(() -> new Mail(1, id, 0, Octets.zeros(1))).as("id %d", id)
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> new MailAck(1, cookie, 2, List.of(id))).as("id %d", id)
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> new MailAck(1, cookie, 2, List.of(1L, id))).as("a second id %d", id)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThatThrownBy(() -> new Mail(1, 5, Integer.MIN_VALUE, Octets.zeros(1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Mail(1, 5, 0, Octets.zeros(TrackerWire.MAX_MAIL_SIZE + 1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(new MailAck(1, cookie, 2, List.of(Long.MAX_VALUE)).ids()).containsExactly(Long.MAX_VALUE);
+    }
+
+    @Test
+    void shouldRefuseMailboxMessagesWithAKeyOrCookieOfTheWrongLength() {
+        Octets cookie = octets(COOKIE);
+        for (int length : new int[] {0, 1, Wire.KEY_SIZE - 1, Wire.KEY_SIZE + 1, Wire.SIGNATURE_SIZE}) {
+            Octets recipient = Octets.zeros(length);
+            assertThatThrownBy(() -> new Deposit(1, cookie, 2, recipient, Octets.zeros(1)))
+                    .as("recipient of %d bytes", length).isInstanceOf(IllegalArgumentException.class);
+        }
+        for (int length : new int[] {0, TrackerWire.COOKIE_SIZE - 1, TrackerWire.COOKIE_SIZE + 1}) {
+            Octets bad = Octets.zeros(length);
+            assertThatThrownBy(() -> new Deposit(1, bad, 2, KEY, Octets.zeros(1))).as("cookie of %d bytes", length)
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> new Fetch(1, bad, 2, 0)).as("cookie of %d bytes", length)
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> new MailAck(1, bad, 2, List.of(1L))).as("cookie of %d bytes", length)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThatThrownBy(() -> new Deposit(1, cookie, 2, null, Octets.zeros(1)))
+                .isInstanceOf(NullPointerException.class).hasMessage("recipient");
+        assertThatThrownBy(() -> new Deposit(1, null, 2, KEY, Octets.zeros(1)))
+                .isInstanceOf(NullPointerException.class).hasMessage("cookie");
+        assertThatThrownBy(() -> new Fetch(1, null, 2, 0)).isInstanceOf(NullPointerException.class)
+                .hasMessage("cookie");
+        assertThatThrownBy(() -> new MailAck(1, null, 2, List.of(1L))).isInstanceOf(NullPointerException.class)
+                .hasMessage("cookie");
+    }
+
+    @Test
+    void shouldCopyTheIdsSoThatLaterChangesDoNotReachTheMailAck() {
+        List<Long> ids = new ArrayList<>(List.of(1L, 2L));
+        MailAck ack = new MailAck(1, octets(COOKIE), 2, ids);
+        ids.add(3L);
+        ids.set(0, 0L);
+        assertThat(ack.ids()).containsExactly(1L, 2L);
+        assertThatThrownBy(() -> ack.ids().add(4L)).isInstanceOf(UnsupportedOperationException.class);
+    }
+
     @Test
     void shouldAcceptNamesAtTheLimitsOfTheWire() {
         assertThat(register("a", List.of()).name()).isEqualTo("a");
