@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the benchmarks and runs them once: prints the figures and rewrites their sections of docs/benchmarks.md.
-#   bench/run.sh                 every benchmark with default options (a few minutes)
-#   bench/run.sh peer [options]  only the peers' (about a minute); bench/run.sh peer --help for its options
+#   bench/run.sh                 every benchmark with default options (about ten minutes)
+#   bench/run.sh peer [options]  only the peers' (about four minutes, round trips waiting on the disk); --help for options
 #   bench/run.sh tracker [...]   only the tracker's (about three minutes)
 #   bench/run.sh store [...]     only the stores': the peer's database with a million messages, the tracker's mailbox
 # Tests are not even compiled: the benchmarks need the main code only. The peer benchmark's outside anchor, an ENet

@@ -28,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(240)
 class PeerCrashIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /** Until the tracker's lease of a killed peer ends and the sender's next try finds it gone. */
+    private static final Duration MAIL_WAIT = Duration.ofSeconds(60);
     private static final int ROUNDS = 6;
     private static final int PER_ROUND = 15;
 
@@ -93,6 +95,58 @@ class PeerCrashIT {
             assertThat(sentTexts).containsAll(shown);
         }
         assertThat(typed.get("alice").size() + typed.get("bob").size()).isEqualTo(2 * ROUNDS * PER_ROUND);
+    }
+
+    /**
+     * The recipient killed and away the whole time the sender is on, then the sender killed before the recipient is
+     * back: the messages wait in the tracker's mailbox, the recipient shows them once, in order, and its receipt
+     * waits there for the sender.
+     */
+    @Test
+    void shouldDeliverByMailToAKilledRecipientAndBringTheReceiptBackToAKilledSender() throws Exception {
+        // A short lease, so the tracker soon knows the killed peer is gone.
+        TrackerProcess started = TrackerProcess.start(dir.resolve("tracker"), dir.resolve("tracker.err"),
+                "--lease", "10", "--keepalive", "3");
+        processes.add(started.process());
+        tracker = started.address();
+        LineProcess alice = start("alice");
+        LineProcess bob = start("bob");
+        alice.type("/msg bob hello, before you go");
+        String hello = (String) alice.awaitJson(Map.of("event", "queued", "to", "bob"), 0, WAIT).json().get("id");
+        alice.awaitJson(Map.of("event", "delivered", "id", hello), 0, WAIT);
+        kill(bob);
+
+        int mark = alice.mark();
+        List<String> texts = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            texts.add("while you were away " + i);
+            alice.type("/msg bob " + texts.get(texts.size() - 1));
+        }
+        List<String> ids = new ArrayList<>();
+        for (int at = mark; ids.size() < texts.size(); ) {
+            LineProcess.Line queued = alice.awaitJson(Map.of("event", "queued", "to", "bob"), at, WAIT);
+            ids.add((String) queued.json().get("id"));
+            at = queued.index() + 1;
+        }
+        for (String id : ids) {
+            alice.awaitJson(Map.of("event", "sent", "id", id), mark, MAIL_WAIT); // left in the tracker's mailbox
+        }
+        kill(alice);
+
+        LineProcess bobAgain = start("bob");
+        bobAgain.awaitJson(Map.of("event", "message", "text", texts.get(texts.size() - 1)), 0, WAIT);
+        assertThat(history(bobAgain, "alice", false).stream().map(entry -> (String) entry.get("text")).toList())
+                .as("stored once each, in order").containsExactlyElementsOf(
+                        java.util.stream.Stream.concat(java.util.stream.Stream.of("hello, before you go"),
+                                texts.stream()).toList());
+
+        LineProcess aliceAgain = start("alice");
+        for (String id : ids) {
+            aliceAgain.awaitJson(Map.of("event", "delivered", "id", id), 0, WAIT);
+        }
+        awaitEmptyQueue(aliceAgain);
+        assertThat(shownTexts("bob", "alice")).as("shown once each").doesNotHaveDuplicates()
+                .containsAll(texts);
     }
 
     private static String other(String name) {
