@@ -185,7 +185,8 @@ final class StoreBenchmark implements Callable<Integer> {
     private void mailbox(Path directory, StringBuilder md) throws Exception {
         Loop loop = new Loop();
         SplittableRandom random = new SplittableRandom(17);
-        MailLimits limits = new MailLimits(1_000_000, 1L << 34, 1_000_000, 1L << 34, 1L << 34, Duration.ofDays(7));
+        MailLimits limits = new MailLimits(1_000_000, 1L << 34, 1_000_000, 1L << 34, 10_000_000, 1L << 34,
+                Duration.ofDays(7));
         int recipients = 1_000;
         List<Octets> keys = new ArrayList<>();
         for (int i = 0; i < recipients; i++) {

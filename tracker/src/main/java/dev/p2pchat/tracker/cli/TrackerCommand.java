@@ -161,6 +161,12 @@ public final class TrackerCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     long mailboxBytes;
 
+    @Option(names = "--mail-store-pieces", paramLabel = "COUNT",
+            defaultValue = "${env:P2PCHAT_TRACKER_MAIL_STORE_PIECES:-1000000}",
+            description = "Pieces of mail the tracker keeps in all (at least --mailbox-pieces) "
+                    + "[P2PCHAT_TRACKER_MAIL_STORE_PIECES]. Default: ${DEFAULT-VALUE}.")
+    int mailStorePieces;
+
     @Option(names = "--mail-store-bytes", paramLabel = "BYTES",
             defaultValue = "${env:P2PCHAT_TRACKER_MAIL_STORE_BYTES:-1073741824}",
             description = "Bytes of mail the tracker keeps in all [P2PCHAT_TRACKER_MAIL_STORE_BYTES]. "
@@ -263,8 +269,8 @@ public final class TrackerCommand implements Callable<Integer> {
                     .metricsPort(metricsPort)
                     .relay(new RelayLimits(relayRate, relayBytes, Duration.ofSeconds(relayLifetimeSeconds),
                             RelayLimits.DEFAULT.maxPeers(), RelayLimits.DEFAULT.maxPermissionsPerPeer()))
-                    .mail(new MailLimits(mailboxPieces, mailboxBytes, mailboxPieces, mailboxBytes, mailStoreBytes,
-                            Duration.ofHours(mailTtlHours)))
+                    .mail(new MailLimits(mailboxPieces, mailboxBytes, mailboxPieces, mailboxBytes, mailStorePieces,
+                            mailStoreBytes, Duration.ofHours(mailTtlHours)))
                     .dataDirectory(dataDir == null || dataDir.isBlank()
                             ? Path.of(System.getProperty("user.home"), ".p2pchat", "tracker") : Path.of(dataDir))
                     .build();

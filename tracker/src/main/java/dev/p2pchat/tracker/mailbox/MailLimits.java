@@ -10,19 +10,24 @@ import java.time.Duration;
  * @param recipientBytes bytes of mail waiting for one recipient
  * @param senderPieces pieces one sender has waiting, for all its recipients
  * @param senderBytes bytes one sender has waiting, for all its recipients
+ * @param totalPieces pieces of mail the tracker stores in all: with the bytes, what bounds the memory its counts
+ *     take (one entry per recipient, sender and pair with mail waiting), however small the pieces
  * @param totalBytes bytes of mail the tracker stores in all
  * @param ttl how long a piece waits before it is deleted unfetched (1 hour to 30 days)
  */
 public record MailLimits(int recipientPieces, long recipientBytes, int senderPieces, long senderBytes,
-        long totalBytes, Duration ttl) {
+        int totalPieces, long totalBytes, Duration ttl) {
     public static final Duration MIN_TTL = Duration.ofHours(1);
     public static final Duration MAX_TTL = Duration.ofDays(30);
-    public static final MailLimits DEFAULT = new MailLimits(1_000, 4L << 20, 1_000, 4L << 20, 1L << 30,
+    public static final MailLimits DEFAULT = new MailLimits(1_000, 4L << 20, 1_000, 4L << 20, 1_000_000, 1L << 30,
             Duration.ofDays(7));
 
     public MailLimits {
         if (recipientPieces < 4 || senderPieces < 1) {
             throw new IllegalArgumentException("a mailbox holds at least 4 pieces and a sender may leave at least 1");
+        }
+        if (totalPieces < recipientPieces) {
+            throw new IllegalArgumentException("the mail store holds at least one recipient's pieces");
         }
         if (recipientBytes < 4 * 1200L || senderBytes < 1200 || totalBytes < recipientBytes) {
             throw new IllegalArgumentException("mailbox bytes: at least 4800 per recipient, 1200 per sender, and "

@@ -121,7 +121,7 @@ public final class Mailbox implements AutoCloseable {
         if (mine != null && (mine.pieces >= limits.senderPieces() || mine.bytes + bytes > limits.senderBytes())) {
             return Refusal.SENDER_FULL;
         }
-        if (total.bytes + bytes > limits.totalBytes()) {
+        if (total.pieces >= limits.totalPieces() || total.bytes + bytes > limits.totalBytes()) {
             return Refusal.STORE_FULL;
         }
         return null;

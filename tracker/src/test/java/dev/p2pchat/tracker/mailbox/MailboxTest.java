@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * event loop would run them.
  */
 class MailboxTest {
-    private static final MailLimits LIMITS = new MailLimits(40, 40 * 1200L, 60, 60 * 1200L, 1L << 20,
+    private static final MailLimits LIMITS = new MailLimits(40, 40 * 1200L, 60, 60 * 1200L, 100_000, 1L << 20,
             Duration.ofDays(7));
     private static final Octets ALICE = key(1);
     private static final Octets BOB = key(2);
@@ -187,7 +187,7 @@ class MailboxTest {
 
     @Test
     void shouldStopAtTheStoreLimitInAll() throws Exception {
-        MailLimits small = new MailLimits(1_000, 1L << 20, 1_000, 1L << 20, 1L << 20, Duration.ofDays(7));
+        MailLimits small = new MailLimits(1_000, 1L << 20, 1_000, 1L << 20, 100_000, 1L << 20, Duration.ofDays(7));
         open(small);
         int accepted = 0;
         for (int sender = 0; sender < 40; sender++) {
@@ -200,6 +200,24 @@ class MailboxTest {
         assertThat(mailbox.bytes()).isLessThanOrEqualTo(small.totalBytes());
         assertThat(accepted).isEqualTo((int) (small.totalBytes() / 1_000));
         assertThat(mailbox.refused(Mailbox.Refusal.STORE_FULL)).isEqualTo(1_600 - accepted);
+    }
+
+    /** Tiny pieces from many senders to many recipients: the count in all bounds what the tracker's counts hold. */
+    @Test
+    void shouldStopAtThePiecesInAllHoweverSmallThePieces() throws Exception {
+        MailLimits few = new MailLimits(1_000, 1L << 20, 1_000, 1L << 20, 1_000, 1L << 30, Duration.ofDays(7));
+        open(few);
+        int accepted = 0;
+        for (int sender = 0; sender < 50; sender++) {
+            for (int recipient = 0; recipient < 50; recipient++) {
+                if (deposit(key(100 + sender), key(10_000 + recipient), mail(1, 0)) == null) {
+                    accepted++;
+                }
+            }
+        }
+        assertThat(accepted).isEqualTo(few.totalPieces());
+        assertThat(mailbox.pieces()).isEqualTo(few.totalPieces());
+        assertThat(mailbox.refused(Mailbox.Refusal.STORE_FULL)).isEqualTo(2_500 - few.totalPieces());
     }
 
     @Test

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(30)
 class TrackerMailboxTest {
-    private static final MailLimits LIMITS = new MailLimits(8, 8 * 1200L, 8, 8 * 1200L, 1L << 20,
+    private static final MailLimits LIMITS = new MailLimits(8, 8 * 1200L, 8, 8 * 1200L, 1_000, 1L << 20,
             Duration.ofDays(7));
 
     @TempDir
