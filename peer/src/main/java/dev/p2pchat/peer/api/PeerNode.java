@@ -608,8 +608,13 @@ public final class PeerNode implements AutoCloseable {
 
         private void next(long after) {
             tracker.fetchMail(after).whenComplete((mail, failure) -> {
-                if (failure != null || mail.id() == 0) {
+                if (failure != null) {
                     fetching = false; // what is left comes at the next fetch
+                    return;
+                }
+                if (mail.id() == 0) {
+                    fetching = false;
+                    chat.mailFetched();
                     return;
                 }
                 try {

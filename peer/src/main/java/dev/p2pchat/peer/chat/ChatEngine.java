@@ -475,6 +475,14 @@ public final class ChatEngine {
         });
     }
 
+    /** A fetch went through all of this peer's mail: pieces of envelopes that stay incomplete are deleted. */
+    public void mailFetched() {
+        List<Long> abandoned = mailInbox.fetchEnded();
+        if (!abandoned.isEmpty()) {
+            introductions.mailStored(abandoned);
+        }
+    }
+
     /**
      * A piece of this peer's mail, fetched from the tracker under {@code mailId}. Once all the pieces of its
      * envelope are here it is opened and handled as if it came in a conversation; the tracker is told to delete the

@@ -33,6 +33,8 @@ final class MailInbox {
         final List<Long> ids = new ArrayList<>();
         int present;
         long bytes;
+        /** Whether a whole fetch of the mailbox ended with it incomplete already. */
+        boolean incompleteAtEnd;
 
         Partial(int count) {
             pieces = new MailSeal.Piece[count];
@@ -88,7 +90,30 @@ final class MailInbox {
         }
     }
 
-    /** Incomplete envelopes dropped to stay within the bounds. */
+    /**
+     * A fetch went through the whole mailbox: the ids of the pieces of envelopes that were incomplete at the end of
+     * this fetch and of the one before, for the tracker to delete. An honest sender deposits an envelope's pieces one
+     * after another; pieces that stay alone (a sender that died half way, or pieces made to fill this inbox) would
+     * otherwise come back at every fetch.
+     */
+    List<Long> fetchEnded() {
+        List<Long> abandoned = new ArrayList<>();
+        Iterator<Partial> all = partial.values().iterator();
+        while (all.hasNext()) {
+            Partial envelope = all.next();
+            if (envelope.incompleteAtEnd) {
+                abandoned.addAll(envelope.ids);
+                bytes -= envelope.bytes;
+                all.remove();
+                dropped++;
+            } else {
+                envelope.incompleteAtEnd = true;
+            }
+        }
+        return abandoned;
+    }
+
+    /** Incomplete envelopes dropped to stay within the bounds, or abandoned. */
     long dropped() {
         return dropped;
     }

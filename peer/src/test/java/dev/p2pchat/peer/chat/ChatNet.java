@@ -110,6 +110,7 @@ final class ChatNet {
             }
             LinkedHashMap<Long, Octets> mine = mail.getOrDefault(key(), new LinkedHashMap<>());
             new LinkedHashMap<>(mine).forEach((id, piece) -> tasks.add(() -> engine.mailArrived(id, piece)));
+            tasks.add(() -> engine.mailFetched());
         }
 
         /**

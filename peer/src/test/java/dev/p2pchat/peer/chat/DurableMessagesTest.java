@@ -260,7 +260,8 @@ class DurableMessagesTest {
 
     /**
      * What another registered peer (or the tracker) can put in a mailbox: garbage, a piece that does not open, a
-     * captured piece deposited again. Nothing of it is shown; garbage is counted and deleted; the copy is shown once.
+     * captured piece deposited again, a piece whose envelope never completes. Nothing of it is shown; garbage is
+     * counted and deleted (the lone piece after a second fetch still found it alone); the copy is shown once.
      */
     @Test
     void shouldShowNothingForMailThatDoesNotOpenAndAReplayedPieceOnce() {
@@ -277,6 +278,10 @@ class DurableMessagesTest {
         garbage[17] = 1; // one piece of one
         box.put(901L, Octets.of(garbage));
         box.put(902L, Octets.of(new byte[5])); // not even a piece
+        byte[] lone = new byte[200];
+        lone[0] = 7; // an envelope of its own
+        lone[17] = 2; // the first of two pieces, the second never deposited
+        box.put(903L, Octets.of(lone));
 
         bob.down = false;
         bob.start();
@@ -284,7 +289,13 @@ class DurableMessagesTest {
 
         assertThat(shown(bob)).containsExactly("the real one");
         assertThat(bob.engine.unopenedMail()).isEqualTo(2);
-        assertThat(net.mailFor(bob)).as("all of it deleted").isZero();
+        assertThat(net.mailFor(bob)).as("all of it deleted but the piece still waiting for its other").isEqualTo(1);
+        // Still alone at the end of the next fetch: deleted, so it does not come back at every fetch.
+        bob.fetchMail();
+        net.run(Duration.ofSeconds(1));
+        assertThat(net.mailFor(bob)).isZero();
+        assertThat(bob.engine.unopenedMail()).isEqualTo(3);
+        assertThat(shown(bob)).containsExactly("the real one");
     }
 
     private void meet() {
