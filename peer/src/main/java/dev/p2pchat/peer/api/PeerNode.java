@@ -85,6 +85,8 @@ public final class PeerNode implements AutoCloseable {
     private final List<Runnable> waitingForRegistration = new ArrayList<>();
     static final int MAX_WAITING_FOR_REGISTRATION = 64;
     static final long REGISTRATION_WAIT_SECONDS = 30;
+    /** After registering again, how long a lookup that found nobody waits before it asks once more. */
+    static final long AFTER_RESTART_RETRY_MILLIS = 2_000;
     private final TrackerSession tracker;
     private final ScheduledFuture<?> ticker;
     private final LongAdder malformed = new LongAdder();
@@ -708,7 +710,17 @@ public final class PeerNode implements AutoCloseable {
         }
         CompletableFuture<T> result = new CompletableFuture<>();
         Runnable go = () -> request.get().whenComplete((value, failure) -> {
-            if (failure != null) {
+            if (failure != null && notFound(failure)) {
+                // Registered again after the tracker was away: the peer asked for may not be registered again
+                // yet (every peer registers within about a second of the tracker answering). Once more, later.
+                channel.eventLoop().schedule(() -> request.get().whenComplete((again, stillFailing) -> {
+                    if (stillFailing != null) {
+                        result.completeExceptionally(stillFailing);
+                    } else {
+                        result.complete(again);
+                    }
+                }), AFTER_RESTART_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+            } else if (failure != null) {
                 result.completeExceptionally(failure);
             } else {
                 result.complete(value);
