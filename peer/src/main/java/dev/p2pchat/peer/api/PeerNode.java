@@ -713,17 +713,10 @@ public final class PeerNode implements AutoCloseable {
             if (failure != null && notFound(failure)) {
                 // Registered again after the tracker was away: the peer asked for may not be registered again
                 // yet (every peer registers within about a second of the tracker answering). Once more, later.
-                channel.eventLoop().schedule(() -> request.get().whenComplete((again, stillFailing) -> {
-                    if (stillFailing != null) {
-                        result.completeExceptionally(stillFailing);
-                    } else {
-                        result.complete(again);
-                    }
-                }), AFTER_RESTART_RETRY_MILLIS, TimeUnit.MILLISECONDS);
-            } else if (failure != null) {
-                result.completeExceptionally(failure);
+                channel.eventLoop().schedule(() -> request.get().whenComplete((again, stillFailing) ->
+                        settle(result, again, stillFailing)), AFTER_RESTART_RETRY_MILLIS, TimeUnit.MILLISECONDS);
             } else {
-                result.complete(value);
+                settle(result, value, failure);
             }
         });
         waitingForRegistration.add(go);
@@ -734,6 +727,14 @@ public final class PeerNode implements AutoCloseable {
             }
         }, REGISTRATION_WAIT_SECONDS, TimeUnit.SECONDS);
         return result;
+    }
+
+    private static <T> void settle(CompletableFuture<T> result, T value, Throwable failure) {
+        if (failure != null) {
+            result.completeExceptionally(failure);
+        } else {
+            result.complete(value);
+        }
     }
 
     private static boolean unanswered(Throwable failure) {

@@ -321,8 +321,8 @@ public sealed interface TrackerMessage {
     }
 
     /**
-     * One piece of the asker's mail, with its id (above the FETCH's {@code after}) and how many more wait after it;
-     * id 0 with no bytes says there is none.
+     * One piece of the asker's mail, with its id (above the FETCH's {@code after}) and {@code remaining}: 0 when it is
+     * the last, else at least 1 and at most all the asker's waiting pieces; id 0 with no bytes says there is none.
      */
     record Mail(int txid, long id, int remaining, Octets mail) implements Transaction {
         public Mail {

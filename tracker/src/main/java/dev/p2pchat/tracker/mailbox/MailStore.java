@@ -147,54 +147,59 @@ final class MailStore implements AutoCloseable {
 
     /** Deletes those of {@code ids} that are {@code recipient}'s; {@code deleted} gets what went. */
     void delete(Octets recipient, List<Long> ids, Consumer<List<Usage>> deleted, Consumer<String> failed) {
-        worker.submit(new StoreWorker.Write(failed) {
-            final List<Usage> gone = new ArrayList<>();
-
+        worker.submit(new Deletion(deleted, failed) {
             @Override
             protected void run() throws SQLException {
                 PreparedStatement delete = worker.statement("DELETE FROM mail WHERE id = ? AND recipient = ? "
-                        + "RETURNING sender, length(body)");
+                        + "RETURNING " + GONE);
                 for (long id : ids) {
                     delete.setLong(1, id);
                     delete.setBytes(2, recipient.toByteArray());
-                    try (ResultSet result = delete.executeQuery()) {
-                        while (result.next()) {
-                            gone.add(new Usage(recipient, Octets.of(result.getBytes(1)), 1, result.getLong(2)));
-                        }
-                    }
+                    collect(delete);
                 }
-            }
-
-            @Override
-            protected void done() {
-                deleted.accept(gone);
             }
         });
     }
 
     /** Deletes every piece that came before {@code before} (epoch milliseconds); {@code deleted} gets what went. */
     void expire(long before, Consumer<List<Usage>> deleted, Consumer<String> failed) {
-        worker.submit(new StoreWorker.Write(failed) {
-            final List<Usage> gone = new ArrayList<>();
-
+        worker.submit(new Deletion(deleted, failed) {
             @Override
             protected void run() throws SQLException {
-                PreparedStatement delete = worker.statement("DELETE FROM mail WHERE at < ? "
-                        + "RETURNING recipient, sender, length(body)");
+                PreparedStatement delete = worker.statement("DELETE FROM mail WHERE at < ? RETURNING " + GONE);
                 delete.setLong(1, before);
-                try (ResultSet result = delete.executeQuery()) {
-                    while (result.next()) {
-                        gone.add(new Usage(Octets.of(result.getBytes(1)), Octets.of(result.getBytes(2)), 1,
-                                result.getLong(3)));
-                    }
-                }
-            }
-
-            @Override
-            protected void done() {
-                deleted.accept(gone);
+                collect(delete);
             }
         });
+    }
+
+    /** What a delete returns of each piece it deleted, for {@link Deletion#collect}. */
+    private static final String GONE = "recipient, sender, length(body)";
+
+    /** A delete that tells {@code deleted} what went, piece by piece, once it committed. */
+    private abstract static class Deletion extends StoreWorker.Write {
+        private final List<Usage> gone = new ArrayList<>();
+        private final Consumer<List<Usage>> deleted;
+
+        Deletion(Consumer<List<Usage>> deleted, Consumer<String> failed) {
+            super(failed);
+            this.deleted = deleted;
+        }
+
+        /** Runs {@code delete}, whose RETURNING clause is {@link #GONE}, and keeps what it deleted. */
+        void collect(PreparedStatement delete) throws SQLException {
+            try (ResultSet result = delete.executeQuery()) {
+                while (result.next()) {
+                    gone.add(new Usage(Octets.of(result.getBytes(1)), Octets.of(result.getBytes(2)), 1,
+                            result.getLong(3)));
+                }
+            }
+        }
+
+        @Override
+        protected void done() {
+            deleted.accept(gone);
+        }
     }
 
     /** Writes refused because the queue was full, and writes that failed. */
